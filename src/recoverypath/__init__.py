@@ -1,0 +1,1 @@
+"""RecoveryPath: continuity of care from IOP into aftercare and long-term recovery."""

@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from recoverypath.core.timezones import validate_time_zone
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Program admin"
+    CLINICIAN = "clinician", "Clinician"
+    COORDINATOR = "coordinator", "Aftercare coordinator"
+    FRONT_DESK = "front_desk", "Front desk"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in: staff member, client or family member. E-mail is the login."""
+
+    email = models.EmailField("e-mail address", unique=True)
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(
+        "Django admin access",
+        default=False,
+        help_text="Back-office access to the Django admin. Clinical access comes from memberships.",
+    )
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["last_name", "first_name", "email"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    @property
+    def display_time_zone(self) -> str | None:
+        """The zone pages are shown in: the user's own, else their client record's or program's."""
+        if self.time_zone:
+            return self.time_zone
+        if not hasattr(self, "_rp_zone"):
+            self._rp_zone = _default_zone(self)
+        return self._rp_zone or None
+
+
+def _default_zone(user: User) -> str:
+    try:
+        return user.client_record.time_zone
+    except ObjectDoesNotExist:
+        pass
+    membership = user.memberships.select_related("program").first()
+    return membership.program.time_zone if membership else ""
+
+
+class Organization(models.Model):
+    """A treatment provider: the tenant. Nothing crosses organizations."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=60, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Program(models.Model):
+    """One IOP site of an organization, in its own time zone."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="programs"
+    )
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=60)
+    time_zone = models.CharField(
+        max_length=64, default="America/New_York", validators=[validate_time_zone]
+    )
+    weekly_hours_required = models.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        default=9,
+        help_text="Hours a week an IOP client is expected to attend (ASAM 2.1: at least 9 for "
+        "adults, 6 for adolescents).",
+    )
+    after_hours_phone = models.CharField(
+        max_length=32, blank=True, help_text="The program's own after-hours crisis line."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organization__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "slug"], name="program_slug_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A staff member's role in one program."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["program__name", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "program"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} - {self.get_role_display()} at {self.program}"

@@ -1,0 +1,209 @@
+from __future__ import annotations
+
+from django.urls import include, path
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.routers import SimpleRouter
+
+from recoverypath.accounts.models import Program, User
+from recoverypath.accounts.selectors import program_list_for_user, staff_colleagues
+from recoverypath.core.audit import audit_record_list
+from recoverypath.core.phones import normalize_phone
+from recoverypath.core.timezones import validate_time_zone
+
+from . import selectors, services
+from .models import Client, SupportContact
+
+
+def _phone_field(value: str) -> str:
+    from django.core.exceptions import ValidationError
+
+    try:
+        return normalize_phone(value)
+    except ValidationError as exc:
+        raise serializers.ValidationError(exc.messages) from exc
+
+
+class ClientSerializer(serializers.ModelSerializer):
+    program = serializers.PrimaryKeyRelatedField(queryset=Program.objects.none())
+    primary_clinician = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.none(), required=False, allow_null=True
+    )
+    coordinator = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.none(), required=False, allow_null=True
+    )
+    time_zone = serializers.CharField(
+        max_length=64, required=False, validators=[validate_time_zone]
+    )
+
+    class Meta:
+        model = Client
+        fields = [
+            "id",
+            "mrn",
+            "first_name",
+            "last_name",
+            "preferred_name",
+            "pronouns",
+            "date_of_birth",
+            "sex_assigned_at_birth",
+            "phone",
+            "email",
+            "time_zone",
+            "program",
+            "sobriety_date",
+            "primary_clinician",
+            "coordinator",
+        ]
+        read_only_fields = ["id"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            user = request.user
+            self.fields["program"].queryset = program_list_for_user(user=user)
+            self.fields["primary_clinician"].queryset = staff_colleagues(user=user)
+            self.fields["coordinator"].queryset = staff_colleagues(user=user)
+
+    def validate_phone(self, value: str) -> str:
+        return _phone_field(value)
+
+
+class SupportContactSerializer(serializers.ModelSerializer):
+    client = serializers.PrimaryKeyRelatedField(queryset=Client.objects.none())
+
+    class Meta:
+        model = SupportContact
+        fields = ["id", "client", "name", "relationship", "phone", "kind", "is_emergency_contact"]
+        read_only_fields = ["id"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            self.fields["client"].queryset = selectors.client_queryset_for_user(user=request.user)
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            self.fields["client"].read_only = True
+
+    def validate_phone(self, value: str) -> str:
+        return _phone_field(value)
+
+
+class AuditedListMixin:
+    """Lists write one audit event per client record on the page returned."""
+
+    audit_client_attr = "client_id"
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        audit_record_list(actor=request.user, objects=page, client_id_attr=self.audit_client_attr)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Search by name or MRN"),
+            OpenApiParameter("program", int),
+            OpenApiParameter("clinician", int),
+            OpenApiParameter("sort", str, enum=list(selectors.SORTS)),
+        ]
+    )
+)
+class ClientViewSet(
+    AuditedListMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Clients the caller may see: staff by program membership, a client only themself."""
+
+    serializer_class = ClientSerializer
+    audit_client_attr = "id"
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return selectors.client_list(
+            user=self.request.user,
+            search=params.get("q", "")[:100],
+            program_id=_int_param(params, "program"),
+            clinician_id=_int_param(params, "clinician"),
+            sort=params.get("sort", "name"),
+        )
+
+    def get_object(self):
+        return selectors.client_get(user=self.request.user, client_id=self.kwargs["pk"])
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        program = data.pop("program")
+        serializer.instance = services.client_create(
+            actor=self.request.user, program=program, **data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.client_update(
+            actor=self.request.user, client=serializer.instance, **serializer.validated_data
+        )
+
+
+class SupportContactViewSet(
+    AuditedListMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Support contacts of the clients the caller may see; filter with `?client=<id>`."""
+
+    serializer_class = SupportContactSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("client", int)])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        qs = selectors.support_contact_queryset_for_user(user=self.request.user)
+        client_id = _int_param(self.request.query_params, "client")
+        if client_id:
+            qs = qs.filter(client_id=client_id)
+        return qs.order_by("client_id", "-is_emergency_contact", "name", "id")
+
+    def get_object(self):
+        return selectors.support_contact_get(user=self.request.user, contact_id=self.kwargs["pk"])
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        client = data.pop("client")
+        serializer.instance = services.support_contact_create(
+            actor=self.request.user, client=client, **data
+        )
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("client", None)
+        serializer.instance = services.support_contact_update(
+            actor=self.request.user, contact=serializer.instance, **data
+        )
+
+
+def _int_param(params, name: str) -> int | None:
+    value = params.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise serializers.ValidationError({name: ["Must be a whole number."]}) from exc
+
+
+router = SimpleRouter()
+router.register("clients", ClientViewSet, basename="client")
+router.register("support-contacts", SupportContactViewSet, basename="support-contact")
+
+urlpatterns = [path("", include(router.urls))]

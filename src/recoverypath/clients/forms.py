@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from django import forms
+
+from recoverypath.accounts.selectors import program_list_for_user, staff_colleagues
+from recoverypath.core.phones import normalize_phone
+from recoverypath.core.timezones import time_zone_choices
+
+from .models import Client, SupportContact
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ClientForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(choices=time_zone_choices(), initial="America/New_York")
+
+    class Meta:
+        model = Client
+        fields = [
+            "program",
+            "mrn",
+            "first_name",
+            "last_name",
+            "preferred_name",
+            "pronouns",
+            "date_of_birth",
+            "sex_assigned_at_birth",
+            "phone",
+            "email",
+            "time_zone",
+            "primary_clinician",
+            "coordinator",
+            "sobriety_date",
+        ]
+        widgets = {
+            "date_of_birth": DATE,
+            "sobriety_date": DATE,
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = program_list_for_user(user=user)
+        self.fields["primary_clinician"].queryset = staff_colleagues(
+            user=user, roles=["clinician", "admin"]
+        )
+        self.fields["coordinator"].queryset = staff_colleagues(
+            user=user, roles=["coordinator", "clinician", "admin"]
+        )
+        self.fields["phone"].help_text = "e.g. (202) 555-0143 or +1 202 555 0143"
+
+    def clean_phone(self) -> str:
+        return normalize_phone(self.cleaned_data.get("phone", ""))
+
+    def _post_clean(self):
+        # Model-level checks (future dates, MRN uniqueness per organization) run in the service,
+        # which knows the organization; here only the fields themselves are checked.
+        pass
+
+
+class SupportContactForm(forms.ModelForm):
+    class Meta:
+        model = SupportContact
+        fields = ["name", "relationship", "phone", "kind", "is_emergency_contact"]
+        widgets = {"phone": forms.TextInput(attrs={"type": "tel"})}
+
+    def clean_phone(self) -> str:
+        return normalize_phone(self.cleaned_data.get("phone", ""))
+
+    def _post_clean(self):
+        pass
+
+
+class CaseloadFilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=100, label="Search name or MRN")
+    program = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    clinician = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    sort = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("name", "Name A-Z"),
+            ("-name", "Name Z-A"),
+            ("mrn", "MRN"),
+            ("-sobriety", "Sobriety date, newest"),
+            ("sobriety", "Sobriety date, oldest"),
+            ("-created", "Newest first"),
+        ],
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].choices = [("", "All programs")] + [
+            (p.id, p.name) for p in program_list_for_user(user=user)
+        ]
+        self.fields["clinician"].choices = [("", "All clinicians")] + [
+            (u.id, str(u)) for u in staff_colleagues(user=user, roles=["clinician", "admin"])
+        ]

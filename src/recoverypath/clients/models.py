@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinLengthValidator
+from django.db import models
+
+from recoverypath.accounts.models import Organization, Program
+from recoverypath.core.timezones import local_today, validate_time_zone
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    UNKNOWN = "unknown", "Not recorded"
+
+
+class Client(models.Model):
+    """A person in treatment. Everything about them is protected health information."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="clients")
+    program = models.ForeignKey(
+        Program,
+        on_delete=models.PROTECT,
+        related_name="clients",
+        help_text="The program currently responsible for the client.",
+    )
+    mrn = models.CharField(
+        "medical record number", max_length=32, validators=[MinLengthValidator(1)]
+    )
+    first_name = models.CharField("legal first name", max_length=100)
+    last_name = models.CharField("legal last name", max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    pronouns = models.CharField(max_length=40, blank=True)
+    date_of_birth = models.DateField()
+    sex_assigned_at_birth = models.CharField(
+        max_length=10,
+        choices=Sex.choices,
+        default=Sex.UNKNOWN,
+        help_text="Used only where an instrument's cut-off depends on it (e.g. AUDIT-C).",
+    )
+    phone = models.CharField(max_length=20, blank=True, help_text="E.164, e.g. +12025550143")
+    email = models.EmailField(blank=True)
+    time_zone = models.CharField(
+        max_length=64, default="America/New_York", validators=[validate_time_zone]
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="client_record",
+    )
+    primary_clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="clinician_caseload",
+    )
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="coordinator_caseload",
+        verbose_name="aftercare coordinator",
+    )
+    sobriety_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "mrn"],
+                name="client_mrn_unique",
+                violation_error_message="This MRN is already in use in your organization.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["program", "last_name", "first_name"], name="client_program_name"),
+            models.Index(fields=["primary_clinician"], name="client_clinician"),
+            models.Index(fields=["coordinator"], name="client_coordinator"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.preferred_name or self.first_name} {self.last_name}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.date_of_birth and self.date_of_birth > local_today(self.time_zone or "UTC"):
+            errors["date_of_birth"] = "Date of birth cannot be in the future."
+        if self.date_of_birth and self.date_of_birth.year < 1900:
+            errors["date_of_birth"] = "Enter a date of birth after 1900."
+        if self.sobriety_date and self.date_of_birth and self.sobriety_date < self.date_of_birth:
+            errors["sobriety_date"] = "Sobriety date cannot be before the date of birth."
+        if self.sobriety_date and self.sobriety_date > local_today(self.time_zone or "UTC"):
+            errors["sobriety_date"] = "Sobriety date cannot be in the future."
+        if (
+            self.program_id
+            and self.organization_id
+            and self.program.organization_id != self.organization_id
+        ):
+            errors["program"] = "The program belongs to another organization."
+        if errors:
+            raise ValidationError(errors)
+
+    def sobriety_days(self) -> int | None:
+        """Whole days since the sobriety date, counted in the client's own time zone."""
+        if self.sobriety_date is None:
+            return None
+        return (local_today(self.time_zone) - self.sobriety_date).days
+
+
+class SupportContact(models.Model):
+    """Someone in the client's support network: sponsor, family, friend, therapist."""
+
+    class Kind(models.TextChoices):
+        SPONSOR = "sponsor", "Sponsor"
+        FAMILY = "family", "Family"
+        FRIEND = "friend", "Friend"
+        THERAPIST = "therapist", "Therapist"
+        OTHER = "other", "Other"
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="support_contacts")
+    name = models.CharField(max_length=200)
+    relationship = models.CharField(max_length=100, blank=True)
+    phone = models.CharField(max_length=20, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    is_emergency_contact = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-is_emergency_contact", "name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"

@@ -1,0 +1,120 @@
+"""Reads of client records. No other path reaches a client's data."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from recoverypath.core import permissions
+from recoverypath.core.audit import Action, audit_record
+
+from .models import Client, SupportContact
+
+SORTS = {
+    "name": ("last_name", "first_name", "id"),
+    "-name": ("-last_name", "-first_name", "-id"),
+    "mrn": ("mrn", "id"),
+    "-mrn": ("-mrn", "-id"),
+    "sobriety": ("sobriety_date", "id"),
+    "-sobriety": ("-sobriety_date", "-id"),
+    "created": ("created_at", "id"),
+    "-created": ("-created_at", "-id"),
+}
+
+
+def client_queryset_for_user(*, user) -> QuerySet[Client]:
+    """Every client `user` may see: staff by program membership, a client only themself."""
+    if not user.is_authenticated or not user.is_active:
+        return Client.objects.none()
+    program_ids = permissions.staff_program_ids(user)
+    scope = Q(user_id=user.id)
+    if program_ids:
+        scope |= Q(program_id__in=program_ids)
+    return Client.objects.filter(scope)
+
+
+def client_list(
+    *,
+    user,
+    search: str = "",
+    program_id: int | None = None,
+    clinician_id: int | None = None,
+    coordinator_id: int | None = None,
+    sort: str = "name",
+) -> QuerySet[Client]:
+    """The caseload `user` may see, filtered and sorted, with what a list row shows joined in."""
+    qs = client_queryset_for_user(user=user).select_related(
+        "program", "primary_clinician", "coordinator"
+    )
+    search = search.strip()
+    if search:
+        for word in search.split()[:4]:
+            qs = qs.filter(
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(preferred_name__icontains=word)
+                | Q(mrn__iexact=word)
+            )
+    if program_id:
+        qs = qs.filter(program_id=program_id)
+    if clinician_id:
+        qs = qs.filter(primary_clinician_id=clinician_id)
+    if coordinator_id:
+        qs = qs.filter(coordinator_id=coordinator_id)
+    return qs.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+def client_get(*, user, client_id: int, audit: bool = True) -> Client:
+    """The client if `user` may see them (an audited read), else Http404: never a hint it exists."""
+    client = (
+        client_queryset_for_user(user=user)
+        .select_related("program", "organization", "primary_clinician", "coordinator", "user")
+        .filter(pk=client_id)
+        .first()
+    )
+    if client is None or not permissions.can_view_client(user, client):
+        raise Http404("No such client.")
+    if audit:
+        audit_record(
+            actor=user,
+            action=Action.READ,
+            obj=client,
+            client_id=client.id,
+            organization_id=client.organization_id,
+        )
+    return client
+
+
+def client_for_user_account(*, user) -> Client | None:
+    """The client record belonging to a logged-in client, or None for staff."""
+    if not user.is_authenticated:
+        return None
+    return Client.objects.select_related("program", "organization").filter(user=user).first()
+
+
+def support_contact_list(*, client: Client) -> QuerySet[SupportContact]:
+    return client.support_contacts.all()
+
+
+def support_contact_queryset_for_user(*, user) -> QuerySet[SupportContact]:
+    return SupportContact.objects.filter(
+        client__in=client_queryset_for_user(user=user)
+    ).select_related("client")
+
+
+def support_contact_get(*, user, contact_id: int) -> SupportContact:
+    contact = support_contact_queryset_for_user(user=user).filter(pk=contact_id).first()
+    if contact is None:
+        raise Http404("No such contact.")
+    audit_record(
+        actor=user,
+        action=Action.READ,
+        obj=contact,
+        client_id=contact.client_id,
+        organization_id=contact.client.organization_id,
+    )
+    return contact
+
+
+def emergency_contacts(*, client: Client) -> list[SupportContact]:
+    return [c for c in client.support_contacts.all() if c.is_emergency_contact]

@@ -1,0 +1,217 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from recoverypath.core import permissions
+from recoverypath.core.audit import audit_record_list
+from recoverypath.core.navigation import NavItem
+from recoverypath.core.pagination import paginate
+
+from . import selectors, services
+from .forms import CaseloadFilterForm, ClientForm, SupportContactForm
+from .models import SupportContact
+
+
+def nav_items(request) -> list[NavItem]:
+    user = request.user
+    if permissions.is_staff_member(user):
+        return [NavItem("Caseload", reverse("clients:caseload"), order=10)]
+    if selectors.client_for_user_account(user=user) is not None:
+        return [NavItem("Home", reverse("clients:me"), order=10)]
+    return []
+
+
+def staff_required(view):
+    """Staff pages: a logged-in user with at least one program membership, else 403."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not permissions.is_staff_member(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@login_required
+def home(request):
+    if permissions.is_staff_member(request.user):
+        return redirect("clients:caseload")
+    if selectors.client_for_user_account(user=request.user) is not None:
+        return redirect("clients:me")
+    return render(request, "clients/no_access.html", status=403)
+
+
+@staff_required
+def caseload(request):
+    form = CaseloadFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    clients = selectors.client_list(
+        user=request.user,
+        search=filters.get("q") or "",
+        program_id=filters.get("program"),
+        clinician_id=filters.get("clinician"),
+        sort=filters.get("sort") or "name",
+    )
+    page = paginate(request, clients)
+    audit_record_list(actor=request.user, objects=page.object_list, client_id_attr="id")
+    template = "clients/_caseload_table.html" if request.htmx else "clients/caseload.html"
+    return render(request, template, {"form": form, "page": page})
+
+
+@staff_required
+def client_detail(request, client_id: int):
+    client = selectors.client_get(user=request.user, client_id=client_id)
+    return render(
+        request,
+        "clients/client_detail.html",
+        {
+            "client": client,
+            "contacts": selectors.support_contact_list(client=client),
+            "can_edit": permissions.can_edit_client(request.user, client),
+            "panels": client_panels(request, client),
+        },
+    )
+
+
+# Later apps add sections to the client page (timeline, alerts, scores) through this registry.
+_client_panels: list = []
+
+
+def register_client_panel(provider) -> None:
+    if provider not in _client_panels:
+        _client_panels.append(provider)
+
+
+def client_panels(request, client) -> list[str]:
+    """Rendered HTML sections contributed by other apps, in registration order."""
+    return [html for provider in _client_panels if (html := provider(request, client))]
+
+
+@staff_required
+def client_create(request):
+    form = ClientForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        program = data.pop("program")
+        try:
+            client = services.client_create(actor=request.user, program=program, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{client.display_name} was registered.")
+            return redirect("clients:detail", client_id=client.id)
+    return render(request, "clients/client_form.html", {"form": form, "client": None})
+
+
+@staff_required
+def client_edit(request, client_id: int):
+    client = selectors.client_get(user=request.user, client_id=client_id)
+    if not permissions.can_edit_client(request.user, client):
+        raise PermissionDenied
+    form = ClientForm(request.POST or None, instance=client, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            services.client_update(actor=request.user, client=client, **changed)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Changes saved.")
+            return redirect("clients:detail", client_id=client.id)
+    return render(request, "clients/client_form.html", {"form": form, "client": client})
+
+
+@login_required
+def contact_create(request, client_id: int):
+    client = _client_for_contacts(request, client_id)
+    form = SupportContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.support_contact_create(actor=request.user, client=client, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Contact added.")
+            return redirect(_after_contact(request, client))
+    return render(
+        request, "clients/contact_form.html", {"form": form, "client": client, "contact": None}
+    )
+
+
+@login_required
+def contact_edit(request, client_id: int, contact_id: int):
+    client = _client_for_contacts(request, client_id)
+    contact = get_object_or_404(SupportContact, pk=contact_id, client=client)
+    form = SupportContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            services.support_contact_update(actor=request.user, contact=contact, **changed)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Contact saved.")
+            return redirect(_after_contact(request, client))
+    return render(
+        request, "clients/contact_form.html", {"form": form, "client": client, "contact": contact}
+    )
+
+
+@require_POST
+@login_required
+def contact_delete(request, client_id: int, contact_id: int):
+    client = _client_for_contacts(request, client_id)
+    contact = get_object_or_404(SupportContact, pk=contact_id, client=client)
+    services.support_contact_delete(actor=request.user, contact=contact)
+    messages.success(request, "Contact removed.")
+    return redirect(_after_contact(request, client))
+
+
+def _client_for_contacts(request, client_id: int):
+    client = selectors.client_get(user=request.user, client_id=client_id)
+    if not permissions.can_manage_support_contacts(request.user, client):
+        raise PermissionDenied
+    return client
+
+
+def _after_contact(request, client) -> str:
+    if permissions.is_client_user(request.user, client):
+        return reverse("clients:me")
+    return reverse("clients:detail", kwargs={"client_id": client.id})
+
+
+# The client's own home page, on their phone. Later issues add sections through this registry.
+_home_sections: list = []
+
+
+def register_home_section(provider) -> None:
+    if provider not in _home_sections:
+        _home_sections.append(provider)
+
+
+@login_required
+def me(request):
+    own = selectors.client_for_user_account(user=request.user)
+    if own is None:
+        raise Http404
+    client = selectors.client_get(user=request.user, client_id=own.id)
+    sections = [html for provider in _home_sections if (html := provider(request, client))]
+    return render(
+        request,
+        "clients/me.html",
+        {
+            "client": client,
+            "contacts": selectors.support_contact_list(client=client),
+            "sobriety_days": client.sobriety_days(),
+            "sections": sections,
+        },
+    )

@@ -1,0 +1,102 @@
+"""Writing the audit trail. Every read or write of a client's record goes through here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models
+
+from . import context
+from .models import AuditEvent
+
+Action = AuditEvent.Action
+
+
+def _base(actor) -> dict[str, Any]:
+    ctx = context.current()
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    return {
+        "actor": actor if authenticated else None,
+        "actor_email": getattr(actor, "email", "") if authenticated else "",
+        "ip_address": ctx.ip_address,
+        "user_agent": ctx.user_agent[:300],
+        "path": ctx.path[:300],
+    }
+
+
+def _describe(obj: models.Model | None) -> tuple[str, str]:
+    if obj is None:
+        return "", ""
+    return obj._meta.label_lower, str(obj.pk)
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    client_id: int | None = None,
+    organization_id: int | None = None,
+    changes: dict[str, Any] | None = None,
+    object_type: str = "",
+    object_id: str = "",
+) -> AuditEvent:
+    """Append one audit event. `obj` names what was touched; client and organization scope it."""
+    described_type, described_id = _describe(obj)
+    return AuditEvent.objects.create(
+        **_base(actor),
+        action=action,
+        object_type=object_type or described_type,
+        object_id=object_id or described_id,
+        client_id=client_id,
+        organization_id=organization_id,
+        changes=changes or {},
+    )
+
+
+def audit_record_list(
+    *,
+    actor,
+    objects: Iterable[models.Model],
+    client_id_attr: str = "client_id",
+    organization_id: int | None = None,
+) -> None:
+    """Append one `list` event per client record shown on a page, in one INSERT."""
+    base = _base(actor)
+    events = []
+    for obj in objects:
+        object_type, object_id = _describe(obj)
+        events.append(
+            AuditEvent(
+                **base,
+                action=Action.LIST,
+                object_type=object_type,
+                object_id=object_id,
+                client_id=getattr(obj, client_id_attr, None),
+                organization_id=organization_id,
+            )
+        )
+    if events:
+        AuditEvent.objects.bulk_create(events)
+
+
+def model_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """The fields that differ, as {"field": [before, after]}, JSON-safe."""
+    return {
+        key: [_jsonable(before.get(key)), _jsonable(after.get(key))]
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    }
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in fields}
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, models.Model):
+        return value.pk
+    return str(value)

@@ -1,0 +1,9 @@
+"""`recoverypath worker`: the Huey consumer (run_huey) with the project's settings."""
+
+from __future__ import annotations
+
+from huey.contrib.djhuey.management.commands.run_huey import Command as RunHueyCommand
+
+
+class Command(RunHueyCommand):
+    help = "Run the background worker: reminders, notifications, alert escalation, periodic jobs."

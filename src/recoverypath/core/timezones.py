@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, available_timezones
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+_ZONES = frozenset(available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in _ZONES:
+        raise ValidationError(f"{value!r} is not a known time zone (e.g. America/Chicago).")
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    common = [z for z in sorted(_ZONES) if z.startswith(("America/", "Pacific/Honolulu", "UTC"))]
+    return [(z, z.replace("_", " ")) for z in common]
+
+
+def local_today(zone: str) -> date:
+    return timezone.now().astimezone(ZoneInfo(zone)).date()
+
+
+def local_now(zone: str) -> datetime:
+    return timezone.now().astimezone(ZoneInfo(zone))

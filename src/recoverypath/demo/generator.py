@@ -1,0 +1,183 @@
+"""Synthetic, deterministic demo data: a fictional organization with two programs, staff of every
+role and N clients. Fast: rows are built in memory and written with bulk_create.
+
+Every later capability extends `build()` so the demo always shows each feature with believable
+data. Names are whimsical on purpose: nobody should mistake a demo record for a real person.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from recoverypath.accounts.models import Membership, Organization, Program, Role, User
+from recoverypath.clients.models import Client, Sex, SupportContact
+
+from .names import FIRST_NAMES, LAST_NAMES, PRONOUNS, RELATIONSHIPS
+
+DEMO_PASSWORD = "demo-password-1"
+
+
+@dataclass
+class DemoLogin:
+    role: str
+    email: str
+    password: str = DEMO_PASSWORD
+
+
+@dataclass
+class DemoResult:
+    organization: Organization
+    programs: list[Program]
+    logins: list[DemoLogin] = field(default_factory=list)
+    clients: int = 0
+
+
+# Extension point: later apps append callables taking (result, rng, today) and adding their data.
+EXTENSIONS: list = []
+
+
+def register(extension) -> None:
+    if extension not in EXTENSIONS:
+        EXTENSIONS.append(extension)
+
+
+def _fake_phone(rng: random.Random) -> str:
+    # 555-0100..0199 numbers are reserved for fiction in the North American plan.
+    return f"+1{rng.choice(['202', '312', '415', '512', '617'])}55501{rng.randint(0, 99):02d}"
+
+
+@transaction.atomic
+def build(*, clients: int = 40, seed: int = 1, today: date | None = None) -> DemoResult:
+    """Create the demo organization. Returns its logins. Refuses if it exists already."""
+    rng = random.Random(seed)
+    today = today or timezone.localdate()
+    slug = f"demo-{seed}"
+    if Organization.objects.filter(slug=slug).exists():
+        raise ValueError(f"Demo organization {slug!r} exists already.")
+    org = Organization.objects.create(name="Lanternfield Recovery Collective (demo)", slug=slug)
+    programs = [
+        Program.objects.create(
+            organization=org,
+            name="Harbor Street IOP",
+            slug="harbor",
+            time_zone="America/New_York",
+            after_hours_phone="+12025550100",
+        ),
+        Program.objects.create(
+            organization=org,
+            name="Mesa Verde Lane IOP",
+            slug="mesa",
+            time_zone="America/Denver",
+            after_hours_phone="+13125550100",
+        ),
+    ]
+    result = DemoResult(organization=org, programs=programs)
+    password = make_password(DEMO_PASSWORD)
+    suffix = "" if seed == 1 else f".{seed}"
+
+    staff_specs = [
+        ("admin", Role.ADMIN, "Ada", "Adminsworth", [0, 1]),
+        ("clinician", Role.CLINICIAN, "Cleo", "Counselbrook", [0]),
+        ("clinician2", Role.CLINICIAN, "Caspian", "Careworth", [1]),
+        ("coordinator", Role.COORDINATOR, "Cora", "Coordwell", [0, 1]),
+        ("frontdesk", Role.FRONT_DESK, "Felix", "Frontdeskley", [0, 1]),
+    ]
+    staff: dict[str, User] = {}
+    for key, role, first, last, program_indexes in staff_specs:
+        user = User.objects.create(
+            email=f"{key}{suffix}@demo.example.org",
+            first_name=first,
+            last_name=last,
+            password=password,
+        )
+        staff[key] = user
+        Membership.objects.bulk_create(
+            Membership(user=user, program=programs[i], role=role) for i in program_indexes
+        )
+        if key in ("admin", "clinician", "coordinator", "frontdesk"):
+            result.logins.append(DemoLogin(str(role), user.email))
+
+    clinicians = {programs[0].id: staff["clinician"], programs[1].id: staff["clinician2"]}
+    rows = []
+    for index in range(clients):
+        program = programs[index % 2]
+        first = rng.choice(FIRST_NAMES)
+        age_days = rng.randint(19 * 365, 68 * 365)
+        sober_days = rng.choice([None, *range(0, 400)])
+        rows.append(
+            Client(
+                organization=org,
+                program=program,
+                mrn=f"D{seed:02d}-{index + 1:06d}",
+                first_name=first,
+                last_name=rng.choice(LAST_NAMES),
+                preferred_name=rng.choice(["", "", "", first[:3]]),
+                pronouns=rng.choice(PRONOUNS),
+                date_of_birth=today - timedelta(days=age_days),
+                sex_assigned_at_birth=rng.choice([Sex.FEMALE, Sex.MALE, Sex.MALE, Sex.UNKNOWN]),
+                phone=_fake_phone(rng),
+                email=f"client{index + 1}{suffix}@demo.example.org",
+                time_zone=program.time_zone,
+                primary_clinician=clinicians[program.id],
+                coordinator=staff["coordinator"],
+                sobriety_date=None if sober_days is None else today - timedelta(days=sober_days),
+            )
+        )
+    Client.objects.bulk_create(rows, batch_size=1000)
+    created = list(Client.objects.filter(organization=org).order_by("id"))
+    result.clients = len(created)
+
+    contacts = []
+    for client in created:
+        for _ in range(rng.randint(1, 3)):
+            kind = rng.choice(list(RELATIONSHIPS))
+            contacts.append(
+                SupportContact(
+                    client=client,
+                    kind=kind,
+                    name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                    relationship=rng.choice(RELATIONSHIPS[kind]),
+                    phone=_fake_phone(rng),
+                    is_emergency_contact=(kind == "family" and rng.random() < 0.6),
+                )
+            )
+    SupportContact.objects.bulk_create(contacts, batch_size=2000)
+
+    if created:
+        first_client = created[0]
+        client_user = User.objects.create(
+            email=f"client{suffix}@demo.example.org",
+            first_name=first_client.first_name,
+            last_name=first_client.last_name,
+            password=password,
+        )
+        first_client.user = client_user
+        first_client.sobriety_date = first_client.sobriety_date or today - timedelta(days=45)
+        first_client.save(update_fields=["user", "sobriety_date"])
+        result.logins.append(DemoLogin("client", client_user.email))
+
+    for extension in EXTENSIONS:
+        extension(result=result, rng=rng, today=today, staff=staff, clients=created)
+    return result
+
+
+def demo_logins() -> list[tuple[str, str]]:
+    """(role, e-mail) of the demo accounts already in the database, for `make run`'s banner."""
+    found: list[tuple[str, str]] = []
+    users = User.objects.filter(email__endswith="@demo.example.org").prefetch_related("memberships")
+    for user in users.order_by("id"):
+        roles = {m.role for m in user.memberships.all()}
+        if roles:
+            top = max(
+                roles, key=lambda r: ["front_desk", "coordinator", "clinician", "admin"].index(r)
+            )
+            found.append((top, user.email))
+        elif Client.objects.filter(user=user).exists():
+            found.append(("client", user.email))
+    return found

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EarlywarningConfig(AppConfig):
+    name = "recoverypath.earlywarning"
+    label = "earlywarning"

@@ -1,0 +1,86 @@
+"""factory_boy factories: obviously fictional people only."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import factory
+from django.contrib.auth.hashers import MD5PasswordHasher
+
+from recoverypath.accounts.models import Membership, Organization, Program, Role, User
+from recoverypath.clients.models import Client, SupportContact
+
+PASSWORD = "test-password-42"
+# Fast to check in tests; conftest puts MD5 among the hashers for the test run only.
+_HASH = MD5PasswordHasher().encode(PASSWORD, "testsalt")
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Fictional Recovery Org {n}")
+    slug = factory.Sequence(lambda n: f"org-{n}")
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Program
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Test IOP {n}")
+    slug = factory.Sequence(lambda n: f"iop-{n}")
+    time_zone = "America/New_York"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@test.example.org")
+    first_name = factory.Sequence(lambda n: f"Testperson{n}")
+    last_name = "Fictional"
+    password = _HASH
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    program = factory.SubFactory(ProgramFactory)
+    role = Role.CLINICIAN
+
+
+def staff(program: Program, role: str, **kwargs) -> User:
+    user = UserFactory(**kwargs)
+    MembershipFactory(user=user, program=program, role=role)
+    return user
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    program = factory.SubFactory(ProgramFactory)
+    organization = factory.LazyAttribute(lambda o: o.program.organization)
+    mrn = factory.Sequence(lambda n: f"T{n:06d}")
+    first_name = factory.Sequence(lambda n: f"Quilla{n}")
+    last_name = "Testcase"
+    date_of_birth = date(1990, 5, 17)
+    sex_assigned_at_birth = "female"
+    phone = "+12025550143"
+    email = factory.Sequence(lambda n: f"client{n}@test.example.org")
+    time_zone = "America/New_York"
+
+
+class SupportContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupportContact
+
+    client = factory.SubFactory(ClientFactory)
+    name = factory.Sequence(lambda n: f"Sponsor Fictionson {n}")
+    relationship = "Sponsor"
+    phone = "+12025550188"
+    kind = "sponsor"

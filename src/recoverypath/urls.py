@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("recoverypath.clients.urls")),
     path("", include("recoverypath.accounts.web_urls")),
+    path("", include("recoverypath.core.urls")),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
 ]
 

@@ -5,3 +5,9 @@ class CoreConfig(AppConfig):
     name = "recoverypath.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        from . import navigation
+        from .views import nav_items
+
+        navigation.register(nav_items)

@@ -1,6 +1,13 @@
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.urls import reverse
+
+from . import permissions
+from .navigation import NavItem
+from .todo import todo_list
 
 
 def permission_denied(request, exception=None):
@@ -13,3 +20,16 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "500.html", status=500)
+
+
+@login_required
+def todo(request):
+    if not permissions.is_staff_member(request.user):
+        raise PermissionDenied
+    return render(request, "core/todo.html", {"items": todo_list(user=request.user)})
+
+
+def nav_items(request) -> list[NavItem]:
+    if permissions.is_staff_member(request.user):
+        return [NavItem("To do", reverse("core:todo"), order=20)]
+    return []

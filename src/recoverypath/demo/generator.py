@@ -7,10 +7,12 @@ data. Names are whimsical on purpose: nobody should mistake a demo record for a 
 
 from __future__ import annotations
 
+import importlib
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
@@ -38,13 +40,19 @@ class DemoResult:
     clients: int = 0
 
 
-# Extension point: later apps append callables taking (result, rng, today) and adding their data.
-EXTENSIONS: list = []
-
-
-def register(extension) -> None:
-    if extension not in EXTENSIONS:
-        EXTENSIONS.append(extension)
+def _extensions():
+    """Each app may ship `demo_data.extend(result=..., rng=..., today=..., staff=..., clients=...)`,
+    called in ARCHITECTURE.md's app order so later stages build on earlier ones."""
+    for config in apps.get_app_configs():
+        if not config.name.startswith("recoverypath."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.demo_data")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.demo_data":
+                raise
+            continue
+        yield module.extend
 
 
 def _fake_phone(rng: random.Random) -> str:
@@ -162,7 +170,7 @@ def build(*, clients: int = 40, seed: int = 1, today: date | None = None) -> Dem
         first_client.save(update_fields=["user", "sobriety_date"])
         result.logins.append(DemoLogin("client", client_user.email))
 
-    for extension in EXTENSIONS:
+    for extension in _extensions():
         extension(result=result, rng=rng, today=today, staff=staff, clients=created)
     return result
 

@@ -1,0 +1,47 @@
+"""A clinician's to-do list, assembled from what each app says the user owes.
+
+Apps register a provider in AppConfig.ready(): provider(user) -> list[TodoItem]. Providers must run
+a fixed number of queries whatever the number of items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+PRIORITY_ORDER = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    label: str
+    url: str
+    kind: str
+    priority: str = "normal"  # urgent, high, normal, low
+    due: datetime | None = None
+    client_name: str = ""
+
+
+Provider = Callable[[object], list[TodoItem]]
+_providers: list[Provider] = []
+
+
+def register(provider: Provider) -> Provider:
+    if provider not in _providers:
+        _providers.append(provider)
+    return provider
+
+
+def todo_list(*, user) -> list[TodoItem]:
+    items: list[TodoItem] = []
+    for provider in _providers:
+        items.extend(provider(user))
+    return sorted(
+        items,
+        key=lambda i: (
+            PRIORITY_ORDER.get(i.priority, 9),
+            i.due.timestamp() if i.due else float("inf"),
+            i.label,
+        ),
+    )

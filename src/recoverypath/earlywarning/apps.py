@@ -1,6 +1,21 @@
+import importlib
+
 from django.apps import AppConfig
+
+# Rule modules, each connecting its own signal receivers when imported. One module per source of
+# signals, so each stage's rules stay together: attendance (scheduling), monitoring, aftercare...
+RULE_MODULES = ("attendance", "checkins", "aftercare_rules", "rules")
 
 
 class EarlywarningConfig(AppConfig):
     name = "recoverypath.earlywarning"
     label = "earlywarning"
+    verbose_name = "Early warning"
+
+    def ready(self) -> None:
+        for module in RULE_MODULES:
+            try:
+                importlib.import_module(f"{self.name}.{module}")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{self.name}.{module}":
+                    raise

@@ -18,14 +18,9 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	touch $@
 
 run: $(VENV)/.installed
-	DEBUG=1 $(BIN)/recoverypath migrate --noinput
+	DEBUG=1 $(BIN)/recoverypath migrate --noinput --verbosity 0
 	DEBUG=1 $(BIN)/recoverypath demo --clients $(DEMO_CLIENTS) --if-empty > var/demo-logins.txt
-	@echo ""
-	@echo "RecoveryPath is starting at http://$(HOST):$(PORT)"
-	@echo "Demo logins (role e-mail password):"
-	@cat var/demo-logins.txt
-	@echo ""
-	DEBUG=1 $(BIN)/recoverypath serve --addr $(HOST):$(PORT)
+	DEBUG=1 $(BIN)/recoverypath serve --addr $(HOST):$(PORT) --banner var/demo-logins.txt
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

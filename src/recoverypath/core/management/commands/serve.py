@@ -16,8 +16,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--addr", default="127.0.0.1:8000")
         parser.add_argument("--no-worker", action="store_true")
+        parser.add_argument(
+            "--banner", default="", help="A file to print once both processes have started."
+        )
 
-    def handle(self, *args, addr: str, no_worker: bool, **options):
+    def handle(self, *args, addr: str, no_worker: bool, banner: str, **options):
         python = sys.executable
         processes = [
             subprocess.Popen([python, "-m", "recoverypath", "runserver", addr, "--noreload"]),
@@ -31,6 +34,13 @@ class Command(BaseCommand):
                     process.terminate()
 
         signal.signal(signal.SIGTERM, stop)
+        if banner:
+            time.sleep(2)
+            with open(banner) as lines:
+                self.stdout.write(
+                    f"\nRecoveryPath: http://{addr}/\nDemo logins (role e-mail "
+                    f"password):\n{lines.read()}"
+                )
         try:
             while all(p.poll() is None for p in processes):
                 time.sleep(0.5)

@@ -28,6 +28,16 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under CI a skipped browser test is a failure: every one of them must run."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("CI") and "tests/browser/" in str(item.fspath):
+        report.outcome = "failed"
+        report.longrepr = f"Browser test skipped under CI: {report.longrepr}"
+
+
 @pytest.fixture(scope="session")
 def browser() -> Browser:
     if not os.path.exists(CHROMIUM):

@@ -169,6 +169,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -191,6 +192,19 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="RecoveryPath <no-rep
 SMS_URL = env.str("SMS_URL", default="")
 SMS_TOKEN = env.str("SMS_TOKEN", default="")
 SMS_FROM = env.str("SMS_FROM", default="")
+SMS_TIMEOUT_SECONDS = env.int("SMS_TIMEOUT_SECONDS", default=10)
+
+# Notification delivery: attempts before a row is marked failed, the first retry delay (doubling
+# each time, at most an hour), and how long a worker's claim on a row lasts before another worker
+# may take it over (crash recovery).
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)
+NOTIFICATION_RETRY_SECONDS = env.int("NOTIFICATION_RETRY_SECONDS", default=60)
+NOTIFICATION_CLAIM_SECONDS = env.int("NOTIFICATION_CLAIM_SECONDS", default=300)
+if NOTIFICATION_MAX_ATTEMPTS < 1 or NOTIFICATION_RETRY_SECONDS < 1 or NOTIFICATION_CLAIM_SECONDS < 60:
+    raise ImproperlyConfigured(
+        "NOTIFICATION_MAX_ATTEMPTS and NOTIFICATION_RETRY_SECONDS must be positive and "
+        "NOTIFICATION_CLAIM_SECONDS at least 60."
+    )
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:

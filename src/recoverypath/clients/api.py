@@ -3,16 +3,20 @@ from __future__ import annotations
 from django.urls import include, path
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.routers import SimpleRouter
 
 from recoverypath.accounts.models import Program, User
 from recoverypath.accounts.selectors import program_list_for_user, staff_colleagues
+from recoverypath.core import permissions
 from recoverypath.core.audit import audit_record_list
 from recoverypath.core.phones import normalize_phone
 from recoverypath.core.timezones import validate_time_zone
 
 from . import selectors, services
 from .models import Client, SupportContact
+from .sobriety import sobriety_summary_for
 
 
 def _phone_field(value: str) -> str:
@@ -35,6 +39,9 @@ class ClientSerializer(serializers.ModelSerializer):
     time_zone = serializers.CharField(
         max_length=64, required=False, validators=[validate_time_zone]
     )
+    days_sober = serializers.SerializerMethodField()
+    longest_streak_days = serializers.SerializerMethodField()
+    next_milestone = serializers.SerializerMethodField()
 
     class Meta:
         model = Client
@@ -54,6 +61,9 @@ class ClientSerializer(serializers.ModelSerializer):
             "sobriety_date",
             "primary_clinician",
             "coordinator",
+            "days_sober",
+            "longest_streak_days",
+            "next_milestone",
         ]
         read_only_fields = ["id"]
 
@@ -68,6 +78,26 @@ class ClientSerializer(serializers.ModelSerializer):
 
     def validate_phone(self, value: str) -> str:
         return _phone_field(value)
+
+    def _sobriety(self, client: Client):
+        # Streaks come prefetched on lists (ClientViewSet.get_queryset): no query per row.
+        cached = getattr(client, "_rp_sobriety", None)
+        if cached is None:
+            cached = sobriety_summary_for(client)
+            client._rp_sobriety = cached
+        return cached
+
+    def get_days_sober(self, client: Client) -> int | None:
+        return self._sobriety(client).days_sober
+
+    def get_longest_streak_days(self, client: Client) -> int | None:
+        return self._sobriety(client).longest_streak_days
+
+    def get_next_milestone(self, client: Client) -> dict | None:
+        summary = self._sobriety(client)
+        if summary.next_milestone is None:
+            return None
+        return summary.next_milestone.as_dict(today=summary.today)
 
 
 class SupportContactSerializer(serializers.ModelSerializer):
@@ -124,6 +154,7 @@ class ClientViewSet(
 
     serializer_class = ClientSerializer
     audit_client_attr = "id"
+    lookup_value_regex = r"[0-9]{1,18}"  # anything else is a 404, never a 500
 
     def get_queryset(self):
         params = self.request.query_params
@@ -133,10 +164,21 @@ class ClientViewSet(
             program_id=_int_param(params, "program"),
             clinician_id=_int_param(params, "clinician"),
             sort=params.get("sort", "name"),
-        )
+        ).prefetch_related("sobriety_streaks")
 
     def get_object(self):
-        return selectors.client_get(user=self.request.user, client_id=self.kwargs["pk"])
+        client = selectors.client_get(user=self.request.user, client_id=self.kwargs["pk"])
+        if self.request.method not in SAFE_METHODS and not permissions.can_edit_client(
+            self.request.user, client
+        ):
+            # Checked before the body is validated, so a client gets 403 rather than field errors.
+            raise PermissionDenied("You cannot change this client's record.")
+        return client
+
+    def create(self, request, *args, **kwargs):
+        if not permissions.is_staff_member(request.user):
+            raise PermissionDenied("Only program staff register clients.")
+        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -162,6 +204,7 @@ class SupportContactViewSet(
     """Support contacts of the clients the caller may see; filter with `?client=<id>`."""
 
     serializer_class = SupportContactSerializer
+    lookup_value_regex = r"[0-9]{1,18}"
 
     @extend_schema(parameters=[OpenApiParameter("client", int)])
     def list(self, request, *args, **kwargs):
@@ -197,9 +240,12 @@ def _int_param(params, name: str) -> int | None:
     if value in (None, ""):
         return None
     try:
-        return int(value)
+        number = int(value)
     except ValueError as exc:
         raise serializers.ValidationError({name: ["Must be a whole number."]}) from exc
+    if not 0 < number < 2**63:  # beyond a database id: SQLite would overflow
+        raise serializers.ValidationError({name: ["No such id."]})
+    return number
 
 
 router = SimpleRouter()

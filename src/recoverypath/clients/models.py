@@ -6,7 +6,7 @@ from django.core.validators import MinLengthValidator
 from django.db import models
 
 from recoverypath.accounts.models import Organization, Program
-from recoverypath.core.timezones import local_today, validate_time_zone
+from recoverypath.core.timezones import local_today, validate_time_zone, zone_or_utc
 
 
 class Sex(models.TextChoices):
@@ -94,13 +94,13 @@ class Client(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        if self.date_of_birth and self.date_of_birth > local_today(self.time_zone or "UTC"):
+        if self.date_of_birth and self.date_of_birth > local_today(zone_or_utc(self.time_zone)):
             errors["date_of_birth"] = "Date of birth cannot be in the future."
         if self.date_of_birth and self.date_of_birth.year < 1900:
             errors["date_of_birth"] = "Enter a date of birth after 1900."
         if self.sobriety_date and self.date_of_birth and self.sobriety_date < self.date_of_birth:
             errors["sobriety_date"] = "Sobriety date cannot be before the date of birth."
-        if self.sobriety_date and self.sobriety_date > local_today(self.time_zone or "UTC"):
+        if self.sobriety_date and self.sobriety_date > local_today(zone_or_utc(self.time_zone)):
             errors["sobriety_date"] = "Sobriety date cannot be in the future."
         if (
             self.program_id
@@ -142,3 +142,34 @@ class SupportContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display()})"
+
+
+class SobrietyStreak(models.Model):
+    """One run of the sobriety counter. The open streak (no end date) starts at the client's
+    sobriety date; restarting after a lapse closes it and opens a new one, so history is kept."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="sobriety_streaks")
+    start_date = models.DateField()
+    end_date = models.DateField(
+        null=True, blank=True, help_text="The day of the lapse that ended the streak."
+    )
+    end_reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["client", "start_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=models.Q(end_date__isnull=True),
+                name="sobriety_one_open_streak",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="sobriety_streak_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start_date} - {self.end_date or 'now'}"

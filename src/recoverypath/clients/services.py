@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from recoverypath.accounts.models import Membership, Program
@@ -50,12 +50,31 @@ def _check_care_team(*, actor, program: Program, data: dict[str, Any]) -> None:
 
 
 def _validate_and_save(client: Client) -> None:
-    client.full_clean()
+    try:
+        client.full_clean()
+    except ValidationError as exc:
+        raise _mrn_error_on_its_field(exc) from None
     try:
         with transaction.atomic():
             client.save()
     except IntegrityError as exc:  # a concurrent insert won the MRN race
         raise ValidationError({"mrn": "This MRN is already in use in your organization."}) from exc
+
+
+def _mrn_error_on_its_field(exc: ValidationError) -> ValidationError:
+    """The MRN uniqueness constraint reports a form-wide error; put it on the `mrn` field."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    taken = next(c for c in Client._meta.constraints if c.name == "client_mrn_unique")
+    errors = dict(exc.error_dict)
+    general = errors.pop(NON_FIELD_ERRORS, [])
+    on_mrn = [e for e in general if taken.violation_error_message in e.messages]
+    rest = [e for e in general if e not in on_mrn]
+    if on_mrn:
+        errors["mrn"] = [*errors.get("mrn", []), *on_mrn]
+    if rest:
+        errors[NON_FIELD_ERRORS] = rest
+    return ValidationError(errors)
 
 
 def client_create(*, actor, program: Program, **data: Any) -> Client:

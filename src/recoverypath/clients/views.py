@@ -28,12 +28,14 @@ def nav_items(request) -> list[NavItem]:
 
 
 def staff_required(view):
-    """Staff pages: a logged-in user with at least one program membership, else 403."""
+    """Staff pages: a logged-in user with at least one program membership. For anyone else
+    (a client, a family member) the staff area does not exist: 404, never a hint of what is there.
+    """
 
     @login_required
     def wrapped(request, *args, **kwargs):
         if not permissions.is_staff_member(request.user):
-            raise PermissionDenied
+            raise Http404
         return view(request, *args, **kwargs)
 
     wrapped.__name__ = view.__name__

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from django import forms
+
+from recoverypath.accounts.models import Program, User
+
+from .kinds import kind_label
+from .models import EscalationPolicy, Severity
+from .selectors import STATUS_FILTERS, alert_colleagues, alert_kinds, alert_program_ids
+
+
+class InboxFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("active", "Open or acknowledged"),
+            ("open", "Open"),
+            ("acknowledged", "Acknowledged"),
+            ("resolved", "Resolved"),
+            ("all", "All"),
+        ],
+    )
+    severity = forms.ChoiceField(required=False, choices=[("", "Any severity"), *Severity.choices])
+    kind = forms.ChoiceField(required=False)
+    assignee = forms.ChoiceField(required=False)
+    program = forms.ModelChoiceField(
+        required=False, queryset=Program.objects.none(), empty_label="All my programs"
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "Any kind")] + [
+            (k, kind_label(k)) for k in alert_kinds(user=user)
+        ]
+        self.fields["assignee"].choices = [
+            ("", "Anyone"),
+            ("me", "Me"),
+            ("none", "Unassigned"),
+        ] + [(str(u.id), str(u)) for u in alert_colleagues(user=user)]
+        program_ids = alert_program_ids(user=user)
+        if len(program_ids) < 2:
+            del self.fields["program"]
+        else:
+            self.fields["program"].queryset = Program.objects.filter(id__in=program_ids).order_by(
+                "name"
+            )
+
+    def filters(self, user) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        status = data.get("status") or "active"
+        assignee = data.get("assignee") or ""
+        program = data.get("program")
+        return {
+            "status": status if status in STATUS_FILTERS else "active",
+            "severity": data.get("severity") or "",
+            "kind": data.get("kind") or "",
+            "assignee_id": user.id
+            if assignee == "me"
+            else (int(assignee) if assignee.isdigit() else None),
+            "unassigned": assignee == "none",
+            "program_id": program.id if program else None,
+        }
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="Nobody", label="Assign to"
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = choices
+
+
+class ResolveForm(forms.Form):
+    note = forms.CharField(
+        label="Resolution note",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text="What was done. Required.",
+    )
+
+
+class EscalationPolicyForm(forms.ModelForm):
+    class Meta:
+        model = EscalationPolicy
+        fields = ["critical_minutes", "high_minutes", "medium_minutes", "low_minutes"]
+        help_texts = {name: "Minutes; leave empty for never." for name in fields}

@@ -1,0 +1,175 @@
+"""Reads of alerts. Who may see an alert: coordinators, clinicians and admins of the client's
+program. Front desk sees none (alerts are clinical signals); clients never see alerts."""
+
+from __future__ import annotations
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.http import Http404
+
+from recoverypath.accounts.models import Program, User
+from recoverypath.accounts.selectors import program_staff
+from recoverypath.core import permissions
+from recoverypath.core.audit import Action, audit_record
+
+from .models import SEVERITY_RANK, Alert, EscalationPolicy
+
+ACT_RANK = permissions.Rank.COORDINATOR
+ACTIVE_STATUSES = (Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED)
+STATUS_FILTERS = {
+    "active": ACTIVE_STATUSES,
+    "open": (Alert.Status.OPEN,),
+    "acknowledged": (Alert.Status.ACKNOWLEDGED,),
+    "resolved": (Alert.Status.RESOLVED,),
+    "all": None,
+}
+
+
+def alert_program_ids(*, user) -> set[int]:
+    """Programs whose alerts `user` may see and act on."""
+    return permissions.staff_program_ids(user, min_rank=ACT_RANK)
+
+
+def can_act_on_alert(user, alert: Alert) -> bool:
+    return permissions.can_coordinate(user, alert.client)
+
+
+def alert_queryset_for_user(*, user) -> QuerySet[Alert]:
+    program_ids = alert_program_ids(user=user)
+    if not program_ids:
+        return Alert.objects.none()
+    return Alert.objects.filter(client__program_id__in=program_ids)
+
+
+def _severity_order() -> Case:
+    return Case(
+        *[When(severity=sev, then=Value(rank)) for sev, rank in SEVERITY_RANK.items()],
+        default=Value(9),
+        output_field=IntegerField(),
+    )
+
+
+def alert_inbox(
+    *,
+    user,
+    status: str = "active",
+    kind: str = "",
+    severity: str = "",
+    assignee_id: int | None = None,
+    unassigned: bool = False,
+    program_id: int | None = None,
+    client_id: int | None = None,
+) -> QuerySet[Alert]:
+    """Alerts `user` may act on, most severe first and, within a severity, longest waiting first."""
+    qs = alert_queryset_for_user(user=user).select_related("client", "client__program", "assignee")
+    statuses = STATUS_FILTERS.get(status, ACTIVE_STATUSES)
+    if statuses is not None:
+        qs = qs.filter(status__in=statuses)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if severity:
+        qs = qs.filter(severity=severity)
+    if unassigned:
+        qs = qs.filter(assignee=None)
+    elif assignee_id:
+        qs = qs.filter(assignee_id=assignee_id)
+    if program_id:
+        qs = qs.filter(client__program_id=program_id)
+    if client_id:
+        qs = qs.filter(client_id=client_id)
+    return qs.annotate(severity_rank=_severity_order()).order_by("severity_rank", "raised_at", "id")
+
+
+def alert_open_count(*, user) -> int:
+    return alert_queryset_for_user(user=user).filter(status=Alert.Status.OPEN).count()
+
+
+def alert_kinds(*, user) -> list[str]:
+    return list(
+        alert_queryset_for_user(user=user)
+        .order_by("kind")
+        .values_list("kind", flat=True)
+        .distinct()
+    )
+
+
+def alert_get(*, user, alert_id: int, audit: bool = True) -> Alert:
+    """The alert if `user` may act on it (an audited read), else Http404."""
+    alert = (
+        alert_queryset_for_user(user=user)
+        .select_related(
+            "client",
+            "client__program",
+            "client__coordinator",
+            "client__primary_clinician",
+            "assignee",
+            "raised_by",
+            "acknowledged_by",
+            "resolved_by",
+        )
+        .filter(pk=alert_id)
+        .first()
+    )
+    if alert is None or not can_act_on_alert(user, alert):
+        raise Http404("No such alert.")
+    if audit:
+        audit_record(
+            actor=user,
+            action=Action.READ,
+            obj=alert,
+            client_id=alert.client_id,
+            organization_id=alert.client.organization_id,
+        )
+    return alert
+
+
+def alert_events(*, alert: Alert):
+    return alert.events.select_related("actor").order_by("at", "id")
+
+
+def alert_history_for_client(*, user, client, limit: int = 20) -> QuerySet[Alert]:
+    """The client's alerts, newest first, for the client page (caller checks access)."""
+    return (
+        alert_queryset_for_user(user=user)
+        .filter(client=client)
+        .select_related("assignee", "resolved_by")
+        .order_by("-raised_at", "-id")[:limit]
+    )
+
+
+def alert_assignee_choices(*, program_id: int) -> QuerySet[User]:
+    """Colleagues an alert of this program can be assigned to."""
+    return program_staff(
+        program_id=program_id, roles=["coordinator", "clinician", "admin"]
+    ).order_by("first_name", "last_name", "email")
+
+
+def alert_colleagues(*, user) -> QuerySet[User]:
+    """Everyone who can hold alerts in the user's alert programs (for the assignee filter)."""
+    from recoverypath.accounts.models import Membership
+
+    members = Membership.objects.filter(
+        program_id__in=alert_program_ids(user=user), role__in=["coordinator", "clinician", "admin"]
+    )
+    return User.objects.filter(id__in=members.values("user_id"), is_active=True).order_by(
+        "first_name", "last_name", "email"
+    )
+
+
+def escalation_policy_for(*, program: Program) -> EscalationPolicy:
+    """The program's policy; the defaults (unsaved) when it has never been edited."""
+    policy = EscalationPolicy.objects.filter(program=program).first()
+    return policy or EscalationPolicy(program=program)
+
+
+def escalation_programs(*, user) -> QuerySet[Program]:
+    """Programs whose escalation policy `user` may edit (program admins)."""
+    return Program.objects.filter(
+        id__in=permissions.staff_program_ids(user, min_rank=permissions.Rank.ADMIN)
+    ).order_by("name")
+
+
+def escalation_program_get(*, user, program_id: int) -> Program:
+    program = escalation_programs(user=user).filter(pk=program_id).first()
+    if program is None:
+        raise Http404("No such program.")
+    return program

@@ -1,0 +1,508 @@
+"""Writes to alerts. `alert_raise` is the one way in for every app; the rest are what staff do
+in the inbox, and the worker's escalation job.
+
+Escalation chain (one step each time the program's window passes without acknowledgement):
+    the assignee -> the client's coordinator -> every admin of the program.
+Empty steps and people already reached are skipped. The first notice on raising goes to the
+first step; critical alerts also go to every program admin at once, through quiet hours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from recoverypath.accounts.models import Membership, Program, User
+from recoverypath.accounts.selectors import program_admins
+from recoverypath.clients.models import Client
+from recoverypath.core import permissions
+from recoverypath.core.audit import Action, audit_record, model_changes, snapshot
+from recoverypath.core.errors import ConflictError
+from recoverypath.notifications.services import notification_queue
+
+from .models import SEVERITY_RANK, Alert, AlertEvent, EscalationPolicy, Severity
+from .selectors import can_act_on_alert
+
+AUDIT_FIELDS = [
+    "kind",
+    "severity",
+    "reason",
+    "status",
+    "assignee",
+    "resolution_note",
+    "escalation_level",
+]
+ASSIGNABLE_ROLES = ("coordinator", "clinician", "admin")
+ASSIGNEE_ERROR = "Choose a coordinator, clinician or admin of the client's program."
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str  # "assignee", "coordinator", "admins"
+    people: list[User]
+
+    @property
+    def label(self) -> str:
+        return {"assignee": "the assignee", "coordinator": "the client's coordinator"}.get(
+            self.name, "the program admins"
+        )
+
+
+# --- Helpers ---------------------------------------------------------------------------------
+
+
+def _audit(*, actor, alert: Alert, action: str, before: dict | None = None) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=alert,
+        client_id=alert.client_id,
+        organization_id=alert.client.organization_id,
+        changes=model_changes(before or {}, snapshot(alert, AUDIT_FIELDS)),
+    )
+
+
+def _event(alert: Alert, kind: str, *, at: datetime, actor=None, note: str = "", notified=()):
+    return AlertEvent.objects.create(
+        alert=alert,
+        kind=kind,
+        at=at,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        level=alert.escalation_level,
+        note=note,
+        notified=sorted({person.id for person in notified}),
+    )
+
+
+def _window(program_id: int, severity: str) -> timedelta | None:
+    policy = EscalationPolicy.objects.filter(program_id=program_id).first()
+    minutes = policy.minutes_for(severity) if policy else EscalationPolicy.DEFAULT_MINUTES[severity]
+    return timedelta(minutes=minutes) if minutes else None
+
+
+def _next_due(alert: Alert, base: datetime) -> datetime | None:
+    window = _window(alert.client.program_id, alert.severity)
+    return base + window if window else None
+
+
+def escalation_chain(alert: Alert) -> list[Step]:
+    """The people to tell, step by step, with empty steps and repeats removed."""
+    client = alert.client
+    candidates = [
+        ("assignee", [alert.assignee]),
+        ("coordinator", [client.coordinator]),
+        ("admins", list(program_admins(program_id=client.program_id).order_by("id"))),
+    ]
+    seen: set[int] = set()
+    steps: list[Step] = []
+    for name, people in candidates:
+        fresh = [p for p in people if p is not None and p.is_active and p.id not in seen]
+        if fresh:
+            steps.append(Step(name, fresh))
+            seen.update(p.id for p in fresh)
+    return steps
+
+
+def _notify(alert: Alert, people, *, template: str, extra: dict | None = None) -> list[User]:
+    """Queue notices (rows written in this transaction, delivered after commit)."""
+    context = {
+        "severity": alert.get_severity_display().lower(),
+        "kind_label": alert.kind_label,
+        **(extra or {}),
+    }
+    link = reverse("alerts:detail", args=[alert.id])
+    told: list[User] = []
+    for person in people:
+        if person is None or any(p.id == person.id for p in told):
+            continue
+        notification_queue(
+            recipient=person,
+            template=template,
+            context=context,
+            link=link,
+            critical=alert.severity == Severity.CRITICAL,
+            source=alert,
+        )
+        told.append(person)
+    return told
+
+
+def _first_notice(alert: Alert) -> list[User]:
+    chain = escalation_chain(alert)
+    people = list(chain[0].people) if chain else []
+    if alert.severity == Severity.CRITICAL:
+        people += list(program_admins(program_id=alert.client.program_id))
+    return _notify(alert, people, template="alerts.raised")
+
+
+def _check_transition(alert: Alert, to_status: str, verb: str) -> None:
+    if to_status not in Alert.ALLOWED_TRANSITIONS[alert.status]:
+        raise ConflictError(
+            f"This alert is {alert.get_status_display().lower()}: it cannot be {verb}."
+        )
+
+
+def _locked(alert: Alert) -> Alert:
+    """Re-read the row under a lock so concurrent clicks see each other's work."""
+    fresh = (
+        Alert.objects.select_for_update(of=("self",))
+        .select_related("client", "client__coordinator", "assignee")
+        .get(pk=alert.pk)
+    )
+    return fresh
+
+
+def _require_actor(actor, alert: Alert) -> None:
+    if not can_act_on_alert(actor, alert):
+        raise PermissionDenied("You cannot act on this alert.")
+
+
+# --- Raising ---------------------------------------------------------------------------------
+
+
+def alert_raise(
+    *,
+    client: Client,
+    kind: str,
+    severity: str,
+    reason: str,
+    dedup_key: str,
+    source: models.Model | None = None,
+    source_url: str = "",
+    actor=None,
+) -> Alert:
+    """Raise an alert about `client`, or update the unresolved one with the same `dedup_key`.
+
+    1. Validates severity (critical/high/medium/low), kind, reason and key (ValidationError).
+    2. In the caller's transaction: an unresolved alert with this client and key is updated
+       (reason, source, a higher severity) and an event "raised again" recorded; otherwise a
+       new alert is inserted. A concurrent insert of the same key loses on the database's
+       conditional unique constraint and updates the winner's row instead.
+    3. Notices are written as notification rows now and delivered only after commit.
+    The caller is responsible for having been allowed to do whatever raised the signal.
+    """
+    errors = {}
+    if severity not in Severity.values:
+        errors["severity"] = "Choose critical, high, medium or low."
+    if not kind or len(kind) > 64:
+        errors["kind"] = "Name the kind of alert (at most 64 characters)."
+    if not dedup_key or len(dedup_key) > 200:
+        errors["dedup_key"] = "Give a de-duplication key (at most 200 characters)."
+    if not (reason or "").strip():
+        errors["reason"] = "Say why the alert was raised."
+    if len(source_url) > 500:
+        errors["source_url"] = "The source link is too long."
+    if errors:
+        raise ValidationError(errors)
+    values = {
+        "kind": kind,
+        "severity": severity,
+        "reason": reason.strip(),
+        "source_type": source._meta.label_lower if source is not None else "",
+        "source_id": str(source.pk) if source is not None else "",
+        "source_url": source_url,
+    }
+    now = timezone.now()
+    with transaction.atomic():
+        existing = _unresolved(client=client, dedup_key=dedup_key)
+        if existing is not None:
+            return _raise_again(existing, values, now=now, actor=actor)
+        alert = Alert(
+            client=client,
+            dedup_key=dedup_key,
+            raised_at=now,
+            last_raised_at=now,
+            raised_by=actor if actor is not None and actor.is_authenticated else None,
+            **values,
+        )
+        alert.escalation_due_at = _next_due(alert, now)
+        try:
+            with transaction.atomic():
+                alert.save()
+        except IntegrityError:
+            existing = _unresolved(client=client, dedup_key=dedup_key)
+            if existing is None:
+                raise
+            return _raise_again(existing, values, now=now, actor=actor)
+        told = _first_notice(alert)
+        _event(alert, AlertEvent.Kind.RAISED, at=now, actor=actor, note=alert.reason, notified=told)
+        _audit(actor=actor, alert=alert, action=Action.CREATE)
+    return alert
+
+
+def _unresolved(*, client: Client, dedup_key: str) -> Alert | None:
+    return (
+        Alert.objects.select_for_update(of=("self",))
+        .select_related("client", "client__coordinator", "assignee")
+        .filter(client=client, dedup_key=dedup_key)
+        .exclude(status=Alert.Status.RESOLVED)
+        .first()
+    )
+
+
+def _raise_again(alert: Alert, values: dict, *, now: datetime, actor) -> Alert:
+    before = snapshot(alert, AUDIT_FIELDS)
+    worse = SEVERITY_RANK[values["severity"]] < SEVERITY_RANK[alert.severity]
+    old_severity = alert.get_severity_display().lower()
+    if not worse:
+        values = {**values, "severity": alert.severity}  # raising again never lowers severity
+    for name, value in values.items():
+        setattr(alert, name, value)
+    alert.last_raised_at = now
+    alert.raise_count += 1
+    fields = [*values, "last_raised_at", "raise_count", "updated_at"]
+    if worse and alert.status == Alert.Status.OPEN:
+        alert.escalation_due_at = _next_due(alert, now)
+        fields.append("escalation_due_at")
+    alert.save(update_fields=fields)
+    told = _first_notice(alert) if worse else []
+    note = f"Severity raised from {old_severity}. " if worse else ""
+    _event(
+        alert,
+        AlertEvent.Kind.RE_RAISED,
+        at=now,
+        actor=actor,
+        note=note + alert.reason,
+        notified=told,
+    )
+    _audit(actor=actor, alert=alert, action=Action.UPDATE, before=before)
+    return alert
+
+
+# --- What staff do ---------------------------------------------------------------------------
+
+
+def alert_acknowledge(*, actor, alert: Alert) -> Alert:
+    """Someone has seen it and owns it now: stops escalation. ConflictError if not open."""
+    _require_actor(actor, alert)
+    now = timezone.now()
+    with transaction.atomic():
+        alert = _locked(alert)
+        _check_transition(alert, Alert.Status.ACKNOWLEDGED, "acknowledged")
+        before = snapshot(alert, AUDIT_FIELDS)
+        alert.status = Alert.Status.ACKNOWLEDGED
+        alert.acknowledged_at = now
+        alert.acknowledged_by = actor
+        alert.escalation_due_at = None
+        alert.save(
+            update_fields=[
+                "status",
+                "acknowledged_at",
+                "acknowledged_by",
+                "escalation_due_at",
+                "updated_at",
+            ]
+        )
+        _event(alert, AlertEvent.Kind.ACKNOWLEDGED, at=now, actor=actor)
+        _audit(actor=actor, alert=alert, action=Action.UPDATE, before=before)
+    return alert
+
+
+def alert_acknowledge_many(*, actor, alerts: list[Alert]) -> int:
+    """Acknowledge each open alert the actor may act on; others are skipped. Returns the count."""
+    done = 0
+    for alert in alerts:
+        if alert.status != Alert.Status.OPEN or not can_act_on_alert(actor, alert):
+            continue
+        try:
+            alert_acknowledge(actor=actor, alert=alert)
+        except ConflictError:  # someone else got there first
+            continue
+        done += 1
+    return done
+
+
+def alert_assign(*, actor, alert: Alert, assignee: User | None) -> Alert:
+    """Give the alert to a coordinator, clinician or admin of the client's program (or nobody).
+
+    The new assignee is told. Raises PermissionDenied, ValidationError or ConflictError.
+    """
+    _require_actor(actor, alert)
+    if (
+        assignee is not None
+        and not Membership.objects.filter(
+            user=assignee,
+            user__is_active=True,
+            program_id=alert.client.program_id,
+            role__in=ASSIGNABLE_ROLES,
+        ).exists()
+    ):
+        raise ValidationError({"assignee": ASSIGNEE_ERROR})
+    now = timezone.now()
+    with transaction.atomic():
+        alert = _locked(alert)
+        if alert.status == Alert.Status.RESOLVED:
+            raise ConflictError("This alert is resolved: it cannot be assigned.")
+        if (alert.assignee_id or None) == (assignee.id if assignee else None):
+            return alert
+        before = snapshot(alert, AUDIT_FIELDS)
+        alert.assignee = assignee
+        alert.save(update_fields=["assignee", "updated_at"])
+        told = []
+        if assignee is not None and assignee.id != getattr(actor, "id", None):
+            told = _notify(
+                alert,
+                [assignee],
+                template="alerts.assigned",
+                extra={"assigned_by": actor.get_short_name()},
+            )
+        note = f"Assigned to {assignee}." if assignee else "Unassigned."
+        _event(alert, AlertEvent.Kind.ASSIGNED, at=now, actor=actor, note=note, notified=told)
+        _audit(actor=actor, alert=alert, action=Action.UPDATE, before=before)
+    return alert
+
+
+def alert_resolve(*, actor, alert: Alert, note: str) -> Alert:
+    """Close the alert with a note saying what was done. ValidationError without a note."""
+    _require_actor(actor, alert)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": "Say what was done to resolve the alert."})
+    if len(note) > 5000:
+        raise ValidationError({"note": "Keep the note under 5,000 characters."})
+    now = timezone.now()
+    with transaction.atomic():
+        alert = _locked(alert)
+        _check_transition(alert, Alert.Status.RESOLVED, "resolved")
+        before = snapshot(alert, AUDIT_FIELDS)
+        alert.status = Alert.Status.RESOLVED
+        alert.resolved_at = now
+        alert.resolved_by = actor
+        alert.resolution_note = note
+        alert.escalation_due_at = None
+        alert.save(
+            update_fields=[
+                "status",
+                "resolved_at",
+                "resolved_by",
+                "resolution_note",
+                "escalation_due_at",
+                "updated_at",
+            ]
+        )
+        _event(alert, AlertEvent.Kind.RESOLVED, at=now, actor=actor, note=note)
+        _audit(actor=actor, alert=alert, action=Action.UPDATE, before=before)
+    return alert
+
+
+# --- Escalation ------------------------------------------------------------------------------
+
+
+def escalation_policy_update(
+    *,
+    actor,
+    program: Program,
+    critical_minutes: int | None,
+    high_minutes: int | None,
+    medium_minutes: int | None,
+    low_minutes: int | None,
+) -> EscalationPolicy:
+    """Program admins set the windows (minutes; None: never). Open alerts follow at once."""
+    if not permissions.can_administer_program(actor, program.id):
+        raise PermissionDenied("Only the program's admins change its escalation policy.")
+    values = {
+        "critical_minutes": critical_minutes,
+        "high_minutes": high_minutes,
+        "medium_minutes": medium_minutes,
+        "low_minutes": low_minutes,
+    }
+    errors = {
+        name: "Enter a number of minutes from 1 to 525,600, or leave it empty for never."
+        for name, value in values.items()
+        if value is not None and not (1 <= value <= 525_600)
+    }
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        policy = EscalationPolicy.objects.select_for_update().filter(program=program).first()
+        before = {k: getattr(policy, k) for k in values} if policy else {}
+        policy, _ = EscalationPolicy.objects.update_or_create(program=program, defaults=values)
+        open_alerts = Alert.objects.filter(
+            client__program=program, status=Alert.Status.OPEN
+        ).select_related("client")
+        for alert in open_alerts:
+            minutes = policy.minutes_for(alert.severity)
+            base = alert.escalated_at or alert.raised_at
+            due = base + timedelta(minutes=minutes) if minutes else None
+            if due != alert.escalation_due_at:
+                Alert.objects.filter(pk=alert.pk).update(escalation_due_at=due)
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=policy,
+            organization_id=program.organization_id,
+            changes=model_changes(before, values),
+        )
+    return policy
+
+
+def alert_escalate(*, alert_id: int, now: datetime | None = None) -> Alert | None:
+    """Take the next step up the chain if the alert is still open and its window has passed.
+
+    The step is claimed with a conditional UPDATE on (status, level, due time), so two workers
+    never escalate the same step twice. Returns the alert if a step was taken, else None.
+    """
+    now = now or timezone.now()
+    alert = (
+        Alert.objects.select_related("client", "client__coordinator", "assignee")
+        .filter(pk=alert_id, status=Alert.Status.OPEN, escalation_due_at__lte=now)
+        .first()
+    )
+    if alert is None:
+        return None
+    chain = escalation_chain(alert)
+    next_index = alert.escalation_level + 1
+    with transaction.atomic():
+        if next_index >= len(chain):  # top of the chain reached: nobody further to tell
+            Alert.objects.filter(
+                pk=alert.pk, status=Alert.Status.OPEN, escalation_level=alert.escalation_level
+            ).update(escalation_due_at=None)
+            return None
+        due = _next_due(alert, now) if next_index + 1 < len(chain) else None
+        claimed = Alert.objects.filter(
+            pk=alert.pk,
+            status=Alert.Status.OPEN,
+            escalation_level=alert.escalation_level,
+            escalation_due_at=alert.escalation_due_at,
+        ).update(
+            escalation_level=next_index, escalated_at=now, escalation_due_at=due, updated_at=now
+        )
+        if not claimed:
+            return None
+        alert.escalation_level = next_index
+        alert.escalated_at = now
+        alert.escalation_due_at = due
+        step = chain[next_index]
+        told = _notify(alert, step.people, template="alerts.escalated")
+        _event(
+            alert,
+            AlertEvent.Kind.ESCALATED,
+            at=now,
+            note=f"Not acknowledged in time: escalated to {step.label}.",
+            notified=told,
+        )
+        audit_record(
+            actor=None,
+            action=Action.UPDATE,
+            obj=alert,
+            client_id=alert.client_id,
+            organization_id=alert.client.organization_id,
+            changes={"escalation_level": [next_index - 1, next_index]},
+        )
+    return alert
+
+
+def alerts_escalate_overdue(*, limit: int = 500) -> int:
+    """The worker's minute job: one step for every open alert whose window has passed."""
+    now = timezone.now()
+    ids = list(
+        Alert.objects.filter(status=Alert.Status.OPEN, escalation_due_at__lte=now)
+        .order_by("escalation_due_at", "id")
+        .values_list("id", flat=True)[:limit]
+    )
+    return sum(1 for alert_id in ids if alert_escalate(alert_id=alert_id, now=now) is not None)

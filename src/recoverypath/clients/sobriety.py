@@ -1,0 +1,179 @@
+"""Sobriety arithmetic: days sober, longest streak, total sober days and milestones.
+
+Dates here are calendar days in the client's own time zone. The current streak starts at
+`Client.sobriety_date`; earlier streaks are closed `SobrietyStreak` rows (a restart after a lapse
+closes the current streak on the lapse day and moves the sobriety date to that day).
+Pure functions first (tested with hypothesis), then the one write: `sobriety_restart`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from recoverypath.core import permissions
+from recoverypath.core.audit import Action, audit_record
+from recoverypath.core.timezones import local_today
+
+from .models import Client, SobrietyStreak
+
+
+@dataclass(frozen=True)
+class Milestone:
+    key: str
+    label: str
+    reached_on: date
+
+    def as_dict(self, *, today: date) -> dict:
+        return {
+            "key": self.key,
+            "label": self.label,
+            "date": self.reached_on.isoformat(),
+            "days_to_go": max(0, (self.reached_on - today).days),
+        }
+
+
+# (key, label, offset from the start date). After 18 months: every year.
+_FIXED: tuple[tuple[str, str, relativedelta], ...] = (
+    ("24h", "24 hours", relativedelta(days=1)),
+    ("7d", "7 days", relativedelta(days=7)),
+    ("30d", "30 days", relativedelta(days=30)),
+    ("60d", "60 days", relativedelta(days=60)),
+    ("90d", "90 days", relativedelta(days=90)),
+    ("6m", "6 months", relativedelta(months=6)),
+    ("9m", "9 months", relativedelta(months=9)),
+    ("1y", "1 year", relativedelta(years=1)),
+    ("18m", "18 months", relativedelta(months=18)),
+)
+
+
+def milestones_from(start: date) -> Iterator[Milestone]:
+    """Every milestone of a streak starting on `start`, in order (endless: yearly after 18 m).
+    Month and year offsets are calendar offsets: a Feb 29 start reaches 1 year on Feb 28."""
+    for key, label, offset in _FIXED:
+        yield Milestone(key, label, start + offset)
+    years = 2
+    while True:
+        reached = start + relativedelta(years=years)
+        yield Milestone(f"{years}y", f"{years} years", reached)
+        years += 1
+
+
+def milestones_reached(start: date, today: date) -> list[Milestone]:
+    out = []
+    for milestone in milestones_from(start):
+        if milestone.reached_on > today:
+            break
+        out.append(milestone)
+    return out
+
+
+def milestone_next(start: date, today: date) -> Milestone:
+    for milestone in milestones_from(start):
+        if milestone.reached_on > today:
+            return milestone
+    raise AssertionError("unreachable: milestones are endless")
+
+
+def days_between(start: date, today: date) -> int:
+    """Whole days sober from `start` to `today` (0 on the start day, never negative)."""
+    return max(0, (today - start).days)
+
+
+@dataclass(frozen=True)
+class SobrietySummary:
+    days_sober: int | None
+    longest_streak_days: int | None
+    total_sober_days: int | None
+    next_milestone: Milestone | None
+    today: date
+
+
+def sobriety_summary(
+    *,
+    sobriety_date: date | None,
+    closed_streaks: Iterable[tuple[date, date]],
+    today: date,
+    since: date | None = None,
+    lapse_dates: Iterable[date] = (),
+) -> SobrietySummary:
+    """Figures for one client on `today` (their local date).
+
+    1. days sober: whole days from the sobriety date (the current streak) to today;
+    2. longest streak: the longest of the closed streaks (start to lapse day) and the current one;
+    3. total sober days: days from `since` (joining; default the earliest streak start) to today
+       minus the distinct lapse days in that range (the lapse day itself is not a sober day).
+    """
+    closed = [(s, e) for s, e in closed_streaks]
+    if sobriety_date is None and not closed:
+        return SobrietySummary(None, None, None, None, today)
+    lengths = [days_between(s, e) for s, e in closed]
+    current = days_between(sobriety_date, today) if sobriety_date else None
+    if current is not None:
+        lengths.append(current)
+    starts = [s for s, _ in closed] + ([sobriety_date] if sobriety_date else [])
+    begin = since or min(starts)
+    span = days_between(begin, today)
+    lapses = {d for d in lapse_dates if begin <= d < today}
+    total = max(0, span - len(lapses))
+    nxt = milestone_next(sobriety_date, today) if sobriety_date else None
+    return SobrietySummary(current, max(lengths), total, nxt, today)
+
+
+def sobriety_summary_for(client: Client, *, lapse_dates: Iterable[date] = ()) -> SobrietySummary:
+    """Uses `client.sobriety_streaks.all()`: prefetch it on lists (one query for the page)."""
+    closed = [(s.start_date, s.end_date) for s in client.sobriety_streaks.all() if s.end_date]
+    since = None
+    if client.created_at:
+        joined = client.created_at.date()
+        starts = [s for s, _ in closed] + ([client.sobriety_date] if client.sobriety_date else [])
+        since = min([joined, *starts])
+    return sobriety_summary(
+        sobriety_date=client.sobriety_date,
+        closed_streaks=closed,
+        today=local_today(client.time_zone),
+        since=since,
+        lapse_dates=lapse_dates,
+    )
+
+
+def sobriety_restart(
+    *, actor, client: Client, lapse_date: date, reason: str = ""
+) -> SobrietyStreak:
+    """Close the current streak on `lapse_date` and start the counter again from that day.
+
+    Only the client themself or their coordinating staff may do it. The closed streak is kept.
+    Raises PermissionDenied or ValidationError. Returns the closed streak.
+    """
+    if not (permissions.is_client_user(actor, client) or permissions.can_coordinate(actor, client)):
+        raise PermissionDenied("You cannot restart this counter.")
+    today = local_today(client.time_zone)
+    if lapse_date > today:
+        raise ValidationError({"date": "The date cannot be in the future."})
+    start = client.sobriety_date or lapse_date
+    if lapse_date < start:
+        raise ValidationError({"date": "The lapse is before the current sobriety date."})
+    with transaction.atomic():
+        streak = SobrietyStreak.objects.create(
+            client=client, start_date=start, end_date=lapse_date, end_reason=reason[:200]
+        )
+        before = client.sobriety_date
+        client.sobriety_date = lapse_date
+        client.save(update_fields=["sobriety_date", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=client,
+            client_id=client.id,
+            organization_id=client.organization_id,
+            changes={
+                "sobriety_date": [str(before) if before else None, lapse_date.isoformat()],
+                "streak_closed": [None, f"{start.isoformat()}..{lapse_date.isoformat()}"],
+            },
+        )
+    return streak

@@ -1,0 +1,152 @@
+"""Notifications (one row per message per channel), staff preferences, and reminders."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "E-mail"
+    SMS = "sms", "Text message (SMS)"
+    IN_APP = "in_app", "In the app"
+
+
+class Notification(models.Model):
+    """One message to one person on one channel: the delivery log and the outbox in one.
+
+    The row is written in the same transaction as whatever caused it, so a crash never loses it;
+    the worker claims it with a conditional UPDATE before sending, so it is never sent twice.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    template = models.CharField(max_length=100)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField(help_text="The rendered text. Never PHI for e-mail and SMS.")
+    link = models.URLField(max_length=500, blank=True)
+    address = models.CharField(
+        max_length=254, blank=True, help_text="E-mail address or phone number used, if any."
+    )
+    critical = models.BooleanField(default=False, help_text="Ignores quiet hours.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    provider_message_id = models.CharField(max_length=200, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(
+        null=True, blank=True, help_text="A worker holds the row until then (crash recovery)."
+    )
+    source_type = models.CharField(max_length=60, blank=True)
+    source_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The worker's sweep: queued rows that are due.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status="queued"),
+                name="notification_due",
+            ),
+            models.Index(fields=["recipient", "channel", "-created_at"], name="notification_inbox"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="queued") | Q(claimed_until=None),
+                name="notification_claim_only_queued",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_channel_display()} to {self.recipient_id}: {self.template} ({self.status})"
+        )
+
+
+class NotificationPreference(models.Model):
+    """How a staff member wants to hear about things, and when not to be disturbed."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email = models.BooleanField("e-mail", default=True)
+    sms = models.BooleanField("text message", default=False)
+    in_app = models.BooleanField("in the app", default=True)
+    phone = models.CharField(
+        max_length=20, blank=True, help_text="For text messages, E.164, e.g. +12025550143"
+    )
+    quiet_hours_start = models.TimeField(
+        null=True, blank=True, help_text="No e-mail or texts from this time (your time zone)."
+    )
+    quiet_hours_end = models.TimeField(
+        null=True, blank=True, help_text="...until this time. Critical alerts still come through."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quiet_hours_start=None, quiet_hours_end=None)
+                | (~Q(quiet_hours_start=None) & ~Q(quiet_hours_end=None)),
+                name="preference_quiet_hours_both_or_neither",
+                violation_error_message="Give both a start and an end for quiet hours, or neither.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Notification preferences of {self.user_id}"
+
+
+class Reminder(models.Model):
+    """A message to send to someone at a moment; sent once by the worker, or cancelled."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        SENT = "sent", "Sent"
+        CANCELLED = "cancelled", "Cancelled"
+
+    ALLOWED_TRANSITIONS = {
+        Status.SCHEDULED: {Status.SENT, Status.CANCELLED},
+        Status.SENT: set(),
+        Status.CANCELLED: set(),
+    }
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    at = models.DateTimeField(help_text="When to send (UTC).")
+    template = models.CharField(max_length=100)
+    context = models.JSONField(default=dict, blank=True)
+    dedup_key = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["at"], condition=Q(status="scheduled"), name="reminder_due"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedup_key"],
+                condition=Q(status="scheduled") & ~Q(dedup_key=""),
+                name="reminder_dedup_scheduled_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder {self.template} for {self.recipient_id} at {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,18 @@
+"""Reads of a person's own notifications."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from .models import Channel, Notification
+
+
+def notification_list_for_user(*, user) -> QuerySet[Notification]:
+    """The user's in-app notifications, newest first."""
+    return Notification.objects.filter(recipient=user, channel=Channel.IN_APP).order_by(
+        "-created_at", "-id"
+    )
+
+
+def notification_unread_count(*, user) -> int:
+    return Notification.objects.filter(recipient=user, channel=Channel.IN_APP, read_at=None).count()

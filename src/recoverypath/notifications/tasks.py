@@ -1,0 +1,24 @@
+"""Worker jobs: thin wrappers over services, taking ids."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from . import services
+
+
+@db_task()
+def notification_deliver_task(notification_id: int) -> None:
+    services.notification_deliver(notification_id=notification_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+def notifications_deliver_due_task() -> None:
+    """Catches rows whose enqueue was lost, retries that are due, and ends of quiet hours."""
+    services.notifications_deliver_due()
+
+
+@db_periodic_task(crontab(minute="*"))
+def reminders_send_due_task() -> None:
+    services.reminders_send_due()

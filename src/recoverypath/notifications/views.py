@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from recoverypath.core.navigation import NavItem
+from recoverypath.core.pagination import paginate
+
+from . import selectors, services
+from .forms import PreferenceForm
+
+
+def nav_items(request) -> list[NavItem]:
+    unread = selectors.notification_unread_count(user=request.user)
+    return [
+        NavItem(
+            "Notifications",
+            reverse("notifications:list"),
+            order=90,
+            badge=unread or None,
+            badge_label="unread",
+        )
+    ]
+
+
+@login_required
+def notification_list(request):
+    page = paginate(request, selectors.notification_list_for_user(user=request.user))
+    return render(request, "notifications/list.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_mark_all_read(request):
+    services.notification_mark_read(user=request.user)
+    return redirect("notifications:list")
+
+
+@login_required
+def preferences(request):
+    instance = services.preference_for(request.user)
+    form = PreferenceForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.preference_update(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Notification settings saved.")
+            return redirect("notifications:preferences")
+    return render(request, "notifications/preferences.html", {"form": form})

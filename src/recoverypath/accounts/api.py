@@ -13,6 +13,11 @@ from rest_framework.views import APIView
 from recoverypath.core.errors import DomainError
 
 
+class LockedOut(DomainError):
+    status_code = 429
+    code = "locked_out"
+
+
 class TokenRequestSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(max_length=256, trim_whitespace=False)
@@ -38,9 +43,15 @@ class ObtainTokenView(APIView):
         data.is_valid(raise_exception=True)
         user = authenticate(
             request,
-            username=data.validated_data["email"],
+            # "email", lower case: django-axes counts failures per account under this name.
+            email=data.validated_data["email"].lower(),
             password=data.validated_data["password"],
         )
+        if user is None and getattr(request, "axes_locked_out", False):
+            raise LockedOut(
+                "Too many failed log-in attempts: this account is locked for a while.",
+                fields={"non_field_errors": ["Too many failed log-in attempts."]},
+            )
         if user is None or not user.is_active:
             raise DomainError(
                 "Unable to log in with these credentials.",

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
 
 from recoverypath.core.models import AuditEvent
@@ -18,12 +19,24 @@ class EmailAuthenticationForm(AuthenticationForm):
         "inactive": "This account is inactive.",
     }
 
+    def clean(self):
+        email = (self.cleaned_data.get("username") or "").lower()
+        password = self.cleaned_data.get("password")
+        if email and password:
+            # Pass the credential as "email" (the USERNAME_FIELD): django-axes counts failures per
+            # account only under that name, and lower case makes "A@x" and "a@x" one account.
+            self.user_cache = authenticate(self.request, email=email, password=password)
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
 
 class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(
         required=False, choices=[("", "Any action"), *AuditEvent.Action.choices]
     )
     actor = forms.CharField(required=False, max_length=254, label="Staff e-mail")
-    client = forms.IntegerField(required=False, min_value=1, label="Client id")
+    client = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1, label="Client id")
     since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -3,12 +3,13 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 
 from recoverypath.core.navigation import NavItem
 from recoverypath.core.pagination import paginate
-from recoverypath.core.permissions import can_view_audit
+from recoverypath.core.permissions import can_view_audit, is_staff_member
 
 from .forms import AuditFilterForm, EmailAuthenticationForm
 from .selectors import audit_events_for_admin
@@ -41,6 +42,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 @login_required
 def audit_log(request):
     """Program admins browse (never change) the audit trail of their organizations."""
+    if not is_staff_member(request.user):
+        raise Http404  # the staff area does not exist for clients
     if not can_view_audit(request.user):
         raise PermissionDenied
     form = AuditFilterForm(request.GET or None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from . import context
@@ -62,7 +63,11 @@ def audit_record_list(
     client_id_attr: str = "client_id",
     organization_id: int | None = None,
 ) -> None:
-    """Append one `list` event per client record shown on a page, in one INSERT."""
+    """Append one `list` event per client record shown on a page, in one INSERT.
+
+    The organization is `organization_id` when given, else the object's own `organization_id`
+    (a Client) or its client's (a row with a loaded `client`), so admins can browse the events.
+    """
     base = _base(actor)
     events = []
     for obj in objects:
@@ -74,11 +79,24 @@ def audit_record_list(
                 object_type=object_type,
                 object_id=object_id,
                 client_id=getattr(obj, client_id_attr, None),
-                organization_id=organization_id,
+                organization_id=organization_id or _organization_id(obj),
             )
         )
     if events:
         AuditEvent.objects.bulk_create(events)
+
+
+def _organization_id(obj: models.Model) -> int | None:
+    if getattr(obj, "organization_id", None) is not None:
+        return obj.organization_id
+    try:
+        client_field = obj._meta.get_field("client")
+    except FieldDoesNotExist:
+        return None
+    # Only when the client is already loaded (select_related): never a query per row.
+    if client_field.is_relation and client_field.is_cached(obj):
+        return getattr(obj.client, "organization_id", None)
+    return None
 
 
 def model_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:

@@ -14,6 +14,16 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(f"{value!r} is not a known time zone (e.g. America/Chicago).")
 
 
+def is_time_zone(value: str) -> bool:
+    return value in _ZONES
+
+
+def zone_or_utc(value: str) -> str:
+    """`value` when it is a known zone, else "UTC": for checks that run while the zone itself
+    may still be invalid (its own validator reports that)."""
+    return value if value in _ZONES else "UTC"
+
+
 def time_zone_choices() -> list[tuple[str, str]]:
     common = [z for z in sorted(_ZONES) if z.startswith(("America/", "Pacific/Honolulu", "UTC"))]
     return [(z, z.replace("_", " ")) for z in common]

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.urls import reverse
 
 from . import permissions
@@ -19,13 +20,15 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "500.html", status=500)
+    # No request context: the page must render even when the database, a navigation provider or
+    # a context processor is what failed.
+    return HttpResponseServerError(loader.get_template("500.html").render())
 
 
 @login_required
 def todo(request):
     if not permissions.is_staff_member(request.user):
-        raise PermissionDenied
+        raise Http404  # the staff area does not exist for clients
     return render(request, "core/todo.html", {"items": todo_list(user=request.user)})
 
 

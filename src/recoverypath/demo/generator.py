@@ -108,8 +108,8 @@ def build(*, clients: int = 40, seed: int = 1, today: date | None = None) -> Dem
         Membership.objects.bulk_create(
             Membership(user=user, program=programs[i], role=role) for i in program_indexes
         )
-        if key in ("admin", "clinician", "coordinator", "frontdesk"):
-            result.logins.append(DemoLogin(str(role), user.email))
+        # Every staff login is printed, so `make run` shows the same list as `--if-empty` does.
+        result.logins.append(DemoLogin(str(role), user.email))
 
     clinicians = {programs[0].id: staff["clinician"], programs[1].id: staff["clinician2"]}
     rows = []

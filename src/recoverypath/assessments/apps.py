@@ -4,3 +4,17 @@ from django.apps import AppConfig
 class AssessmentsConfig(AppConfig):
     name = "recoverypath.assessments"
     label = "assessments"
+    verbose_name = "Assessments"
+
+    def ready(self) -> None:
+        from recoverypath.alerts.kinds import register_kind
+        from recoverypath.clients.views import register_client_panel, register_home_section
+        from recoverypath.core import navigation
+
+        from . import receivers, views  # noqa: F401  (receivers connects care's signals)
+
+        navigation.register(views.nav_items)
+        register_home_section(views.home_section)
+        register_client_panel(views.client_panel)
+        register_kind("safety.phq9_item9", "PHQ-9 item 9 above 0 (thoughts of self-harm)")
+        register_kind("safety.cssrs_positive", "C-SSRS screener: moderate or high risk")

@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class SafetyConfig(AppConfig):
     name = "recoverypath.safety"
     label = "safety"
+    verbose_name = "Safety"
+
+    def ready(self) -> None:
+        from recoverypath.clients.views import register_client_panel, register_home_section
+        from recoverypath.core import todo
+
+        from . import views
+
+        register_home_section(views.home_section)
+        register_client_panel(views.client_panel)
+        todo.register(views.todo_items)

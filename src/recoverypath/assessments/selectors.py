@@ -1,0 +1,323 @@
+"""Reads of assessments: a client's scores, trends and change, what is due, latest bands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+from django.urls import reverse
+
+from recoverypath.care.models import EpisodeOfCare
+from recoverypath.clients.models import Client
+from recoverypath.clients.selectors import client_list
+from recoverypath.core import permissions
+from recoverypath.core.audit import Action, audit_record
+from recoverypath.core.timezones import local_today
+
+from .chart import Chart, trend_chart
+from .instruments import REGISTRY, Instrument, instrument_get
+from .models import Assessment, ScheduleRule
+from .schedules import DEFAULT_RULES, Rule, rules_from_rows
+
+AFTERCARE_LEVEL = "aftercare"
+
+
+# ---- access ---------------------------------------------------------------------------------
+def can_view_scores(user, client) -> bool:
+    """The client themself; staff from coordinator up in the client's program."""
+    if permissions.is_client_user(user, client):
+        return True
+    return permissions.can_coordinate(user, client)
+
+
+def can_enter_for(user, client) -> bool:
+    """Self-report by the client, or staff entry by a clinician or admin (core.permissions)."""
+    if permissions.is_client_user(user, client):
+        return True
+    return permissions.can_act_clinically(user, client)
+
+
+def assessment_queryset_for_user(*, user) -> QuerySet[Assessment]:
+    if not user.is_authenticated or not user.is_active:
+        return Assessment.objects.none()
+    program_ids = permissions.staff_program_ids(user, min_rank=permissions.Rank.COORDINATOR)
+    scope = Q(client__user_id=user.id)
+    if program_ids:
+        scope |= Q(client__program_id__in=program_ids)
+    return Assessment.objects.filter(scope).select_related("client", "administered_by")
+
+
+def assessment_get(*, user, assessment_id: int) -> Assessment:
+    """One assessment the user may see (an audited read), else Http404."""
+    assessment = (
+        assessment_queryset_for_user(user=user)
+        .select_related("client__program", "episode")
+        .filter(pk=assessment_id)
+        .first()
+    )
+    if assessment is None:
+        raise Http404("No such assessment.")
+    audit_record(
+        actor=user,
+        action=Action.READ,
+        obj=assessment,
+        client_id=assessment.client_id,
+        organization_id=assessment.client.organization_id,
+    )
+    return assessment
+
+
+def assessment_scores(*, client, instrument: str | None = None) -> QuerySet[Assessment]:
+    """The client's assessments, oldest first (one query), optionally of one instrument."""
+    qs = Assessment.objects.filter(client_id=client.id).select_related("administered_by")
+    if instrument:
+        qs = qs.filter(instrument=instrument)
+    return qs.order_by("administered_at", "id")
+
+
+def assessment_latest(*, client, instrument: str) -> Assessment | None:
+    return (
+        Assessment.objects.filter(client_id=client.id, instrument=instrument)
+        .order_by("-administered_at", "-id")
+        .first()
+    )
+
+
+# ---- change since intake ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Change:
+    first: int
+    latest: int
+    delta: int  # latest - first
+    reliable_improvement: bool | None  # None: CLINICAL.md gives no threshold
+    reliable_deterioration: bool | None
+    response: bool | None
+    remission: bool | None
+    threshold: int | None
+
+
+def change_since_intake(instrument: Instrument, first: int, latest: int) -> Change:
+    """CLINICAL.md's change rules (PHQ-9: fall >= 6, response >= 50%, remission < 5; GAD-7:
+    fall >= 4). Instruments without a rule report the difference only."""
+    delta = latest - first
+    rule = instrument.change
+    if rule is None:
+        return Change(first, latest, delta, None, None, None, None, None)
+    fall = first - latest
+    response = None
+    if rule.response_fraction is not None:
+        response = first > 0 and fall >= first * rule.response_fraction
+    remission = None if rule.remission_below is None else latest < rule.remission_below
+    return Change(
+        first,
+        latest,
+        delta,
+        fall >= rule.reliable_improvement,
+        -fall >= rule.reliable_improvement,
+        response,
+        remission,
+        rule.reliable_improvement,
+    )
+
+
+# ---- trends -----------------------------------------------------------------------------------
+@dataclass
+class Trend:
+    instrument: Instrument
+    assessments: list[Assessment]
+    chart: Chart
+    change: Change | None
+    latest: Assessment | None
+
+
+def _series_value(assessment: Assessment, series: str) -> int | None:
+    if series == "total":
+        return assessment.total
+    if series == "risk" and assessment.instrument == "C-SSRS-SCREEN":
+        return assessment.band_severity
+    value = (assessment.subscales or {}).get(series)
+    return value if isinstance(value, int) else None
+
+
+def client_trends(*, client, zone: str | None = None) -> list[Trend]:
+    """One trend per instrument the client has taken, in registry order. One query."""
+    zone_info = ZoneInfo(zone or client.time_zone)
+    by_code: dict[str, list[Assessment]] = {}
+    for assessment in assessment_scores(client=client):
+        by_code.setdefault(assessment.instrument, []).append(assessment)
+    trends = []
+    for code, instrument in REGISTRY.items():
+        rows = by_code.get(code)
+        if not rows:
+            continue
+        series: dict[str, list[tuple[datetime, int, str]]] = {}
+        for name in instrument.chart_series:
+            points = []
+            for a in rows:
+                value = _series_value(a, name)
+                if value is not None:
+                    url = reverse(
+                        "assessments:detail", kwargs={"client_id": client.id, "assessment_id": a.id}
+                    )
+                    points.append((a.administered_at.astimezone(zone_info), value, url))
+            series[name] = points
+        if instrument.total_range:
+            value_range = instrument.total_range
+        else:
+            ranges = [instrument.series_ranges.get(n, (0, 4)) for n in instrument.chart_series]
+            value_range = (min(r[0] for r in ranges), max(r[1] for r in ranges))
+        thresholds = instrument.chart_thresholds() if instrument.total_range else []
+        if instrument.code == "C-SSRS-SCREEN":
+            thresholds = [(b.severity, b.label) for b in instrument.bands if b.severity > 0]
+        chart = trend_chart(
+            title=instrument.short_name,
+            series=series,
+            value_range=value_range,
+            thresholds=thresholds,
+        )
+        change = None
+        totals = [a.total for a in rows if a.total is not None]
+        if len(totals) >= 2:
+            change = change_since_intake(instrument, totals[0], totals[-1])
+        trends.append(Trend(instrument, rows, chart, change, rows[-1]))
+    return trends
+
+
+# ---- due instruments --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Due:
+    instrument: Instrument
+    reason: str
+    due_on: date
+
+
+def schedule_rules(*, program_id: int) -> list[Rule]:
+    rows = list(ScheduleRule.objects.filter(program_id=program_id).order_by("id"))
+    return rules_from_rows(rows) if rows else list(DEFAULT_RULES)
+
+
+def client_phase(*, client) -> tuple[str, EpisodeOfCare | None]:
+    """("aftercare" | "iop", the active episode or None). No episode counts as IOP."""
+    episode = (
+        EpisodeOfCare.objects.filter(client_id=client.id, status=EpisodeOfCare.Status.ACTIVE)
+        .order_by("-start_date", "-id")
+        .first()
+    )
+    if episode is not None and episode.level_code == AFTERCARE_LEVEL:
+        return "aftercare", episode
+    return "iop", episode
+
+
+def assessments_due(*, client, today: date | None = None) -> list[Due]:
+    """What the client should fill in now, per their program's schedule. Four queries.
+
+    1. Rules: the program's own, else the defaults.
+    2. Phase: aftercare when the active episode is aftercare, else IOP.
+    3. Per rule: due at intake when never taken; due every N days (of the phase) after the last;
+       due whenever a safety screen of another instrument is newer than the last one.
+    """
+    today = today or local_today(client.time_zone)
+    zone = ZoneInfo(client.time_zone)
+    rules = schedule_rules(program_id=client.program_id)
+    phase, _ = client_phase(client=client)
+    last = dict(
+        Assessment.objects.filter(client_id=client.id)
+        .values_list("instrument")
+        .annotate(at=Max("administered_at"))
+        .values_list("instrument", "at")
+    )
+    safety = dict(
+        Assessment.objects.filter(client_id=client.id, safety_positive=True)
+        .values_list("instrument")
+        .annotate(at=Max("administered_at"))
+        .values_list("instrument", "at")
+    )
+    due: list[Due] = []
+    for rule in rules:
+        instrument = REGISTRY.get(rule.instrument)
+        if instrument is None:
+            continue
+        taken = last.get(rule.instrument)
+        if rule.after_safety_positive:
+            newer = [at for code, at in safety.items() if code != rule.instrument]
+            if newer and (taken is None or max(newer) > taken):
+                due.append(Due(instrument, "after a positive safety screen", today))
+                continue
+        if taken is None:
+            if rule.at_intake:
+                due.append(Due(instrument, "at intake", today))
+            continue
+        every = rule.aftercare_every_days if phase == "aftercare" else rule.iop_every_days
+        if every:
+            next_on = taken.astimezone(zone).date() + timedelta(days=every)
+            if next_on <= today:
+                due.append(Due(instrument, f"every {every} days", next_on))
+    return due
+
+
+def next_due_on(*, client, instrument: str, taken_on: date) -> date | None:
+    """When `instrument` is next due after one taken on `taken_on`, or None (not recurring)."""
+    phase, _ = client_phase(client=client)
+    for rule in schedule_rules(program_id=client.program_id):
+        if rule.instrument == instrument:
+            every = rule.aftercare_every_days if phase == "aftercare" else rule.iop_every_days
+            return taken_on + timedelta(days=every) if every else None
+    return None
+
+
+# ---- latest band per client (caseload) ---------------------------------------------------------
+SCORE_SORTS = {
+    "name": ("last_name", "first_name", "id"),
+    "-severity": ("-latest_severity", "last_name", "first_name", "id"),
+    "severity": ("latest_severity", "last_name", "first_name", "id"),
+    "-latest": ("-latest_at", "last_name", "id"),
+}
+
+
+def latest_bands(*, client_ids, instrument: str) -> dict[int, Assessment]:
+    """{client_id: latest assessment of `instrument`} for the clients given. One query."""
+    latest = Assessment.objects.filter(
+        client_id=OuterRef("client_id"), instrument=instrument
+    ).order_by("-administered_at", "-id")
+    qs = Assessment.objects.filter(
+        client_id__in=list(client_ids), instrument=instrument, id=Subquery(latest.values("id")[:1])
+    )
+    return {a.client_id: a for a in qs}
+
+
+def caseload_scores(
+    *, user, instrument: str = "PHQ-9", band: str = "", search: str = "", sort: str = "-severity"
+) -> QuerySet[Client]:
+    """The caseload the user may see, each client annotated with the latest `instrument` result:
+    latest_band, latest_total, latest_severity, latest_at, latest_id. Filter by band; sort by
+    severity or date. Staff from coordinator up only. A fixed number of queries."""
+    instrument_get(instrument)
+    latest = Assessment.objects.filter(client_id=OuterRef("pk"), instrument=instrument).order_by(
+        "-administered_at", "-id"
+    )
+    program_ids = permissions.staff_program_ids(user, min_rank=permissions.Rank.COORDINATOR)
+    qs = (
+        client_list(user=user, search=search)
+        .filter(program_id__in=program_ids)
+        .annotate(
+            latest_id=Subquery(latest.values("id")[:1]),
+            latest_band=Subquery(latest.values("band")[:1]),
+            latest_total=Subquery(latest.values("total")[:1]),
+            latest_severity=Subquery(latest.values("band_severity")[:1]),
+            latest_at=Subquery(latest.values("administered_at")[:1]),
+        )
+    )
+    if band == "none":
+        qs = qs.filter(latest_id__isnull=True)
+    elif band:
+        qs = qs.filter(latest_band=band)
+    order = SCORE_SORTS.get(sort, SCORE_SORTS["-severity"])
+    first, *rest = order
+    if first.lstrip("-") in ("latest_severity", "latest_at"):
+        field = F(first.lstrip("-"))
+        expr = field.desc(nulls_last=True) if first.startswith("-") else field.asc(nulls_last=True)
+        return qs.order_by(expr, *rest)
+    return qs.order_by(*order)

@@ -1,0 +1,124 @@
+"""Safety plan API: every version of a client's plan, the current one, and writing a new one."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.urls import include, path
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+
+from recoverypath.clients import selectors as client_selectors
+from recoverypath.clients.models import Client
+from recoverypath.core.audit import Action, audit_record, audit_record_list
+
+from . import selectors, services
+from .models import SECTION_FIELDS, SafetyPlan
+
+
+class SafetyPlanSerializer(serializers.ModelSerializer):
+    client = serializers.PrimaryKeyRelatedField(queryset=Client.objects.none())
+    written_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SafetyPlan
+        fields = [
+            "id",
+            "client",
+            "version",
+            *SECTION_FIELDS,
+            "written_with_client",
+            "change_note",
+            "written_by",
+            "created_at",
+        ]
+        read_only_fields = ["id", "version", "written_by", "created_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            self.fields["client"].queryset = client_selectors.client_queryset_for_user(
+                user=request.user
+            )
+
+    def get_written_by(self, plan: SafetyPlan) -> str:
+        return plan.written_by.get_full_name() if plan.written_by else ""
+
+
+def _client_param(request) -> int | None:
+    value = request.query_params.get("client")
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise serializers.ValidationError({"client": ["Must be a whole number."]}) from exc
+
+
+class SafetyPlanViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Safety plan versions (newest first); POST writes a new version, never edits one."""
+
+    serializer_class = SafetyPlanSerializer
+
+    def get_queryset(self):
+        qs = selectors.safety_plan_queryset_for_user(user=self.request.user)
+        client_id = _client_param(self.request)
+        if client_id:
+            qs = qs.filter(client_id=client_id)
+        return qs.order_by("client_id", "-version")
+
+    @extend_schema(parameters=[OpenApiParameter("client", int)])
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        audit_record_list(actor=request.user, objects=page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        plan = self.get_object()
+        audit_record(
+            actor=request.user,
+            action=Action.READ,
+            obj=plan,
+            client_id=plan.client_id,
+            organization_id=plan.client.organization_id,
+        )
+        return Response(self.get_serializer(plan).data)
+
+    @extend_schema(parameters=[OpenApiParameter("client", int, required=True)])
+    @action(detail=False, methods=["get"])
+    def current(self, request):
+        """The newest version for `?client=<id>`; 404 when the client has no plan yet."""
+        client_id = _client_param(request)
+        if client_id is None:
+            raise serializers.ValidationError({"client": ["This parameter is required."]})
+        client = client_selectors.client_get(user=request.user, client_id=client_id)
+        if not selectors.can_view_safety_plan(request.user, client):
+            raise PermissionDenied
+        plan = selectors.safety_plan_current(client=client)
+        if plan is None:
+            from django.http import Http404
+
+            raise Http404("No safety plan yet.")
+        return Response(self.get_serializer(plan).data)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        client = data.pop("client")
+        plan = services.safety_plan_create(actor=request.user, client=client, **data)
+        return Response(self.get_serializer(plan).data, status=status.HTTP_201_CREATED)
+
+
+router = SimpleRouter()
+router.register("safety-plans", SafetyPlanViewSet, basename="safety-plan")
+
+urlpatterns = [path("", include(router.urls))]

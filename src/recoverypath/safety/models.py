@@ -1,0 +1,152 @@
+"""Stanley-Brown safety plans (versioned), a client's safety profile and safety events."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from recoverypath.clients.models import Client
+
+# The six Stanley-Brown sections (Stanley & Brown 2012) plus "my reasons for living".
+SECTIONS: tuple[tuple[str, str, str], ...] = (
+    (
+        "warning_signs",
+        "1. Warning signs",
+        "Thoughts, images, moods, situations or behaviours that tell me a crisis may be developing",
+    ),
+    (
+        "internal_coping",
+        "2. Internal coping strategies",
+        "Things I can do on my own to take my mind off my problems",
+    ),
+    (
+        "social_distractions",
+        "3. People and social settings that provide distraction",
+        "People and places that help take my mind off things",
+    ),
+    ("people_to_ask", "4. People I can ask for help", "Names and phone numbers"),
+    (
+        "professionals",
+        "5. Professionals and agencies I can contact during a crisis",
+        "My "
+        "clinician, the program's after-hours line, 988 Suicide & Crisis Lifeline, local emergency "
+        "services (911)",
+    ),
+    (
+        "environment_safety",
+        "6. Making the environment safe",
+        "Steps to limit access to lethal means",
+    ),
+    (
+        "reasons_for_living",
+        "My reasons for living",
+        "The one thing (or things) most important to me and worth living for",
+    ),
+)
+SECTION_FIELDS: tuple[str, ...] = tuple(name for name, _, _ in SECTIONS)
+REQUIRED_SECTIONS = SECTION_FIELDS[:6]
+
+
+class SafetyPlan(models.Model):
+    """One version of a client's safety plan. Plans are never edited in place: each change is a
+    new row with the next version number, and every earlier version is kept."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="safety_plans")
+    version = models.PositiveIntegerField()
+    warning_signs = models.TextField()
+    internal_coping = models.TextField()
+    social_distractions = models.TextField()
+    people_to_ask = models.TextField()
+    professionals = models.TextField()
+    environment_safety = models.TextField()
+    reasons_for_living = models.TextField(blank=True)
+    written_with_client = models.BooleanField(
+        default=True, help_text="Written together with the client (never a no-suicide contract)."
+    )
+    change_note = models.CharField(max_length=300, blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["client_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "version"], name="safety_plan_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Safety plan v{self.version} for client {self.client_id}"
+
+    def sections(self) -> list[tuple[str, str, str, str]]:
+        """(field, title, hint, text) for each section, in plan order."""
+        return [(name, title, hint, getattr(self, name)) for name, title, hint in SECTIONS]
+
+
+class SafetyProfile(models.Model):
+    """Per-client safety facts a clinician records (one row per client, created on first write)."""
+
+    client = models.OneToOneField(Client, on_delete=models.CASCADE, related_name="safety_profile")
+    history_of_self_harm = models.BooleanField(default=False)
+    note = models.CharField(max_length=500, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Safety profile of client {self.client_id}"
+
+
+class SafetyEvent(models.Model):
+    """Something that made a client's safety a concern (a positive screen), with the clinician's
+    "review safety plan" follow-up; the event stays on the to-do list until the review is done."""
+
+    class Kind(models.TextChoices):
+        POSITIVE_SCREEN = "positive_screen", "Positive safety screen"
+        SELF_HARM_DISCLOSED = "self_harm_disclosed", "Self-harm disclosed"
+        OTHER = "other", "Other safety concern"
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="safety_events")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    summary = models.CharField(max_length=300, blank=True)
+    source_type = models.CharField(max_length=100, blank=True)
+    source_id = models.CharField(max_length=40, blank=True)
+    source_url = models.CharField(max_length=300, blank=True)
+    occurred_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_completed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["client", "occurred_at"],
+                name="safety_event_open",
+                condition=models.Q(review_completed_at__isnull=True),
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "kind", "source_type", "source_id"],
+                condition=~models.Q(source_id=""),
+                name="safety_event_one_per_source",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for client {self.client_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.review_completed_at is None

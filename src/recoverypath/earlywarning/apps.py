@@ -19,3 +19,8 @@ class EarlywarningConfig(AppConfig):
             except ModuleNotFoundError as exc:
                 if exc.name != f"{self.name}.{module}":
                     raise
+        from recoverypath.core import navigation
+
+        from .views import nav_items
+
+        navigation.register(nav_items)

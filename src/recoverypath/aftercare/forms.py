@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from django import forms
+
+from .models import AftercarePlan, CoordinatorCheckIn, ExternalProvider, Goal, PlanComponent
+
+
+class PlanStartForm(forms.Form):
+    months = forms.TypedChoiceField(
+        label="Length",
+        choices=[(3, "3 months"), (6, "6 months"), (0, "Custom (set an end date)")],
+        coerce=int,
+        initial=3,
+    )
+    start_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Only for a custom length.",
+    )
+    checkin_every_days = forms.IntegerField(
+        label="Coordinator check-in every (days)", min_value=1, max_value=60, initial=14
+    )
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ComponentForm(forms.ModelForm):
+    class Meta:
+        model = PlanComponent
+        fields = [
+            "kind",
+            "title",
+            "frequency",
+            "expected_per_week",
+            "provider",
+            "group_type",
+            "meeting_schedule",
+            "residence",
+            "move_in_date",
+            "prescriber",
+            "next_visit",
+            "details",
+        ]
+        widgets = {
+            "move_in_date": forms.DateInput(attrs={"type": "date"}),
+            "next_visit": forms.DateInput(attrs={"type": "date"}),
+            "details": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, organization_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = ExternalProvider.objects.filter(
+            organization_id=organization_id
+        )
+
+
+class ContactForm(forms.Form):
+    component = forms.ModelChoiceField(queryset=PlanComponent.objects.none())
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    attended = forms.TypedChoiceField(
+        choices=[("yes", "Attended"), ("no", "Missed")], coerce=lambda v: v == "yes"
+    )
+    note = forms.CharField(required=False, max_length=500)
+
+    def __init__(self, *args, plan: AftercarePlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["component"].queryset = plan.components.filter(active=True)
+
+
+class GoalForm(forms.Form):
+    description = forms.CharField(max_length=300)
+    target_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class GoalNoteForm(forms.Form):
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    status = forms.ChoiceField(choices=Goal.Status.choices)
+
+
+class CheckInRecordForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[
+            (CoordinatorCheckIn.Status.ATTENDED, "Attended"),
+            (CoordinatorCheckIn.Status.MISSED, "Missed"),
+            (CoordinatorCheckIn.Status.CANCELLED, "Cancelled"),
+        ]
+    )
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtendForm(forms.Form):
+    end_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+
+
+class SupportPreferencesForm(forms.Form):
+    alert_coordinator_on_help = forms.BooleanField(
+        label='When I press "I need help now", tell my coordinator', required=False
+    )

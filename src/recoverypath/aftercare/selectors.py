@@ -1,0 +1,174 @@
+"""Reads for aftercare: plans, adherence per component (in a fixed number of queries for a whole
+page of plans), goals, coordinator check-ins, the provider directory."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from recoverypath.clients.models import Client
+from recoverypath.clients.selectors import client_queryset_for_user
+from recoverypath.core import permissions
+from recoverypath.core.audit import Action, audit_record
+from recoverypath.core.timezones import local_today
+from recoverypath.monitoring.models import MeetingAttendance
+
+from .models import (
+    AftercarePlan,
+    ComponentContact,
+    CoordinatorCheckIn,
+    ExternalProvider,
+    PlanComponent,
+)
+
+ADHERENCE_DAYS = 14
+
+
+def can_view_plan(user, client: Client) -> bool:
+    """Coordinators and above of the client's program, and the client themself."""
+    return permissions.is_client_user(user, client) or permissions.can_coordinate(user, client)
+
+
+def plan_current(*, client: Client) -> AftercarePlan | None:
+    """The client's open (active or paused) plan, if any."""
+    return (
+        AftercarePlan.objects.filter(client=client, status__in=AftercarePlan.OPEN_STATUSES)
+        .select_related("coordinator", "program")
+        .first()
+    )
+
+
+def plan_get(*, user, plan_id: int, audit: bool = True) -> AftercarePlan:
+    plan = (
+        AftercarePlan.objects.filter(client__in=client_queryset_for_user(user=user), pk=plan_id)
+        .select_related("client", "client__program", "program", "coordinator", "episode")
+        .first()
+    )
+    if plan is None or not permissions.can_view_client(user, plan.client):
+        raise Http404("No such plan.")
+    if not can_view_plan(user, plan.client):
+        raise PermissionDenied("Aftercare plans are for coordinators and clinicians.")
+    if audit:
+        audit_record(
+            actor=user,
+            action=Action.READ,
+            obj=plan,
+            client_id=plan.client_id,
+            organization_id=plan.client.organization_id,
+        )
+    return plan
+
+
+def plan_list_for_client(*, user, client: Client) -> QuerySet[AftercarePlan]:
+    if not can_view_plan(user, client):
+        raise PermissionDenied
+    return AftercarePlan.objects.filter(client=client).order_by("-start_date")
+
+
+def provider_queryset_for_user(*, user) -> QuerySet[ExternalProvider]:
+    from recoverypath.accounts.models import Program
+
+    org_ids = Program.objects.filter(id__in=permissions.staff_program_ids(user)).values(
+        "organization_id"
+    )
+    return ExternalProvider.objects.filter(organization_id__in=org_ids)
+
+
+@dataclass
+class ComponentAdherence:
+    component: PlanComponent
+    expected: float
+    attended: int
+    missed: int
+
+    @property
+    def percent(self) -> int | None:
+        if self.expected <= 0:
+            return None
+        return round(min(1.0, self.attended / self.expected) * 100)
+
+
+@dataclass
+class PlanAdherence:
+    start: date
+    end: date
+    components: list[ComponentAdherence] = field(default_factory=list)
+
+    @property
+    def percent(self) -> int | None:
+        expected = sum(c.expected for c in self.components if c.expected > 0)
+        if expected <= 0:
+            return None
+        met = sum(min(c.attended, c.expected) for c in self.components if c.expected > 0)
+        return round(met / expected * 100)
+
+
+def adherence_for_plans(
+    *, plans: list[AftercarePlan], end: date | None = None, days: int = ADHERENCE_DAYS
+) -> dict[int, PlanAdherence]:
+    """{plan_id: PlanAdherence} over the `days` days ending on `end` (default: yesterday in each
+    client's zone), clipped to the plan's start. Three queries for any number of plans:
+    components, logged contacts, and the clients' support-group meetings."""
+    if not plans:
+        return {}
+    windows: dict[int, tuple[date, date]] = {}
+    for plan in plans:
+        last = end or (local_today(plan.client.time_zone) - timedelta(days=1))
+        first = max(plan.start_date, last - timedelta(days=days - 1))
+        windows[plan.id] = (first, last)
+    lo = min(w[0] for w in windows.values())
+    hi = max(w[1] for w in windows.values())
+    components = list(
+        PlanComponent.objects.filter(plan__in=[p.id for p in plans], active=True).select_related(
+            "provider"
+        )
+    )
+    by_component: dict[int, dict[date, list[bool]]] = defaultdict(lambda: defaultdict(list))
+    for component_id, day, attended in ComponentContact.objects.filter(
+        component__in=[c.id for c in components], date__gte=lo, date__lte=hi
+    ).values_list("component_id", "date", "attended"):
+        by_component[component_id][day].append(attended)
+    plan_client = {p.id: p.client_id for p in plans}
+    meetings: dict[int, list[tuple[date, str]]] = defaultdict(list)
+    for client_id, day, kind in MeetingAttendance.objects.filter(
+        client_id__in=set(plan_client.values()), date__gte=lo, date__lte=hi
+    ).values_list("client_id", "date", "meeting_type"):
+        meetings[client_id].append((day, kind))
+    out = {p.id: PlanAdherence(*windows[p.id]) for p in plans}
+    for component in components:
+        first, last = windows[component.plan_id]
+        span = (last - first).days + 1
+        expected = float(component.expected_per_week) * span / 7 if span > 0 else 0.0
+        attended = missed = 0
+        for day, flags in by_component[component.id].items():
+            if first <= day <= last:
+                attended += sum(1 for f in flags if f)
+                missed += sum(1 for f in flags if not f)
+        if component.kind == PlanComponent.Kind.SUPPORT_GROUP:
+            attended += sum(
+                1
+                for day, kind in meetings[plan_client[component.plan_id]]
+                if first <= day <= last
+                and (not component.group_type or component.group_type == kind)
+            )
+        out[component.plan_id].components.append(
+            ComponentAdherence(component, expected, attended, missed)
+        )
+    return out
+
+
+def check_ins_upcoming(*, plan: AftercarePlan) -> QuerySet[CoordinatorCheckIn]:
+    return plan.check_ins.filter(status=CoordinatorCheckIn.Status.SCHEDULED).order_by(
+        "scheduled_at"
+    )
+
+
+def check_ins_past(*, plan: AftercarePlan) -> QuerySet[CoordinatorCheckIn]:
+    return plan.check_ins.exclude(status=CoordinatorCheckIn.Status.SCHEDULED).order_by(
+        "-scheduled_at"
+    )

@@ -1,0 +1,345 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_POST
+
+from recoverypath.clients.selectors import (
+    client_for_user_account,
+    client_get,
+    emergency_contacts,
+    support_contact_list,
+)
+from recoverypath.core import permissions
+from recoverypath.core.errors import DomainError
+
+from . import selectors, services
+from .forms import (
+    CheckInRecordForm,
+    ComponentForm,
+    ContactForm,
+    ExtendForm,
+    GoalForm,
+    GoalNoteForm,
+    PlanStartForm,
+    ReasonForm,
+    SupportPreferencesForm,
+)
+from .models import AftercarePlan, CoordinatorCheckIn, Goal, PlanComponent, SupportPreferences
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _coordinating_plan(request, plan_id: int) -> AftercarePlan:
+    plan = selectors.plan_get(user=request.user, plan_id=plan_id)
+    if not permissions.can_coordinate(request.user, plan.client):
+        raise PermissionDenied
+    return plan
+
+
+def client_panel(request, client) -> str:
+    if not permissions.can_coordinate(request.user, client):
+        return ""
+    plan = selectors.plan_current(client=client)
+    adherence = selectors.adherence_for_plans(plans=[plan]).get(plan.id) if plan else None
+    return render_to_string(
+        "aftercare/_client_panel.html",
+        {"client": client, "plan": plan, "adherence": adherence},
+        request=request,
+    )
+
+
+@login_required
+def plan_start(request, client_id: int):
+    client = client_get(user=request.user, client_id=client_id)
+    if not permissions.can_coordinate(request.user, client):
+        raise PermissionDenied
+    form = PlanStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan = services.aftercare_plan_start(
+                actor=request.user,
+                client=client,
+                months=data["months"] or None,
+                start_date=data["start_date"],
+                end_date=data["end_date"] if not data["months"] else None,
+                checkin_every_days=data["checkin_every_days"],
+                notes=data["notes"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Aftercare plan started.")
+            return redirect("aftercare:plan", plan_id=plan.id)
+    return render(request, "aftercare/plan_start.html", {"client": client, "form": form})
+
+
+@login_required
+def plan_detail(request, plan_id: int):
+    plan = _coordinating_plan(request, plan_id)
+    adherence = selectors.adherence_for_plans(plans=[plan])[plan.id]
+    goals = plan.goals.prefetch_related("notes")
+    return render(
+        request,
+        "aftercare/plan.html",
+        {
+            "plan": plan,
+            "client": plan.client,
+            "adherence": adherence,
+            "goals": goals,
+            "upcoming": selectors.check_ins_upcoming(plan=plan),
+            "past": selectors.check_ins_past(plan=plan)[:20],
+            "history": plan.history.select_related("actor"),
+            "component_form": ComponentForm(organization_id=plan.client.organization_id),
+            "contact_form": ContactForm(plan=plan),
+            "goal_form": GoalForm(),
+            "goal_note_form": GoalNoteForm(),
+            "record_form": CheckInRecordForm(),
+            "extend_form": ExtendForm(),
+            "reason_form": ReasonForm(),
+            "can_step_up": permissions.can_act_clinically(request.user, plan.client),
+        },
+    )
+
+
+def _post_action(request, plan: AftercarePlan, form, action, success: str):
+    if not form.is_valid():
+        problems = "; ".join(f"{name}: {errors[0]}" for name, errors in form.errors.items())
+        messages.error(request, f"Please check the form: {problems}")
+    else:
+        try:
+            action(form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+        else:
+            messages.success(request, success)
+    return redirect("aftercare:plan", plan_id=plan.id)
+
+
+@require_POST
+@login_required
+def component_add(request, plan_id: int):
+    plan = _coordinating_plan(request, plan_id)
+    form = ComponentForm(request.POST, organization_id=plan.client.organization_id)
+    return _post_action(
+        request,
+        plan,
+        form,
+        lambda d: services.component_add(actor=request.user, plan=plan, **d),
+        "Component added.",
+    )
+
+
+@require_POST
+@login_required
+def contact_log(request, plan_id: int):
+    plan = _coordinating_plan(request, plan_id)
+    form = ContactForm(request.POST, plan=plan)
+    return _post_action(
+        request,
+        plan,
+        form,
+        lambda d: services.component_contact_log(
+            actor=request.user,
+            component=d["component"],
+            day=d["date"],
+            attended=d["attended"],
+            note=d["note"],
+        ),
+        "Logged.",
+    )
+
+
+@require_POST
+@login_required
+def goal_add(request, plan_id: int):
+    plan = _coordinating_plan(request, plan_id)
+    return _post_action(
+        request,
+        plan,
+        GoalForm(request.POST),
+        lambda d: services.goal_add(actor=request.user, plan=plan, **d),
+        "Goal added.",
+    )
+
+
+@require_POST
+@login_required
+def goal_note(request, plan_id: int, goal_id: int):
+    plan = _coordinating_plan(request, plan_id)
+    goal = get_object_or_404(Goal, pk=goal_id, plan=plan)
+    return _post_action(
+        request,
+        plan,
+        GoalNoteForm(request.POST),
+        lambda d: services.goal_progress_add(
+            actor=request.user, goal=goal, note=d["note"], status=d["status"]
+        ),
+        "Progress noted.",
+    )
+
+
+@require_POST
+@login_required
+def check_in_record(request, plan_id: int, check_in_id: int):
+    plan = _coordinating_plan(request, plan_id)
+    item = get_object_or_404(CoordinatorCheckIn, pk=check_in_id, plan=plan)
+    return _post_action(
+        request,
+        plan,
+        CheckInRecordForm(request.POST),
+        lambda d: services.coordinator_check_in_record(
+            actor=request.user, check_in=item, status=d["status"], note=d["note"]
+        ),
+        "Check-in recorded.",
+    )
+
+
+@require_POST
+@login_required
+def plan_extend(request, plan_id: int):
+    plan = _coordinating_plan(request, plan_id)
+    return _post_action(
+        request,
+        plan,
+        ExtendForm(request.POST),
+        lambda d: services.aftercare_plan_extend(actor=request.user, plan=plan, **d),
+        "Plan extended.",
+    )
+
+
+@require_POST
+@login_required
+def plan_step_up(request, plan_id: int):
+    plan = _coordinating_plan(request, plan_id)
+    if not permissions.can_act_clinically(request.user, plan.client):
+        raise PermissionDenied
+    return _post_action(
+        request,
+        plan,
+        ReasonForm(request.POST),
+        lambda d: services.aftercare_plan_step_up(actor=request.user, plan=plan, **d),
+        "Stepped up to IOP: a new IOP episode is open and the plan is paused.",
+    )
+
+
+@require_POST
+@login_required
+def plan_complete(request, plan_id: int):
+    plan = _coordinating_plan(request, plan_id)
+    return _post_action(
+        request,
+        plan,
+        ReasonForm(request.POST),
+        lambda d: services.aftercare_plan_complete(actor=request.user, plan=plan, note=d["reason"]),
+        "Plan completed.",
+    )
+
+
+@require_POST
+@login_required
+def plan_resume(request, plan_id: int):
+    plan = _coordinating_plan(request, plan_id)
+    return _post_action(
+        request,
+        plan,
+        ReasonForm(request.POST),
+        lambda d: services.aftercare_plan_resume(actor=request.user, plan=plan, note=d["reason"]),
+        "Plan resumed.",
+    )
+
+
+# The client's side, on their phone.
+
+
+def _own_client(request):
+    own = client_for_user_account(user=request.user)
+    if own is None:
+        raise Http404
+    return client_get(user=request.user, client_id=own.id)
+
+
+def _crisis_context(client) -> dict:
+    context = {
+        "client": client,
+        "emergency_contacts": emergency_contacts(client=client),
+        "crisis_resources": [],
+        "safety_plan": None,
+        "has_crisis_partial": False,
+    }
+    try:
+        from recoverypath.safety.selectors import crisis_resources, safety_plan_current
+    except ImportError:  # safety app not built: the page falls back to 988 / 741741 / 911
+        return context
+    context["crisis_resources"] = crisis_resources(program=client.program)
+    context["safety_plan"] = safety_plan_current(client=client)
+    context["has_crisis_partial"] = True
+    return context
+
+
+@login_required
+def support(request):
+    """My support network: people to call or text, sponsor, group meetings, help now."""
+    client = _own_client(request)
+    contacts = list(support_contact_list(client=client))
+    plan = selectors.plan_current(client=client)
+    groups = (
+        list(plan.components.filter(kind=PlanComponent.Kind.SUPPORT_GROUP, active=True))
+        if plan
+        else []
+    )
+    prefs = SupportPreferences.objects.filter(client=client).first()
+    form = SupportPreferencesForm(
+        request.POST or None,
+        initial={"alert_coordinator_on_help": bool(prefs and prefs.alert_coordinator_on_help)},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.support_preferences_set(
+            actor=request.user,
+            client=client,
+            alert_coordinator_on_help=form.cleaned_data["alert_coordinator_on_help"],
+        )
+        messages.success(request, "Saved.")
+        return redirect("aftercare:support")
+    return render(
+        request,
+        "aftercare/support.html",
+        {
+            "client": client,
+            "sponsors": [c for c in contacts if c.kind == "sponsor"],
+            "contacts": [c for c in contacts if c.kind != "sponsor"],
+            "groups": groups,
+            "form": form,
+        },
+    )
+
+
+@login_required
+def help_now(request):
+    """ "I need help now": crisis resources, safety plan, emergency contacts; optionally tells
+    the coordinator (only if the client chose so, and only when they press the button)."""
+    client = _own_client(request)
+    prefs = SupportPreferences.objects.filter(client=client).first()
+    allowed = bool(prefs and prefs.alert_coordinator_on_help and client.coordinator_id)
+    if request.method == "POST":
+        if allowed and request.POST.get("tell") == "yes":
+            services.help_request_record(actor=request.user, client=client, alert_coordinator=True)
+            messages.success(request, "Your coordinator has been told and will reach out.")
+        return redirect("aftercare:help")
+    context = _crisis_context(client)
+    context["can_alert_coordinator"] = allowed
+    return render(request, "aftercare/help.html", context)
+
+
+def home_section(request, client) -> str:
+    return render_to_string("aftercare/_home_section.html", {"client": client}, request=request)

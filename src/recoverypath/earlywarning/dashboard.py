@@ -1,0 +1,289 @@
+"""The coordinator dashboard: the aftercare caseload sorted by risk, and a client's timeline.
+
+The caseload page loads in a fixed number of queries whatever its size: one for the page of
+plans (with open-alert severity, alert count, last check-in, last warning sign and next
+appointment as subqueries), one count, one for every sparkline, three for adherence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from recoverypath.aftercare.models import (
+    AftercarePlan,
+    AftercarePlanChange,
+    ComponentContact,
+    CoordinatorCheckIn,
+    GoalProgressNote,
+)
+from recoverypath.aftercare.selectors import adherence_for_plans
+from recoverypath.alerts.models import SEVERITY_RANK, Alert
+from recoverypath.clients.models import Client
+from recoverypath.core import permissions
+from recoverypath.core.timezones import local_today
+from recoverypath.monitoring.models import CheckIn, Lapse, MeetingAttendance
+from recoverypath.monitoring.selectors import check_in_series
+from recoverypath.monitoring.sparkline import mood_craving_sparkline
+
+from .models import WarningSign
+
+SPARK_DAYS = 14
+ACTIVE_ALERT = ("open", "acknowledged")
+RANK_LABEL = {rank: sev for sev, rank in SEVERITY_RANK.items()}
+NO_ALERT = 9
+
+
+def _severity_rank() -> Case:
+    return Case(
+        *[When(severity=sev, then=Value(rank)) for sev, rank in SEVERITY_RANK.items()],
+        default=Value(NO_ALERT),
+        output_field=IntegerField(),
+    )
+
+
+def caseload_queryset(
+    *,
+    user,
+    coordinator_id: int | None = None,
+    program_id: int | None = None,
+    risk: str = "",
+    status: str = "",
+    search: str = "",
+) -> QuerySet[AftercarePlan]:
+    """Open aftercare plans in the programs where `user` coordinates, riskiest first:
+    open-alert severity, then the most recent warning sign, then name."""
+    program_ids = permissions.staff_program_ids(user, min_rank=permissions.Rank.COORDINATOR)
+    qs = AftercarePlan.objects.filter(
+        status__in=AftercarePlan.OPEN_STATUSES, client__program_id__in=program_ids
+    ).select_related("client", "coordinator")
+    alerts = Alert.objects.filter(client_id=OuterRef("client_id"), status__in=ACTIVE_ALERT)
+    qs = qs.annotate(
+        alert_rank=Coalesce(
+            Subquery(
+                alerts.annotate(r=_severity_rank()).order_by("r").values("r")[:1],
+                output_field=IntegerField(),
+            ),
+            Value(NO_ALERT),
+        ),
+        top_alert_reason=Subquery(
+            alerts.annotate(r=_severity_rank())
+            .order_by("r", "-last_raised_at")
+            .values("reason")[:1]
+        ),
+        open_alerts=Coalesce(
+            Subquery(
+                alerts.order_by().values("client_id").annotate(n=Count("id")).values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        ),
+        last_warning=Subquery(
+            WarningSign.objects.filter(client_id=OuterRef("client_id"))
+            .order_by()
+            .values("client_id")
+            .annotate(m=Max("last_seen_at"))
+            .values("m")[:1]
+        ),
+        last_check_in=Subquery(
+            CheckIn.objects.filter(client_id=OuterRef("client_id"))
+            .order_by()
+            .values("client_id")
+            .annotate(m=Max("date"))
+            .values("m")[:1]
+        ),
+        next_appointment=Subquery(
+            CoordinatorCheckIn.objects.filter(
+                client_id=OuterRef("client_id"),
+                status=CoordinatorCheckIn.Status.SCHEDULED,
+                scheduled_at__gte=timezone.now() - timedelta(hours=12),
+            )
+            .order_by()
+            .values("client_id")
+            .annotate(m=Min("scheduled_at"))
+            .values("m")[:1]
+        ),
+    )
+    if coordinator_id:
+        qs = qs.filter(Q(coordinator_id=coordinator_id) | Q(client__coordinator_id=coordinator_id))
+    if program_id:
+        qs = qs.filter(client__program_id=program_id)
+    if status in AftercarePlan.OPEN_STATUSES:
+        qs = qs.filter(status=status)
+    if risk == "alerts":
+        qs = qs.filter(alert_rank__lt=NO_ALERT)
+    elif risk == "high":
+        qs = qs.filter(alert_rank__lte=SEVERITY_RANK["high"])
+    elif risk == "warning":
+        qs = qs.filter(last_warning__gte=timezone.now() - timedelta(days=7))
+    for word in search.split()[:3]:
+        qs = qs.filter(
+            Q(client__first_name__icontains=word)
+            | Q(client__last_name__icontains=word)
+            | Q(client__preferred_name__icontains=word)
+            | Q(client__mrn__iexact=word)
+        )
+    return qs.order_by(
+        "alert_rank",
+        F("last_warning").desc(nulls_last=True),
+        "client__last_name",
+        "client__first_name",
+        "id",
+    )
+
+
+@dataclass
+class CaseloadRow:
+    plan: AftercarePlan
+    client: Client
+    days_sober: int | None
+    last_check_in: date | None
+    days_since_check_in: int | None
+    sparkline: str
+    adherence: int | None
+    open_alerts: int
+    top_severity: str
+    top_alert_reason: str
+    last_warning: datetime | None
+    next_appointment: datetime | None
+
+
+def caseload_rows(*, plans: list[AftercarePlan]) -> list[CaseloadRow]:
+    """Decorate a page of plans: one query for all sparklines, three for adherence."""
+    if not plans:
+        return []
+    today_by_client = {p.client_id: local_today(p.client.time_zone) for p in plans}
+    end = max(today_by_client.values())
+    start = min(today_by_client.values()) - timedelta(days=SPARK_DAYS - 1)
+    series = check_in_series(client_ids=list(today_by_client), start=start, end=end)
+    adherence = adherence_for_plans(plans=plans)
+    rows = []
+    for plan in plans:
+        client = plan.client
+        today = today_by_client[client.id]
+        days = [today - timedelta(days=SPARK_DAYS - 1 - i) for i in range(SPARK_DAYS)]
+        points = series.get(client.id, {})
+        spark = mood_craving_sparkline(
+            moods=[points[d][0] if d in points else None for d in days],
+            cravings=[points[d][1] if d in points else None for d in days],
+        )
+        last = plan.last_check_in
+        rows.append(
+            CaseloadRow(
+                plan=plan,
+                client=client,
+                days_sober=client.sobriety_days(),
+                last_check_in=last,
+                days_since_check_in=(today - last).days if last else None,
+                sparkline=spark,
+                adherence=adherence[plan.id].percent if plan.id in adherence else None,
+                open_alerts=plan.open_alerts,
+                top_severity=RANK_LABEL.get(plan.alert_rank, ""),
+                top_alert_reason=plan.top_alert_reason or "",
+                last_warning=plan.last_warning,
+                next_appointment=plan.next_appointment,
+            )
+        )
+    return rows
+
+
+@dataclass
+class TimelineEntry:
+    when: date
+    kind: str
+    text: str
+    severity: str = ""
+
+
+def client_timeline(*, client: Client, days: int = 180, limit: int = 400) -> list[TimelineEntry]:
+    """Everything that happened in the client's aftercare, newest first: check-ins, lapses,
+    meetings, coordinator check-ins, logged plan contacts, goal notes, plan changes, warnings."""
+    since = local_today(client.time_zone) - timedelta(days=days)
+    entries: list[TimelineEntry] = []
+    for c in CheckIn.objects.filter(client=client, date__gte=since):
+        used = f", used {', '.join(c.substances)}" if c.used else ""
+        entries.append(
+            TimelineEntry(
+                c.date,
+                "Check-in",
+                f"Mood {c.mood}/5, craving {c.craving}/10, sleep {c.sleep_hours} h, "
+                f"stress {c.stress}/10{used}",
+            )
+        )
+    for lapse in Lapse.objects.filter(client=client, date__gte=since):
+        restart = {None: "not answered", True: "restarted counter", False: "kept count"}
+        entries.append(
+            TimelineEntry(
+                lapse.date,
+                "Lapse",
+                f"{lapse.substance} ({restart[lapse.counter_restarted]})",
+                "high",
+            )
+        )
+    for m in MeetingAttendance.objects.filter(client=client, date__gte=since):
+        entries.append(
+            TimelineEntry(
+                m.date,
+                "Meeting",
+                f"{m.get_meeting_type_display()} {m.meeting_name} ({m.get_verification_display()})",
+            )
+        )
+    for ci in CoordinatorCheckIn.objects.filter(client=client, scheduled_at__date__gte=since):
+        entries.append(
+            TimelineEntry(
+                timezone.localtime(ci.scheduled_at).date(),
+                "Coordinator check-in",
+                f"{ci.get_status_display()}{': ' + ci.note if ci.note else ''}",
+                "medium" if ci.status == CoordinatorCheckIn.Status.MISSED else "",
+            )
+        )
+    for contact in ComponentContact.objects.filter(
+        component__plan__client=client, date__gte=since
+    ).select_related("component"):
+        entries.append(
+            TimelineEntry(
+                contact.date,
+                str(contact.component),
+                "attended" if contact.attended else "missed",
+                "" if contact.attended else "medium",
+            )
+        )
+    for note in GoalProgressNote.objects.filter(
+        goal__plan__client=client, date__gte=since
+    ).select_related("goal"):
+        entries.append(TimelineEntry(note.date, "Goal", f"{note.goal}: {note.note}"))
+    for change in AftercarePlanChange.objects.filter(plan__client=client):
+        entries.append(
+            TimelineEntry(
+                timezone.localtime(change.changed_at).date(),
+                "Plan",
+                f"{change.to_status}: {change.note}",
+            )
+        )
+    for sign in WarningSign.objects.filter(client=client):
+        entries.append(
+            TimelineEntry(
+                timezone.localtime(sign.last_seen_at).date(),
+                "Warning sign",
+                sign.reason,
+                sign.severity,
+            )
+        )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:limit]

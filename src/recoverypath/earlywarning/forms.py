@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from django import forms
+
+from recoverypath.accounts.models import Program, User
+from recoverypath.aftercare.models import AftercarePlan
+from recoverypath.core import permissions
+
+from .config import DEFAULTS, PARAM_LIMITS
+from .models import Rule
+
+
+class DashboardFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=100)
+    mine = forms.BooleanField(label="Only my clients", required=False)
+    program = forms.ModelChoiceField(queryset=Program.objects.none(), required=False)
+    risk = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "Everyone"),
+            ("alerts", "With open alerts"),
+            ("high", "High or critical alerts"),
+            ("warning", "Warning signs this week"),
+        ],
+    )
+    status = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "Active and paused"),
+            *[(s.value, s.label) for s in AftercarePlan.Status][:2],
+        ],
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        ids = permissions.staff_program_ids(user, min_rank=permissions.Rank.COORDINATOR)
+        self.fields["program"].queryset = Program.objects.filter(id__in=ids)
+
+
+class RuleSettingsForm(forms.Form):
+    """One checkbox per rule plus its thresholds, named <rule>__<param>."""
+
+    def __init__(self, *args, current: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        for rule in Rule:
+            config = current[rule.value]
+            self.fields[f"{rule.value}__enabled"] = forms.BooleanField(
+                label=f"{rule.label}: on", required=False, initial=config.enabled
+            )
+            for name in DEFAULTS[rule.value]:
+                low, high = PARAM_LIMITS[name]
+                self.fields[f"{rule.value}__{name}"] = forms.IntegerField(
+                    label=f"{rule.label}: {name.replace('_', ' ')}",
+                    min_value=low,
+                    max_value=high,
+                    initial=config.params[name],
+                )

@@ -1,0 +1,75 @@
+"""The one way a rule raises: a WarningSign row (for the dashboard and the timeline) and an alert
+through alerts.services.alert_raise, both in the caller's transaction."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from recoverypath.clients.models import Client
+
+from .models import WarningSign
+
+KINDS = {
+    "no_checkin": "monitoring.no_checkin",
+    "high_craving": "monitoring.high_craving",
+    "reported_use": "monitoring.reported_use",
+    "low_mood": "monitoring.low_mood",
+    "missed_appointment": "aftercare.missed_appointment",
+    "low_adherence": "aftercare.low_adherence",
+}
+SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+
+
+def _alert_raise():
+    try:
+        from recoverypath.alerts.services import alert_raise
+    except ImportError:  # alerts not installed yet: the warning sign is still kept
+        return None
+    return alert_raise
+
+
+def warning_raise(
+    *,
+    client: Client,
+    rule: str,
+    severity: str,
+    reason: str,
+    dedup_key: str,
+    source=None,
+    source_url: str = "",
+) -> WarningSign:
+    """Record the warning sign (the same key updates it; severity only rises); raise the alert."""
+    now = timezone.now()
+    with transaction.atomic():
+        sign = (
+            WarningSign.objects.select_for_update()
+            .filter(client=client, dedup_key=dedup_key)
+            .first()
+        )
+        if sign is None:
+            sign = WarningSign.objects.create(
+                client=client,
+                rule=rule,
+                severity=severity,
+                reason=reason,
+                dedup_key=dedup_key,
+                last_seen_at=now,
+            )
+        else:
+            if SEVERITY_ORDER[severity] < SEVERITY_ORDER.get(sign.severity, 9):
+                sign.severity = severity
+            sign.reason, sign.last_seen_at = reason, now
+            sign.save(update_fields=["severity", "reason", "last_seen_at"])
+        raise_alert = _alert_raise()
+        if raise_alert is not None:
+            raise_alert(
+                client=client,
+                kind=KINDS[rule],
+                severity=severity,
+                reason=reason,
+                dedup_key=dedup_key,
+                source=source,
+                source_url=source_url,
+            )
+    return sign

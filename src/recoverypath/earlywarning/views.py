@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from recoverypath.accounts.models import Program
+from recoverypath.clients.selectors import client_get
+from recoverypath.core import permissions
+from recoverypath.core.audit import Action, audit_record, audit_record_list
+from recoverypath.core.navigation import NavItem
+from recoverypath.core.pagination import paginate
+
+from . import dashboard
+from .config import rule_config
+from .forms import DashboardFilterForm, RuleSettingsForm
+from .models import Rule, RuleSetting
+
+PAGE = 50  # one audit INSERT per page even on SQLite (999 parameters)
+
+
+def nav_items(request) -> list[NavItem]:
+    if permissions.staff_program_ids(request.user, min_rank=permissions.Rank.COORDINATOR):
+        return [NavItem("Aftercare", reverse("earlywarning:dashboard"), order=30)]
+    return []
+
+
+def _coordinator_required(request) -> None:
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    if not permissions.staff_program_ids(request.user, min_rank=permissions.Rank.COORDINATOR):
+        raise PermissionDenied
+
+
+@login_required
+def caseload(request):
+    """The coordinator dashboard: aftercare caseload, riskiest first."""
+    _coordinator_required(request)
+    form = DashboardFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    plans = dashboard.caseload_queryset(
+        user=request.user,
+        coordinator_id=request.user.id if filters.get("mine") else None,
+        program_id=filters["program"].id if filters.get("program") else None,
+        risk=filters.get("risk") or "",
+        status=filters.get("status") or "",
+        search=filters.get("q") or "",
+    )
+    page = paginate(request, plans, per_page=PAGE)
+    rows = dashboard.caseload_rows(plans=list(page.object_list))
+    audit_record_list(actor=request.user, objects=[r.client for r in rows], client_id_attr="id")
+    return render(request, "earlywarning/caseload.html", {"form": form, "page": page, "rows": rows})
+
+
+@login_required
+def timeline(request, client_id: int):
+    client = client_get(user=request.user, client_id=client_id)
+    if not permissions.can_coordinate(request.user, client):
+        raise PermissionDenied
+    return render(
+        request,
+        "earlywarning/timeline.html",
+        {"client": client, "entries": dashboard.client_timeline(client=client)},
+    )
+
+
+@login_required
+def rule_settings(request, program_id: int):
+    program = get_object_or_404(Program, pk=program_id)
+    if not permissions.can_administer_program(request.user, program.id):
+        raise Http404
+    current = {r.value: rule_config(program_id=program.id, rule=r.value) for r in Rule}
+    form = RuleSettingsForm(request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            for rule in Rule:
+                params = {
+                    name: data[f"{rule.value}__{name}"] for name in current[rule.value].params
+                }
+                RuleSetting.objects.update_or_create(
+                    program=program,
+                    rule=rule.value,
+                    defaults={"enabled": data[f"{rule.value}__enabled"], "params": params},
+                )
+            audit_record(
+                actor=request.user,
+                action=Action.UPDATE,
+                obj=program,
+                organization_id=program.organization_id,
+                changes={"early_warning_rules": [None, "updated"]},
+            )
+        messages.success(request, "Early-warning rules saved.")
+        return redirect("earlywarning:rules", program_id=program.id)
+    return render(request, "earlywarning/rules.html", {"form": form, "program": program})

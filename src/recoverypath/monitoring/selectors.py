@@ -1,0 +1,96 @@
+"""Reads of monitoring data. Staff need coordination rights; a client sees their own."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from recoverypath.clients.models import Client
+from recoverypath.core import permissions
+from recoverypath.core.timezones import local_today
+
+from .models import CheckIn, Lapse, MeetingAttendance
+
+
+def can_read_monitoring(user, client: Client) -> bool:
+    """Check-ins are clinical data: the client themself, or coordinators and above."""
+    if permissions.is_client_user(user, client):
+        return True
+    return permissions.can_coordinate(user, client)
+
+
+def check_in_list(*, user, client: Client, since: date | None = None) -> QuerySet[CheckIn]:
+    if not can_read_monitoring(user, client):
+        raise PermissionDenied
+    qs = CheckIn.objects.filter(client=client)
+    if since:
+        qs = qs.filter(date__gte=since)
+    return qs.order_by("-date")
+
+
+def check_in_today(*, client: Client) -> CheckIn | None:
+    return CheckIn.objects.filter(client=client, date=local_today(client.time_zone)).first()
+
+
+@dataclass(frozen=True)
+class DayStatus:
+    day: date
+    check_in: CheckIn | None
+
+    @property
+    def missed(self) -> bool:
+        return self.check_in is None
+
+
+def check_in_calendar(*, client: Client, days: int = 28) -> list[DayStatus]:
+    """The last `days` local days, newest first, each with its check-in or marked missed.
+    Today is never "missed": the day is not over yet."""
+    today = local_today(client.time_zone)
+    start = today - timedelta(days=days - 1)
+    by_day = {c.date: c for c in CheckIn.objects.filter(client=client, date__gte=start)}
+    out = []
+    for offset in range(days):
+        day = today - timedelta(days=offset)
+        out.append(DayStatus(day, by_day.get(day)))
+    return out
+
+
+def missed_days(*, calendar: list[DayStatus], today: date) -> int:
+    return sum(1 for d in calendar if d.missed and d.day != today)
+
+
+def lapse_list(*, client: Client) -> QuerySet[Lapse]:
+    return Lapse.objects.filter(client=client).order_by("-date")
+
+
+def lapse_dates(*, client: Client) -> list[date]:
+    return list(Lapse.objects.filter(client=client).values_list("date", flat=True))
+
+
+def lapse_unanswered(*, client: Client) -> Lapse | None:
+    return (
+        Lapse.objects.filter(client=client, counter_restarted__isnull=True)
+        .order_by("-date")
+        .first()
+    )
+
+
+def meeting_list(*, client: Client) -> QuerySet[MeetingAttendance]:
+    return MeetingAttendance.objects.filter(client=client).order_by("-date", "-id")
+
+
+def check_in_series(
+    *, client_ids: list[int], start: date, end: date
+) -> dict[int, dict[date, tuple[int, int]]]:
+    """{client_id: {date: (mood, craving)}} for every client of a page, in ONE query."""
+    out: dict[int, dict[date, tuple[int, int]]] = defaultdict(dict)
+    rows = CheckIn.objects.filter(
+        client_id__in=client_ids, date__gte=start, date__lte=end
+    ).values_list("client_id", "date", "mood", "craving")
+    for client_id, day, mood, craving in rows:
+        out[client_id][day] = (mood, craving)
+    return out

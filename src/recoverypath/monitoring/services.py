@@ -1,0 +1,365 @@
+"""Writes for daily monitoring: check-ins, lapses, the restart question, milestones, meetings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from recoverypath.clients.models import Client
+from recoverypath.clients.sobriety import Milestone, milestones_reached, sobriety_restart
+from recoverypath.core import permissions
+from recoverypath.core.audit import Action, audit_record, model_changes, snapshot
+from recoverypath.core.timezones import local_today
+
+from . import signals
+from .models import (
+    COPING_KEYS,
+    SUBSTANCE_KEYS,
+    SUBSTANCES,
+    TRIGGER_KEYS,
+    CheckIn,
+    Lapse,
+    MeetingAttendance,
+    MilestoneCelebration,
+)
+
+MAX_DAYS_BACK = 3
+CHECK_IN_FIELDS = [
+    "mood",
+    "craving",
+    "sleep_hours",
+    "stress",
+    "used",
+    "substances",
+    "triggers",
+    "trigger_other",
+    "coping",
+    "note",
+]
+SHEET_MAX_BYTES = 5 * 1024 * 1024
+SHEET_TYPES = {b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png", b"%PDF-": "pdf"}
+
+
+@dataclass(frozen=True)
+class CheckInResult:
+    check_in: CheckIn
+    created: bool
+    lapse: Lapse | None
+
+
+def _int_in(errors: dict, name: str, value: Any, low: int, high: int, label: str) -> int | None:
+    if value is None or value == "":
+        errors[name] = "This field is required."
+        return None
+    if isinstance(value, bool):
+        errors[name] = f"Enter a whole number from {low} to {high}."
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        errors[name] = f"Enter a whole number from {low} to {high}."
+        return None
+    if str(number) != str(value).strip() and not isinstance(value, int):
+        errors[name] = f"Enter a whole number from {low} to {high}."
+        return None
+    if not low <= number <= high:
+        errors[name] = f"{label} must be from {low} to {high}."
+        return None
+    return number
+
+
+def _choices(errors: dict, name: str, values: Any, allowed: frozenset[str]) -> list[str]:
+    if values in (None, ""):
+        return []
+    if isinstance(values, str) or not isinstance(values, list | tuple):
+        errors[name] = "Send a list."
+        return []
+    unknown = [v for v in values if v not in allowed]
+    if unknown:
+        errors[name] = f"Unknown choice: {', '.join(map(str, unknown[:3]))}."
+        return []
+    return sorted(set(values))
+
+
+def check_in_validate(*, client: Client, data: dict[str, Any]) -> dict[str, Any]:
+    """Clean a submission. Raises ValidationError with a message per field."""
+    errors: dict[str, str] = {}
+    today = local_today(client.time_zone)
+    day = data.get("date") or today
+    if isinstance(day, str):
+        try:
+            day = date.fromisoformat(day)
+        except ValueError:
+            errors["date"] = "Enter a date as YYYY-MM-DD."
+            day = today
+    if day > today:
+        errors["date"] = "A check-in cannot be for a future day."
+    elif day < today - timedelta(days=MAX_DAYS_BACK):
+        errors["date"] = f"A check-in can be at most {MAX_DAYS_BACK} days back."
+    clean: dict[str, Any] = {"date": day}
+    clean["mood"] = _int_in(errors, "mood", data.get("mood"), 1, 5, "Mood")
+    clean["craving"] = _int_in(errors, "craving", data.get("craving"), 0, 10, "Craving")
+    clean["stress"] = _int_in(errors, "stress", data.get("stress"), 0, 10, "Stress")
+    sleep = data.get("sleep_hours")
+    try:
+        hours = Decimal(str(sleep)).quantize(Decimal("0.1")) if sleep not in (None, "") else None
+    except (InvalidOperation, ValueError):
+        hours = None
+        errors["sleep_hours"] = "Enter hours of sleep, e.g. 7 or 7.5."
+    if hours is None and "sleep_hours" not in errors:
+        errors["sleep_hours"] = "This field is required."
+    elif hours is not None and not Decimal(0) <= hours <= Decimal(24):
+        errors["sleep_hours"] = "Sleep must be from 0 to 24 hours."
+    clean["sleep_hours"] = hours
+    used = data.get("used", False)
+    if not isinstance(used, bool):
+        errors["used"] = "Answer yes or no."
+        used = False
+    clean["used"] = used
+    clean["substances"] = _choices(errors, "substances", data.get("substances"), SUBSTANCE_KEYS)
+    if used and not clean["substances"] and "substances" not in errors:
+        errors["substances"] = "Tell us what you used (Other is fine)."
+    if not used:
+        clean["substances"] = []
+    clean["triggers"] = _choices(errors, "triggers", data.get("triggers"), TRIGGER_KEYS)
+    clean["coping"] = _choices(errors, "coping", data.get("coping"), COPING_KEYS)
+    clean["trigger_other"] = str(data.get("trigger_other") or "").strip()
+    if len(clean["trigger_other"]) > 200:
+        errors["trigger_other"] = "Keep this under 200 characters."
+    clean["note"] = str(data.get("note") or "").strip()
+    if len(clean["note"]) > 2000:
+        errors["note"] = "Keep the note under 2000 characters."
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def check_in_submit(*, actor, client: Client, **data: Any) -> CheckInResult:
+    """Record the client's check-in for their local day (today unless `date` is given).
+
+    1. only the client themself may submit; values are validated field by field;
+    2. the same day again updates that day's row (never another day's), under a row lock;
+    3. a reported use records (or updates) that day's Lapse;
+    4. audit event, then `check_in_submitted` / `lapse_recorded` in the same transaction.
+    """
+    if not permissions.is_client_user(actor, client):
+        raise PermissionDenied("Only the client can submit their own check-in.")
+    clean = check_in_validate(client=client, data=data)
+    day = clean.pop("date")
+    with transaction.atomic():
+        check_in = CheckIn.objects.select_for_update().filter(client=client, date=day).first()
+        created = check_in is None
+        if created:
+            try:
+                with transaction.atomic():
+                    check_in = CheckIn.objects.create(client=client, date=day, **clean)
+            except IntegrityError:  # a concurrent first submission won: update it instead
+                check_in = CheckIn.objects.select_for_update().get(client=client, date=day)
+                created = False
+        before = {} if created else snapshot(check_in, CHECK_IN_FIELDS)
+        if not created:
+            for name, value in clean.items():
+                setattr(check_in, name, value)
+            check_in.revision += 1
+            check_in.save(update_fields=[*CHECK_IN_FIELDS, "revision", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=Action.CREATE if created else Action.UPDATE,
+            obj=check_in,
+            client_id=client.id,
+            organization_id=client.organization_id,
+            changes=model_changes(before, snapshot(check_in, CHECK_IN_FIELDS)),
+        )
+        lapse = None
+        lapse_created = False
+        if check_in.used:
+            lapse, lapse_created = _lapse_upsert(actor=actor, client=client, check_in=check_in)
+        signals.check_in_submitted.send(CheckIn, check_in=check_in, created=created)
+        if lapse is not None:
+            signals.lapse_recorded.send(Lapse, lapse=lapse, created=lapse_created)
+    return CheckInResult(check_in, created, lapse)
+
+
+def _lapse_upsert(*, actor, client: Client, check_in: CheckIn) -> tuple[Lapse, bool]:
+    labels = dict(SUBSTANCES)
+    substance = ", ".join(labels.get(s, s) for s in check_in.substances)
+    context_parts = [labels_for_triggers(check_in.triggers), check_in.trigger_other, check_in.note]
+    context = " · ".join(p for p in context_parts if p)[:2000]
+    lapse = Lapse.objects.select_for_update().filter(client=client, date=check_in.date).first()
+    created = lapse is None
+    if created:
+        lapse = Lapse.objects.create(
+            client=client,
+            date=check_in.date,
+            substance=substance,
+            context=context,
+            check_in=check_in,
+        )
+    else:
+        lapse.substance, lapse.context, lapse.check_in = substance, context, check_in
+        lapse.save(update_fields=["substance", "context", "check_in"])
+    audit_record(
+        actor=actor,
+        action=Action.CREATE if created else Action.UPDATE,
+        obj=lapse,
+        client_id=client.id,
+        organization_id=client.organization_id,
+        changes={"substance": [None, substance], "date": [None, check_in.date.isoformat()]},
+    )
+    return lapse, created
+
+
+def labels_for_triggers(keys: list[str]) -> str:
+    from .models import TRIGGERS
+
+    names = dict(TRIGGERS)
+    return ", ".join(names.get(k, k) for k in keys)
+
+
+def lapse_record(*, actor, client: Client, day: date, substance: str, context: str = "") -> Lapse:
+    """A lapse told to staff (not through a check-in). Coordinators and above."""
+    if not (permissions.is_client_user(actor, client) or permissions.can_coordinate(actor, client)):
+        raise PermissionDenied("You cannot record a lapse for this client.")
+    if day > local_today(client.time_zone):
+        raise ValidationError({"date": "The date cannot be in the future."})
+    if not substance.strip():
+        raise ValidationError({"substance": "Name the substance."})
+    with transaction.atomic():
+        lapse, created = Lapse.objects.update_or_create(
+            client=client,
+            date=day,
+            defaults={"substance": substance.strip()[:200], "context": context[:2000]},
+        )
+        audit_record(
+            actor=actor,
+            action=Action.CREATE if created else Action.UPDATE,
+            obj=lapse,
+            client_id=client.id,
+            organization_id=client.organization_id,
+            changes={"substance": [None, lapse.substance], "date": [None, day.isoformat()]},
+        )
+        signals.lapse_recorded.send(Lapse, lapse=lapse, created=created)
+    return lapse
+
+
+def lapse_answer_restart(*, actor, lapse: Lapse, restart: bool) -> Lapse:
+    """The client's answer to "restart your counter?". Either way the lapse stays on record.
+    Restarting closes the current streak on the lapse day (clients.sobriety.sobriety_restart)."""
+    client = lapse.client
+    if not permissions.is_client_user(actor, client):
+        raise PermissionDenied("Only the client decides about their counter.")
+    with transaction.atomic():
+        locked = Lapse.objects.select_for_update().get(pk=lapse.pk)
+        if locked.counter_restarted is not None:
+            return locked  # answered already (double tap): nothing more to do
+        if restart and (client.sobriety_date is None or client.sobriety_date <= locked.date):
+            sobriety_restart(
+                actor=actor, client=client, lapse_date=locked.date, reason="Lapse reported"
+            )
+        locked.counter_restarted = restart
+        locked.save(update_fields=["counter_restarted"])
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=locked,
+            client_id=client.id,
+            organization_id=client.organization_id,
+            changes={"counter_restarted": [None, restart]},
+        )
+    return locked
+
+
+def milestone_celebrate_due(*, client: Client) -> Milestone | None:
+    """The newest milestone of the current streak not yet celebrated, marked as celebrated so it
+    shows exactly once (older unseen ones are marked too). None when there is nothing new."""
+    if client.sobriety_date is None:
+        return None
+    reached = milestones_reached(client.sobriety_date, local_today(client.time_zone))
+    if not reached:
+        return None
+    seen = set(
+        MilestoneCelebration.objects.filter(
+            client=client, streak_start=client.sobriety_date
+        ).values_list("key", flat=True)
+    )
+    new = [m for m in reached if m.key not in seen]
+    if not new:
+        return None
+    MilestoneCelebration.objects.bulk_create(
+        [
+            MilestoneCelebration(
+                client=client,
+                streak_start=client.sobriety_date,
+                key=m.key,
+                label=m.label,
+                reached_on=m.reached_on,
+            )
+            for m in new
+        ],
+        ignore_conflicts=True,
+    )
+    return new[-1]
+
+
+def _sheet_check(upload) -> None:
+    if upload.size > SHEET_MAX_BYTES:
+        raise ValidationError({"sheet": "The photo must be 5 MB or smaller."})
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(magic) for magic in SHEET_TYPES):
+        raise ValidationError({"sheet": "Upload a JPEG or PNG photo, or a PDF."})
+
+
+def meeting_record(
+    *,
+    actor,
+    client: Client,
+    day: date,
+    meeting_type: str,
+    meeting_name: str = "",
+    signature: str = "",
+    sheet=None,
+) -> MeetingAttendance:
+    """Log a support-group meeting; optional verification by signature or meeting-sheet photo."""
+    if not (permissions.is_client_user(actor, client) or permissions.can_coordinate(actor, client)):
+        raise PermissionDenied("You cannot log meetings for this client.")
+    errors = {}
+    if day > local_today(client.time_zone):
+        errors["date"] = "A meeting cannot be in the future."
+    if meeting_type not in MeetingAttendance.MeetingType.values:
+        errors["meeting_type"] = "Choose AA, NA, SMART Recovery or Other."
+    if errors:
+        raise ValidationError(errors)
+    if sheet:
+        _sheet_check(sheet)
+    verification = MeetingAttendance.Verification.NONE
+    if sheet:
+        verification = MeetingAttendance.Verification.PHOTO
+    elif signature.strip():
+        verification = MeetingAttendance.Verification.SIGNATURE
+    with transaction.atomic():
+        meeting = MeetingAttendance.objects.create(
+            client=client,
+            date=day,
+            meeting_type=meeting_type,
+            meeting_name=meeting_name.strip()[:200],
+            signature=signature.strip()[:200],
+            verification=verification,
+            recorded_by=actor,
+        )
+        if sheet:
+            meeting.sheet.save(sheet.name or "sheet", sheet, save=True)
+        audit_record(
+            actor=actor,
+            action=Action.CREATE,
+            obj=meeting,
+            client_id=client.id,
+            organization_id=client.organization_id,
+            changes={"meeting_type": [None, meeting_type], "verification": [None, verification]},
+        )
+    return meeting

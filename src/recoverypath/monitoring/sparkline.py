@@ -1,0 +1,80 @@
+"""Server-side inline SVG sparklines: no JavaScript, CSP-safe (presentation attributes only)."""
+
+from __future__ import annotations
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+
+def _points(values: list[int | None], low: int, high: int, width: int, height: int) -> list[str]:
+    """One polyline segment per run of known values; a missed day breaks the line."""
+    step = width / max(1, len(values) - 1)
+    span = max(1, high - low)
+    segments: list[list[str]] = [[]]
+    for index, value in enumerate(values):
+        if value is None:
+            if segments[-1]:
+                segments.append([])
+            continue
+        x = round(index * step, 1)
+        y = round(height - 2 - (value - low) / span * (height - 4), 1)
+        segments[-1].append(f"{x},{y}")
+    return [" ".join(s) for s in segments if s]
+
+
+def sparkline_svg(
+    *,
+    series: list[tuple[str, list[int | None], int, int, str]],
+    label: str,
+    width: int = 112,
+    height: int = 28,
+) -> SafeString:
+    """An inline SVG with one line per series (name, values, low, high, colour), titled `label`
+    for screen readers. Single points draw as small dots."""
+    parts = []
+    for name, values, low, high, colour in series:
+        for segment in _points(values, low, high, width, height):
+            if " " in segment:
+                parts.append(
+                    format_html(
+                        '<polyline fill="none" stroke="{}" stroke-width="1.5" points="{}">'
+                        "<title>{}</title></polyline>",
+                        colour,
+                        segment,
+                        name,
+                    )
+                )
+            else:
+                x, y = segment.split(",")
+                parts.append(
+                    format_html('<circle cx="{}" cy="{}" r="1.8" fill="{}"></circle>', x, y, colour)
+                )
+    body = mark_safe("".join(parts))  # each part built with format_html above
+    return format_html(
+        '<svg class="sparkline" role="img" aria-label="{}" width="{}" height="{}" '
+        'viewBox="0 0 {} {}" xmlns="http://www.w3.org/2000/svg"><title>{}</title>{}</svg>',
+        label,
+        width,
+        height,
+        width,
+        height,
+        label,
+        body,
+    )
+
+
+def mood_craving_sparkline(*, moods: list[int | None], cravings: list[int | None]) -> SafeString:
+    known_c = [c for c in cravings if c is not None]
+    known_m = [m for m in moods if m is not None]
+    summary = (
+        "no check-ins"
+        if not known_c
+        else (f"craving {known_c[0]} to {known_c[-1]}, mood {known_m[0]} to {known_m[-1]}")
+    )
+    return sparkline_svg(
+        series=[
+            ("Craving (0-10)", cravings, 0, 10, "#b3261e"),
+            ("Mood (1-5)", moods, 1, 5, "#1b6e3a"),
+        ],
+        label=f"14 days: {summary}",
+    )

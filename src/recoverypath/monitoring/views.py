@@ -1,0 +1,205 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+
+from recoverypath.clients.selectors import client_for_user_account, client_get
+from recoverypath.clients.sobriety import sobriety_summary_for
+from recoverypath.core import permissions
+from recoverypath.core.timezones import local_today
+
+from . import selectors, services
+from .forms import CheckInForm, MeetingForm
+from .models import Lapse
+from .sparkline import mood_craving_sparkline
+
+SLIDERS = ("mood", "craving", "sleep_hours", "stress")
+
+
+def _own_client(request):
+    own = client_for_user_account(user=request.user)
+    if own is None:
+        raise Http404
+    return client_get(user=request.user, client_id=own.id)
+
+
+def _initial_from(check_in) -> dict:
+    if check_in is None:
+        return {}
+    return {
+        "mood": check_in.mood,
+        "craving": check_in.craving,
+        "sleep_hours": check_in.sleep_hours,
+        "stress": check_in.stress,
+        "used": "yes" if check_in.used else "no",
+        "substances": check_in.substances,
+        "triggers": check_in.triggers,
+        "trigger_other": check_in.trigger_other,
+        "coping": check_in.coping,
+        "note": check_in.note,
+    }
+
+
+def _section_context(request, client, form=None) -> dict:
+    today_check_in = selectors.check_in_today(client=client)
+    form = form or CheckInForm(initial=_initial_from(today_check_in))
+    return {
+        "client": client,
+        "form": form,
+        "sliders": [form[name] for name in SLIDERS],
+        "today_check_in": today_check_in,
+        "milestone": services.milestone_celebrate_due(client=client),
+        "unanswered_lapse": selectors.lapse_unanswered(client=client),
+        "summary": sobriety_summary_for(client, lapse_dates=selectors.lapse_dates(client=client)),
+    }
+
+
+def home_section(request, client) -> str:
+    """The client's home page (/me/): milestone, lapse question, streaks, the check-in form."""
+    return render_to_string(
+        "monitoring/_home_section.html", _section_context(request, client), request=request
+    )
+
+
+@login_required
+def check_in(request):
+    client = _own_client(request)
+    if request.method != "POST":
+        return redirect("clients:me")
+    form = CheckInForm(request.POST)
+    if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if not (k == "date" and v is None)}
+        try:
+            result = services.check_in_submit(actor=request.user, client=client, **data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            if result.lapse is not None and result.lapse.counter_restarted is None:
+                return redirect("monitoring:lapse", lapse_id=result.lapse.id)
+            messages.success(request, "Check-in saved. Thank you.")
+            return redirect("clients:me")
+    return render(
+        request, "monitoring/check_in.html", _section_context(request, client, form), status=400
+    )
+
+
+@login_required
+def lapse(request, lapse_id: int):
+    client = _own_client(request)
+    item = get_object_or_404(Lapse, pk=lapse_id, client=client)
+    if request.method == "POST":
+        choice = request.POST.get("restart")
+        if choice not in ("yes", "no"):
+            messages.error(request, "Please choose one of the two buttons.")
+        else:
+            services.lapse_answer_restart(actor=request.user, lapse=item, restart=choice == "yes")
+            if choice == "yes":
+                messages.success(request, "Your counter starts again today. Your history is kept.")
+            else:
+                messages.success(request, "Your count stays as it is. The lapse is noted.")
+            return redirect("clients:me")
+    return render(request, "monitoring/lapse.html", {"client": client, "lapse": item})
+
+
+@login_required
+def history(request):
+    client = _own_client(request)
+    calendar = selectors.check_in_calendar(client=client, days=28)
+    today = local_today(client.time_zone)
+    return render(
+        request,
+        "monitoring/history.html",
+        {
+            "client": client,
+            "calendar": calendar,
+            "today": today,
+            "missed": selectors.missed_days(calendar=calendar, today=today),
+            "lapses": selectors.lapse_list(client=client)[:20],
+        },
+    )
+
+
+@login_required
+def meetings(request):
+    client = _own_client(request)
+    form = MeetingForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"date": local_today(client.time_zone)},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.meeting_record(
+                actor=request.user,
+                client=client,
+                day=data["date"],
+                meeting_type=data["meeting_type"],
+                meeting_name=data["meeting_name"],
+                signature=data["signature"],
+                sheet=data["sheet"] or None,
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "Meeting logged.")
+            return redirect("monitoring:meetings")
+    return render(
+        request,
+        "monitoring/meetings.html",
+        {"client": client, "form": form, "meetings": selectors.meeting_list(client=client)[:50]},
+    )
+
+
+@login_required
+def staff_check_ins(request, client_id: int):
+    client = client_get(user=request.user, client_id=client_id)
+    if not permissions.can_coordinate(request.user, client):
+        raise PermissionDenied  # staff page: clients see theirs at /me/check-ins/
+    calendar = selectors.check_in_calendar(client=client, days=28)
+    return render(
+        request,
+        "monitoring/staff_check_ins.html",
+        {
+            "client": client,
+            "calendar": calendar,
+            "today": local_today(client.time_zone),
+            "lapses": selectors.lapse_list(client=client)[:50],
+            "meetings": selectors.meeting_list(client=client)[:50],
+        },
+    )
+
+
+def client_panel(request, client) -> str:
+    """Staff client page: 14-day sparkline, missed days, lapses (coordinators and above)."""
+    if not selectors.can_read_monitoring(request.user, client):
+        return ""
+    today = local_today(client.time_zone)
+    start = today - timedelta(days=13)
+    series = selectors.check_in_series(client_ids=[client.id], start=start, end=today)[client.id]
+    days = [start + timedelta(days=i) for i in range(14)]
+    spark = mood_craving_sparkline(
+        moods=[series.get(d, (None, None))[0] for d in days],
+        cravings=[series.get(d, (None, None))[1] for d in days],
+    )
+    missed = sum(1 for d in days[:-1] if d not in series)
+    return render_to_string(
+        "monitoring/_client_panel.html",
+        {
+            "client": client,
+            "sparkline": spark,
+            "missed": missed,
+            "summary": sobriety_summary_for(
+                client, lapse_dates=selectors.lapse_dates(client=client)
+            ),
+        },
+        request=request,
+    )

@@ -1,0 +1,1 @@
+from tests.earlywarning.conftest import NOW, TODAY, at_noon, plan  # noqa: F401

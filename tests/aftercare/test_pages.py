@@ -1,0 +1,116 @@
+"""Aftercare pages for every role, the client's support network and "I need help now"."""
+
+from __future__ import annotations
+
+import pytest
+
+from recoverypath.aftercare.models import HelpRequest, SupportPreferences
+from recoverypath.alerts.models import Alert
+
+ROLES = [
+    ("admin", 200),
+    ("clinician", 200),
+    ("coordinator", 200),
+    ("front_desk", 403),
+    ("other_program_clinician", 404),
+    ("outsider", 404),
+    ("client_user", 403),
+]
+
+
+@pytest.mark.parametrize(("who", "status"), ROLES)
+def test_the_plan_page_by_role(client, cast, plan, who, status):
+    client.force_login(getattr(cast, who))
+    assert client.get(f"/aftercare/plans/{plan.id}/").status_code == status
+
+
+@pytest.mark.parametrize(("who", "status"), ROLES)
+def test_the_start_plan_page_by_role(client, cast, who, status):
+    client.force_login(getattr(cast, who))
+    assert client.get(f"/clients/{cast.client.id}/aftercare/new/").status_code == status
+
+
+@pytest.mark.parametrize(
+    "action",
+    ["components", "contacts", "goals", "extend", "complete", "resume", "step-up"],
+)
+@pytest.mark.parametrize(("who", "status"), [r for r in ROLES if r[1] != 200])
+def test_plan_actions_are_refused_to_others(client, cast, plan, action, who, status):
+    client.force_login(getattr(cast, who))
+    response = client.post(f"/aftercare/plans/{plan.id}/{action}/", {"reason": "x"})
+    assert response.status_code == status
+
+
+def test_a_coordinator_starts_a_plan_from_the_web(client, cast, at_noon):
+    client.force_login(cast.coordinator)
+    response = client.post(
+        f"/clients/{cast.client.id}/aftercare/new/", {"months": "6", "checkin_every_days": "7"}
+    )
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "6 months" in page and "every 7 days" in page
+
+
+def test_a_coordinator_adds_a_component_logs_a_session_and_sees_adherence(client, cast, plan):
+    client.force_login(cast.coordinator)
+    client.post(
+        f"/aftercare/plans/{plan.id}/components/",
+        {"kind": "coaching", "frequency": "weekly", "expected_per_week": "1"},
+    )
+    coaching = plan.components.get(kind="coaching")
+    client.post(
+        f"/aftercare/plans/{plan.id}/contacts/",
+        {"component": coaching.id, "date": "2026-06-14", "attended": "yes"},
+    )
+    html = client.get(f"/aftercare/plans/{plan.id}/").content.decode()
+    assert "Recovery coaching" in html
+    assert "50% (1 of ~2" in html  # weekly: about 2 expected in 14 days
+
+
+def test_the_client_panel_offers_a_plan_or_shows_it(client, cast, at_noon):
+    client.force_login(cast.coordinator)
+    html = client.get(f"/clients/{cast.client.id}/").content.decode()
+    assert "Start an aftercare plan" in html
+
+
+def test_front_desk_does_not_see_the_aftercare_panel(client, cast, plan):
+    client.force_login(cast.front_desk)
+    html = client.get(f"/clients/{cast.client.id}/").content.decode()
+    assert "Open the plan" not in html
+
+
+def test_the_support_page_shows_one_tap_call_and_text_and_group_times(client, cast, plan):
+    cast.client.support_contacts.create(name="Sam Sponsor", kind="sponsor", phone="+12025550188")
+    client.force_login(cast.client_user)
+    html = client.get("/me/support/").content.decode()
+    assert 'href="tel:+12025550188"' in html and 'href="sms:+12025550188"' in html
+    assert "Sam Sponsor" in html
+    assert "Mon, Wed, Fri 7pm Hope Group" in html
+    assert "I need help now" in html
+
+
+def test_help_now_shows_988_the_emergency_contacts_and_no_alert_without_consent(client, cast, plan):
+    client.force_login(cast.client_user)
+    html = client.get("/me/help-now/").content.decode()
+    assert "988" in html
+    assert "Marlow Quillfeather" in html
+    assert "Tell my coordinator" not in html
+    client.post("/me/help-now/", {"tell": "yes"})
+    assert not HelpRequest.objects.exists()
+    assert not Alert.objects.exists()
+
+
+def test_help_now_alerts_the_coordinator_when_the_client_allows_it(client, cast, plan):
+    client.force_login(cast.client_user)
+    client.post("/me/support/", {"alert_coordinator_on_help": "on"})
+    assert SupportPreferences.objects.get(client=cast.client).alert_coordinator_on_help
+    assert "Tell my coordinator" in client.get("/me/help-now/").content.decode()
+    client.post("/me/help-now/", {"tell": "yes"})
+    alert = Alert.objects.get(client=cast.client)
+    assert alert.kind == "aftercare.help_requested" and alert.severity == "high"
+
+
+@pytest.mark.parametrize("path", ["/me/support/", "/me/help-now/"])
+def test_client_pages_are_404_for_staff(client, cast, path):
+    client.force_login(cast.coordinator)
+    assert client.get(path).status_code == 404

@@ -1,0 +1,124 @@
+"""The phone pages: the home check-in form, the lapse question, history and meetings."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from recoverypath.clients.models import SobrietyStreak
+from recoverypath.monitoring.models import CheckIn, Lapse, MeetingAttendance
+
+FORM = {"mood": "4", "craving": "3", "sleep_hours": "7", "stress": "2", "used": "no"}
+NOW = datetime(2026, 6, 10, 15, 0, tzinfo=UTC)
+
+
+def test_the_home_page_shows_the_check_in_form_with_sliders(client, cast):
+    client.force_login(cast.client_user)
+    html = client.get("/me/").content.decode()
+    assert 'type="range"' in html
+    assert "Daily check-in" in html
+    assert "I need help now" in html
+
+
+def test_the_web_form_saves_and_updates_todays_check_in(client, cast):
+    client.force_login(cast.client_user)
+    with time_machine.travel(NOW):
+        first = client.post("/me/check-in/", FORM)
+        second = client.post("/me/check-in/", {**FORM, "mood": "2"})
+    assert first.status_code == second.status_code == 302
+    row = CheckIn.objects.get(client=cast.client)
+    assert (row.date, row.mood, row.revision) == (date(2026, 6, 10), 2, 2)
+
+
+def test_the_web_form_shows_field_messages(client, cast):
+    client.force_login(cast.client_user)
+    response = client.post("/me/check-in/", {**FORM, "mood": "9"})
+    assert response.status_code == 400
+    assert "Mood must be from 1 to 5." in response.content.decode()
+
+
+def test_reporting_use_asks_kindly_about_the_counter_and_restarting_keeps_history(client, cast):
+    cast.client.sobriety_date = date(2026, 3, 1)
+    cast.client.save(update_fields=["sobriety_date"])
+    client.force_login(cast.client_user)
+    with time_machine.travel(NOW):
+        response = client.post("/me/check-in/", {**FORM, "used": "yes", "substances": ["alcohol"]})
+        lapse = Lapse.objects.get(client=cast.client)
+        assert response.url == f"/me/lapses/{lapse.id}/"
+        page = client.get(response.url).content.decode()
+        assert "Thank you for telling us" in page
+        client.post(response.url, {"restart": "yes"})
+    cast.client.refresh_from_db()
+    assert cast.client.sobriety_date == date(2026, 6, 10)
+    streak = SobrietyStreak.objects.get(client=cast.client)
+    assert (streak.start_date, streak.end_date) == (date(2026, 3, 1), date(2026, 6, 10))
+    lapse.refresh_from_db()
+    assert lapse.counter_restarted is True
+
+
+def test_keeping_the_count_keeps_the_sobriety_date_and_the_lapse(client, cast):
+    cast.client.sobriety_date = date(2026, 3, 1)
+    cast.client.save(update_fields=["sobriety_date"])
+    client.force_login(cast.client_user)
+    with time_machine.travel(NOW):
+        client.post("/me/check-in/", {**FORM, "used": "yes", "substances": ["cannabis"]})
+        lapse = Lapse.objects.get(client=cast.client)
+        client.post(f"/me/lapses/{lapse.id}/", {"restart": "no"})
+        client.post(f"/me/lapses/{lapse.id}/", {"restart": "yes"})  # a second answer is ignored
+    cast.client.refresh_from_db()
+    assert cast.client.sobriety_date == date(2026, 3, 1)
+    lapse.refresh_from_db()
+    assert lapse.counter_restarted is False
+    assert not SobrietyStreak.objects.exists()
+
+
+def test_history_shows_missed_days(client, cast):
+    client.force_login(cast.client_user)
+    with time_machine.travel(NOW):
+        client.post("/me/check-in/", FORM)
+        html = client.get("/me/check-ins/").content.decode()
+    assert "27</strong> days without a check-in" in html
+    assert html.count(">missed<") == 27
+
+
+def test_a_meeting_with_a_photo_of_the_sheet_is_stored_and_verified(client, cast, settings):
+    client.force_login(cast.client_user)
+    photo = SimpleUploadedFile("sheet.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, "image/png")
+    response = client.post(
+        "/me/meetings/",
+        {"date": "2026-01-05", "meeting_type": "aa", "meeting_name": "Hope", "sheet": photo},
+    )
+    assert response.status_code == 302
+    meeting = MeetingAttendance.objects.get(client=cast.client)
+    assert meeting.verification == "photo"
+    assert meeting.sheet.path.startswith(str(settings.MEDIA_ROOT))
+
+
+def test_a_meeting_sheet_that_is_not_an_image_is_refused(client, cast):
+    client.force_login(cast.client_user)
+    fake = SimpleUploadedFile("sheet.png", b"MZ\x90\x00 not an image", "image/png")
+    response = client.post(
+        "/me/meetings/", {"date": "2026-01-05", "meeting_type": "na", "sheet": fake}
+    )
+    assert response.status_code == 200
+    assert "Upload a JPEG or PNG photo, or a PDF." in response.content.decode()
+    assert not MeetingAttendance.objects.exists()
+
+
+def test_a_meeting_sheet_over_5_mb_is_refused(client, cast):
+    client.force_login(cast.client_user)
+    big = SimpleUploadedFile("sheet.jpg", b"\xff\xd8\xff" + b"0" * (5 * 1024 * 1024), "image/jpeg")
+    response = client.post(
+        "/me/meetings/", {"date": "2026-01-05", "meeting_type": "na", "sheet": big}
+    )
+    assert "5 MB or smaller" in response.content.decode()
+
+
+def test_a_signature_verifies_a_meeting(client, cast):
+    client.force_login(cast.client_user)
+    client.post(
+        "/me/meetings/", {"date": "2026-01-05", "meeting_type": "smart", "signature": "R.T."}
+    )
+    assert MeetingAttendance.objects.get().verification == "signature"

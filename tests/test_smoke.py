@@ -11,3 +11,28 @@ def test_the_api_schema_is_served(client, db):
     response = client.get("/api/v1/schema/")
     assert response.status_code == 200
     assert b"/api/v1/clients/" in response.content
+
+
+def test_the_system_checks_pass(db):
+    from django.core.management import call_command
+
+    call_command("check")
+
+
+def test_the_foundation_apps_have_no_missing_migrations(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command(
+        "makemigrations",
+        "core",
+        "accounts",
+        "clients",
+        "demo",
+        check=True,
+        dry_run=True,
+        stdout=out,
+    )
+    assert "No changes detected" in out.getvalue()

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class CareConfig(AppConfig):
     name = "recoverypath.care"
     label = "care"
+    verbose_name = "Care"
+
+    def ready(self) -> None:
+        from recoverypath.clients.views import register_client_panel
+
+        from .views import timeline_panel
+
+        register_client_panel(timeline_panel)

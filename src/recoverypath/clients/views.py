@@ -108,6 +108,8 @@ def client_create(request):
             client = services.client_create(actor=request.user, program=program, **data)
         except ValidationError as exc:
             form.add_error(None, exc)
+        except PermissionDenied as exc:  # e.g. front desk choosing the care team
+            form.add_error(None, str(exc))
         else:
             messages.success(request, f"{client.display_name} was registered.")
             return redirect("clients:detail", client_id=client.id)
@@ -126,6 +128,8 @@ def client_edit(request, client_id: int):
             services.client_update(actor=request.user, client=client, **changed)
         except ValidationError as exc:
             form.add_error(None, exc)
+        except PermissionDenied as exc:  # e.g. front desk choosing the care team
+            form.add_error(None, str(exc))
         else:
             messages.success(request, "Changes saved.")
             return redirect("clients:detail", client_id=client.id)

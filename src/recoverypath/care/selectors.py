@@ -1,0 +1,53 @@
+"""Reads of episodes of care."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from recoverypath.clients.models import Client
+from recoverypath.clients.selectors import client_queryset_for_user
+from recoverypath.core.audit import Action, audit_record
+
+from .models import EpisodeOfCare
+
+
+def episode_active(*, client: Client, program=None) -> EpisodeOfCare | None:
+    """The client's active episode (in `program` if given; else the most recent active one)."""
+    qs = EpisodeOfCare.objects.select_related("program").filter(
+        client=client, status=EpisodeOfCare.Status.ACTIVE
+    )
+    if program is not None:
+        qs = qs.filter(program=program)
+    return qs.order_by("-start_date", "-id").first()
+
+
+def episode_timeline(*, client: Client) -> list[EpisodeOfCare]:
+    """Every episode of the client, oldest first, each with its program and status history."""
+    return list(
+        EpisodeOfCare.objects.filter(client=client)
+        .select_related("program", "previous_episode")
+        .prefetch_related("history")
+        .order_by("start_date", "id")
+    )
+
+
+def episode_queryset_for_user(*, user) -> QuerySet[EpisodeOfCare]:
+    return EpisodeOfCare.objects.filter(
+        client__in=client_queryset_for_user(user=user)
+    ).select_related("client", "client__organization", "program")
+
+
+def episode_get(*, user, episode_id: int) -> EpisodeOfCare:
+    """The episode if `user` may see its client (an audited read), else Http404."""
+    episode = episode_queryset_for_user(user=user).filter(pk=episode_id).first()
+    if episode is None:
+        raise Http404("No such episode.")
+    audit_record(
+        actor=user,
+        action=Action.READ,
+        obj=episode,
+        client_id=episode.client_id,
+        organization_id=episode.client.organization_id,
+    )
+    return episode

@@ -1,0 +1,113 @@
+"""/api/v1/consents/: a client's Part 2 consents; record one, revoke one."""
+
+from __future__ import annotations
+
+from django.urls import include, path
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+
+from recoverypath.clients.api import AuditedListMixin, _int_param
+from recoverypath.clients.models import Client
+from recoverypath.clients.selectors import client_queryset_for_user
+
+from . import selectors, services
+from .models import Consent, Purpose
+
+
+class ConsentSerializer(serializers.ModelSerializer):
+    client = serializers.PrimaryKeyRelatedField(queryset=Client.objects.none())
+    purposes = serializers.ListField(child=serializers.ChoiceField(choices=Purpose.choices))
+
+    class Meta:
+        model = Consent
+        fields = [
+            "id",
+            "client",
+            "patient_name",
+            "disclosing_party",
+            "information_description",
+            "scope",
+            "recipient_name",
+            "purposes",
+            "revocation_right_explained",
+            "how_to_revoke",
+            "expires_on",
+            "expiration_event",
+            "signed_by_name",
+            "signer_is_patient",
+            "signer_authority",
+            "signed_on",
+            "redisclosure_explained",
+            "refusal_consequences_explained",
+            "status",
+            "revoked_at",
+            "revocation_note",
+        ]
+        read_only_fields = ["id", "status", "revoked_at", "revocation_note"]
+        extra_kwargs = {
+            "patient_name": {"required": False},
+            "disclosing_party": {"required": False},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            self.fields["client"].queryset = client_queryset_for_user(user=request.user)
+
+
+class RevokeSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=500)
+
+
+class ConsentViewSet(
+    AuditedListMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Consents of the clients the caller coordinates (a client reads their own)."""
+
+    serializer_class = ConsentSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("client", int)])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        qs = selectors.consent_queryset_for_user(user=self.request.user)
+        client_id = _int_param(self.request.query_params, "client")
+        if client_id:
+            qs = qs.filter(client_id=client_id)
+        return qs.order_by("-signed_on", "-id")
+
+    def get_object(self):
+        return selectors.consent_get(user=self.request.user, consent_id=self.kwargs["pk"])
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        client = data.pop("client")
+        serializer.instance = services.consent_create(
+            actor=self.request.user, client=client, **data
+        )
+
+    @extend_schema(request=RevokeSerializer, responses=ConsentSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        consent = self.get_object()
+        body = RevokeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        consent = services.consent_revoke(
+            actor=request.user, consent=consent, note=body.validated_data["note"]
+        )
+        return Response(ConsentSerializer(consent, context={"request": request}).data)
+
+
+router = SimpleRouter()
+router.register("consents", ConsentViewSet, basename="consent")
+
+urlpatterns = [path("", include(router.urls))]

@@ -1,0 +1,32 @@
+"""Every write of the discharge app. Import from here: `from recoverypath.discharge.services import
+discharge_graduate`."""
+
+from .plans import (
+    alumni_offer_respond,
+    checklist_item_update,
+    discharge_graduate,
+    discharge_plan_close,
+    discharge_plan_open,
+    discharge_plan_update,
+    readiness_alerts_raise,
+)
+from .providers import external_provider_create, external_provider_update
+from .referrals import referral_create, referral_transition
+from .summary import summary_generate, summary_share, summary_sign
+
+__all__ = [
+    "alumni_offer_respond",
+    "checklist_item_update",
+    "discharge_graduate",
+    "discharge_plan_close",
+    "discharge_plan_open",
+    "discharge_plan_update",
+    "external_provider_create",
+    "external_provider_update",
+    "readiness_alerts_raise",
+    "referral_create",
+    "referral_transition",
+    "summary_generate",
+    "summary_share",
+    "summary_sign",
+]

@@ -1,0 +1,259 @@
+"""Demo schedule: rooms, recurring groups per program, three weeks of past sessions with
+attendance and notes, four weeks ahead, a few individual sessions. Only the clients who fit in
+the groups get sessions, so the demo stays fast at any client count."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from recoverypath.care.models import EpisodeOfCare, Track
+
+from .models import (
+    Attendance,
+    ClinicalNote,
+    Group,
+    GroupEnrollment,
+    Holiday,
+    NoteAddendum,
+    Room,
+    Session,
+)
+from .services import sessions_generate
+
+PAST_DAYS = 21
+GROUPS = [
+    # name, type, track, rrule, start, minutes, capacity
+    (
+        "Morning process group",
+        "group_therapy",
+        Track.GENERAL,
+        "FREQ=WEEKLY;BYDAY=MO,WE,TH",
+        time(9),
+        180,
+        12,
+    ),
+    (
+        "Evening IOP group",
+        "group_therapy",
+        Track.GENERAL,
+        "FREQ=WEEKLY;BYDAY=TU,WE,TH",
+        time(18),
+        180,
+        12,
+    ),
+    ("Women's group", "group_therapy", Track.WOMENS, "FREQ=WEEKLY;BYDAY=TU,FR", time(13), 120, 10),
+    (
+        "Co-occurring skills",
+        "psychoeducation",
+        Track.CO_OCCURRING,
+        "FREQ=WEEKLY;BYDAY=MO,FR",
+        time(13),
+        90,
+        12,
+    ),
+    (
+        "Family psychoeducation",
+        "family_therapy",
+        Track.GENERAL,
+        "FREQ=WEEKLY;BYDAY=SA",
+        time(10),
+        90,
+        15,
+    ),
+]
+STATUSES = [("present", 82), ("late", 6), ("left_early", 4), ("excused", 5), ("unexcused", 3)]
+NOTE_TEXT = [
+    (
+        "Engaged in check-in; described a trigger at work and how they used a coping card.",
+        "Insight improving; cravings manageable; no safety concerns voiced.",
+        "Continue IOP; practise urge surfing daily; review at next session.",
+    ),
+    (
+        "Quiet at first, later shared about family stress over the weekend.",
+        "Mood low but stable; support network active.",
+        "Encourage sponsor contact; coordinator to check housing referral.",
+    ),
+]
+
+
+def _status(rng) -> str:
+    roll = rng.randint(1, 100)
+    for status, weight in STATUSES:
+        if roll <= weight:
+            return status
+        roll -= weight
+    return "present"
+
+
+def extend(*, result, rng, today, staff, clients) -> None:
+    facilitators = [staff["clinician"], staff["clinician2"]]
+    now = timezone.now()
+    enrollments: list[GroupEnrollment] = []
+    group_members: dict[int, list[int]] = {}
+    for p_index, program in enumerate(result.programs):
+        facilitator = facilitators[p_index % 2]
+        rooms = Room.objects.bulk_create(
+            Room(program=program, name=name) for name in ("Cedar room", "Maple room", "Studio")
+        )
+        Holiday.objects.create(
+            program=program,
+            date=today + timedelta(days=(3 - today.weekday()) % 7 + 14),
+            name="Staff training day",
+        )
+        active = list(
+            EpisodeOfCare.objects.filter(program=program, status="active", level_code="2.1")
+            .select_related("client")
+            .order_by("client_id")[:200]
+        )
+        used: set[int] = set()
+        for g_index, (name, kind, track, rule, start, minutes, capacity) in enumerate(GROUPS):
+            group = Group.objects.create(
+                program=program,
+                name=name,
+                session_type=kind,
+                track=track,
+                facilitator=facilitator if g_index != 4 else staff["coordinator"],
+                room=rooms[g_index % 2] if g_index != 1 else None,
+                telehealth_url="https://telehealth.example.org/evening" if g_index == 1 else "",
+                capacity=capacity,
+                rrule=rule,
+                start_date=today - timedelta(days=PAST_DAYS + 7),
+                start_time=start,
+                duration_minutes=minutes,
+            )
+            sessions_generate(
+                group=group,
+                until=today + timedelta(days=28),
+                today=today - timedelta(days=PAST_DAYS),
+            )
+            fits = [e for e in active if track == Track.GENERAL or e.track == track]
+            # The demo client (clients[0]) is in the morning group of the first program.
+            members = [e for e in fits if e.client_id not in used][: capacity + 2]
+            if g_index == 0 and p_index == 0 and clients:
+                members = [e for e in fits if e.client_id == clients[0].id] + [
+                    e for e in members if e.client_id != clients[0].id
+                ]
+            for position, episode in enumerate(members):
+                waiting = position >= capacity
+                enrollments.append(
+                    GroupEnrollment(
+                        group=group,
+                        client_id=episode.client_id,
+                        status="waitlisted" if waiting else "active",
+                        joined_on=None if waiting else today - timedelta(days=PAST_DAYS + 7),
+                        waitlisted_at=now - timedelta(hours=10 - position) if waiting else None,
+                    )
+                )
+                if not waiting:
+                    used.add(episode.client_id)
+                    group_members.setdefault(group.id, []).append(episode.client_id)
+    GroupEnrollment.objects.bulk_create(enrollments)
+
+    past = list(
+        Session.objects.filter(
+            program__in=result.programs, group__isnull=False, ends_at__lt=now, status="scheduled"
+        ).select_related("program")
+    )
+    attendance = []
+    for session in past:
+        for client_id in group_members.get(session.group_id, []):
+            status = _status(rng)
+            minutes = session.duration_minutes
+            if status == "late":
+                minutes -= rng.choice([15, 20, 30])
+            elif status == "left_early":
+                minutes -= rng.choice([30, 45, 60])
+            elif status in Attendance.ABSENT:
+                minutes = 0
+            attendance.append(
+                Attendance(
+                    session=session,
+                    client_id=client_id,
+                    status=status,
+                    minutes_attended=minutes,
+                    recorded_by=session.facilitator,
+                )
+            )
+    Attendance.objects.bulk_create(attendance, batch_size=2000)
+
+    # Notes: signed for the last week of the first clinician's sessions, three drafts overdue.
+    clinician = staff["clinician"]
+    recent = [
+        a
+        for a in attendance
+        if a.session.facilitator_id == clinician.id
+        and a.status not in Attendance.ABSENT
+        and a.session.starts_at > now - timedelta(days=8)
+    ][:60]
+    notes = []
+    for index, record in enumerate(recent):
+        data, assessment, plan = NOTE_TEXT[index % len(NOTE_TEXT)]
+        draft = index < 3
+        notes.append(
+            ClinicalNote(
+                session=record.session,
+                client_id=record.client_id,
+                author=clinician,
+                data=data,
+                assessment=assessment,
+                plan=plan,
+                status="draft" if draft else "signed",
+                signed_at=None if draft else record.session.ends_at + timedelta(hours=2),
+            )
+        )
+    ClinicalNote.objects.bulk_create(notes)
+    drafts = [n.id for n in notes if n.status == "draft"]
+    ClinicalNote.objects.filter(id__in=drafts).update(created_at=now - timedelta(hours=80))
+    signed = [n for n in notes if n.status == "signed"][:2]
+    NoteAddendum.objects.bulk_create(
+        NoteAddendum(note=n, author=clinician, text="Client called the next day: kept the plan.")
+        for n in signed
+    )
+
+    # Individual sessions next week for the demo client and a few others, afternoons only.
+    if clients:
+        program = clients[0].program
+        zone = ZoneInfo(program.time_zone)
+        monday = today + timedelta(days=7 - today.weekday())
+        individual = []
+        chosen = [
+            clients[0].id,
+            *list(
+                group_members.get(
+                    Group.objects.filter(program=program)
+                    .order_by("id")
+                    .values_list("id", flat=True)[0],
+                    [],
+                )
+            )[1:6],
+        ]
+        for offset, client_id in enumerate(chosen):
+            start = datetime.combine(monday + timedelta(days=offset % 5), time(15, 30), tzinfo=zone)
+            individual.append(
+                Session(
+                    program=program,
+                    client_id=client_id,
+                    session_type="individual_counseling",
+                    facilitator=clinician,
+                    starts_at=start.astimezone(UTC),
+                    ends_at=(start + timedelta(minutes=50)).astimezone(UTC),
+                )
+            )
+        individual.append(
+            Session(
+                program=program,
+                client_id=clients[0].id,
+                session_type="coordinator_checkin",
+                facilitator=staff["coordinator"],
+                starts_at=datetime.combine(
+                    monday + timedelta(days=3), time(16, 30), tzinfo=zone
+                ).astimezone(UTC),
+                ends_at=datetime.combine(
+                    monday + timedelta(days=3), time(16, 50), tzinfo=zone
+                ).astimezone(UTC),
+            )
+        )
+        Session.objects.bulk_create(individual)

@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+from django import forms
+
+from recoverypath.accounts.selectors import program_list_for_user, program_staff
+from recoverypath.clients.selectors import client_queryset_for_user
+from recoverypath.core.permissions import Rank, staff_program_ids
+
+from .models import (
+    GROUP_TYPES,
+    INDIVIDUAL_TYPES,
+    Attendance,
+    ClinicalNote,
+    Group,
+    Room,
+    SessionType,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def _staff_queryset(user):
+    from recoverypath.accounts.models import User
+
+    ids = staff_program_ids(user)
+    return User.objects.filter(memberships__program_id__in=ids, is_active=True).distinct()
+
+
+class GroupForm(forms.ModelForm):
+    program = forms.ModelChoiceField(queryset=None)
+    telehealth_url = forms.URLField(required=False, label="Telehealth link", assume_scheme="https")
+
+    class Meta:
+        model = Group
+        fields = [
+            "program",
+            "name",
+            "session_type",
+            "track",
+            "facilitator",
+            "room",
+            "telehealth_url",
+            "capacity",
+            "rrule",
+            "start_date",
+            "start_time",
+            "duration_minutes",
+            "end_date",
+        ]
+        widgets = {"start_date": DATE, "end_date": DATE, "start_time": TIME}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = program_list_for_user(user=user, min_rank=Rank.CLINICIAN)
+        self.fields["session_type"].choices = [
+            (value, label) for value, label in SessionType.choices if value in GROUP_TYPES
+        ]
+        self.fields["facilitator"].queryset = _staff_queryset(user)
+        self.fields["room"].queryset = Room.objects.filter(program_id__in=staff_program_ids(user))
+        self.fields["rrule"].initial = "FREQ=WEEKLY;BYDAY=MO,WE,TH"
+
+
+class BookingForm(forms.Form):
+    client = forms.ModelChoiceField(queryset=None)
+    session_type = forms.ChoiceField(
+        choices=[(v, label) for v, label in SessionType.choices if v in INDIVIDUAL_TYPES]
+    )
+    facilitator = forms.ModelChoiceField(queryset=None, label="Clinician")
+    date = forms.DateField(widget=DATE)
+    time = forms.TimeField(widget=TIME, help_text="Local time of the client's program.")
+    duration_minutes = forms.IntegerField(min_value=5, max_value=480, initial=50)
+    room = forms.ModelChoiceField(queryset=None, required=False)
+    telehealth_url = forms.URLField(required=False, label="Telehealth link", assume_scheme="https")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = client_queryset_for_user(user=user).filter(
+            program_id__in=staff_program_ids(user)
+        )
+        self.fields["facilitator"].queryset = _staff_queryset(user)
+        self.fields["room"].queryset = Room.objects.filter(
+            program_id__in=staff_program_ids(user), is_active=True
+        )
+
+
+class MoveForm(forms.Form):
+    date = forms.DateField(widget=DATE)
+    time = forms.TimeField(widget=TIME)
+    duration_minutes = forms.IntegerField(min_value=5, max_value=720)
+    room = forms.ModelChoiceField(queryset=None, required=False)
+    reason = forms.CharField(max_length=300, required=False)
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["room"].queryset = Room.objects.filter(program_id=session.program_id)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(max_length=300)
+
+
+class AttendanceRowForm(forms.Form):
+    client_id = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(choices=Attendance.Status.choices)
+    minutes_attended = forms.IntegerField(min_value=0, max_value=720, required=False)
+    note = forms.CharField(max_length=300, required=False)
+
+
+AttendanceFormSet = forms.formset_factory(AttendanceRowForm, extra=0)
+
+
+class NoteForm(forms.ModelForm):
+    class Meta:
+        model = ClinicalNote
+        fields = ["data", "assessment", "plan"]
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields}
+
+
+class AddendumForm(forms.Form):
+    text = forms.CharField(label="Addendum", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class EnrollClientForm(forms.Form):
+    client = forms.ModelChoiceField(queryset=None)
+    waitlist = forms.BooleanField(
+        required=False, initial=True, label="Put on the waitlist if the group is full"
+    )
+
+    def __init__(self, *args, user, group, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = (
+            client_queryset_for_user(user=user)
+            .filter(episodes__program=group.program, episodes__status="active")
+            .distinct()
+        )
+
+
+class HolidayForm(forms.Form):
+    date = forms.DateField(widget=DATE)
+    name = forms.CharField(max_length=100)
+
+
+def program_staff_choices(program_id: int):
+    return program_staff(program_id=program_id)

@@ -1,0 +1,43 @@
+"""Every write of the scheduling app. Import from here: `from recoverypath.scheduling import
+services; services.session_book(...)`."""
+
+from .attendance import AttendanceRow, attendance_record
+from .enrollment import enrollments_end_for_episode, group_enroll, group_leave, waitlist_fill
+from .notes import note_addendum_add, note_create, note_sign, note_update
+from .sessions import (
+    ROLLING_WINDOW_DAYS,
+    Conflict,
+    group_create,
+    group_update,
+    holiday_add,
+    session_book,
+    session_cancel,
+    session_conflicts,
+    session_move,
+    sessions_generate,
+    sessions_generate_window,
+)
+
+__all__ = [
+    "ROLLING_WINDOW_DAYS",
+    "AttendanceRow",
+    "Conflict",
+    "attendance_record",
+    "enrollments_end_for_episode",
+    "group_create",
+    "group_enroll",
+    "group_leave",
+    "group_update",
+    "holiday_add",
+    "note_addendum_add",
+    "note_create",
+    "note_sign",
+    "note_update",
+    "session_book",
+    "session_cancel",
+    "session_conflicts",
+    "session_move",
+    "sessions_generate",
+    "sessions_generate_window",
+    "waitlist_fill",
+]

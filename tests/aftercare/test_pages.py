@@ -91,7 +91,7 @@ def test_the_support_page_shows_one_tap_call_and_text_and_group_times(client, ca
 
 def test_help_now_shows_988_the_emergency_contacts_and_no_alert_without_consent(client, cast, plan):
     client.force_login(cast.client_user)
-    html = client.get("/me/help-now/").content.decode()
+    html = client.get("/me/help-now/", follow=True).content.decode()
     assert "988" in html
     assert "Marlow Quillfeather" in html
     assert "Tell my coordinator" not in html
@@ -104,7 +104,7 @@ def test_help_now_alerts_the_coordinator_when_the_client_allows_it(client, cast,
     client.force_login(cast.client_user)
     client.post("/me/support/", {"alert_coordinator_on_help": "on"})
     assert SupportPreferences.objects.get(client=cast.client).alert_coordinator_on_help
-    assert "Tell my coordinator" in client.get("/me/help-now/").content.decode()
+    assert "Tell my coordinator" in client.get("/me/help/").content.decode()
     client.post("/me/help-now/", {"tell": "yes"})
     alert = Alert.objects.get(client=cast.client)
     assert alert.kind == "aftercare.help_requested" and alert.severity == "high"

@@ -7,8 +7,10 @@ class AftercareConfig(AppConfig):
 
     def ready(self) -> None:
         from recoverypath.clients.views import register_client_panel, register_home_section
+        from recoverypath.safety.views import register_help_action
 
-        from .views import client_panel, home_section
+        from .views import client_panel, help_action, home_section
 
         register_client_panel(client_panel)
-        register_home_section(home_section)
+        register_home_section(home_section, order=50)
+        register_help_action(help_action)

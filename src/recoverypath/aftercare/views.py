@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 from recoverypath.clients.selectors import (
     client_for_user_account,
     client_get,
-    emergency_contacts,
     support_contact_list,
 )
 from recoverypath.core import permissions
@@ -269,24 +268,6 @@ def _own_client(request):
     return client_get(user=request.user, client_id=own.id)
 
 
-def _crisis_context(client) -> dict:
-    context = {
-        "client": client,
-        "emergency_contacts": emergency_contacts(client=client),
-        "crisis_resources": [],
-        "safety_plan": None,
-        "has_crisis_partial": False,
-    }
-    try:
-        from recoverypath.safety.selectors import crisis_resources, safety_plan_current
-    except ImportError:  # safety app not built: the page falls back to 988 / 741741 / 911
-        return context
-    context["crisis_resources"] = crisis_resources(program=client.program)
-    context["safety_plan"] = safety_plan_current(client=client)
-    context["has_crisis_partial"] = True
-    return context
-
-
 @login_required
 def support(request):
     """My support network: people to call or text, sponsor, group meetings, help now."""
@@ -326,19 +307,26 @@ def support(request):
 
 @login_required
 def help_now(request):
-    """ "I need help now": crisis resources, safety plan, emergency contacts; optionally tells
-    the coordinator (only if the client chose so, and only when they press the button)."""
+    """Tells the coordinator the client needs help (only if the client chose so, and only when
+    they press the button). The page itself is safety's one "I need help now" page."""
     client = _own_client(request)
+    wants_help = request.method == "POST" and request.POST.get("tell") == "yes"
+    if wants_help and _may_alert_coordinator(client):
+        services.help_request_record(actor=request.user, client=client, alert_coordinator=True)
+        messages.success(request, "Your coordinator has been told and will reach out.")
+    return redirect("safety:my_help")
+
+
+def _may_alert_coordinator(client) -> bool:
     prefs = SupportPreferences.objects.filter(client=client).first()
-    allowed = bool(prefs and prefs.alert_coordinator_on_help and client.coordinator_id)
-    if request.method == "POST":
-        if allowed and request.POST.get("tell") == "yes":
-            services.help_request_record(actor=request.user, client=client, alert_coordinator=True)
-            messages.success(request, "Your coordinator has been told and will reach out.")
-        return redirect("aftercare:help")
-    context = _crisis_context(client)
-    context["can_alert_coordinator"] = allowed
-    return render(request, "aftercare/help.html", context)
+    return bool(prefs and prefs.alert_coordinator_on_help and client.coordinator_id)
+
+
+def help_action(request, client) -> str:
+    """The "Tell my coordinator" button on the help page, when the client allowed it."""
+    if not _may_alert_coordinator(client):
+        return ""
+    return render_to_string("aftercare/_help_action.html", {"client": client}, request=request)
 
 
 def home_section(request, client) -> str:

@@ -14,7 +14,7 @@ class AssessmentsConfig(AppConfig):
         from . import receivers, views  # noqa: F401  (receivers connects care's signals)
 
         navigation.register(views.nav_items)
-        register_home_section(views.home_section)
+        register_home_section(views.home_section, order=30)
         register_client_panel(views.client_panel)
         register_kind("safety.phq9_item9", "PHQ-9 item 9 above 0 (thoughts of self-harm)")
         register_kind("safety.cssrs_positive", "C-SSRS screener: moderate or high risk")

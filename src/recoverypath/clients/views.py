@@ -196,12 +196,14 @@ def _after_contact(request, client) -> str:
 
 
 # The client's own home page, on their phone. Later issues add sections through this registry.
-_home_sections: list = []
+_home_sections: list[tuple[int, object]] = []
 
 
-def register_home_section(provider) -> None:
-    if provider not in _home_sections:
-        _home_sections.append(provider)
+def register_home_section(provider, *, order: int = 100) -> None:
+    """Add a section to the client's home page; lower `order` shows higher on the page."""
+    if all(existing is not provider for _, existing in _home_sections):
+        _home_sections.append((order, provider))
+        _home_sections.sort(key=lambda entry: entry[0])
 
 
 @login_required
@@ -210,7 +212,7 @@ def me(request):
     if own is None:
         raise Http404
     client = selectors.client_get(user=request.user, client_id=own.id)
-    sections = [html for provider in _home_sections if (html := provider(request, client))]
+    sections = [html for _, provider in _home_sections if (html := provider(request, client))]
     return render(
         request,
         "clients/me.html",

@@ -10,5 +10,5 @@ class MonitoringConfig(AppConfig):
 
         from .views import client_panel, home_section
 
-        register_home_section(home_section)
+        register_home_section(home_section, order=10)
         register_client_panel(client_panel)

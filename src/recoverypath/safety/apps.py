@@ -12,6 +12,6 @@ class SafetyConfig(AppConfig):
 
         from . import views
 
-        register_home_section(views.home_section)
+        register_home_section(views.home_section, order=20)
         register_client_panel(views.client_panel)
         todo.register(views.todo_items)

@@ -85,8 +85,23 @@ def my_plan_print(request):
 
 @login_required
 def my_help(request):
+    """The one "I need help now" page. Later apps add actions (e.g. tell my coordinator)."""
     client = _own_client(request)
-    return render(request, "safety/help.html", crisis_context(client))
+    context = crisis_context(client)
+    context["help_actions"] = [
+        html for provider in _help_actions if (html := provider(request, client))
+    ]
+    return render(request, "safety/help.html", context)
+
+
+# Apps later in the path add what they can do for a client asking for help right now:
+# provider(request, client) -> rendered HTML or "".
+_help_actions: list = []
+
+
+def register_help_action(provider) -> None:
+    if provider not in _help_actions:
+        _help_actions.append(provider)
 
 
 # ---- staff pages ----------------------------------------------------------------------------

@@ -60,6 +60,18 @@ def session_roster(*, session: Session) -> list[Client]:
     return list(seen.values())
 
 
+def roster_count(*, session: Session) -> int:
+    """How many clients the session is for, from prefetched enrollments (no query)."""
+    if session.client_id:
+        return 1
+    day = session_local_date(session)
+    return sum(
+        1
+        for e in session.group.enrollments.all()
+        if e.status != GroupEnrollment.Status.WAITLISTED and e.covers(day)
+    )
+
+
 def session_queryset_for_user(*, user) -> QuerySet[Session]:
     """Staff: their programs' sessions. A client: their own individual sessions and the
     sessions of groups they belong to."""
@@ -150,6 +162,7 @@ def clinician_calendar(
     }
     for session in sessions:
         local_day = session.starts_at.astimezone(tz).date()
+        session.roster_count = roster_count(session=session)
         if local_day in by_day:
             by_day[local_day].sessions.append(session)
     return list(by_day.values())

@@ -279,6 +279,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets whose field names collide across apps get names of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "AttendanceStatusEnum": "recoverypath.scheduling.models.Attendance.Status",
+        "SessionTypeEnum": "recoverypath.scheduling.models.SessionType",
+        "ChecklistItemStatusEnum": "recoverypath.discharge.models.ChecklistItem.Status",
+        "ReferralStatusEnum": "recoverypath.discharge.models.Referral.Status",
+    },
 }
 
 LOGGING = {

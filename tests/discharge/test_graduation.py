@@ -128,3 +128,18 @@ def test_readiness_lists_what_is_missing_and_days_left(cast, plan):
     assert "living_situation" in body["missing"]
     assert "alumni_network" not in body["missing"]
     assert body["days_left"] == (plan.target_graduation_date - local_today("America/New_York")).days
+
+
+def test_the_finish_check_refuses_completed_outside_graduation_while_items_are_open(cast, plan):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        services.episode_finish_check(episode=plan.episode, end_reason="Completed")
+    assert "Living situation assessed" in refused.value.message_dict["end_reason"][0]
+    # Other endings, and a ready plan, pass.
+    services.episode_finish_check(episode=plan.episode, end_reason="left against advice")
+
+
+def test_the_finish_check_lets_a_ready_plan_complete(cast, plan, provider):
+    complete_checklist(plan, cast, provider)
+    services.episode_finish_check(episode=plan.episode, end_reason="completed")

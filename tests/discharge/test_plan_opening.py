@@ -76,3 +76,35 @@ def test_an_iop_episode_that_ends_without_graduation_closes_the_plan(cast, plan,
     )
     plan.refresh_from_db()
     assert plan.status == "closed"
+
+
+def test_work_done_before_a_step_up_carries_over_when_the_client_steps_back_down(
+    cast, plan, run_on_commit
+):
+    from recoverypath.care.services import episode_transition
+    from recoverypath.discharge import services
+
+    services.checklist_item_update(
+        actor=cast.coordinator,
+        item=plan.items.get(kind="living_situation"),
+        status="done",
+        data={"situation": "stable"},
+    )
+    php = run_on_commit(
+        episode_transition,
+        actor=cast.clinician,
+        episode=plan.episode,
+        level_code="2.5",
+        reason="Two lapses this week",
+    )
+    plan.refresh_from_db()
+    assert plan.status == "closed"
+    iop = run_on_commit(
+        episode_transition, actor=cast.clinician, episode=php, level_code="2.1", reason="Stable"
+    )
+    again = DischargePlan.objects.get(episode=iop)
+    assert again.status == "open"
+    carried = again.items.get(kind="living_situation")
+    assert carried.status == "done"
+    assert carried.data["situation"] == "stable"
+    assert again.items.get(kind="barriers").status == "open"

@@ -134,3 +134,28 @@ def test_the_client_sees_their_summary_only_once_signed(cast, graduated):
     assert api.get(f"/api/v1/discharge-summaries/{graduated.id}/").status_code == 404
     services.summary_sign(actor=cast.clinician, summary=graduated)
     assert api.get(f"/api/v1/discharge-summaries/{graduated.id}/").status_code == 200
+
+
+def test_the_api_shares_a_signed_summary_only_under_consent(cast, graduated, provider):
+    api = api_as(cast.clinician)
+    api.post(f"/api/v1/discharge-summaries/{graduated.id}/sign/")
+    referral = graduated.plan.client.referrals.get()
+    refused = api.post(
+        f"/api/v1/discharge-summaries/{graduated.id}/share/", {"referral": referral.id}
+    )
+    assert refused.status_code == 400
+    assert refused.json()["error"]["code"] == "no_consent"
+    family_consent(
+        cast,
+        provider,
+        recipient_name=provider.name,
+        purposes=["treatment"],
+        information_description="Discharge summary",
+    )
+    shared = api.post(
+        f"/api/v1/discharge-summaries/{graduated.id}/share/", {"referral": referral.id}
+    )
+    assert shared.status_code == 200
+    assert shared.json()["recipient"] == provider.name
+    assert "42 CFR part 2" in shared.json()["notice"]
+    assert AuditEvent.objects.filter(action="disclose", client_id=cast.client.id).count() == 1

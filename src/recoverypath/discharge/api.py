@@ -326,6 +326,7 @@ class ExternalProviderViewSet(
     """The provider directory of the caller's organization (no client data)."""
 
     serializer_class = ExternalProviderSerializer
+    queryset = ExternalProvider.objects.none()  # for the schema; get_queryset scopes by user
 
     @extend_schema(
         parameters=[

@@ -19,3 +19,16 @@ class DischargeConfig(AppConfig):
         register_client_panel(client_panel)
         register_home_section(client_home_section)
         register_kind("discharge.readiness", "Discharge items open before graduation")
+        _register_finish_check()
+
+
+def _register_finish_check() -> None:
+    """Refuse `completed` in care's own finish while required items are open, once care offers
+    a finish hook (requested from the lead: care.services.register_finish_check(fn))."""
+    from recoverypath.care import services as care_services
+
+    from .services import episode_finish_check
+
+    register = getattr(care_services, "register_finish_check", None)
+    if register is not None:
+        register(episode_finish_check)

@@ -8,6 +8,7 @@ from .plans import (
     discharge_plan_close,
     discharge_plan_open,
     discharge_plan_update,
+    episode_finish_check,
     readiness_alerts_raise,
 )
 from .providers import external_provider_create, external_provider_update
@@ -21,6 +22,7 @@ __all__ = [
     "discharge_plan_close",
     "discharge_plan_open",
     "discharge_plan_update",
+    "episode_finish_check",
     "external_provider_create",
     "external_provider_update",
     "readiness_alerts_raise",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,6 +24,8 @@ from ..selectors import plan_readiness
 
 DEFAULT_IOP_WEEKS = 8
 COMPLETED = "completed"
+# Set while discharge_graduate finishes the episode itself (readiness already checked there).
+_graduating: ContextVar[int | None] = ContextVar("discharge_graduating", default=None)
 ITEM_FIELDS = ["status", "owner", "due_date", "evidence", "data", "required"]
 
 
@@ -54,6 +57,22 @@ def discharge_plan_open(*, episode: EpisodeOfCare, actor=None) -> DischargePlan 
     coordinator = client.coordinator or owner
     target = episode.planned_end_date or episode.start_date + timedelta(weeks=DEFAULT_IOP_WEEKS)
     safety_required = sources.safety_plan_required(client=client)
+    # Back in IOP after a step up (or a return): the work already done on the last plan carries
+    # over, except the first appointment, which depends on the new graduation date.
+    previous = (
+        DischargePlan.objects.filter(
+            client=client, program=episode.program, status=DischargePlan.Status.CLOSED
+        )
+        .prefetch_related("items")
+        .order_by("-id")
+        .first()
+    )
+    carried = {
+        item.kind: item
+        for item in (previous.items.all() if previous else [])
+        if item.status != ChecklistItem.Status.OPEN
+        and item.kind not in (ChecklistItem.Kind.FIRST_APPOINTMENT, ChecklistItem.Kind.ALUMNI)
+    }
     plan = DischargePlan(
         organization_id=client.organization_id,
         program=episode.program,
@@ -61,6 +80,7 @@ def discharge_plan_open(*, episode: EpisodeOfCare, actor=None) -> DischargePlan 
         episode=episode,
         owner=owner,
         target_graduation_date=target,
+        diagnoses=previous.diagnoses if previous else [],
     )
     try:
         with transaction.atomic():
@@ -77,6 +97,7 @@ def discharge_plan_open(*, episode: EpisodeOfCare, actor=None) -> DischargePlan 
                     ),
                     owner=owner if spec.owner_role == "clinician" else coordinator,
                     due_date=spec.due_date(start=episode.start_date, target=target),
+                    **_carried_fields(carried.get(spec.kind)),
                 )
                 for spec in checklist.SPECS
             )
@@ -97,6 +118,18 @@ def discharge_plan_open(*, episode: EpisodeOfCare, actor=None) -> DischargePlan 
         # A concurrent delivery of the same signal opened it first.
         return DischargePlan.objects.filter(episode=episode).first()
     return plan
+
+
+def _carried_fields(item: ChecklistItem | None) -> dict[str, Any]:
+    if item is None:
+        return {}
+    return {
+        "status": item.status,
+        "data": item.data,
+        "evidence": item.evidence or "Carried over from the previous IOP episode.",
+        "completed_at": item.completed_at,
+        "completed_by_id": item.completed_by_id,
+    }
 
 
 def discharge_plan_update(
@@ -325,7 +358,13 @@ def discharge_graduate(
         locked = DischargePlan.objects.select_for_update().get(pk=plan.pk)
         if locked.status != DischargePlan.Status.OPEN:
             raise ConflictError("This client has already graduated.", code="plan_closed")
-        episode_finish(actor=actor, episode=episode, end_reason=COMPLETED, end_date=graduation_date)
+        token = _graduating.set(episode.id)
+        try:
+            episode_finish(
+                actor=actor, episode=episode, end_reason=COMPLETED, end_date=graduation_date
+            )
+        finally:
+            _graduating.reset(token)
         figures = sources.attendance_figures(
             client=client, program=plan.program, start=episode.start_date, end=graduation_date
         )
@@ -415,6 +454,35 @@ def _aftercare_from_checklist(plan: DischargePlan) -> tuple[str, list[dict[str, 
         )
     notes = items.get(ChecklistItem.Kind.AFTERCARE_PLAN, {}).get("summary", "")
     return notes, components
+
+
+def episode_finish_check(*, episode: EpisodeOfCare, end_reason: str, **_: Any) -> None:
+    """Refuse finishing an IOP episode as completed outside graduation while required discharge
+    items are open (raises ValidationError on end_reason). For care's finish hook: completion goes
+    through discharge_graduate, where a clinician can override with a reason."""
+    if episode.level_code != levels.IOP or end_reason.strip().lower() != COMPLETED:
+        return
+    if _graduating.get() == episode.id:
+        return
+    plan = (
+        DischargePlan.objects.filter(episode=episode, status=DischargePlan.Status.OPEN)
+        .select_related("program", "client")
+        .first()
+    )
+    if plan is None:
+        return
+    readiness = plan_readiness(plan=plan)
+    if readiness.missing:
+        raise ValidationError(
+            {
+                "end_reason": (
+                    "Required discharge items are still open: "
+                    + "; ".join(item.get_kind_display() for item in readiness.missing)
+                    + ". Graduate the client from the discharge plan (a clinician can override "
+                    "there with a reason)."
+                )
+            }
+        )
 
 
 def discharge_plan_close(*, episode: EpisodeOfCare, actor=None) -> DischargePlan | None:

@@ -285,6 +285,8 @@ SPECTACULAR_SETTINGS = {
         "SessionTypeEnum": "recoverypath.scheduling.models.SessionType",
         "ChecklistItemStatusEnum": "recoverypath.discharge.models.ChecklistItem.Status",
         "ReferralStatusEnum": "recoverypath.discharge.models.Referral.Status",
+        "DischargePlanStatusEnum": "recoverypath.discharge.models.DischargePlan.Status",
+        "ConsentStatusEnum": "recoverypath.consent.models.Consent.Status",
     },
 }
 

@@ -143,3 +143,18 @@ def test_the_finish_check_refuses_completed_outside_graduation_while_items_are_o
 def test_the_finish_check_lets_a_ready_plan_complete(cast, plan, provider):
     complete_checklist(plan, cast, provider)
     services.episode_finish_check(episode=plan.episode, end_reason="completed")
+
+
+def test_cares_own_finish_refuses_completed_while_required_items_are_open(cast, plan):
+    from django.core.exceptions import ValidationError
+
+    from recoverypath.care.models import EpisodeOfCare
+    from recoverypath.care.services import episode_finish
+
+    with pytest.raises(ValidationError) as refused:
+        episode_finish(actor=cast.clinician, episode=plan.episode, end_reason="completed")
+    assert "Required discharge items are still open" in refused.value.message_dict["end_reason"][0]
+    assert EpisodeOfCare.objects.get(pk=plan.episode.pk).status == "active"
+    # Ending for another reason is not graduation and is not held back.
+    episode_finish(actor=cast.clinician, episode=plan.episode, end_reason="moved out of state")
+    assert EpisodeOfCare.objects.get(pk=plan.episode.pk).status == "finished"

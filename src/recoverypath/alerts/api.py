@@ -8,9 +8,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
 
 from recoverypath.core.audit import audit_record_list
+from recoverypath.core.routers import Router
 
 from . import selectors, services
 from .models import Alert, Severity
@@ -149,7 +149,7 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response(AlertSerializer(alert).data)
 
 
-router = SimpleRouter()
+router = Router()
 router.register("alerts", AlertViewSet, basename="alert")
 
 urlpatterns = [path("", include(router.urls))]

@@ -6,10 +6,10 @@ from django.urls import include, path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
 
 from recoverypath.clients import selectors as client_selectors
 from recoverypath.core.audit import audit_record_list
+from recoverypath.core.routers import Router
 
 from . import selectors, services
 from .instruments import REGISTRY, instrument_get
@@ -158,7 +158,7 @@ class InstrumentViewSet(viewsets.GenericViewSet):
         return Response(instrument.to_dict())
 
 
-router = SimpleRouter()
+router = Router()
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("instruments", InstrumentViewSet, basename="instrument")
 

@@ -7,7 +7,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
 
 from recoverypath.accounts.models import Program
 from recoverypath.accounts.selectors import program_list_for_user
@@ -15,6 +14,7 @@ from recoverypath.clients.models import Client
 from recoverypath.clients.selectors import client_queryset_for_user
 from recoverypath.core.audit import audit_record_list
 from recoverypath.core.permissions import Rank
+from recoverypath.core.routers import Router
 
 from . import levels, selectors, services
 from .models import EpisodeOfCare, EpisodeStatusChange, Track
@@ -222,7 +222,7 @@ class LevelViewSet(viewsets.ViewSet):
         )
 
 
-router = SimpleRouter()
+router = Router()
 router.register("episodes", EpisodeViewSet, basename="episode")
 router.register("levels-of-care", LevelViewSet, basename="level-of-care")
 

@@ -232,16 +232,31 @@ def _finish(*, actor, episode: EpisodeOfCare, end_reason: str, end_date: date | 
     return from_status
 
 
+# Later stages may refuse a finish (discharge: "completed" while required items are open).
+# check(episode=, end_reason=) raises ValidationError to refuse; it runs inside the transaction.
+_finish_checks: list = []
+
+
+def register_finish_check(check) -> None:
+    if check not in _finish_checks:
+        _finish_checks.append(check)
+
+
 def episode_finish(
     *, actor, episode: EpisodeOfCare, end_reason: str, end_date: date | None = None
 ) -> EpisodeOfCare:
-    """Close an active episode (end date defaults to today in the program's zone)."""
+    """Close an active episode (end date defaults to today in the program's zone).
+
+    Raises ValidationError when the reason is blank or a registered finish check refuses.
+    """
     _require_clinical(actor, episode.client)
     if not end_reason.strip():
         raise ValidationError({"end_reason": "Say why the episode ends."})
     with transaction.atomic():
         _lock_client(episode.client)
         episode.refresh_from_db()
+        for check in _finish_checks:
+            check(episode=episode, end_reason=end_reason)
         _finish(actor=actor, episode=episode, end_reason=end_reason, end_date=end_date)
         transaction.on_commit(lambda: episode_finished.send(sender=EpisodeOfCare, episode=episode))
     return episode

@@ -5,13 +5,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS
-from rest_framework.routers import SimpleRouter
 
 from recoverypath.accounts.models import Program, User
 from recoverypath.accounts.selectors import program_list_for_user, staff_colleagues
 from recoverypath.core import permissions
 from recoverypath.core.audit import audit_record_list
 from recoverypath.core.phones import normalize_phone
+from recoverypath.core.routers import Router
 from recoverypath.core.timezones import validate_time_zone
 
 from . import selectors, services
@@ -248,7 +248,7 @@ def _int_param(params, name: str) -> int | None:
     return number
 
 
-router = SimpleRouter()
+router = Router()
 router.register("clients", ClientViewSet, basename="client")
 router.register("support-contacts", SupportContactViewSet, basename="support-contact")
 

@@ -7,11 +7,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
 
 from recoverypath.clients.api import AuditedListMixin, _int_param
 from recoverypath.clients.models import Client
 from recoverypath.clients.selectors import client_queryset_for_user
+from recoverypath.core.routers import Router
 
 from . import selectors, services
 from .models import Consent, Purpose
@@ -107,7 +107,7 @@ class ConsentViewSet(
         return Response(ConsentSerializer(consent, context={"request": request}).data)
 
 
-router = SimpleRouter()
+router = Router()
 router.register("consents", ConsentViewSet, basename="consent")
 
 urlpatterns = [path("", include(router.urls))]

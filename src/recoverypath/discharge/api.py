@@ -11,7 +11,6 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from recoverypath.accounts.models import Program
@@ -22,6 +21,7 @@ from recoverypath.clients.selectors import client_queryset_for_user
 from recoverypath.core import permissions
 from recoverypath.core.audit import audit_record_list
 from recoverypath.core.permissions import Rank
+from recoverypath.core.routers import Router
 
 from . import rules, selectors, services
 from .models import ChecklistItem, DischargePlan, DischargeSummary, Referral
@@ -478,7 +478,7 @@ class GapReportView(APIView):
         )
 
 
-router = SimpleRouter()
+router = Router()
 router.register("discharge-plans", DischargePlanViewSet, basename="discharge-plan")
 router.register("discharge-items", ChecklistItemViewSet, basename="discharge-item")
 router.register("referrals", ReferralViewSet, basename="referral")

@@ -23,12 +23,9 @@ class DischargeConfig(AppConfig):
 
 
 def _register_finish_check() -> None:
-    """Refuse `completed` in care's own finish while required items are open, once care offers
-    a finish hook (requested from the lead: care.services.register_finish_check(fn))."""
-    from recoverypath.care import services as care_services
+    """Refuse `completed` in care's own finish while required discharge items are open."""
+    from recoverypath.care.services import register_finish_check
 
     from .services import episode_finish_check
 
-    register = getattr(care_services, "register_finish_check", None)
-    if register is not None:
-        register(episode_finish_check)
+    register_finish_check(episode_finish_check)

@@ -5,10 +5,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
 
 from recoverypath.clients.selectors import client_for_user_account, client_get
 from recoverypath.core.audit import audit_record_list
+from recoverypath.core.routers import Router
 
 from . import selectors, services
 from .models import CheckIn
@@ -101,7 +101,7 @@ class CheckInViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Ge
         )
 
 
-router = SimpleRouter()
+router = Router()
 router.register("check-ins", CheckInViewSet, basename="check-in")
 
 urlpatterns = [path("", include(router.urls))]

@@ -8,11 +8,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
 
 from recoverypath.clients import selectors as client_selectors
 from recoverypath.clients.models import Client
 from recoverypath.core.audit import Action, audit_record, audit_record_list
+from recoverypath.core.routers import Router
 
 from . import selectors, services
 from .models import SECTION_FIELDS, SafetyPlan
@@ -118,7 +118,7 @@ class SafetyPlanViewSet(
         return Response(self.get_serializer(plan).data, status=status.HTTP_201_CREATED)
 
 
-router = SimpleRouter()
+router = Router()
 router.register("safety-plans", SafetyPlanViewSet, basename="safety-plan")
 
 urlpatterns = [path("", include(router.urls))]

@@ -12,13 +12,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
 
 from recoverypath.accounts.models import Program, User
 from recoverypath.clients.models import Client
 from recoverypath.clients.selectors import client_get, client_queryset_for_user
 from recoverypath.core import permissions
 from recoverypath.core.audit import audit_record_list
+from recoverypath.core.routers import Router
 
 from . import access, selectors, services
 from .models import (
@@ -602,7 +602,7 @@ class HolidayViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Ge
         )
 
 
-router = SimpleRouter()
+router = Router()
 router.register("rooms", RoomViewSet, basename="room")
 router.register("holidays", HolidayViewSet, basename="holiday")
 router.register("groups", GroupViewSet, basename="group")

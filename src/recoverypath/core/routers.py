@@ -1,0 +1,16 @@
+"""The one API router: object ids in URLs are whole numbers, so `/things/abc/` is a 404, never
+a database error. A viewset with another kind of key sets `lookup_value_regex` itself."""
+
+from __future__ import annotations
+
+from rest_framework.routers import SimpleRouter
+
+ID_PATTERN = r"[0-9]{1,18}"
+
+
+class Router(SimpleRouter):
+    def get_lookup_regex(self, viewset, lookup_prefix: str = "") -> str:
+        lookup_field = getattr(viewset, "lookup_field", "pk")
+        lookup_url_kwarg = getattr(viewset, "lookup_url_kwarg", None) or lookup_field
+        lookup_value = getattr(viewset, "lookup_value_regex", ID_PATTERN)
+        return f"(?P<{lookup_prefix}{lookup_url_kwarg}>{lookup_value})"

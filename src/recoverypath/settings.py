@@ -257,9 +257,10 @@ CONTENT_SECURITY_POLICY = (
 )
 
 REST_FRAMEWORK = {
+    # Token first: an anonymous call gets 401 with `WWW-Authenticate: Token`, not a bare 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "recoverypath.core.pagination.StandardPagination",

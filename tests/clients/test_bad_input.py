@@ -353,13 +353,32 @@ def test_a_good_client_form_registers_the_client(cast):
     assert client.organization == cast.program.organization
 
 
-def test_front_desk_choosing_a_clinician_gets_a_message_not_a_crash(cast):
+def test_front_desk_registers_clients_without_assigning_the_care_team(cast):
     web = WebClient()
     web.force_login(cast.front_desk)
+    form = web.get("/clients/new/").context["form"]
+    assert "primary_clinician" not in form.fields and "coordinator" not in form.fields
+    # A forged clinician in the body is ignored: the care team is the clinicians' to choose.
     response = web.post("/clients/new/", _form_body(cast, primary_clinician=cast.clinician.id))
-    assert response.status_code == 200
-    assert "Only clinicians and admins" in response.context["form"].non_field_errors()[0]
-    assert not Client.objects.filter(mrn="NEW-0001").exists()
+    assert response.status_code == 302
+    assert Client.objects.get(mrn="NEW-0001").primary_clinician is None
+
+
+def test_front_desk_choosing_a_clinician_through_the_service_is_refused(cast):
+    from django.core.exceptions import PermissionDenied
+
+    from recoverypath.clients.services import client_create
+
+    with pytest.raises(PermissionDenied):
+        client_create(
+            actor=cast.front_desk,
+            program=cast.program,
+            mrn="NEW-0002",
+            first_name="Wren",
+            last_name="Larkspur",
+            date_of_birth="1990-01-01",
+            primary_clinician=cast.clinician,
+        )
 
 
 @pytest.mark.parametrize(

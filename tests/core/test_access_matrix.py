@@ -1,8 +1,9 @@
 """Every role over every page and API endpoint of core, accounts and clients.
 
 Expectations, from ARCHITECTURE.md "Who may see what" and core/permissions.py:
-- Anonymous: pages redirect (302) to the login page; the API answers 401/403 in the one error
-  shape (code "not_authenticated"); login, password reset, schema and docs are public.
+- Anonymous: pages redirect (302) to the login page; the API answers 401 (WWW-Authenticate:
+  Token) in the one error shape (code "not_authenticated"); login, password reset, schema and
+  docs are public.
 - Staff (admin, clinician, coordinator, front desk of program A) see and edit program A's clients
   and their support contacts; only admins browse the audit log (others 403).
 - Staff of another program of the same organization, and staff of another organization, get 404
@@ -245,8 +246,13 @@ def test_each_role_gets_the_expected_status_for_each_api_endpoint(cast, role):
         expected = _expect(table, role)
         got = response.status_code
         if role == ANON and expected == 403:
-            # Session authentication comes first, so DRF answers 403 rather than 401.
-            if got not in (401, 403) or response.json()["error"]["code"] != "not_authenticated":
+            # Not logged in at all: 401 with the token challenge, code not_authenticated.
+            challenge = response.get("WWW-Authenticate", "")
+            if (
+                got != 401
+                or challenge != "Token"
+                or response.json()["error"]["code"] != "not_authenticated"
+            ):
                 wrong.append(f"{method} {name}: {got} {response.content[:120]!r}")
         elif got != expected:
             wrong.append(f"{method} {name}: {got}, expected {expected}: {response.content[:160]!r}")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from recoverypath.accounts.selectors import program_list_for_user, staff_colleagues
+from recoverypath.core.permissions import Rank, staff_program_ids
 from recoverypath.core.phones import normalize_phone
 from recoverypath.core.timezones import time_zone_choices
 
@@ -48,6 +49,10 @@ class ClientForm(forms.ModelForm):
             user=user, roles=["coordinator", "clinician", "admin"]
         )
         self.fields["phone"].help_text = "e.g. (202) 555-0143 or +1 202 555 0143"
+        if not staff_program_ids(user, min_rank=Rank.CLINICIAN):
+            # Front desk and coordinators register clients; clinicians assign the care team.
+            del self.fields["primary_clinician"]
+            del self.fields["coordinator"]
 
     def clean_phone(self) -> str:
         return normalize_phone(self.cleaned_data.get("phone", ""))

@@ -24,9 +24,22 @@ def zone_or_utc(value: str) -> str:
     return value if value in _ZONES else "UTC"
 
 
+US_ZONES = (
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+    "America/Puerto_Rico",
+)
+
+
 def time_zone_choices() -> list[tuple[str, str]]:
-    common = [z for z in sorted(_ZONES) if z.startswith(("America/", "Pacific/Honolulu", "UTC"))]
-    return [(z, z.replace("_", " ")) for z in common]
+    """The US zones first (where our programs are), then every other IANA zone."""
+    rest = sorted(_ZONES - set(US_ZONES))
+    return [(z, z.replace("_", " ")) for z in (*US_ZONES, *rest)]
 
 
 def local_today(zone: str) -> date:

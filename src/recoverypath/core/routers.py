@@ -14,3 +14,22 @@ class Router(SimpleRouter):
         lookup_url_kwarg = getattr(viewset, "lookup_url_kwarg", None) or lookup_field
         lookup_value = getattr(viewset, "lookup_value_regex", ID_PATTERN)
         return f"(?P<{lookup_prefix}{lookup_url_kwarg}>{lookup_value})"
+
+
+def app_includes(module: str, *, exclude: tuple[str, ...] = ()) -> list:
+    """`path("", include(...))` for each RecoveryPath app's `<module>` (urls, api) that exists,
+    in INSTALLED_APPS order (ARCHITECTURE.md's order), so an app adds routes by having the file."""
+    from django.apps import apps
+    from django.urls import include, path
+
+    patterns = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("recoverypath.") or config.label in exclude:
+            continue
+        target = f"{config.name}.{module}"
+        try:
+            patterns.append(path("", include(target)))
+        except ModuleNotFoundError as exc:
+            if exc.name != target:
+                raise
+    return patterns

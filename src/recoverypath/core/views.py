@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from . import permissions
 from .navigation import NavItem
+from .pagination import paginate
 from .todo import todo_list
 
 
@@ -29,7 +30,8 @@ def server_error(request):
 def todo(request):
     if not permissions.is_staff_member(request.user):
         raise Http404  # the staff area does not exist for clients
-    return render(request, "core/todo.html", {"items": todo_list(user=request.user)})
+    page = paginate(request, todo_list(user=request.user), per_page=50)
+    return render(request, "core/todo.html", {"items": page, "page": page})
 
 
 def nav_items(request) -> list[NavItem]:

@@ -1,0 +1,36 @@
+"""The staff member's to-do list, as assembled from every app (core.todo)."""
+
+from __future__ import annotations
+
+from django.urls import path
+from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.generics import GenericAPIView
+
+from . import permissions
+from .todo import todo_list
+
+
+class TodoItemSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    url = serializers.CharField()
+    kind = serializers.CharField()
+    priority = serializers.ChoiceField(choices=["urgent", "high", "normal", "low"])
+    due = serializers.DateTimeField(allow_null=True)
+    client_name = serializers.CharField()
+
+
+class TodoView(GenericAPIView):
+    """What the caller owes, most pressing first: unsigned notes, safety plans to review...
+    (staff only; paginated)."""
+
+    serializer_class = TodoItemSerializer
+
+    def get(self, request):
+        if not permissions.is_staff_member(request.user):
+            raise PermissionDenied("The to-do list is for program staff.")
+        page = self.paginate_queryset(todo_list(user=request.user))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+urlpatterns = [path("todo/", TodoView.as_view(), name="api-todo")]

@@ -1,0 +1,93 @@
+"""A person's own in-app notifications and notification settings."""
+
+from __future__ import annotations
+
+from django.urls import include, path
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from recoverypath.core.routers import Router
+
+from . import selectors, services
+from .models import Notification, NotificationPreference
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "template", "subject", "body", "link", "critical", "created_at", "read_at"]
+        read_only_fields = fields
+
+
+class MarkReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        max_length=500,
+        help_text="Notifications to mark read; all of them when left out.",
+    )
+
+
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The caller's in-app notifications, newest first (they name no client: nothing to audit)."""
+
+    serializer_class = NotificationSerializer
+
+    def get_queryset(self):
+        return selectors.notification_list_for_user(user=self.request.user)
+
+    @extend_schema(
+        request=MarkReadSerializer,
+        responses=inline_serializer("MarkReadResult", {"marked": serializers.IntegerField()}),
+    )
+    @action(detail=False, methods=["post"])
+    def read(self, request):
+        data = MarkReadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        marked = services.notification_mark_read(
+            user=request.user, notification_ids=data.validated_data.get("ids")
+        )
+        return Response({"marked": marked})
+
+
+class PreferenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = NotificationPreference
+        fields = ["in_app", "email", "sms", "phone", "quiet_hours_start", "quiet_hours_end"]
+        extra_kwargs = {
+            "phone": {"required": False},
+            "in_app": {"required": True},
+            "email": {"required": True},
+            "sms": {"required": True},
+        }
+
+
+class PreferenceView(APIView):
+    """How the caller hears from RecoveryPath: channels and quiet hours (critical alerts ignore
+    quiet hours)."""
+
+    @extend_schema(responses=PreferenceSerializer)
+    def get(self, request):
+        preference = services.preference_for(request.user) or NotificationPreference(
+            user=request.user
+        )
+        return Response(PreferenceSerializer(preference).data)
+
+    @extend_schema(request=PreferenceSerializer, responses=PreferenceSerializer)
+    def put(self, request):
+        data = PreferenceSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        preference = services.preference_update(actor=request.user, **data.validated_data)
+        return Response(PreferenceSerializer(preference).data)
+
+
+router = Router()
+router.register("notifications", NotificationViewSet, basename="notification")
+
+urlpatterns = [
+    path("notification-preferences/", PreferenceView.as_view(), name="notification-preferences"),
+    path("", include(router.urls)),
+]

@@ -10,15 +10,20 @@ figures; exits 1 over a goal.
 
 from __future__ import annotations
 
-import os
-import secrets
-import shutil
-import statistics
 import sys
-import tempfile
 import time
-from datetime import date, timedelta
-from pathlib import Path
+from datetime import timedelta
+
+from _harness import (
+    bench_client,
+    bench_django,
+    bench_member,
+    bench_program,
+    checked_get,
+    counted_get,
+    logged_in,
+    time_get,
+)
 
 INBOX_GOAL_MS = 300.0
 ESCALATION_GOAL_MS = 60.0  # 1,000 escalations fit in the job's one-minute period
@@ -27,88 +32,36 @@ ESCALATION_GOAL_MS = 60.0  # 1,000 escalations fit in the job's one-minute perio
 def main() -> int:
     alerts = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 25
-    workdir = Path(tempfile.mkdtemp(prefix="rp-bench-alerts-"))
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "recoverypath.settings",
-            "VAR_DIR": str(workdir),
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "DEBUG": "0",
-            "TESTING": "1",
-            "HUEY_IMMEDIATE": "0",  # deliveries are queued (as in production), not run inline
-            "LOG_LEVEL": "WARNING",
-            "ALLOWED_HOSTS": "testserver",
-            "SECURE_COOKIES": "0",
-            "EMAIL_URL": "dummymail://",
-            "DATABASE_URL": os.environ.get(
-                "BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}"
-            ),
-        }
-    )
-    os.environ.pop("REDIS_URL", None)
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    # Deliveries are queued (as in production), not run inline.
+    with bench_django("alerts", huey_immediate=False):
+        from django.db import connection
 
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client as WebClient
-    from django.test.utils import CaptureQueriesContext
-
-    test_db = None
-    try:
-        if connection.vendor == "sqlite":
-            call_command("migrate", verbosity=0, interactive=False)
-        else:
-            test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True)
         started = time.perf_counter()
         coordinator, program = _build(alerts=alerts)
         built = time.perf_counter() - started
 
-        web = WebClient()
-        web.force_login(coordinator)
+        web = logged_in(coordinator)
         url = "/alerts/?status=all"
-        first = web.get(url, secure=True)
-        if first.status_code != 200:
-            print(f"inbox answered {first.status_code}")
+        if checked_get(web, url, "inbox") is None:
             return 1
-        timings = []
-        for _ in range(runs):
-            t0 = time.perf_counter()
-            assert web.get(url, secure=True).status_code == 200
-            timings.append((time.perf_counter() - t0) * 1000)
-        with CaptureQueriesContext(connection) as page1:
-            web.get(url, secure=True)
-        with CaptureQueriesContext(connection) as last:
-            web.get(url + "&page=9999", secure=True)
-        median = statistics.median(timings)
+        inbox = time_get(web, url, runs)
+        _, last_queries = counted_get(web, url + "&page=9999")
 
         escalated, per_alert = _escalate(program)
         print(f"database: {connection.vendor}")
         print(f"built {alerts} alerts in {built:.1f} s")
-        print(
-            f"queries: first page {len(page1.captured_queries)}, "
-            f"last page {len(last.captured_queries)}"
-        )
-        print(
-            f"inbox over {runs} runs: median {median:.1f} ms, min {min(timings):.1f} ms, "
-            f"max {max(timings):.1f} ms (goal < {INBOX_GOAL_MS:.0f} ms)"
-        )
+        print(f"queries: first page {inbox.queries}, last page {last_queries}")
+        print(f"inbox over {runs} runs: {inbox.summary()} (goal < {INBOX_GOAL_MS:.0f} ms)")
         print(
             f"escalation job: {escalated} alerts escalated, {per_alert:.1f} ms each "
             f"(goal < {ESCALATION_GOAL_MS:.0f} ms)"
         )
         ok = (
-            median < INBOX_GOAL_MS
-            and len(page1.captured_queries) == len(last.captured_queries)
+            inbox.median_ms < INBOX_GOAL_MS
+            and inbox.queries == last_queries
             and per_alert < ESCALATION_GOAL_MS
         )
         return 0 if ok else 1
-    finally:
-        if test_db is not None:
-            connection.creation.destroy_test_db(test_db, verbosity=0)
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _build(*, alerts: int):
@@ -116,30 +69,15 @@ def _build(*, alerts: int):
 
     from django.utils import timezone
 
-    from recoverypath.accounts.models import Membership, Organization, Program, User
     from recoverypath.alerts.models import Alert
     from recoverypath.clients.models import Client
 
     rng = random.Random(3)
-    org = Organization.objects.create(name="Bench Recovery (fictional)", slug="bench")
-    program = Program.objects.create(
-        organization=org, name="Bench IOP", slug="bench-iop", time_zone="America/New_York"
-    )
-    coordinator = User.objects.create_user("coordinator@bench.example.org", "bench-pass-42")
-    admin = User.objects.create_user("admin@bench.example.org", "bench-pass-42")
-    Membership.objects.create(user=coordinator, program=program, role="coordinator")
-    Membership.objects.create(user=admin, program=program, role="admin")
+    org, program = bench_program()
+    coordinator = bench_member(program, "coordinator")
+    bench_member(program, "admin")
     Client.objects.bulk_create(
-        Client(
-            organization=org,
-            program=program,
-            mrn=f"B{i:05d}",
-            first_name=f"Benchperson{i}",
-            last_name="Fictional",
-            date_of_birth=date(1985, 1, 1),
-            coordinator=coordinator,
-        )
-        for i in range(max(alerts // 20, 1))
+        bench_client(org, program, i, coordinator=coordinator) for i in range(max(alerts // 20, 1))
     )
     clients = list(Client.objects.filter(program=program))
     now = timezone.now()

@@ -11,15 +11,19 @@ client (the whole stack). Prints its figures; exits 1 over a goal.
 
 from __future__ import annotations
 
-import os
-import secrets
-import shutil
-import statistics
 import sys
-import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
+from datetime import UTC, datetime, timedelta
+
+from _harness import (
+    bench_client,
+    bench_django,
+    bench_member,
+    bench_program,
+    counted_get,
+    logged_in,
+    time_get,
+)
 
 GOAL_MS = 300.0
 
@@ -28,97 +32,41 @@ def main() -> int:
     sessions = int(sys.argv[1]) if len(sys.argv) > 1 else 40
     group_size = int(sys.argv[2]) if len(sys.argv) > 2 else 15
     runs = int(sys.argv[3]) if len(sys.argv) > 3 else 25
-    workdir = Path(tempfile.mkdtemp(prefix="rp-bench-day-"))
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "recoverypath.settings",
-            "VAR_DIR": str(workdir),
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "DEBUG": "0",
-            "TESTING": "1",
-            "HUEY_IMMEDIATE": "0",
-            "LOG_LEVEL": "WARNING",
-            "ALLOWED_HOSTS": "testserver",
-            "SECURE_COOKIES": "0",
-            "EMAIL_URL": "dummymail://",
-            "DATABASE_URL": os.environ.get(
-                "BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}"
-            ),
-        }
-    )
-    os.environ.pop("REDIS_URL", None)
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    import django
+    with bench_django("day"):
+        from django.db import connection
 
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client as WebClient
-    from django.test.utils import CaptureQueriesContext
-
-    test_db = None
-    try:
-        if connection.vendor == "sqlite":
-            call_command("migrate", verbosity=0, interactive=False)
-        else:
-            test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True)
         started = time.perf_counter()
         clinician, small_day, big_day = _build(sessions=sessions, group_size=group_size)
         built = time.perf_counter() - started
-        web = WebClient()
-        web.force_login(clinician)
+        web = logged_in(clinician)
         url = "/schedule/"
-        web.get(url, {"date": big_day.isoformat()}, secure=True)
-        with CaptureQueriesContext(connection) as small:
-            web.get(url, {"date": small_day.isoformat()}, secure=True)
-        with CaptureQueriesContext(connection) as big:
-            page = web.get(url, {"date": big_day.isoformat()}, secure=True)
-        # Counted now: later requests reset the connection's query log.
-        small_queries, big_queries = len(small.captured_queries), len(big.captured_queries)
+        big = {"date": big_day.isoformat()}
+        web.get(url, big, secure=True)
+        _, small_queries = counted_get(web, url, {"date": small_day.isoformat()})
+        page, big_queries = counted_get(web, url, big)
         shown = page.content.decode().count('data-testid="session-')
-        timings = []
-        for _ in range(runs):
-            t0 = time.perf_counter()
-            assert web.get(url, {"date": big_day.isoformat()}, secure=True).status_code == 200
-            timings.append((time.perf_counter() - t0) * 1000)
-        week = []
-        for _ in range(max(3, runs // 5)):
-            t0 = time.perf_counter()
-            web.get("/schedule/week/", {"date": big_day.isoformat()}, secure=True)
-            week.append((time.perf_counter() - t0) * 1000)
-        median = statistics.median(timings)
+        day = time_get(web, url, runs, data=big, count_queries=False)
+        week = time_get(
+            web, "/schedule/week/", max(3, runs // 5), data=big, status=None, count_queries=False
+        )
         print(f"database: {connection.vendor}")
         print(f"built in {built:.1f} s; sessions on the big day: {shown}")
         print(
             f"queries: small day {small_queries}, "
             f"big day ({sessions} sessions, groups of {group_size}) {big_queries}"
         )
-        print(
-            f"day view over {runs} runs: median {median:.1f} ms, min {min(timings):.1f} ms, "
-            f"max {max(timings):.1f} ms (goal < {GOAL_MS:.0f} ms)"
-        )
-        print(f"week view: median {statistics.median(week):.1f} ms")
-        ok = median < GOAL_MS and small_queries == big_queries
+        print(f"day view over {runs} runs: {day.summary()} (goal < {GOAL_MS:.0f} ms)")
+        print(f"week view: median {week.median_ms:.1f} ms")
+        ok = day.median_ms < GOAL_MS and small_queries == big_queries
         return 0 if ok else 1
-    finally:
-        if test_db is not None:
-            connection.creation.destroy_test_db(test_db, verbosity=0)
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _build(*, sessions: int, group_size: int):
-    from recoverypath.accounts.models import Membership, Organization, Program, User
     from recoverypath.clients.models import Client
     from recoverypath.scheduling.models import Group, GroupEnrollment, Session
 
-    org = Organization.objects.create(name="Bench Recovery (fictional)", slug="bench")
-    program = Program.objects.create(
-        organization=org, name="Bench IOP", slug="bench-iop", time_zone="UTC"
-    )
-    clinician = User.objects.create_user(
-        "clinician@bench.example.org", "bench-pass-42", time_zone="UTC"
-    )
-    Membership.objects.create(user=clinician, program=program, role="clinician")
+    org, program = bench_program(time_zone="UTC")
+    clinician = bench_member(program, "clinician", time_zone="UTC")
     day = datetime.now(tz=UTC).date() + timedelta(days=10)
     small_day = day + timedelta(days=1)
     groups = Group.objects.bulk_create(
@@ -135,15 +83,7 @@ def _build(*, sessions: int, group_size: int):
         for i in range(sessions - 1)
     )
     people = Client.objects.bulk_create(
-        Client(
-            organization=org,
-            program=program,
-            mrn=f"B{i:05d}",
-            first_name=f"Benchperson{i}",
-            last_name="Fictional",
-            date_of_birth=date(1985, 1, 1),
-        )
-        for i in range(sessions * group_size)
+        bench_client(org, program, i) for i in range(sessions * group_size)
     )
     GroupEnrollment.objects.bulk_create(
         GroupEnrollment(

@@ -10,16 +10,21 @@ exits 1 over the goal.
 
 from __future__ import annotations
 
-import os
 import random
-import secrets
-import shutil
-import statistics
 import sys
-import tempfile
 import time
-from datetime import date, timedelta
-from pathlib import Path
+from datetime import timedelta
+
+from _harness import (
+    bench_client,
+    bench_django,
+    bench_member,
+    bench_program,
+    checked_get,
+    counted_get,
+    logged_in,
+    time_get,
+)
 
 GOAL_MS = 300.0
 
@@ -28,86 +33,33 @@ def main() -> int:
     clients = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     days = int(sys.argv[2]) if len(sys.argv) > 2 else 90
     runs = int(sys.argv[3]) if len(sys.argv) > 3 else 25
-    workdir = Path(tempfile.mkdtemp(prefix="rp-bench-dash-"))
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "recoverypath.settings",
-            "VAR_DIR": str(workdir),
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "DEBUG": "0",
-            "TESTING": "1",  # plain static storage: no collectstatic manifest needed
-            "HUEY_IMMEDIATE": "1",
-            "ALLOWED_HOSTS": "testserver",
-            "SECURE_COOKIES": "0",
-            "DATABASE_URL": os.environ.get(
-                "BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}"
-            ),
-        }
-    )
-    os.environ.pop("REDIS_URL", None)
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    with bench_django("dash", huey_immediate=True, quiet=False):
+        from django.db import connection
 
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection, reset_queries
-    from django.test import Client as WebClient
-    from django.test.utils import CaptureQueriesContext
-
-    test_db = None
-    try:
-        if connection.vendor == "sqlite":
-            call_command("migrate", verbosity=0, interactive=False)
-        else:
-            test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True)
         started = time.perf_counter()
         coordinator = _build(clients=clients, days=days)
         built = time.perf_counter() - started
 
-        web = WebClient()
-        web.force_login(coordinator)
+        web = logged_in(coordinator)
         url = "/aftercare/caseload/"
-        first = web.get(url, secure=True)
-        if first.status_code != 200:
-            print(f"dashboard answered {first.status_code}")
+        first = checked_get(web, url, "dashboard")
+        if first is None:
             return 1
-        timings = []
-        for _ in range(runs):
-            reset_queries()
-            t0 = time.perf_counter()
-            response = web.get(url, secure=True)
-            timings.append((time.perf_counter() - t0) * 1000)
-            assert response.status_code == 200
-        with CaptureQueriesContext(connection) as page1:
-            web.get(url, secure=True)
-        with CaptureQueriesContext(connection) as last:
-            web.get(url + "?page=999", secure=True)
-        median = statistics.median(timings)
+        dashboard = time_get(web, url, runs)
+        _, last_queries = counted_get(web, url + "?page=999")
         rows = first.content.decode().count('class="sparkline"')
         print(f"database: {connection.vendor}")
         print(f"built {clients} clients x {days} days of check-ins in {built:.1f} s")
         print(f"rows on the page: {rows} (sparklines rendered server-side)")
-        print(
-            f"queries: first page {len(page1.captured_queries)}, last page "
-            f"{len(last.captured_queries)}"
-        )
-        print(
-            f"dashboard over {runs} runs: median {median:.1f} ms, "
-            f"min {min(timings):.1f} ms, max {max(timings):.1f} ms (goal < {GOAL_MS:.0f} ms)"
-        )
-        ok = median < GOAL_MS and len(page1.captured_queries) == len(last.captured_queries)
+        print(f"queries: first page {dashboard.queries}, last page {last_queries}")
+        print(f"dashboard over {runs} runs: {dashboard.summary()} (goal < {GOAL_MS:.0f} ms)")
+        ok = dashboard.median_ms < GOAL_MS and dashboard.queries == last_queries
         return 0 if ok else 1
-    finally:
-        if test_db is not None:
-            connection.creation.destroy_test_db(test_db, verbosity=0)
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _build(*, clients: int, days: int):
     from django.utils import timezone
 
-    from recoverypath.accounts.models import Membership, Organization, Program, User
     from recoverypath.aftercare.models import AftercarePlan, CoordinatorCheckIn, PlanComponent
     from recoverypath.alerts.models import Alert
     from recoverypath.clients.models import Client
@@ -115,21 +67,14 @@ def _build(*, clients: int, days: int):
 
     rng = random.Random(1)
     today = timezone.localdate()
-    org = Organization.objects.create(name="Bench Recovery (fictional)", slug="bench")
-    program = Program.objects.create(
-        organization=org, name="Bench IOP", slug="bench-iop", time_zone="America/New_York"
-    )
-    coordinator = User.objects.create_user("coordinator@bench.example.org", "bench-pass-42")
-    Membership.objects.create(user=coordinator, program=program, role="coordinator")
+    org, program = bench_program()
+    coordinator = bench_member(program, "coordinator")
     Client.objects.bulk_create(
         [
-            Client(
-                organization=org,
-                program=program,
-                mrn=f"B{i:05d}",
-                first_name=f"Benchperson{i}",
-                last_name="Fictional",
-                date_of_birth=date(1985, 1, 1),
+            bench_client(
+                org,
+                program,
+                i,
                 coordinator=coordinator,
                 sobriety_date=today - timedelta(days=rng.randint(3, 400)),
             )

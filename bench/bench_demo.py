@@ -7,75 +7,44 @@ Django creates and drops a `test_` database next to it). Prints its figures; exi
 
 from __future__ import annotations
 
-import os
-import secrets
-import shutil
 import sys
-import tempfile
 import time
-from pathlib import Path
+
+from _harness import bench_django
 
 GOAL_SECONDS = 60.0
 
 
 def main() -> int:
     clients = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-    workdir = Path(tempfile.mkdtemp(prefix="rp-bench-"))
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "recoverypath.settings",
-            "VAR_DIR": str(workdir),
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "DEBUG": "0",
-            "HUEY_IMMEDIATE": "1",
-            "DATABASE_URL": os.environ.get(
-                "BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}"
-            ),
-        }
-    )
-    os.environ.pop("REDIS_URL", None)
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    with bench_django("demo", huey_immediate=True, web=False, quiet=False) as bench:
+        from django.db import connection
 
-    import django
+        from recoverypath.clients.models import Client, SupportContact
+        from recoverypath.demo import generator
 
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
+        # Time each app's demo_data.extend() so a slow extension is easy to spot.
+        extension_seconds: dict[str, float] = {}
+        plain_extensions = generator._extensions
 
-    from recoverypath.clients.models import Client, SupportContact
-    from recoverypath.demo import generator
+        def timed_extensions():
+            for extend in plain_extensions():
+                app = extend.__module__.split(".")[1]
 
-    # Time each app's demo_data.extend() so a slow extension is easy to spot.
-    extension_seconds: dict[str, float] = {}
-    plain_extensions = generator._extensions
+                def timed(*, _extend=extend, _app=app, **kwargs):
+                    began = time.perf_counter()
+                    _extend(**kwargs)
+                    extension_seconds[_app] = time.perf_counter() - began
 
-    def timed_extensions():
-        for extend in plain_extensions():
-            app = extend.__module__.split(".")[1]
+                yield timed
 
-            def timed(*, _extend=extend, _app=app, **kwargs):
-                began = time.perf_counter()
-                _extend(**kwargs)
-                extension_seconds[_app] = time.perf_counter() - began
-
-            yield timed
-
-    generator._extensions = timed_extensions
-
-    test_db = None
-    try:
-        migrate_started = time.perf_counter()
-        if connection.vendor == "sqlite":
-            call_command("migrate", verbosity=0, interactive=False)
-        else:
-            test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-        migrated = time.perf_counter() - migrate_started
+        generator._extensions = timed_extensions
 
         started = time.perf_counter()
         result = generator.build(clients=clients, seed=1)
         elapsed = time.perf_counter() - started
 
-        print(f"database: {connection.vendor} (migrate {migrated:.1f} s)")
+        print(f"database: {connection.vendor} (migrate {bench.migrate_seconds:.1f} s)")
         print(f"clients: {result.clients} ({Client.objects.count()} rows)")
         print(f"support contacts: {SupportContact.objects.count()} rows")
         print(f"logins: {len(result.logins)}")
@@ -84,10 +53,6 @@ def main() -> int:
         for app, seconds in extension_seconds.items():
             print(f"  {app}.demo_data: {seconds:.2f} s")
         print(f"seconds: {elapsed:.2f} (goal < {GOAL_SECONDS:.0f})")
-    finally:
-        if test_db is not None:
-            connection.creation.destroy_test_db(test_db, verbosity=0)
-        shutil.rmtree(workdir, ignore_errors=True)
     return 0 if elapsed < GOAL_SECONDS else 1
 
 

@@ -9,15 +9,11 @@ component attended), a third not yet. Prints its figures; exits 1 over a goal.
 
 from __future__ import annotations
 
-import os
-import secrets
-import shutil
-import statistics
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
-from pathlib import Path
+
+from _harness import bench_django, bench_member, bench_program, logged_in, time_get
 
 PAGE_GOAL_MS = 300.0
 
@@ -25,44 +21,13 @@ PAGE_GOAL_MS = 300.0
 def main() -> int:
     graduates = int(sys.argv[1]) if len(sys.argv) > 1 else 500
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 15
-    workdir = Path(tempfile.mkdtemp(prefix="rp-bench-gap-"))
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "recoverypath.settings",
-            "VAR_DIR": str(workdir),
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "DEBUG": "0",
-            "TESTING": "1",
-            "HUEY_IMMEDIATE": "0",
-            "LOG_LEVEL": "WARNING",
-            "ALLOWED_HOSTS": "testserver",
-            "SECURE_COOKIES": "0",
-            "EMAIL_URL": "dummymail://",
-            "DATABASE_URL": os.environ.get(
-                "BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}"
-            ),
-        }
-    )
-    os.environ.pop("REDIS_URL", None)
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    with bench_django("gap"):
+        from django.db import connection, reset_queries
+        from django.test.utils import CaptureQueriesContext
 
-    import django
+        from recoverypath.accounts.models import User
+        from recoverypath.discharge.selectors import gap_report
 
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection, reset_queries
-    from django.test import Client as WebClient
-    from django.test.utils import CaptureQueriesContext
-
-    from recoverypath.accounts.models import User
-    from recoverypath.discharge.selectors import gap_report
-
-    test_db = None
-    try:
-        if connection.vendor == "sqlite":
-            call_command("migrate", verbosity=0, interactive=False)
-        else:
-            test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True)
         coordinator, program, provider = _setup()
         _graduates(program, provider, 5, start=0)
         reset_queries()  # a full query log (9,000 entries) would hide new queries
@@ -77,16 +42,10 @@ def main() -> int:
         # Count now: every request below resets Django's query log.
         few_count, many_count = len(few.captured_queries), len(many.captured_queries)
 
-        web = WebClient()
-        web.force_login(coordinator)
+        web = logged_in(coordinator)
         url = f"/discharge/report/gap/?program={program.id}"
         assert web.get(url, secure=True).status_code == 200
-        timings = []
-        for _ in range(runs):
-            t0 = time.perf_counter()
-            assert web.get(url, secure=True).status_code == 200
-            timings.append((time.perf_counter() - t0) * 1000)
-        median = statistics.median(timings)
+        page = time_get(web, url, runs, count_queries=False)
         print(f"database: {connection.vendor}")
         print(f"built {graduates} graduates in {built:.1f} s")
         print(
@@ -94,28 +53,16 @@ def main() -> int:
             f"{report.median_gap} days"
         )
         print(f"selector queries: {few_count} for 5 graduates, {many_count} for {graduates}")
-        print(
-            f"page over {runs} runs: median {median:.1f} ms, min {min(timings):.1f} ms, "
-            f"max {max(timings):.1f} ms (goal < {PAGE_GOAL_MS:.0f} ms)"
-        )
-        ok = median < PAGE_GOAL_MS and few_count == many_count
+        print(f"page over {runs} runs: {page.summary()} (goal < {PAGE_GOAL_MS:.0f} ms)")
+        ok = page.median_ms < PAGE_GOAL_MS and few_count == many_count
         return 0 if ok else 1
-    finally:
-        if test_db is not None:
-            connection.creation.destroy_test_db(test_db, verbosity=0)
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _setup():
-    from recoverypath.accounts.models import Membership, Organization, Program, User
     from recoverypath.aftercare.models import ExternalProvider
 
-    org = Organization.objects.create(name="Bench Recovery (fictional)", slug="bench")
-    program = Program.objects.create(
-        organization=org, name="Bench IOP", slug="bench-iop", time_zone="America/New_York"
-    )
-    coordinator = User.objects.create_user("coordinator@bench.example.org", "bench-pass-42")
-    Membership.objects.create(user=coordinator, program=program, role="coordinator")
+    org, program = bench_program()
+    coordinator = bench_member(program, "coordinator")
     provider = ExternalProvider.objects.create(organization=org, name="Bench Therapy (fictional)")
     return coordinator, program, provider
 

@@ -1,0 +1,195 @@
+"""Shared pieces of the bench/ scripts: a throw-away Django project and request timing.
+
+Not a benchmark itself (`make bench` runs bench/bench_*.py only). Each script imports it from its
+own folder, which Python puts first on sys.path when it runs the script:
+`.venv/bin/python bench/bench_x.py`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+
+@dataclass(frozen=True)
+class Bench:
+    """What bench_django() made: its temporary folder and how long migrating took."""
+
+    workdir: Path
+    migrate_seconds: float
+
+
+@contextmanager
+def bench_django(
+    name: str, *, huey_immediate: bool = False, web: bool = True, quiet: bool = True
+) -> Iterator[Bench]:
+    """Set up Django on a fresh database in a temporary folder, and remove both afterwards.
+
+    The database is a SQLite file in the folder, or with BENCH_DATABASE_URL a PostgreSQL server on
+    which Django creates (and afterwards drops) a `test_` database. `web` sets what requests
+    through django.test.Client need (TESTING=1: plain static storage, no collectstatic manifest;
+    the test server's host; plain cookies); `quiet` logs warnings only and drops e-mail;
+    `huey_immediate` runs queued tasks inline instead of queueing them (as in production).
+    """
+    workdir = Path(tempfile.mkdtemp(prefix=f"rp-bench-{name}-"))
+    env = {
+        "DJANGO_SETTINGS_MODULE": "recoverypath.settings",
+        "VAR_DIR": str(workdir),
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DEBUG": "0",
+        "HUEY_IMMEDIATE": "1" if huey_immediate else "0",
+        "DATABASE_URL": os.environ.get(
+            "BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}"
+        ),
+    }
+    if web:
+        env.update({"TESTING": "1", "ALLOWED_HOSTS": "testserver", "SECURE_COOKIES": "0"})
+    if quiet:
+        env.update({"LOG_LEVEL": "WARNING", "EMAIL_URL": "dummymail://"})
+    os.environ.update(env)
+    os.environ.pop("REDIS_URL", None)
+    if str(SRC) not in sys.path:
+        sys.path.insert(0, str(SRC))
+
+    test_db = None
+    try:
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connection
+
+        started = time.perf_counter()
+        if connection.vendor == "sqlite":
+            call_command("migrate", verbosity=0, interactive=False)
+        else:
+            test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+        yield Bench(workdir=workdir, migrate_seconds=time.perf_counter() - started)
+    finally:
+        if test_db is not None:
+            connection.creation.destroy_test_db(test_db, verbosity=0)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def logged_in(user):
+    """A django.test.Client logged in as `user`."""
+    from django.test import Client
+
+    web = Client()
+    web.force_login(user)
+    return web
+
+
+def counted_get(web, url: str, data: dict[str, Any] | None = None):
+    """GET `url` over HTTPS; return the response and the number of queries it ran."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = web.get(url, data, secure=True)
+    # Counted now: the next request resets the connection's query log.
+    return response, len(captured.captured_queries)
+
+
+@dataclass(frozen=True)
+class Timing:
+    median_ms: float
+    p90_ms: float
+    min_ms: float
+    max_ms: float
+    queries: int | None  # of one more, untimed request; None when not counted
+
+    def summary(self) -> str:
+        return f"median {self.median_ms:.1f} ms, min {self.min_ms:.1f} ms, max {self.max_ms:.1f} ms"
+
+
+def time_get(
+    web,
+    url: str,
+    runs: int,
+    *,
+    data: dict[str, Any] | None = None,
+    status: int | None = 200,
+    count_queries: bool = True,
+) -> Timing:
+    """GET `url` over HTTPS `runs` times, asserting each answers `status` (None: any), and time it.
+
+    With `count_queries`, one more request afterwards (untimed) counts the queries of a request.
+    """
+    timings = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        response = web.get(url, data, secure=True)
+        timings.append((time.perf_counter() - t0) * 1000)
+        assert status is None or response.status_code == status, response.status_code
+    if len(timings) > 1:
+        p90 = statistics.quantiles(timings, n=10, method="inclusive")[-1]
+    else:
+        p90 = max(timings)
+    return Timing(
+        median_ms=statistics.median(timings),
+        p90_ms=p90,
+        min_ms=min(timings),
+        max_ms=max(timings),
+        queries=counted_get(web, url, data)[1] if count_queries else None,
+    )
+
+
+def checked_get(web, url: str, what: str):
+    """GET `url` over HTTPS; the response, or None after printing its status unless it is 200."""
+    response = web.get(url, secure=True)
+    if response.status_code != 200:
+        print(f"{what} answered {response.status_code}")
+        return None
+    return response
+
+
+# Fictional data the scripts share; each builds the rest of its own with bulk_create.
+
+
+def bench_program(*, time_zone: str = "America/New_York"):
+    """The organization and program every script's data belongs to."""
+    from recoverypath.accounts.models import Organization, Program
+
+    org = Organization.objects.create(name="Bench Recovery (fictional)", slug="bench")
+    program = Program.objects.create(
+        organization=org, name="Bench IOP", slug="bench-iop", time_zone=time_zone
+    )
+    return org, program
+
+
+def bench_member(program, role: str, **fields):
+    """A user `<role>@bench.example.org` with that role in `program`."""
+    from recoverypath.accounts.models import Membership, User
+
+    user = User.objects.create_user(f"{role}@bench.example.org", "bench-pass-42", **fields)
+    Membership.objects.create(user=user, program=program, role=role)
+    return user
+
+
+def bench_client(org, program, i: int, **fields):
+    """Fictional client number `i` of `program`, not saved (for bulk_create)."""
+    from recoverypath.clients.models import Client
+
+    return Client(
+        organization=org,
+        program=program,
+        mrn=f"B{i:05d}",
+        first_name=f"Benchperson{i}",
+        last_name="Fictional",
+        date_of_birth=date(1985, 1, 1),
+        **fields,
+    )

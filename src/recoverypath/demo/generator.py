@@ -20,7 +20,7 @@ from django.utils import timezone
 from recoverypath.accounts.models import Membership, Organization, Program, Role, User
 from recoverypath.clients.models import Client, Sex, SupportContact
 
-from .names import FIRST_NAMES, LAST_NAMES, PRONOUNS, RELATIONSHIPS
+from .names import FIRST_NAMES, LAST_NAMES, PREFERRED_NAMES, PRONOUNS, RELATIONSHIPS
 
 DEMO_PASSWORD = "demo-password-1"
 
@@ -125,7 +125,8 @@ def build(*, clients: int = 40, seed: int = 1, today: date | None = None) -> Dem
                 mrn=f"D{seed:02d}-{index + 1:06d}",
                 first_name=first,
                 last_name=rng.choice(LAST_NAMES),
-                preferred_name=rng.choice(["", "", "", first[:3]]),
+                # One in four goes by a chosen name of their own.
+                preferred_name=rng.choice(["", "", "", rng.choice(PREFERRED_NAMES)]),
                 pronouns=rng.choice(PRONOUNS),
                 date_of_birth=today - timedelta(days=age_days),
                 sex_assigned_at_birth=rng.choice([Sex.FEMALE, Sex.MALE, Sex.MALE, Sex.UNKNOWN]),

@@ -70,6 +70,20 @@ def plan_list_for_client(*, user, client: Client) -> QuerySet[AftercarePlan]:
     return AftercarePlan.objects.filter(client=client).order_by("-start_date")
 
 
+def plan_list(*, user, client_id: int | None = None, status: str = "") -> QuerySet[AftercarePlan]:
+    """Plans of the clients in the programs where `user` coordinates (coordinators, clinicians,
+    admins), newest first, with the client and coordinator joined in. Empty for everyone else."""
+    program_ids = permissions.staff_program_ids(user, min_rank=permissions.Rank.COORDINATOR)
+    qs = AftercarePlan.objects.filter(client__program_id__in=program_ids).select_related(
+        "client", "program", "coordinator"
+    )
+    if client_id:
+        qs = qs.filter(client_id=client_id)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-start_date", "-id")
+
+
 def provider_queryset_for_user(*, user) -> QuerySet[ExternalProvider]:
     from recoverypath.accounts.models import Program
 

@@ -6,7 +6,7 @@ appointment as subqueries), one count, one for every sparkline, three for adhere
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db.models import (
@@ -162,6 +162,9 @@ class CaseloadRow:
     top_alert_reason: str
     last_warning: datetime | None
     next_appointment: datetime | None
+    # The sparkline's numbers (oldest first, None on a day without a check-in), for the API.
+    moods: list[int | None] = field(default_factory=list)
+    cravings: list[int | None] = field(default_factory=list)
 
 
 def caseload_rows(*, plans: list[AftercarePlan]) -> list[CaseloadRow]:
@@ -179,10 +182,9 @@ def caseload_rows(*, plans: list[AftercarePlan]) -> list[CaseloadRow]:
         today = today_by_client[client.id]
         days = [today - timedelta(days=SPARK_DAYS - 1 - i) for i in range(SPARK_DAYS)]
         points = series.get(client.id, {})
-        spark = mood_craving_sparkline(
-            moods=[points[d][0] if d in points else None for d in days],
-            cravings=[points[d][1] if d in points else None for d in days],
-        )
+        moods = [points[d][0] if d in points else None for d in days]
+        cravings = [points[d][1] if d in points else None for d in days]
+        spark = mood_craving_sparkline(moods=moods, cravings=cravings)
         last = plan.last_check_in
         rows.append(
             CaseloadRow(
@@ -198,6 +200,8 @@ def caseload_rows(*, plans: list[AftercarePlan]) -> list[CaseloadRow]:
                 top_alert_reason=plan.top_alert_reason or "",
                 last_warning=plan.last_warning,
                 next_appointment=plan.next_appointment,
+                moods=moods,
+                cravings=cravings,
             )
         )
     return rows

@@ -127,3 +127,54 @@ def absence_rules_run(*, client_ids: list[int] | None = None) -> RunResult:
             result.raised += rule_low_adherence(
                 plan=plan, adherence=adherence.get(plan.id), today=today, settings=settings
             )
+
+
+def rule_settings_update(*, actor, program, rules: dict[str, dict]):
+    """Save a program's early-warning rule settings (program admins only).
+
+    `rules` maps a rule to {"enabled": bool, "params": {name: int}}; a rule or parameter left
+    out keeps its current value. Raises PermissionDenied for non-admins and ValidationError
+    (fields named `rules.<rule>.<param>`) for an unknown rule or parameter or a value out of its
+    limits. One transaction and one audit event. Returns {rule: RuleConfig} after the change."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.db import transaction
+
+    from recoverypath.core import permissions
+    from recoverypath.core.audit import Action, audit_record
+
+    from .config import DEFAULTS, PARAM_LIMITS
+    from .models import RuleSetting
+
+    if not permissions.can_administer_program(actor, program.id):
+        raise PermissionDenied("Only the program's admins change early-warning rules.")
+    errors: dict[str, str] = {}
+    for rule, change in rules.items():
+        if rule not in DEFAULTS:
+            errors[f"rules.{rule}"] = "Unknown rule."
+            continue
+        for name, value in (change.get("params") or {}).items():
+            if name not in DEFAULTS[rule]:
+                errors[f"rules.{rule}.{name}"] = "Unknown setting for this rule."
+                continue
+            low, high = PARAM_LIMITS[name]
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                errors[f"rules.{rule}.{name}"] = f"Choose a whole number from {low} to {high}."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = {r.value: rule_config(program_id=program.id, rule=r.value) for r in Rule}
+        for rule, change in rules.items():
+            config = current[rule]
+            params = {**config.params, **(change.get("params") or {})}
+            enabled = change.get("enabled", config.enabled)
+            RuleSetting.objects.update_or_create(
+                program=program, rule=rule, defaults={"enabled": enabled, "params": params}
+            )
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=program,
+            organization_id=program.organization_id,
+            changes={"early_warning_rules": [None, sorted(rules)]},
+        )
+    return {r.value: rule_config(program_id=program.id, rule=r.value) for r in Rule}

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django.urls import include, path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
@@ -11,7 +12,7 @@ from recoverypath.core.audit import audit_record_list
 from recoverypath.core.routers import Router
 
 from . import selectors, services
-from .models import CheckIn
+from .models import CheckIn, Lapse, MeetingAttendance
 
 
 class CheckInSerializer(serializers.ModelSerializer):
@@ -101,7 +102,173 @@ class CheckInViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Ge
         )
 
 
+def _choice_field(choices, **kwargs) -> serializers.ChoiceField:
+    """A choice field documented with an inline enum. Its field name (status, kind) is shared
+    with other apps' choice sets, and drf-spectacular would name a global enum component after
+    it and warn about the collision; wrapped in allOf the enum stays with the field."""
+    field = serializers.ChoiceField(choices=choices, **kwargs)
+    values = [*field.choices] + ([""] if kwargs.get("allow_blank") else [])
+    schema = {
+        "type": "string",
+        "allOf": [{"type": "string", "enum": values}],
+        "description": f"One of: {', '.join(repr(v) for v in values)}.",
+    }
+    return extend_schema_field(schema)(type("InlineChoiceField", (serializers.ChoiceField,), {}))(
+        choices=choices, **kwargs
+    )
+
+
+def _monitored_client(request, *, what: str):
+    """The client a list is about: `?client=<id>` for staff with coordination rights (404 when
+    not visible, 403 for front desk), or the calling client themself without the parameter."""
+    raw = request.query_params.get("client")
+    if raw in (None, ""):
+        own = client_for_user_account(user=request.user)
+        if own is None:
+            raise serializers.ValidationError({"client": ["This parameter is required."]})
+        return own
+    try:
+        client_id = int(raw)
+    except ValueError as exc:
+        raise serializers.ValidationError({"client": ["Must be a whole number."]}) from exc
+    if not 0 < client_id < 2**63:
+        raise serializers.ValidationError({"client": ["No such id."]})
+    client = client_get(user=request.user, client_id=client_id, audit=False)
+    if not selectors.can_read_monitoring(request.user, client):
+        raise PermissionDenied(f"You cannot read this client's {what}.")
+    return client
+
+
+class LapseSerializer(serializers.ModelSerializer):
+    client = serializers.IntegerField(source="client_id", read_only=True)
+    check_in = serializers.IntegerField(source="check_in_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Lapse
+        fields = [
+            "id",
+            "client",
+            "date",
+            "substance",
+            "context",
+            "check_in",
+            "counter_restarted",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class LapseRestartSerializer(serializers.Serializer):
+    restart = serializers.BooleanField(
+        help_text="true: the sobriety counter starts again; false: the count stays."
+    )
+
+
+class LapseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Reported lapses. GET `?client=<id>`: staff with coordination rights; a client reads their
+    own without the parameter. The client answers "restart your counter?" once per lapse."""
+
+    queryset = Lapse.objects.none()
+    serializer_class = LapseSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("client", int)])
+    def list(self, request, *args, **kwargs):
+        client = _monitored_client(request, what="lapses")
+        page = self.paginate_queryset(selectors.lapse_list(client=client).order_by("-date", "-id"))
+        audit_record_list(actor=request.user, objects=page, organization_id=client.organization_id)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)])
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    def get_object(self):
+        return selectors.lapse_get(user=self.request.user, lapse_id=self.kwargs["pk"])
+
+    @extend_schema(
+        request=LapseRestartSerializer,
+        responses=LapseSerializer,
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
+    )
+    @action(detail=True, methods=["post"], url_path="restart-counter")
+    def restart_counter(self, request, pk=None):
+        """The client's choice; answering again changes nothing (the first answer stands)."""
+        lapse = self.get_object()
+        data = LapseRestartSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        lapse = services.lapse_answer_restart(
+            actor=request.user, lapse=lapse, restart=data.validated_data["restart"]
+        )
+        return Response(LapseSerializer(lapse).data)
+
+
+class MeetingAttendanceSerializer(serializers.ModelSerializer):
+    client = serializers.IntegerField(source="client_id", read_only=True)
+    meeting_type = _choice_field(MeetingAttendance.MeetingType.choices, read_only=True)
+    has_sheet = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MeetingAttendance
+        fields = [
+            "id",
+            "client",
+            "date",
+            "meeting_type",
+            "meeting_name",
+            "verification",
+            "signature",
+            "has_sheet",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_has_sheet(self, meeting: MeetingAttendance) -> bool:
+        return bool(meeting.sheet)
+
+
+class MeetingInputSerializer(serializers.Serializer):
+    """A meeting the client went to; a photo of the meeting sheet is uploaded on the web page."""
+
+    date = serializers.DateField()
+    meeting_type = _choice_field(MeetingAttendance.MeetingType.choices)
+    meeting_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    signature = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class MeetingAttendanceViewSet(
+    mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Support-group meetings. POST: the client logs their own (signature verification; the
+    sheet photo is web-only). GET `?client=<id>`: staff with coordination rights, or the client
+    (their own, without the parameter)."""
+
+    queryset = MeetingAttendance.objects.none()
+    serializer_class = MeetingAttendanceSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("client", int)])
+    def list(self, request, *args, **kwargs):
+        client = _monitored_client(request, what="meetings")
+        page = self.paginate_queryset(selectors.meeting_list(client=client))
+        audit_record_list(actor=request.user, objects=page, organization_id=client.organization_id)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(request=MeetingInputSerializer, responses={201: MeetingAttendanceSerializer})
+    def create(self, request, *args, **kwargs):
+        own = client_for_user_account(user=request.user)
+        if own is None:
+            raise PermissionDenied("Only a client logs a meeting, for themself.")
+        data = MeetingInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        meeting = services.meeting_record(
+            actor=request.user, client=own, day=values.pop("date"), **values
+        )
+        return Response(MeetingAttendanceSerializer(meeting).data, status=status.HTTP_201_CREATED)
+
+
 router = Router()
 router.register("check-ins", CheckInViewSet, basename="check-in")
+router.register("lapses", LapseViewSet, basename="lapse")
+router.register("meeting-attendance", MeetingAttendanceViewSet, basename="meeting-attendance")
 
 urlpatterns = [path("", include(router.urls))]

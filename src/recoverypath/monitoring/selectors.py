@@ -8,9 +8,12 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 
 from recoverypath.clients.models import Client
+from recoverypath.clients.selectors import client_queryset_for_user
 from recoverypath.core import permissions
+from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.timezones import local_today
 
 from .models import CheckIn, Lapse, MeetingAttendance
@@ -65,6 +68,28 @@ def missed_days(*, calendar: list[DayStatus], today: date) -> int:
 
 def lapse_list(*, client: Client) -> QuerySet[Lapse]:
     return Lapse.objects.filter(client=client).order_by("-date")
+
+
+def lapse_get(*, user, lapse_id: int) -> Lapse:
+    """One lapse (an audited read): Http404 when the client is not visible to `user`,
+    PermissionDenied when visible but `user` may not read monitoring data (front desk)."""
+    lapse = (
+        Lapse.objects.filter(client__in=client_queryset_for_user(user=user), pk=lapse_id)
+        .select_related("client")
+        .first()
+    )
+    if lapse is None or not permissions.can_view_client(user, lapse.client):
+        raise Http404("No such lapse.")
+    if not can_read_monitoring(user, lapse.client):
+        raise PermissionDenied("You cannot read this client's lapses.")
+    audit_record(
+        actor=user,
+        action=Action.READ,
+        obj=lapse,
+        client_id=lapse.client_id,
+        organization_id=lapse.client.organization_id,
+    )
+    return lapse
 
 
 def lapse_dates(*, client: Client) -> list[date]:

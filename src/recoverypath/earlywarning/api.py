@@ -1,0 +1,210 @@
+"""The coordinator dashboard and the early-warning rule settings over JSON, from the same
+selectors and services as /aftercare/caseload/ and /aftercare/rules/<program>/."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.urls import include, path
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from recoverypath.accounts.models import Program
+from recoverypath.aftercare.models import AftercarePlan
+from recoverypath.core import permissions
+from recoverypath.core.audit import Action, audit_record, audit_record_list
+from recoverypath.core.routers import ID_PATTERN, Router
+
+from . import dashboard, services
+from .config import DEFAULTS, PARAM_LIMITS, rule_config, settings_for_programs
+from .models import Rule
+
+RISK_CHOICES = ["alerts", "high", "warning"]
+
+
+def _choice_field(choices, **kwargs) -> serializers.ChoiceField:
+    """A choice field documented with an inline enum. Its field name (status, kind) is shared
+    with other apps' choice sets, and drf-spectacular would name a global enum component after
+    it and warn about the collision; wrapped in allOf the enum stays with the field."""
+    field = serializers.ChoiceField(choices=choices, **kwargs)
+    values = [*field.choices] + ([""] if kwargs.get("allow_blank") else [])
+    schema = {
+        "type": "string",
+        "allOf": [{"type": "string", "enum": values}],
+        "description": f"One of: {', '.join(repr(v) for v in values)}.",
+    }
+    return extend_schema_field(schema)(type("InlineChoiceField", (serializers.ChoiceField,), {}))(
+        choices=choices, **kwargs
+    )
+
+
+class DashboardFilterSerializer(serializers.Serializer):
+    q = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    mine = serializers.BooleanField(required=False, default=False)
+    program = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+    risk = _choice_field(RISK_CHOICES, required=False, allow_blank=True)
+    status = _choice_field(list(AftercarePlan.OPEN_STATUSES), required=False, allow_blank=True)
+
+    def validate_program(self, value: int) -> int:
+        user = self.context["request"].user
+        if value not in permissions.staff_program_ids(user, min_rank=permissions.Rank.COORDINATOR):
+            raise serializers.ValidationError("Choose one of your programs.")
+        return value
+
+
+class CaseloadRowSerializer(serializers.Serializer):
+    risk_order = serializers.IntegerField(help_text="1 is the riskiest client on the list.")
+    client = serializers.IntegerField(source="client.id")
+    name = serializers.CharField(source="client.display_name")
+    mrn = serializers.CharField(source="client.mrn")
+    plan = serializers.IntegerField(source="plan.id")
+    plan_status = serializers.CharField(source="plan.status")
+    days_sober = serializers.IntegerField(allow_null=True)
+    last_check_in = serializers.DateField(allow_null=True)
+    days_since_check_in = serializers.IntegerField(allow_null=True)
+    moods = serializers.ListField(
+        child=serializers.IntegerField(allow_null=True),
+        help_text="Mood 1-5 for the last 14 local days, oldest first; null without a check-in.",
+    )
+    cravings = serializers.ListField(
+        child=serializers.IntegerField(allow_null=True),
+        help_text="Craving 0-10 for the same 14 days.",
+    )
+    adherence = serializers.IntegerField(allow_null=True, help_text="Percent over 14 days.")
+    open_alerts = serializers.IntegerField()
+    top_severity = serializers.CharField(help_text="Severity of the worst open alert, or empty.")
+    top_alert_reason = serializers.CharField()
+    last_warning = serializers.DateTimeField(allow_null=True)
+    next_appointment = serializers.DateTimeField(allow_null=True)
+
+
+class CoordinatorDashboardViewSet(viewsets.GenericViewSet):
+    """The aftercare caseload, riskiest first (open-alert severity, then the latest warning
+    sign, then name), for coordinators, clinicians and admins; others get 403."""
+
+    serializer_class = CaseloadRowSerializer
+    queryset = AftercarePlan.objects.none()
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Search by name or MRN"),
+            OpenApiParameter("mine", bool, description="Only the caller's clients"),
+            OpenApiParameter("program", int),
+            OpenApiParameter("risk", str, enum=RISK_CHOICES),
+            OpenApiParameter("status", str, enum=list(AftercarePlan.OPEN_STATUSES)),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        if not permissions.staff_program_ids(request.user, min_rank=permissions.Rank.COORDINATOR):
+            raise PermissionDenied("The coordinator dashboard is for coordinators and clinicians.")
+        filters = DashboardFilterSerializer(data=request.query_params, context={"request": request})
+        filters.is_valid(raise_exception=True)
+        data = filters.validated_data
+        plans = dashboard.caseload_queryset(
+            user=request.user,
+            coordinator_id=request.user.id if data["mine"] else None,
+            program_id=data.get("program"),
+            risk=data.get("risk") or "",
+            status=data.get("status") or "",
+            search=data["q"],
+        )
+        page = self.paginate_queryset(plans)
+        rows = dashboard.caseload_rows(plans=page)
+        audit_record_list(actor=request.user, objects=[r.client for r in rows], client_id_attr="id")
+        offset = (self.paginator.page.number - 1) * self.paginator.get_page_size(request)
+        for index, row in enumerate(rows, start=offset + 1):
+            row.risk_order = index  # type: ignore[attr-defined]
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+
+
+class RuleSettingSerializer(serializers.Serializer):
+    rule = _choice_field(Rule.choices)
+    label = serializers.CharField(read_only=True)
+    enabled = serializers.BooleanField(required=False)
+    params = serializers.DictField(child=serializers.IntegerField(), required=False)
+    limits = serializers.DictField(
+        child=serializers.ListField(child=serializers.IntegerField()), read_only=True
+    )
+
+
+class RuleSettingsSerializer(serializers.Serializer):
+    program = serializers.IntegerField(read_only=True)
+    rules = RuleSettingSerializer(many=True)
+
+    def validate_rules(self, value: list[dict]) -> list[dict]:
+        seen = [item["rule"] for item in value]
+        if len(seen) != len(set(seen)):
+            raise serializers.ValidationError("Give each rule once.")
+        return value
+
+
+def _settings_body(program: Program, configs: dict | None = None) -> dict:
+    if configs is None:
+        overrides = settings_for_programs([program.id])
+        configs = {
+            r.value: rule_config(program_id=program.id, rule=r.value, settings=overrides)
+            for r in Rule
+        }
+    return {
+        "program": program.id,
+        "rules": [
+            {
+                "rule": rule.value,
+                "label": rule.label,
+                "enabled": configs[rule.value].enabled,
+                "params": dict(configs[rule.value].params),
+                "limits": {name: list(PARAM_LIMITS[name]) for name in DEFAULTS[rule.value]},
+            }
+            for rule in Rule
+        ],
+    }
+
+
+class EarlyWarningRulesViewSet(viewsets.GenericViewSet):
+    """A program's early-warning rules: on/off and thresholds. Program admins only; for
+    everyone else the program does not exist (404), as on the web page."""
+
+    serializer_class = RuleSettingsSerializer
+    queryset = Program.objects.none()
+    lookup_value_regex = ID_PATTERN
+
+    def get_object(self) -> Program:
+        program = Program.objects.filter(pk=self.kwargs["pk"]).first()
+        if program is None or not permissions.can_administer_program(self.request.user, program.id):
+            raise Http404("No such program.")
+        return program
+
+    @extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)])
+    def retrieve(self, request, *args, **kwargs):
+        program = self.get_object()
+        audit_record(
+            actor=request.user,
+            action=Action.READ,
+            obj=program,
+            organization_id=program.organization_id,
+            object_type="earlywarning.rules",
+        )
+        return Response(_settings_body(program))
+
+    @extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)])
+    def update(self, request, *args, **kwargs):
+        """Rules listed are changed (a parameter left out keeps its value); others stay."""
+        program = self.get_object()
+        body = RuleSettingsSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        changes = {
+            item["rule"]: {k: v for k, v in item.items() if k in ("enabled", "params")}
+            for item in body.validated_data["rules"]
+        }
+        configs = services.rule_settings_update(actor=request.user, program=program, rules=changes)
+        return Response(_settings_body(program, configs))
+
+
+router = Router()
+router.register(
+    "coordinator-dashboard", CoordinatorDashboardViewSet, basename="coordinator-dashboard"
+)
+router.register("early-warning-rules", EarlyWarningRulesViewSet, basename="early-warning-rules")
+
+urlpatterns = [path("", include(router.urls))]

@@ -6,15 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 
 from recoverypath.aftercare.models import AftercarePlan
 from recoverypath.aftercare.selectors import adherence_for_plans
+from recoverypath.core import permissions
+from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.timezones import local_today
 
-from .config import SEVERITY, rule_config, settings_for_programs
-from .models import Rule
+from .config import DEFAULTS, PARAM_LIMITS, SEVERITY, rule_config, settings_for_programs
+from .models import Rule, RuleSetting
 from .raising import warning_raise
 
 BATCH = 500
@@ -136,15 +140,6 @@ def rule_settings_update(*, actor, program, rules: dict[str, dict]):
     out keeps its current value. Raises PermissionDenied for non-admins and ValidationError
     (fields named `rules.<rule>.<param>`) for an unknown rule or parameter or a value out of its
     limits. One transaction and one audit event. Returns {rule: RuleConfig} after the change."""
-    from django.core.exceptions import PermissionDenied, ValidationError
-    from django.db import transaction
-
-    from recoverypath.core import permissions
-    from recoverypath.core.audit import Action, audit_record
-
-    from .config import DEFAULTS, PARAM_LIMITS
-    from .models import RuleSetting
-
     if not permissions.can_administer_program(actor, program.id):
         raise PermissionDenied("Only the program's admins change early-warning rules.")
     errors: dict[str, str] = {}

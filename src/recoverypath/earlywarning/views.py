@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,14 +10,14 @@ from django.urls import reverse
 from recoverypath.accounts.models import Program
 from recoverypath.clients.selectors import client_get
 from recoverypath.core import permissions
-from recoverypath.core.audit import Action, audit_record, audit_record_list
+from recoverypath.core.audit import audit_record_list
 from recoverypath.core.navigation import NavItem
 from recoverypath.core.pagination import paginate
 
-from . import dashboard
+from . import dashboard, services
 from .config import rule_config
 from .forms import DashboardFilterForm, RuleSettingsForm
-from .models import Rule, RuleSetting
+from .models import Rule
 
 PAGE = 50  # one audit INSERT per page even on SQLite (999 parameters)
 
@@ -77,23 +76,18 @@ def rule_settings(request, program_id: int):
     form = RuleSettingsForm(request.POST or None, current=current)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with transaction.atomic():
-            for rule in Rule:
-                params = {
-                    name: data[f"{rule.value}__{name}"] for name in current[rule.value].params
-                }
-                RuleSetting.objects.update_or_create(
-                    program=program,
-                    rule=rule.value,
-                    defaults={"enabled": data[f"{rule.value}__enabled"], "params": params},
-                )
-            audit_record(
-                actor=request.user,
-                action=Action.UPDATE,
-                obj=program,
-                organization_id=program.organization_id,
-                changes={"early_warning_rules": [None, "updated"]},
-            )
-        messages.success(request, "Early-warning rules saved.")
-        return redirect("earlywarning:rules", program_id=program.id)
+        changes = {
+            rule.value: {
+                "enabled": data[f"{rule.value}__enabled"],
+                "params": {name: data[f"{rule.value}__{name}"] for name in config.params},
+            }
+            for rule, config in ((r, current[r.value]) for r in Rule)
+        }
+        try:
+            services.rule_settings_update(actor=request.user, program=program, rules=changes)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, "Early-warning rules saved.")
+            return redirect("earlywarning:rules", program_id=program.id)
     return render(request, "earlywarning/rules.html", {"form": form, "program": program})

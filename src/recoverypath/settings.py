@@ -288,6 +288,10 @@ SPECTACULAR_SETTINGS = {
         "ReferralStatusEnum": "recoverypath.discharge.models.Referral.Status",
         "DischargePlanStatusEnum": "recoverypath.discharge.models.DischargePlan.Status",
         "ConsentStatusEnum": "recoverypath.consent.models.Consent.Status",
+        "AftercarePlanStatusEnum": "recoverypath.aftercare.models.AftercarePlan.Status",
+        "PlanComponentKindEnum": "recoverypath.aftercare.models.PlanComponent.Kind",
+        # AA, NA, SMART Recovery, other: the same set for plan components and meeting logs.
+        "SupportGroupTypeEnum": "recoverypath.monitoring.models.MeetingAttendance.MeetingType",
     },
 }
 

@@ -38,29 +38,12 @@ from .models import (
 )
 from .selectors import PlanAdherence
 
-
-def _choice_field(choices, **kwargs) -> serializers.ChoiceField:
-    """A choice field documented with an inline enum. Its field name (status, kind) is shared
-    with other apps' choice sets, and drf-spectacular would name a global enum component after
-    it and warn about the collision; wrapped in allOf the enum stays with the field."""
-    field = serializers.ChoiceField(choices=choices, **kwargs)
-    values = [*field.choices] + ([""] if kwargs.get("allow_blank") else [])
-    schema = {
-        "type": "string",
-        "allOf": [{"type": "string", "enum": values}],
-        "description": f"One of: {', '.join(repr(v) for v in values)}.",
-    }
-    return extend_schema_field(schema)(type("InlineChoiceField", (serializers.ChoiceField,), {}))(
-        choices=choices, **kwargs
-    )
-
-
 # Output
 
 
 class PlanComponentSerializer(serializers.ModelSerializer):
-    kind = _choice_field(PlanComponent.Kind.choices, read_only=True)
-    group_type = _choice_field(PlanComponent.GroupType.choices, read_only=True)
+    kind = serializers.ChoiceField(choices=PlanComponent.Kind.choices, read_only=True)
+    group_type = serializers.ChoiceField(choices=PlanComponent.GroupType.choices, read_only=True)
 
     class Meta:
         model = PlanComponent
@@ -142,7 +125,7 @@ class AftercarePlanSerializer(serializers.ModelSerializer):
     """A plan as a list row: the plan's facts and its adherence over the last 14 days."""
 
     client_name = serializers.CharField(source="client.display_name", read_only=True)
-    status = _choice_field(AftercarePlan.Status.choices, read_only=True)
+    status = serializers.ChoiceField(choices=AftercarePlan.Status.choices, read_only=True)
     adherence_percent = serializers.SerializerMethodField()
 
     class Meta:
@@ -230,7 +213,7 @@ class AftercarePlanDetailSerializer(AftercarePlanSerializer):
 
 
 class ComponentInputSerializer(serializers.Serializer):
-    kind = _choice_field(PlanComponent.Kind.choices)
+    kind = serializers.ChoiceField(choices=PlanComponent.Kind.choices)
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
     frequency = serializers.ChoiceField(
         choices=PlanComponent.Frequency.choices, required=False, default="weekly"
@@ -241,7 +224,9 @@ class ComponentInputSerializer(serializers.Serializer):
     provider = serializers.PrimaryKeyRelatedField(
         queryset=ExternalProvider.objects.none(), required=False, allow_null=True
     )
-    group_type = _choice_field(PlanComponent.GroupType.choices, required=False, allow_blank=True)
+    group_type = serializers.ChoiceField(
+        choices=PlanComponent.GroupType.choices, required=False, allow_blank=True
+    )
     meeting_schedule = serializers.CharField(max_length=300, required=False, allow_blank=True)
     residence = serializers.CharField(max_length=200, required=False, allow_blank=True)
     move_in_date = serializers.DateField(required=False, allow_null=True)
@@ -294,7 +279,7 @@ class ContactInputSerializer(serializers.Serializer):
 
 class GoalNoteInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000)
-    status = _choice_field(Goal.Status.choices, required=False)
+    status = serializers.ChoiceField(choices=Goal.Status.choices, required=False)
     date = serializers.DateField(required=False, allow_null=True)
 
 
@@ -303,8 +288,8 @@ class CheckInScheduleSerializer(serializers.Serializer):
 
 
 class CheckInRecordSerializer(serializers.Serializer):
-    status = _choice_field(
-        [
+    status = serializers.ChoiceField(
+        choices=[
             CoordinatorCheckIn.Status.ATTENDED,
             CoordinatorCheckIn.Status.MISSED,
             CoordinatorCheckIn.Status.CANCELLED,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.urls import include, path
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -23,28 +23,14 @@ from .models import Rule
 RISK_CHOICES = ["alerts", "high", "warning"]
 
 
-def _choice_field(choices, **kwargs) -> serializers.ChoiceField:
-    """A choice field documented with an inline enum. Its field name (status, kind) is shared
-    with other apps' choice sets, and drf-spectacular would name a global enum component after
-    it and warn about the collision; wrapped in allOf the enum stays with the field."""
-    field = serializers.ChoiceField(choices=choices, **kwargs)
-    values = [*field.choices] + ([""] if kwargs.get("allow_blank") else [])
-    schema = {
-        "type": "string",
-        "allOf": [{"type": "string", "enum": values}],
-        "description": f"One of: {', '.join(repr(v) for v in values)}.",
-    }
-    return extend_schema_field(schema)(type("InlineChoiceField", (serializers.ChoiceField,), {}))(
-        choices=choices, **kwargs
-    )
-
-
 class DashboardFilterSerializer(serializers.Serializer):
     q = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     mine = serializers.BooleanField(required=False, default=False)
     program = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
-    risk = _choice_field(RISK_CHOICES, required=False, allow_blank=True)
-    status = _choice_field(list(AftercarePlan.OPEN_STATUSES), required=False, allow_blank=True)
+    risk = serializers.ChoiceField(choices=RISK_CHOICES, required=False, allow_blank=True)
+    status = serializers.ChoiceField(
+        choices=list(AftercarePlan.OPEN_STATUSES), required=False, allow_blank=True
+    )
 
     def validate_program(self, value: int) -> int:
         user = self.context["request"].user
@@ -119,7 +105,7 @@ class CoordinatorDashboardViewSet(viewsets.GenericViewSet):
 
 
 class RuleSettingSerializer(serializers.Serializer):
-    rule = _choice_field(Rule.choices)
+    rule = serializers.ChoiceField(choices=Rule.choices)
     label = serializers.CharField(read_only=True)
     enabled = serializers.BooleanField(required=False)
     params = serializers.DictField(child=serializers.IntegerField(), required=False)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.urls import include, path
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -102,22 +102,6 @@ class CheckInViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Ge
         )
 
 
-def _choice_field(choices, **kwargs) -> serializers.ChoiceField:
-    """A choice field documented with an inline enum. Its field name (status, kind) is shared
-    with other apps' choice sets, and drf-spectacular would name a global enum component after
-    it and warn about the collision; wrapped in allOf the enum stays with the field."""
-    field = serializers.ChoiceField(choices=choices, **kwargs)
-    values = [*field.choices] + ([""] if kwargs.get("allow_blank") else [])
-    schema = {
-        "type": "string",
-        "allOf": [{"type": "string", "enum": values}],
-        "description": f"One of: {', '.join(repr(v) for v in values)}.",
-    }
-    return extend_schema_field(schema)(type("InlineChoiceField", (serializers.ChoiceField,), {}))(
-        choices=choices, **kwargs
-    )
-
-
 def _monitored_client(request, *, what: str):
     """The client a list is about: `?client=<id>` for staff with coordination rights (404 when
     not visible, 403 for front desk), or the calling client themself without the parameter."""
@@ -204,7 +188,9 @@ class LapseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
 class MeetingAttendanceSerializer(serializers.ModelSerializer):
     client = serializers.IntegerField(source="client_id", read_only=True)
-    meeting_type = _choice_field(MeetingAttendance.MeetingType.choices, read_only=True)
+    meeting_type = serializers.ChoiceField(
+        choices=MeetingAttendance.MeetingType.choices, read_only=True
+    )
     has_sheet = serializers.SerializerMethodField()
 
     class Meta:
@@ -230,7 +216,7 @@ class MeetingInputSerializer(serializers.Serializer):
     """A meeting the client went to; a photo of the meeting sheet is uploaded on the web page."""
 
     date = serializers.DateField()
-    meeting_type = _choice_field(MeetingAttendance.MeetingType.choices)
+    meeting_type = serializers.ChoiceField(choices=MeetingAttendance.MeetingType.choices)
     meeting_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     signature = serializers.CharField(max_length=200, required=False, allow_blank=True)
 

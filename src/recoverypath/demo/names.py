@@ -101,8 +101,24 @@ LAST_NAMES = [
     "Eggleston-Fict",
     "Foxglove",
 ]
-PREFERRED_NAMES = ["Juni", "Bram", "Kit", "Sunny", "Robin", "Frankie", "Tally", "Mo", "Bee",
-                   "Ash", "Dell", "Poppy", "Rue", "Sky", "Tam", "Wil"]
+PREFERRED_NAMES = [
+    "Juni",
+    "Bram",
+    "Kit",
+    "Sunny",
+    "Robin",
+    "Frankie",
+    "Tally",
+    "Mo",
+    "Bee",
+    "Ash",
+    "Dell",
+    "Poppy",
+    "Rue",
+    "Sky",
+    "Tam",
+    "Wil",
+]
 PRONOUNS = ["she/her", "he/him", "they/them", "", "", "she/they", "he/they"]
 RELATIONSHIPS = {
     "sponsor": ["AA sponsor", "NA sponsor", "SMART facilitator"],

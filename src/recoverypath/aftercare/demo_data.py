@@ -1,11 +1,17 @@
-"""Demo aftercare: a small provider directory and plans for the clients with check-ins."""
+"""Demo aftercare: a small provider directory and a plan for every client in aftercare (care's
+active "aftercare" episodes), starting the day the client graduated from IOP. The first aftercare
+contact comes a believable number of days later (most within a week, a few not yet), which the
+discharge demo reads back for its gap in care."""
 
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from recoverypath.monitoring.demo_data import demo_subset
+from dateutil.relativedelta import relativedelta
+
+from recoverypath.alerts import demo_data as alerts_demo
+from recoverypath.care.models import EpisodeOfCare
 
 from .models import (
     AftercarePlan,
@@ -29,6 +35,8 @@ GOALS = [
     "Return to part-time work",
     "Sleep seven hours most nights",
 ]
+# Days from graduation to the first aftercare contact; None: no contact yet.
+FIRST_CONTACT_DAYS = [0, 1, 2, 2, 3, 3, 4, 5, 6, 7, 9, 12, 16, None, None]
 
 
 def extend(*, result, rng, today, staff, clients) -> None:
@@ -50,36 +58,65 @@ def extend(*, result, rng, today, staff, clients) -> None:
     )
     therapist, prescriber = providers[0], providers[1]
     coordinator = staff["coordinator"]
-    subset = demo_subset(clients)
-    plans = AftercarePlan.objects.bulk_create(
-        [
-            AftercarePlan(
-                client=c,
-                program_id=c.program_id,
-                coordinator=coordinator,
-                length="3m" if i % 3 else "6m",
-                start_date=today - timedelta(days=90 - rng.randint(0, 20)),
-                end_date=today + timedelta(days=rng.choice([5, 30, 60, 90])),
-                created_by=coordinator,
-            )
-            for i, c in enumerate(subset)
-        ]
-    )
-    AftercarePlanChange.objects.bulk_create(
-        [AftercarePlanChange(plan=p, to_status="active", note="Plan started") for p in plans]
-    )
-    components, goals, check_ins = [], [], []
-    for plan in plans:
-        components.append(
-            PlanComponent(
-                plan=plan,
-                kind="therapy",
-                title="Individual therapy",
-                frequency="weekly",
-                expected_per_week=1,
-                provider=therapist,
-            )
+    # Everyone in aftercare, the demo login excepted: it stays in IOP (care's demo keeps it there).
+    episodes = list(
+        EpisodeOfCare.objects.filter(
+            client__organization=org, status="active", level_code="aftercare"
         )
+        .exclude(client_id=clients[0].id if clients else None)
+        .select_related("client")
+        .order_by("client_id")
+    )
+    plans = []
+    first_contact = {}  # plan -> day of the first aftercare contact (None: not yet)
+    for i, episode in enumerate(episodes):
+        length = "3m" if i % 3 else "6m"
+        plan = AftercarePlan(
+            client=episode.client,
+            program_id=episode.program_id,
+            episode_id=episode.previous_episode_id,  # the IOP it follows, as at graduation
+            coordinator=coordinator,
+            length=length,
+            start_date=episode.start_date,
+            end_date=episode.start_date + relativedelta(months=3 if length == "3m" else 6),
+            created_by=coordinator,
+        )
+        plans.append(plan)
+        days = rng.choice(FIRST_CONTACT_DAYS)
+        day = None if days is None else episode.start_date + timedelta(days=days)
+        first_contact[id(plan)] = day if day is not None and day < today else None
+    AftercarePlan.objects.bulk_create(plans, batch_size=2000)
+    AftercarePlanChange.objects.bulk_create(
+        [AftercarePlanChange(plan=p, to_status="active", note="Plan started") for p in plans],
+        batch_size=2000,
+    )
+    # The demo's "aftercare plan adherence low" alert belongs to a client with a plan, preferably
+    # one not reached yet.
+    alerts_demo.rehome(
+        clients=clients,
+        kind_prefixes=("aftercare.",),
+        client_ids=[
+            p.client_id for p in sorted(plans, key=lambda p: first_contact[id(p)] is not None)
+        ],
+    )
+    components, goals, check_ins, contacts = [], [], [], []
+    for plan in plans:
+        first = first_contact[id(plan)]
+        therapy = PlanComponent(
+            plan=plan,
+            kind="therapy",
+            title="Individual therapy",
+            frequency="weekly",
+            expected_per_week=1,
+            provider=therapist,
+        )
+        components.append(therapy)
+        # Weekly therapy from the first contact on (no contact yet: sessions booked, not attended).
+        day = first or plan.start_date + timedelta(days=3)
+        while day < today:
+            attended = first is not None and (day == first or rng.random() < 0.8)
+            contacts.append(ComponentContact(component=therapy, date=day, attended=attended))
+            day += timedelta(days=7)
         components.append(
             PlanComponent(
                 plan=plan,
@@ -114,31 +151,23 @@ def extend(*, result, rng, today, staff, clients) -> None:
                 ),
             )
         )
+        if first is None:  # not reached yet: the last check-in was missed
+            past = min(plan.start_date + timedelta(days=rng.randint(1, 13)), today - timedelta(1))
+            status = "missed"
+        else:
+            past = max(first, today - timedelta(days=rng.randint(1, 13)))
+            status = rng.choice(["attended", "attended", "attended", "missed"])
         check_ins.append(
             CoordinatorCheckIn(
                 plan=plan,
                 client_id=plan.client_id,
                 coordinator=coordinator,
-                scheduled_at=datetime.combine(
-                    today - timedelta(days=rng.randint(1, 13)), time(10), tzinfo=zone
-                ),
-                status=rng.choice(["attended", "attended", "attended", "missed"]),
-                note="Talked through the week.",
+                scheduled_at=datetime.combine(past, time(10), tzinfo=zone),
+                status=status,
+                note="Talked through the week." if status == "attended" else "",
             )
         )
     PlanComponent.objects.bulk_create(components, batch_size=2000)
     Goal.objects.bulk_create(goals, batch_size=2000)
     CoordinatorCheckIn.objects.bulk_create(check_ins, batch_size=2000)
-    therapy = [c for c in components if c.kind == "therapy"]
-    ComponentContact.objects.bulk_create(
-        [
-            ComponentContact(
-                component=c,
-                date=today - timedelta(days=1 + 7 * week),
-                attended=rng.random() < 0.8,
-            )
-            for c in therapy
-            for week in range(8)
-        ],
-        batch_size=5000,
-    )
+    ComponentContact.objects.bulk_create(contacts, batch_size=5000)

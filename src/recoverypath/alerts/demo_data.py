@@ -1,4 +1,8 @@
-"""Demo alerts: a believable inbox for the demo staff (a handful, whatever the client count)."""
+"""Demo alerts: a believable inbox for the demo staff (a handful, whatever the client count).
+
+Alerts come first in the demo's app order, before care decides who is in IOP or aftercare, so the
+scenarios land on the first clients; a later stage calls `rehome()` to move the scenarios about
+its own situation (e.g. "aftercare." alerts) onto clients in that situation."""
 
 from __future__ import annotations
 
@@ -75,6 +79,28 @@ SCENARIOS = [
 def _due(raised, severity: str):
     minutes = EscalationPolicy.DEFAULT_MINUTES[severity]
     return raised + timedelta(minutes=minutes) if minutes else None
+
+
+def rehome(*, clients: list, kind_prefixes: tuple[str, ...], client_ids: list[int]) -> None:
+    """Move this demo's alerts whose kind starts with one of `kind_prefixes` and whose client is
+    not in `client_ids` onto the first of `client_ids` without a demo alert (in order)."""
+    if not clients or not client_ids:
+        return
+    demo = Alert.objects.filter(
+        client__organization_id=clients[0].organization_id, dedup_key__startswith="demo:"
+    )
+    targets = set(client_ids)
+    busy = set(demo.values_list("client_id", flat=True))
+    free = iter([i for i in client_ids if i not in busy])
+    for alert in demo.order_by("id"):
+        if not alert.kind.startswith(kind_prefixes) or alert.client_id in targets:
+            continue
+        new = next(free, None)
+        if new is None:
+            return
+        alert.dedup_key = alert.dedup_key.replace(f":{alert.client_id}:", f":{new}:", 1)
+        alert.client_id = new
+        alert.save(update_fields=["client", "dedup_key"])
 
 
 def extend(*, result, rng, today, staff, clients) -> None:

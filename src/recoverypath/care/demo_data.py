@@ -1,5 +1,8 @@
-"""Demo episodes of care: most clients in IOP, some stepped down from PHP, some in aftercare.
+"""Demo episodes of care: about half the clients in IOP (some stepped down from PHP), about 40%
+graduated and now in aftercare, a few admitted next week. clients[0] (the demo login) is in IOP.
 
+This decides the demo's cohort: later apps read it back (`cohort()`), so a client in IOP gets a
+group and an open discharge plan, and a client in aftercare an aftercare plan and a graduation.
 Bulk inserts only (no signals): later apps' demo data builds on these rows directly.
 """
 
@@ -16,6 +19,21 @@ SAFE_ANSWERS = {
     "can_attend_hours": True,
 }
 Status = EpisodeOfCare.Status
+IOP, AFTERCARE = "2.1", "aftercare"
+
+
+def cohort(clients: list) -> dict[int, str]:
+    """client id -> level of their active episode ("2.1" in IOP, "aftercare"); clients with only
+    a planned episode are left out. One query, for the later stages of the demo."""
+    if not clients:
+        return {}
+    return dict(
+        EpisodeOfCare.objects.filter(
+            client__organization_id=clients[0].organization_id,
+            status=Status.ACTIVE,
+            level_code__in=(IOP, AFTERCARE),
+        ).values_list("client_id", "level_code")
+    )
 
 
 def _track(rng, client) -> str:
@@ -35,7 +53,7 @@ def extend(*, result, rng, today, staff, clients) -> None:
         roll = 0.0 if index == 0 else rng.random()
         track = Track.GENERAL if index == 0 else _track(rng, client)
         start = today - timedelta(days=rng.randint(7, 70))
-        if roll < 0.12:  # PHP first, then stepped down to IOP
+        if roll < 0.10:  # PHP first, then stepped down to IOP
             php_start = start - timedelta(days=rng.randint(14, 28))
             earlier.append(
                 EpisodeOfCare(
@@ -52,7 +70,7 @@ def extend(*, result, rng, today, staff, clients) -> None:
                 )
             )
             plans.append((index, "iop_after_php", {"start": start, "track": track}))
-        elif roll < 0.27:  # finished IOP, now in aftercare
+        elif roll < 0.50:  # finished IOP, now in aftercare
             iop_start = start - timedelta(days=rng.randint(56, 84))
             earlier.append(
                 EpisodeOfCare(
@@ -69,7 +87,7 @@ def extend(*, result, rng, today, staff, clients) -> None:
                 )
             )
             plans.append((index, "aftercare", {"start": start, "track": track}))
-        elif roll < 0.31:  # admitted next week
+        elif roll < 0.54:  # admitted next week
             plans.append(
                 (
                     index,

@@ -1,6 +1,7 @@
 """Demo discharge planning: a plan for every IOP episode (some complete, some with items open as
 graduation nears), graduates with their referrals and a believable spread of gaps in care (most
-within a week, some longer, a few with no aftercare contact yet). Bulk inserts only."""
+within a week, some longer, a few with no aftercare contact yet: the first appointment is the
+first aftercare contact the aftercare demo recorded). Bulk inserts only."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connection
+from django.db.models import Min
 from django.utils import timezone
 
-from recoverypath.aftercare.models import ExternalProvider
+from recoverypath.aftercare.models import ComponentContact, ExternalProvider
 from recoverypath.care.models import EpisodeOfCare
 
 from .checklist import SPECS
@@ -49,7 +51,6 @@ SAMPLE_DATA = {
         {"summary": "Biweekly therapy, SMART Recovery, medication management monthly."},
     ],
 }
-GAPS = [0, 1, 2, 2, 3, 3, 4, 5, 6, 7, 9, 12, 16, None, None]  # None: no aftercare contact yet
 
 
 def _item_data(rng, kind, today) -> dict:
@@ -126,6 +127,15 @@ def extend(*, result, rng, today, staff, clients) -> None:
             client_id__in=by_id, level_code="2.1", status__in=["active", "finished"]
         ).order_by("id")
     )
+    # The day each graduate first attended aftercare (their aftercare plan's first contact).
+    first_contact = dict(
+        ComponentContact.objects.filter(
+            component__plan__client__organization=result.organization, attended=True
+        )
+        .values("component__plan__client_id")
+        .annotate(first=Min("date"))
+        .values_list("component__plan__client_id", "first")
+    )
     now = timezone.now()
     plans: list[DischargePlan] = []
     for episode in episodes:
@@ -189,8 +199,7 @@ def extend(*, result, rng, today, staff, clients) -> None:
         if not therapists or not (graduated or rng.random() < progress * 0.8):
             continue
         anchor = plan.graduated_on or plan.target_graduation_date
-        gap = rng.choice(GAPS) if graduated else None
-        attended_on = (plan.last_iop_session_on + timedelta(days=gap)) if gap is not None else None
+        attended_on = first_contact.get(client.id) if graduated else None
         if attended_on is not None and attended_on > today:
             attended_on = None
         appointment_day = attended_on or anchor + timedelta(days=rng.randint(1, 6))

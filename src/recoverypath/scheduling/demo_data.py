@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from recoverypath.alerts import demo_data as alerts_demo
 from recoverypath.care.models import EpisodeOfCare, Track
 
 from .models import (
@@ -178,6 +179,12 @@ def extend(*, result, rng, today, staff, clients) -> None:
                 )
             )
     Attendance.objects.bulk_create(attendance, batch_size=2000)
+    # The demo's "unexcused absences from group" alerts belong to clients in a group.
+    alerts_demo.rehome(
+        clients=clients,
+        kind_prefixes=("attendance.",),
+        client_ids=[i for members in group_members.values() for i in members],
+    )
 
     # Notes: signed for the last week of the first clinician's sessions, three drafts overdue.
     clinician = staff["clinician"]

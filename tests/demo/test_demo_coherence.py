@@ -1,0 +1,130 @@
+"""The demo's stages agree on who is where: care decides (IOP, aftercare, planned) and the later
+apps follow, so a client in IOP is never also in aftercare and the demo login stays in IOP."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import transaction
+
+from recoverypath.aftercare.models import AftercarePlan
+from recoverypath.alerts.models import Alert
+from recoverypath.care.models import EpisodeOfCare
+from recoverypath.clients.models import Client
+from recoverypath.discharge.models import DischargePlan, Referral
+from recoverypath.monitoring.models import CheckIn, Lapse
+from recoverypath.scheduling.models import GroupEnrollment
+
+TODAY = "2026-03-02 15:00:00+00:00"
+OPEN = AftercarePlan.OPEN_STATUSES
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _active(level: str) -> set[int]:
+    return set(
+        EpisodeOfCare.objects.filter(status="active", level_code=level).values_list(
+            "client_id", flat=True
+        )
+    )
+
+
+def _cohort() -> dict[str, tuple]:
+    return {
+        c.mrn: (
+            tuple(c.episodes.order_by("id").values_list("level_code", "status", "start_date")),
+            tuple(c.aftercare_plans.values_list("start_date", "end_date", "status")),
+            c.check_ins.count(),
+            tuple(c.discharge_plans.values_list("status", "target_graduation_date")),
+        )
+        for c in Client.objects.order_by("mrn")
+    }
+
+
+@pytest.fixture
+def demo():
+    with time_machine.travel(TODAY, tick=False):
+        call_command("demo", clients=40, seed=2, stdout=StringIO())
+        yield Client.objects.get(user__email="client.2@demo.example.org")
+
+
+@pytest.mark.django_db
+def test_iop_and_aftercare_do_not_overlap_and_every_aftercare_client_has_a_plan(demo):
+    iop, aftercare = _active("2.1"), _active("aftercare")
+    plans = list(AftercarePlan.objects.filter(status__in=OPEN))
+    in_plans = {p.client_id for p in plans}
+    assert len(aftercare) >= 8  # a believable caseload for the coordinator
+    assert not iop & aftercare
+    assert not iop & in_plans
+    assert in_plans == aftercare
+    starts = dict(
+        EpisodeOfCare.objects.filter(status="active", level_code="aftercare").values_list(
+            "client_id", "start_date"
+        )
+    )
+    for plan in plans:
+        assert plan.start_date == starts[plan.client_id]
+        assert plan.end_date > plan.start_date
+
+
+@pytest.mark.django_db
+def test_the_demo_login_is_in_iop_with_an_open_discharge_plan_and_no_aftercare_plan(demo):
+    assert demo.id in _active("2.1")
+    assert DischargePlan.objects.filter(client=demo, status="open").exists()
+    assert not AftercarePlan.objects.filter(client=demo).exists()
+    assert GroupEnrollment.objects.filter(client=demo, status="active").exists()
+    assert CheckIn.objects.filter(client=demo).exists()
+
+
+@pytest.mark.django_db
+def test_check_ins_discharge_plans_and_alerts_follow_the_cohort(demo):
+    iop, aftercare = _active("2.1"), _active("aftercare")
+    checking_in = set(CheckIn.objects.values_list("client_id", flat=True))
+    assert aftercare <= checking_in
+    assert checking_in & iop  # IOP clients check in daily too
+    assert checking_in <= iop | aftercare
+    first_episode = {}
+    for client_id, start in EpisodeOfCare.objects.values_list("client_id", "start_date"):
+        first_episode[client_id] = min(start, first_episode.get(client_id, start))
+    for client_id, day in CheckIn.objects.values_list("client_id", "date"):
+        assert day >= first_episode[client_id]
+    for lapse in Lapse.objects.select_related("client", "check_in"):
+        assert lapse.check_in is not None and lapse.check_in.used
+        assert lapse.client.sobriety_date is None or lapse.client.sobriety_date < lapse.date
+
+    open_plans = set(
+        DischargePlan.objects.filter(status="open").values_list("client_id", flat=True)
+    )
+    graduated = list(DischargePlan.objects.filter(status="graduated"))
+    assert open_plans == iop
+    assert {p.client_id for p in graduated} == aftercare
+    for referral in Referral.objects.filter(plan__in=graduated, attended_on__isnull=False):
+        assert 0 <= (referral.attended_on - referral.plan.last_iop_session_on).days <= 20
+
+    for alert in Alert.objects.filter(dedup_key__startswith="demo:"):
+        if alert.kind.startswith("aftercare."):
+            assert alert.client_id in aftercare, alert.kind
+        if alert.kind.startswith("attendance."):
+            assert alert.client_id in iop, alert.kind
+
+
+@pytest.mark.django_db
+def test_the_cohort_is_the_same_for_the_same_seed():
+    def build() -> dict:
+        captured = {}
+        with time_machine.travel(TODAY, tick=False):
+            try:
+                with transaction.atomic():
+                    call_command("demo", clients=20, seed=9, stdout=StringIO())
+                    captured["cohort"] = _cohort()
+                    raise _Rollback
+            except _Rollback:
+                pass
+        return captured["cohort"]
+
+    assert build() == build()

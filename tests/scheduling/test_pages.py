@@ -208,3 +208,16 @@ def test_the_day_view_runs_a_fixed_number_of_queries(
         response = client.get(url, {"date": big.isoformat()})
     assert response.content.decode().count('data-testid="session-') == 40
     assert "15 clients" in response.content.decode()
+
+
+@pytest.mark.parametrize("program", ["abc", "999999999", "99999999999999999999999", "-1"])
+def test_the_holidays_page_answers_a_bad_program_with_404(client, cast, program):
+    client.force_login(cast.admin)
+    assert client.get(reverse("scheduling:holidays"), {"program": program}).status_code == 404
+
+
+def test_the_holidays_page_refuses_another_programs_holidays(client, cast):
+    client.force_login(cast.admin)
+    url = reverse("scheduling:holidays")
+    assert client.get(url, {"program": cast.program.id}).status_code == 200
+    assert client.get(url, {"program": cast.outsider_program.id}).status_code == 404

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from recoverypath.accounts.models import User
+from recoverypath.accounts.models import Program, User
 from recoverypath.clients.selectors import client_for_user_account, client_get
 from recoverypath.clients.views import staff_required
 from recoverypath.core import permissions
@@ -258,12 +258,10 @@ def holidays(request):
     program_ids = permissions.staff_program_ids(request.user, min_rank=permissions.Rank.ADMIN)
     if not program_ids:
         raise PermissionDenied
-    program = min(program_ids)
-    from recoverypath.accounts.models import Program
-
-    program = Program.objects.get(pk=request.GET.get("program") or program)
-    if program.id not in program_ids:
-        raise Http404
+    requested = request.GET.get("program") or str(min(program_ids))
+    if not requested.isdigit() or int(requested) not in program_ids:
+        raise Http404  # another program, or not an id at all: never a hint, never a 500
+    program = Program.objects.get(pk=int(requested))
     form = HolidayForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -19,7 +19,7 @@ def staff_colleagues(*, user, roles: list[str] | None = None) -> QuerySet[User]:
     members = Membership.objects.filter(program_id__in=staff_program_ids(user))
     if roles:
         members = members.filter(role__in=roles)
-    return User.objects.filter(id__in=members.values("user_id"), is_active=True).distinct()
+    return User.objects.filter(id__in=members.values("user_id"), is_active=True)
 
 
 def program_staff(*, program_id: int, roles: list[str] | None = None) -> QuerySet[User]:
@@ -31,14 +31,6 @@ def program_staff(*, program_id: int, roles: list[str] | None = None) -> QuerySe
 
 def program_admins(*, program_id: int) -> QuerySet[User]:
     return program_staff(program_id=program_id, roles=[Role.ADMIN])
-
-
-def user_organization_ids(*, user) -> set[int]:
-    return set(
-        Program.objects.filter(id__in=staff_program_ids(user)).values_list(
-            "organization_id", flat=True
-        )
-    )
 
 
 def audit_events_for_admin(

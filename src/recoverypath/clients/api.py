@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.urls import include, path
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
@@ -9,7 +10,7 @@ from rest_framework.permissions import SAFE_METHODS
 from recoverypath.accounts.models import Program, User
 from recoverypath.accounts.selectors import program_list_for_user, staff_colleagues
 from recoverypath.core import permissions
-from recoverypath.core.audit import audit_record_list
+from recoverypath.core.params import AuditedListMixin, id_param
 from recoverypath.core.phones import normalize_phone
 from recoverypath.core.routers import Router
 from recoverypath.core.timezones import validate_time_zone
@@ -20,8 +21,6 @@ from .sobriety import sobriety_summary_for
 
 
 def _phone_field(value: str) -> str:
-    from django.core.exceptions import ValidationError
-
     try:
         return normalize_phone(value)
     except ValidationError as exc:
@@ -120,18 +119,6 @@ class SupportContactSerializer(serializers.ModelSerializer):
         return _phone_field(value)
 
 
-class AuditedListMixin:
-    """Lists write one audit event per client record on the page returned."""
-
-    audit_client_attr = "client_id"
-
-    def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        audit_record_list(actor=request.user, objects=page, client_id_attr=self.audit_client_attr)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-
 @extend_schema_view(
     list=extend_schema(
         parameters=[
@@ -154,15 +141,14 @@ class ClientViewSet(
 
     serializer_class = ClientSerializer
     audit_client_attr = "id"
-    lookup_value_regex = r"[0-9]{1,18}"  # anything else is a 404, never a 500
 
     def get_queryset(self):
         params = self.request.query_params
         return selectors.client_list(
             user=self.request.user,
             search=params.get("q", "")[:100],
-            program_id=_int_param(params, "program"),
-            clinician_id=_int_param(params, "clinician"),
+            program_id=id_param(params, "program"),
+            clinician_id=id_param(params, "clinician"),
             sort=params.get("sort", "name"),
         ).prefetch_related("sobriety_streaks")
 
@@ -204,7 +190,6 @@ class SupportContactViewSet(
     """Support contacts of the clients the caller may see; filter with `?client=<id>`."""
 
     serializer_class = SupportContactSerializer
-    lookup_value_regex = r"[0-9]{1,18}"
 
     @extend_schema(parameters=[OpenApiParameter("client", int)])
     def list(self, request, *args, **kwargs):
@@ -212,7 +197,7 @@ class SupportContactViewSet(
 
     def get_queryset(self):
         qs = selectors.support_contact_queryset_for_user(user=self.request.user)
-        client_id = _int_param(self.request.query_params, "client")
+        client_id = id_param(self.request.query_params, "client")
         if client_id:
             qs = qs.filter(client_id=client_id)
         return qs.order_by("client_id", "-is_emergency_contact", "name", "id")
@@ -233,19 +218,6 @@ class SupportContactViewSet(
         serializer.instance = services.support_contact_update(
             actor=self.request.user, contact=serializer.instance, **data
         )
-
-
-def _int_param(params, name: str) -> int | None:
-    value = params.get(name)
-    if value in (None, ""):
-        return None
-    try:
-        number = int(value)
-    except ValueError as exc:
-        raise serializers.ValidationError({name: ["Must be a whole number."]}) from exc
-    if not 0 < number < 2**63:  # beyond a database id: SQLite would overflow
-        raise serializers.ValidationError({name: ["No such id."]})
-    return number
 
 
 router = Router()

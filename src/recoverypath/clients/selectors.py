@@ -64,14 +64,29 @@ def client_list(
     return qs.order_by(*SORTS.get(sort, SORTS["name"]))
 
 
+CLIENT_RECORD_JOINS = ("program", "organization", "primary_clinician", "coordinator", "user")
+
+
 def client_get(*, user, client_id: int, audit: bool = True) -> Client:
     """The client if `user` may see them (an audited read), else Http404: never a hint it exists."""
     client = (
         client_queryset_for_user(user=user)
-        .select_related("program", "organization", "primary_clinician", "coordinator", "user")
+        .select_related(*CLIENT_RECORD_JOINS)
         .filter(pk=client_id)
         .first()
     )
+    return _visible(user=user, client=client, audit=audit)
+
+
+def own_client_get(*, user) -> Client:
+    """The logged-in client's own record (an audited read); Http404 for anyone without one."""
+    client = None
+    if user.is_authenticated:
+        client = Client.objects.select_related(*CLIENT_RECORD_JOINS).filter(user=user).first()
+    return _visible(user=user, client=client, audit=True)
+
+
+def _visible(*, user, client: Client | None, audit: bool) -> Client:
     if client is None or not permissions.can_view_client(user, client):
         raise Http404("No such client.")
     if audit:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,13 +35,12 @@ def staff_required(view):
     """
 
     @login_required
+    @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         if not permissions.is_staff_member(request.user):
             raise Http404
         return view(request, *args, **kwargs)
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
     return wrapped
 
 
@@ -208,10 +209,7 @@ def register_home_section(provider, *, order: int = 100) -> None:
 
 @login_required
 def me(request):
-    own = selectors.client_for_user_account(user=request.user)
-    if own is None:
-        raise Http404
-    client = selectors.client_get(user=request.user, client_id=own.id)
+    client = selectors.own_client_get(user=request.user)
     sections = [html for _, provider in _home_sections if (html := provider(request, client))]
     return render(
         request,

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from recoverypath.accounts.models import Membership, Organization, Program, Role, User
 from recoverypath.clients.models import Client, Sex, SupportContact
+from recoverypath.core.permissions import ROLE_RANK
 
 from .names import FIRST_NAMES, LAST_NAMES, PREFERRED_NAMES, PRONOUNS, RELATIONSHIPS
 
@@ -179,14 +180,16 @@ def build(*, clients: int = 40, seed: int = 1, today: date | None = None) -> Dem
 def demo_logins() -> list[tuple[str, str]]:
     """(role, e-mail) of the demo accounts already in the database, for `make run`'s banner."""
     found: list[tuple[str, str]] = []
-    users = User.objects.filter(email__endswith="@demo.example.org").prefetch_related("memberships")
-    for user in users.order_by("id"):
+    users = (
+        User.objects.filter(email__endswith="@demo.example.org")
+        .select_related("client_record")
+        .prefetch_related("memberships")
+        .order_by("id")
+    )
+    for user in users:
         roles = {m.role for m in user.memberships.all()}
         if roles:
-            top = max(
-                roles, key=lambda r: ["front_desk", "coordinator", "clinician", "admin"].index(r)
-            )
-            found.append((top, user.email))
-        elif Client.objects.filter(user=user).exists():
+            found.append((max(roles, key=ROLE_RANK.__getitem__), user.email))
+        elif getattr(user, "client_record", None) is not None:
             found.append(("client", user.email))
     return found

@@ -6,7 +6,6 @@ program manage plans (stepping up to IOP: clinicians and admins); front desk and
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from django.urls import include, path
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -500,7 +499,7 @@ class AftercarePlanViewSet(
     def goal_notes(self, request, pk=None, goal_id=None):
         """A progress note on a goal, optionally changing the goal's status."""
         plan = self.get_object()
-        goal = get_object_or_404(Goal, pk=goal_id, plan=plan)
+        goal = selectors.goal_get(plan=plan, goal_id=goal_id)
         data = _valid(GoalNoteInputSerializer, request)
         entry = services.goal_progress_add(
             actor=request.user,
@@ -540,7 +539,7 @@ class AftercarePlanViewSet(
         """Record how a coordinator check-in went: attended, missed or cancelled. An attended or
         missed one schedules the next per the plan's cadence."""
         plan = self.get_object()
-        item = get_object_or_404(CoordinatorCheckIn, pk=check_in_id, plan=plan)
+        item = selectors.check_in_get(plan=plan, check_in_id=check_in_id)
         data = _valid(CheckInRecordSerializer, request)
         item = services.coordinator_check_in_record(
             actor=request.user, check_in=item, status=data["status"], note=data["note"]

@@ -23,7 +23,9 @@ from .models import (
     ComponentContact,
     CoordinatorCheckIn,
     ExternalProvider,
+    Goal,
     PlanComponent,
+    SupportPreferences,
 )
 
 ADHERENCE_DAYS = 14
@@ -62,12 +64,6 @@ def plan_get(*, user, plan_id: int, audit: bool = True) -> AftercarePlan:
             organization_id=plan.client.organization_id,
         )
     return plan
-
-
-def plan_list_for_client(*, user, client: Client) -> QuerySet[AftercarePlan]:
-    if not can_view_plan(user, client):
-        raise PermissionDenied
-    return AftercarePlan.objects.filter(client=client).order_by("-start_date")
 
 
 def plan_list(*, user, client_id: int | None = None, status: str = "") -> QuerySet[AftercarePlan]:
@@ -186,3 +182,38 @@ def check_ins_past(*, plan: AftercarePlan) -> QuerySet[CoordinatorCheckIn]:
     return plan.check_ins.exclude(status=CoordinatorCheckIn.Status.SCHEDULED).order_by(
         "-scheduled_at"
     )
+
+
+def goal_get(*, plan: AftercarePlan, goal_id: int) -> Goal:
+    """One goal of `plan` (the caller has checked access to the plan); Http404 otherwise."""
+    goal = Goal.objects.filter(plan=plan, pk=goal_id).first()
+    if goal is None:
+        raise Http404("No such goal in this plan.")
+    return goal
+
+
+def check_in_get(*, plan: AftercarePlan, check_in_id: int) -> CoordinatorCheckIn:
+    """One coordinator check-in of `plan`; Http404 otherwise."""
+    item = CoordinatorCheckIn.objects.filter(plan=plan, pk=check_in_id).first()
+    if item is None:
+        raise Http404("No such check-in in this plan.")
+    return item
+
+
+def support_groups(*, plan: AftercarePlan | None) -> list[PlanComponent]:
+    """The plan's active support-group components (the client's "my meetings")."""
+    if plan is None:
+        return []
+    return list(plan.components.filter(kind=PlanComponent.Kind.SUPPORT_GROUP, active=True))
+
+
+def support_preferences_get(*, client: Client) -> SupportPreferences | None:
+    return SupportPreferences.objects.filter(client=client).first()
+
+
+def coordinator_alert_allowed(*, client: Client) -> bool:
+    """Whether "I need help now" may tell the coordinator: the client chose so and has one."""
+    if not client.coordinator_id:
+        return False
+    prefs = support_preferences_get(client=client)
+    return bool(prefs and prefs.alert_coordinator_on_help)

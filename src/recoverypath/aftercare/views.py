@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
@@ -28,7 +28,7 @@ from .forms import (
     ReasonForm,
     SupportPreferencesForm,
 )
-from .models import AftercarePlan, CoordinatorCheckIn, Goal, PlanComponent, SupportPreferences
+from .models import AftercarePlan
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -176,7 +176,7 @@ def goal_add(request, plan_id: int):
 @login_required
 def goal_note(request, plan_id: int, goal_id: int):
     plan = _coordinating_plan(request, plan_id)
-    goal = get_object_or_404(Goal, pk=goal_id, plan=plan)
+    goal = selectors.goal_get(plan=plan, goal_id=goal_id)
     return _post_action(
         request,
         plan,
@@ -192,7 +192,7 @@ def goal_note(request, plan_id: int, goal_id: int):
 @login_required
 def check_in_record(request, plan_id: int, check_in_id: int):
     plan = _coordinating_plan(request, plan_id)
-    item = get_object_or_404(CoordinatorCheckIn, pk=check_in_id, plan=plan)
+    item = selectors.check_in_get(plan=plan, check_in_id=check_in_id)
     return _post_action(
         request,
         plan,
@@ -274,12 +274,7 @@ def support(request):
     client = _own_client(request)
     contacts = list(support_contact_list(client=client))
     plan = selectors.plan_current(client=client)
-    groups = (
-        list(plan.components.filter(kind=PlanComponent.Kind.SUPPORT_GROUP, active=True))
-        if plan
-        else []
-    )
-    prefs = SupportPreferences.objects.filter(client=client).first()
+    prefs = selectors.support_preferences_get(client=client)
     form = SupportPreferencesForm(
         request.POST or None,
         initial={"alert_coordinator_on_help": bool(prefs and prefs.alert_coordinator_on_help)},
@@ -299,7 +294,7 @@ def support(request):
             "client": client,
             "sponsors": [c for c in contacts if c.kind == "sponsor"],
             "contacts": [c for c in contacts if c.kind != "sponsor"],
-            "groups": groups,
+            "groups": selectors.support_groups(plan=plan),
             "form": form,
         },
     )
@@ -311,20 +306,15 @@ def help_now(request):
     they press the button). The page itself is safety's one "I need help now" page."""
     client = _own_client(request)
     wants_help = request.method == "POST" and request.POST.get("tell") == "yes"
-    if wants_help and _may_alert_coordinator(client):
+    if wants_help and selectors.coordinator_alert_allowed(client=client):
         services.help_request_record(actor=request.user, client=client, alert_coordinator=True)
         messages.success(request, "Your coordinator has been told and will reach out.")
     return redirect("safety:my_help")
 
 
-def _may_alert_coordinator(client) -> bool:
-    prefs = SupportPreferences.objects.filter(client=client).first()
-    return bool(prefs and prefs.alert_coordinator_on_help and client.coordinator_id)
-
-
 def help_action(request, client) -> str:
     """The "Tell my coordinator" button on the help page, when the client allowed it."""
-    if not _may_alert_coordinator(client):
+    if not selectors.coordinator_alert_allowed(client=client):
         return ""
     return render_to_string("aftercare/_help_action.html", {"client": client}, request=request)
 

@@ -3,7 +3,6 @@ selectors and services as /aftercare/caseload/ and /aftercare/rules/<program>/."
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.urls import include, path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
@@ -17,7 +16,7 @@ from recoverypath.core.audit import Action, audit_record, audit_record_list
 from recoverypath.core.routers import ID_PATTERN, Router
 
 from . import dashboard, services
-from .config import DEFAULTS, PARAM_LIMITS, rule_config, settings_for_programs
+from .config import DEFAULTS, PARAM_LIMITS, rule_configs, rules_program_get
 from .models import Rule
 
 RISK_CHOICES = ["alerts", "high", "warning"]
@@ -127,11 +126,7 @@ class RuleSettingsSerializer(serializers.Serializer):
 
 def _settings_body(program: Program, configs: dict | None = None) -> dict:
     if configs is None:
-        overrides = settings_for_programs([program.id])
-        configs = {
-            r.value: rule_config(program_id=program.id, rule=r.value, settings=overrides)
-            for r in Rule
-        }
+        configs = rule_configs(program_id=program.id)
     return {
         "program": program.id,
         "rules": [
@@ -156,10 +151,7 @@ class EarlyWarningRulesViewSet(viewsets.GenericViewSet):
     lookup_value_regex = ID_PATTERN
 
     def get_object(self) -> Program:
-        program = Program.objects.filter(pk=self.kwargs["pk"]).first()
-        if program is None or not permissions.can_administer_program(self.request.user, program.id):
-            raise Http404("No such program.")
-        return program
+        return rules_program_get(user=self.request.user, program_id=self.kwargs["pk"])
 
     @extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)])
     def retrieve(self, request, *args, **kwargs):

@@ -6,6 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.http import Http404
+
+from recoverypath.accounts.models import Program
+from recoverypath.accounts.selectors import program_list_for_user
+from recoverypath.core import permissions
+
 from .models import Rule, RuleSetting
 
 DEFAULTS: dict[str, dict[str, Any]] = {
@@ -56,6 +62,27 @@ def rule_config(*, program_id: int, rule: str, settings: dict | None = None) -> 
         return RuleConfig(True, params)
     params.update({k: v for k, v in (row.params or {}).items() if k in params})
     return RuleConfig(row.enabled, params)
+
+
+def rules_program_get(*, user, program_id: int) -> Program:
+    """The program whose rules `user` may change (its admins); Http404 for anyone else, so
+    the program's existence is never hinted."""
+    program = (
+        program_list_for_user(user=user, min_rank=permissions.Rank.ADMIN)
+        .filter(pk=program_id)
+        .first()
+    )
+    if program is None:
+        raise Http404("No such program.")
+    return program
+
+
+def rule_configs(*, program_id: int) -> dict[str, RuleConfig]:
+    """{rule: RuleConfig} for every rule of a program, in one query."""
+    settings = settings_for_programs([program_id])
+    return {
+        r.value: rule_config(program_id=program_id, rule=r.value, settings=settings) for r in Rule
+    }
 
 
 def settings_for_programs(program_ids) -> dict:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from recoverypath.alerts.models import SEVERITY_RANK
+from recoverypath.alerts.services import alert_raise
 from recoverypath.clients.models import Client
 
 from .models import WarningSign
@@ -18,15 +20,6 @@ KINDS = {
     "missed_appointment": "aftercare.missed_appointment",
     "low_adherence": "aftercare.low_adherence",
 }
-SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
-
-
-def _alert_raise():
-    try:
-        from recoverypath.alerts.services import alert_raise
-    except ImportError:  # alerts not installed yet: the warning sign is still kept
-        return None
-    return alert_raise
 
 
 def warning_raise(
@@ -57,19 +50,17 @@ def warning_raise(
                 last_seen_at=now,
             )
         else:
-            if SEVERITY_ORDER[severity] < SEVERITY_ORDER.get(sign.severity, 9):
+            if SEVERITY_RANK[severity] < SEVERITY_RANK.get(sign.severity, 9):
                 sign.severity = severity
             sign.reason, sign.last_seen_at = reason, now
             sign.save(update_fields=["severity", "reason", "last_seen_at"])
-        raise_alert = _alert_raise()
-        if raise_alert is not None:
-            raise_alert(
-                client=client,
-                kind=KINDS[rule],
-                severity=severity,
-                reason=reason,
-                dedup_key=dedup_key,
-                source=source,
-                source_url=source_url,
-            )
+        alert_raise(
+            client=client,
+            kind=KINDS[rule],
+            severity=severity,
+            reason=reason,
+            dedup_key=dedup_key,
+            source=source,
+            source_url=source_url,
+        )
     return sign

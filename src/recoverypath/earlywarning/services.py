@@ -17,7 +17,14 @@ from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.timezones import local_today
 
-from .config import DEFAULTS, PARAM_LIMITS, SEVERITY, rule_config, settings_for_programs
+from .config import (
+    DEFAULTS,
+    PARAM_LIMITS,
+    SEVERITY,
+    rule_config,
+    rule_configs,
+    settings_for_programs,
+)
 from .models import Rule, RuleSetting
 from .raising import warning_raise
 
@@ -157,7 +164,7 @@ def rule_settings_update(*, actor, program, rules: dict[str, dict]):
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        current = {r.value: rule_config(program_id=program.id, rule=r.value) for r in Rule}
+        current = rule_configs(program_id=program.id)
         for rule, change in rules.items():
             config = current[rule]
             params = {**config.params, **(change.get("params") or {})}
@@ -172,4 +179,4 @@ def rule_settings_update(*, actor, program, rules: dict[str, dict]):
             organization_id=program.organization_id,
             changes={"early_warning_rules": [None, sorted(rules)]},
         )
-    return {r.value: rule_config(program_id=program.id, rule=r.value) for r in Rule}
+    return rule_configs(program_id=program.id)

@@ -3,11 +3,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from recoverypath.accounts.models import Program
 from recoverypath.clients.selectors import client_get
 from recoverypath.core import permissions
 from recoverypath.core.audit import audit_record_list
@@ -15,7 +13,7 @@ from recoverypath.core.navigation import NavItem
 from recoverypath.core.pagination import paginate
 
 from . import dashboard, services
-from .config import rule_config
+from .config import rule_configs, rules_program_get
 from .forms import DashboardFilterForm, RuleSettingsForm
 from .models import Rule
 
@@ -69,10 +67,8 @@ def timeline(request, client_id: int):
 
 @login_required
 def rule_settings(request, program_id: int):
-    program = get_object_or_404(Program, pk=program_id)
-    if not permissions.can_administer_program(request.user, program.id):
-        raise Http404
-    current = {r.value: rule_config(program_id=program.id, rule=r.value) for r in Rule}
+    program = rules_program_get(user=request.user, program_id=program_id)
+    current = rule_configs(program_id=program.id)
     form = RuleSettingsForm(request.POST or None, current=current)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -66,27 +66,11 @@ class CheckInViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Ge
 
     @extend_schema(parameters=[OpenApiParameter("client", int)])
     def list(self, request, *args, **kwargs):
-        client = self._client_for_list()
+        client = _monitored_client(request, what="check-ins")
         queryset = selectors.check_in_list(user=request.user, client=client)
         page = self.paginate_queryset(queryset)
         audit_record_list(actor=request.user, objects=page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def _client_for_list(self):
-        raw = self.request.query_params.get("client")
-        if raw in (None, ""):
-            own = client_for_user_account(user=self.request.user)
-            if own is None:
-                raise serializers.ValidationError({"client": ["This parameter is required."]})
-            return own
-        try:
-            client_id = int(raw)
-        except ValueError as exc:
-            raise serializers.ValidationError({"client": ["Must be a whole number."]}) from exc
-        client = client_get(user=self.request.user, client_id=client_id, audit=False)
-        if not selectors.can_read_monitoring(self.request.user, client):
-            raise PermissionDenied("You cannot read this client's check-ins.")
-        return client
 
     @extend_schema(request=CheckInInputSerializer, responses={201: CheckInSerializer})
     def create(self, request, *args, **kwargs):

@@ -3,14 +3,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from recoverypath.clients.selectors import (
-    client_for_user_account,
     client_get,
+    own_client_get,
     support_contact_list,
 )
 from recoverypath.core import permissions
@@ -261,17 +260,10 @@ def plan_resume(request, plan_id: int):
 # The client's side, on their phone.
 
 
-def _own_client(request):
-    own = client_for_user_account(user=request.user)
-    if own is None:
-        raise Http404
-    return client_get(user=request.user, client_id=own.id)
-
-
 @login_required
 def support(request):
     """My support network: people to call or text, sponsor, group meetings, help now."""
-    client = _own_client(request)
+    client = own_client_get(user=request.user)
     contacts = list(support_contact_list(client=client))
     plan = selectors.plan_current(client=client)
     prefs = selectors.support_preferences_get(client=client)
@@ -304,7 +296,7 @@ def support(request):
 def help_now(request):
     """Tells the coordinator the client needs help (only if the client chose so, and only when
     they press the button). The page itself is safety's one "I need help now" page."""
-    client = _own_client(request)
+    client = own_client_get(user=request.user)
     wants_help = request.method == "POST" and request.POST.get("tell") == "yes"
     if wants_help and selectors.coordinator_alert_allowed(client=client):
         services.help_request_record(actor=request.user, client=client, alert_coordinator=True)

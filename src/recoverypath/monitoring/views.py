@@ -5,11 +5,10 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 
-from recoverypath.clients.selectors import client_for_user_account, client_get
+from recoverypath.clients.selectors import client_get, own_client_get
 from recoverypath.clients.sobriety import sobriety_summary_for
 from recoverypath.core import permissions
 from recoverypath.core.timezones import local_today
@@ -20,13 +19,6 @@ from .models import Lapse
 from .sparkline import mood_craving_sparkline
 
 SLIDERS = ("mood", "craving", "sleep_hours", "stress")
-
-
-def _own_client(request):
-    own = client_for_user_account(user=request.user)
-    if own is None:
-        raise Http404
-    return client_get(user=request.user, client_id=own.id)
 
 
 def _initial_from(check_in) -> dict:
@@ -69,7 +61,7 @@ def home_section(request, client) -> str:
 
 @login_required
 def check_in(request):
-    client = _own_client(request)
+    client = own_client_get(user=request.user)
     if request.method != "POST":
         return redirect("clients:me")
     form = CheckInForm(request.POST)
@@ -92,7 +84,7 @@ def check_in(request):
 
 @login_required
 def lapse(request, lapse_id: int):
-    client = _own_client(request)
+    client = own_client_get(user=request.user)
     item = get_object_or_404(Lapse, pk=lapse_id, client=client)
     if request.method == "POST":
         choice = request.POST.get("restart")
@@ -110,7 +102,7 @@ def lapse(request, lapse_id: int):
 
 @login_required
 def history(request):
-    client = _own_client(request)
+    client = own_client_get(user=request.user)
     calendar = selectors.check_in_calendar(client=client, days=28)
     today = local_today(client.time_zone)
     return render(
@@ -128,7 +120,7 @@ def history(request):
 
 @login_required
 def meetings(request):
-    client = _own_client(request)
+    client = own_client_get(user=request.user)
     form = MeetingForm(
         request.POST or None,
         request.FILES or None,

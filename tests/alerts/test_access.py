@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from recoverypath.alerts.models import EscalationPolicy
 from tests.conftest import api_as
 
 ROLES = [
@@ -162,3 +163,16 @@ def test_open_count_fragment(client, cast, raise_alert, role):
     if response.status_code == 200:
         expected = b"1 open alert " if role in CARE_TEAM else b"0 open alerts"
         assert expected in response.content
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_saving_the_escalation_policy(client, cast, role):
+    _login(client, cast, role)
+    response = client.post(
+        reverse("alerts:policy_edit", args=[cast.program.id]),
+        {"critical_minutes": "10", "high_minutes": "120", "medium_minutes": "", "low_minutes": ""},
+    )
+    expected = {"anonymous": 302, "admin": 302}.get(role, 404)
+    assert response.status_code == expected
+    saved = EscalationPolicy.objects.filter(program=cast.program).exists()
+    assert saved == (role == "admin")

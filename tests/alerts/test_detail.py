@@ -103,3 +103,35 @@ def test_a_zero_minute_window_is_refused(client, cast):
     response = client.post(url, {"critical_minutes": "0", "high_minutes": "120"})
     assert response.status_code == 200
     assert not EscalationPolicy.objects.exists()
+
+
+def test_the_escalation_policy_list_loads_in_a_fixed_number_of_queries(
+    client, cast, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from recoverypath.accounts.models import Membership
+    from recoverypath.alerts.services import escalation_policy_update
+
+    client.force_login(cast.admin)
+    url = reverse("alerts:policies")
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    Membership.objects.create(user=cast.admin, program=cast.other_program, role="admin")
+    escalation_policy_update(
+        actor=cast.admin,
+        program=cast.other_program,
+        critical_minutes=5,
+        high_minutes=None,
+        medium_minutes=None,
+        low_minutes=None,
+    )
+    with django_assert_num_queries(len(one)):
+        response = client.get(url)
+    rows = response.context["rows"]
+    assert {p.id: policy.critical_minutes for p, policy in rows} == {
+        cast.program.id: 15,
+        cast.other_program.id: 5,
+    }
+    assert [p.name for p, _ in rows] == sorted(p.name for p, _ in rows)

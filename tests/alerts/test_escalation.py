@@ -137,3 +137,38 @@ def test_only_program_admins_change_the_escalation_policy(cast, who):
             medium_minutes=120,
             low_minutes=None,
         )
+
+
+def test_a_policy_change_moves_every_open_alert_in_a_fixed_number_of_queries(
+    cast, raise_alert, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def update(minutes):
+        escalation_policy_update(
+            actor=cast.admin,
+            program=cast.program,
+            critical_minutes=minutes,
+            high_minutes=minutes,
+            medium_minutes=None,
+            low_minutes=None,
+        )
+
+    with time_machine.travel(T0, tick=False) as clock:
+        first = raise_alert(severity="high")
+        update(30)
+        with CaptureQueriesContext(connection) as one:
+            update(45)
+        clock.shift(timedelta(minutes=45))
+        assert alerts_escalate_overdue() == 1  # `first`'s next step counts from its escalation
+        for _ in range(20):
+            raise_alert(severity="high")
+        with django_assert_num_queries(len(one)):
+            update(50)
+    first.refresh_from_db()
+    assert first.escalated_at == T0 + timedelta(minutes=45)
+    assert first.escalation_due_at == first.escalated_at + timedelta(minutes=50)
+    others = Alert.objects.filter(status="open").exclude(pk=first.pk)
+    assert others.count() == 20
+    assert {a.escalation_due_at for a in others} == {T0 + timedelta(minutes=95)}

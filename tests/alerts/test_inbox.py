@@ -166,3 +166,17 @@ def test_the_live_count_offers_the_latest_list_when_it_changed(client, cast, rai
     response = client.get(url + "?shown=0")
     assert b"1 open alert in your programs" in response.content
     assert b"Show the latest" in response.content
+
+
+def test_the_inbox_and_its_nav_badge_count_open_alerts_once(client, cast, raise_alert):
+    raise_alert()
+    client.force_login(cast.coordinator)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("alerts:inbox"))
+    assert b"1 open alert in your programs" in response.content
+    counts = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith("SELECT COUNT(*)") and '"alerts_alert"."status" = ' in q["sql"]
+    ]
+    assert len(counts) == 1, counts

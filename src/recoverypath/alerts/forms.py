@@ -6,7 +6,13 @@ from recoverypath.accounts.models import Program, User
 
 from .kinds import kind_label
 from .models import EscalationPolicy, Severity
-from .selectors import STATUS_FILTERS, alert_colleagues, alert_kinds, alert_program_ids
+from .selectors import (
+    STATUS_FILTERS,
+    alert_colleagues,
+    alert_kinds,
+    alert_program_ids,
+    alert_programs,
+)
 
 
 class InboxFilterForm(forms.Form):
@@ -41,9 +47,7 @@ class InboxFilterForm(forms.Form):
         if len(program_ids) < 2:
             del self.fields["program"]
         else:
-            self.fields["program"].queryset = Program.objects.filter(id__in=program_ids).order_by(
-                "name"
-            )
+            self.fields["program"].queryset = alert_programs(user=user)
 
     def filters(self, user) -> dict:
         data = self.cleaned_data if self.is_valid() else {}

@@ -6,14 +6,15 @@ from __future__ import annotations
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404
 
-from recoverypath.accounts.models import Program, User
-from recoverypath.accounts.selectors import program_staff
+from recoverypath.accounts.models import Membership, Program, User
+from recoverypath.accounts.selectors import program_list_for_user, program_staff
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
 
 from .models import SEVERITY_RANK, Alert, EscalationPolicy
 
 ACT_RANK = permissions.Rank.COORDINATOR
+ASSIGNABLE_ROLES = ["coordinator", "clinician", "admin"]
 ACTIVE_STATUSES = (Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED)
 STATUS_FILTERS = {
     "active": ACTIVE_STATUSES,
@@ -138,17 +139,15 @@ def alert_history_for_client(*, user, client, limit: int = 20) -> QuerySet[Alert
 
 def alert_assignee_choices(*, program_id: int) -> QuerySet[User]:
     """Colleagues an alert of this program can be assigned to."""
-    return program_staff(
-        program_id=program_id, roles=["coordinator", "clinician", "admin"]
-    ).order_by("first_name", "last_name", "email")
+    return program_staff(program_id=program_id, roles=ASSIGNABLE_ROLES).order_by(
+        "first_name", "last_name", "email"
+    )
 
 
 def alert_colleagues(*, user) -> QuerySet[User]:
     """Everyone who can hold alerts in the user's alert programs (for the assignee filter)."""
-    from recoverypath.accounts.models import Membership
-
     members = Membership.objects.filter(
-        program_id__in=alert_program_ids(user=user), role__in=["coordinator", "clinician", "admin"]
+        program_id__in=alert_program_ids(user=user), role__in=ASSIGNABLE_ROLES
     )
     return User.objects.filter(id__in=members.values("user_id"), is_active=True).order_by(
         "first_name", "last_name", "email"
@@ -161,11 +160,27 @@ def escalation_policy_for(*, program: Program) -> EscalationPolicy:
     return policy or EscalationPolicy(program=program)
 
 
+def alert_programs(*, user) -> QuerySet[Program]:
+    """Programs whose alerts `user` may see (for the inbox's program filter), by name."""
+    return program_list_for_user(user=user, min_rank=ACT_RANK).order_by("name")
+
+
 def escalation_programs(*, user) -> QuerySet[Program]:
     """Programs whose escalation policy `user` may edit (program admins)."""
-    return Program.objects.filter(
-        id__in=permissions.staff_program_ids(user, min_rank=permissions.Rank.ADMIN)
-    ).order_by("name")
+    return program_list_for_user(user=user, min_rank=permissions.Rank.ADMIN).order_by("name")
+
+
+def escalation_policies_for_user(*, user) -> list[tuple[Program, EscalationPolicy]]:
+    """(program, policy) for each program whose policy `user` may edit, in one query; a program
+    that never edited its policy gets the defaults (unsaved)."""
+    rows = []
+    for program in escalation_programs(user=user).select_related("escalation_policy"):
+        try:
+            policy = program.escalation_policy
+        except EscalationPolicy.DoesNotExist:
+            policy = EscalationPolicy(program=program)
+        rows.append((program, policy))
+    return rows
 
 
 def escalation_program_get(*, user, program_id: int) -> Program:

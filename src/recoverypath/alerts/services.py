@@ -14,10 +14,12 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import ExpressionWrapper
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from recoverypath.accounts.models import Membership, Program, User
+from recoverypath.accounts.models import Program, User
 from recoverypath.accounts.selectors import program_admins
 from recoverypath.clients.models import Client
 from recoverypath.core import permissions
@@ -26,7 +28,7 @@ from recoverypath.core.errors import ConflictError
 from recoverypath.notifications.services import notification_queue
 
 from .models import SEVERITY_RANK, Alert, AlertEvent, EscalationPolicy, Severity
-from .selectors import can_act_on_alert
+from .selectors import alert_assignee_choices, can_act_on_alert
 
 AUDIT_FIELDS = [
     "kind",
@@ -37,7 +39,6 @@ AUDIT_FIELDS = [
     "resolution_note",
     "escalation_level",
 ]
-ASSIGNABLE_ROLES = ("coordinator", "clinician", "admin")
 ASSIGNEE_ERROR = "Choose a coordinator, clinician or admin of the client's program."
 
 
@@ -90,13 +91,18 @@ def _next_due(alert: Alert, base: datetime) -> datetime | None:
     return base + window if window else None
 
 
-def escalation_chain(alert: Alert) -> list[Step]:
-    """The people to tell, step by step, with empty steps and repeats removed."""
+def _admins(alert: Alert) -> list[User]:
+    return list(program_admins(program_id=alert.client.program_id).order_by("id"))
+
+
+def escalation_chain(alert: Alert, *, admins: list[User] | None = None) -> list[Step]:
+    """The people to tell, step by step, with empty steps and repeats removed. `admins`: the
+    program's admins when the caller already has them."""
     client = alert.client
     candidates = [
         ("assignee", [alert.assignee]),
         ("coordinator", [client.coordinator]),
-        ("admins", list(program_admins(program_id=client.program_id).order_by("id"))),
+        ("admins", _admins(alert) if admins is None else admins),
     ]
     seen: set[int] = set()
     steps: list[Step] = []
@@ -133,10 +139,11 @@ def _notify(alert: Alert, people, *, template: str, extra: dict | None = None) -
 
 
 def _first_notice(alert: Alert) -> list[User]:
-    chain = escalation_chain(alert)
+    admins = _admins(alert)
+    chain = escalation_chain(alert, admins=admins)
     people = list(chain[0].people) if chain else []
     if alert.severity == Severity.CRITICAL:
-        people += list(program_admins(program_id=alert.client.program_id))
+        people += admins
     return _notify(alert, people, template="alerts.raised")
 
 
@@ -325,12 +332,9 @@ def alert_assign(*, actor, alert: Alert, assignee: User | None) -> Alert:
     _require_actor(actor, alert)
     if (
         assignee is not None
-        and not Membership.objects.filter(
-            user=assignee,
-            user__is_active=True,
-            program_id=alert.client.program_id,
-            role__in=ASSIGNABLE_ROLES,
-        ).exists()
+        and not alert_assignee_choices(program_id=alert.client.program_id)
+        .filter(pk=assignee.pk)
+        .exists()
     ):
         raise ValidationError({"assignee": ASSIGNEE_ERROR})
     now = timezone.now()
@@ -422,15 +426,17 @@ def escalation_policy_update(
         policy = EscalationPolicy.objects.select_for_update().filter(program=program).first()
         before = {k: getattr(policy, k) for k in values} if policy else {}
         policy, _ = EscalationPolicy.objects.update_or_create(program=program, defaults=values)
-        open_alerts = Alert.objects.filter(
-            client__program=program, status=Alert.Status.OPEN
-        ).select_related("client")
-        for alert in open_alerts:
-            minutes = policy.minutes_for(alert.severity)
-            base = alert.escalated_at or alert.raised_at
-            due = base + timedelta(minutes=minutes) if minutes else None
-            if due != alert.escalation_due_at:
-                Alert.objects.filter(pk=alert.pk).update(escalation_due_at=due)
+        open_alerts = Alert.objects.filter(client__program=program, status=Alert.Status.OPEN)
+        for severity in Severity.values:  # one UPDATE per severity, whatever the alert count
+            minutes = policy.minutes_for(severity)
+            open_alerts.filter(severity=severity).update(
+                escalation_due_at=ExpressionWrapper(
+                    Coalesce("escalated_at", "raised_at") + timedelta(minutes=minutes),
+                    output_field=models.DateTimeField(),
+                )
+                if minutes
+                else None
+            )
         audit_record(
             actor=actor,
             action=Action.UPDATE,
@@ -474,6 +480,7 @@ def alert_escalate(*, alert_id: int, now: datetime | None = None) -> Alert | Non
         )
         if not claimed:
             return None
+        before = snapshot(alert, AUDIT_FIELDS)
         alert.escalation_level = next_index
         alert.escalated_at = now
         alert.escalation_due_at = due
@@ -486,14 +493,7 @@ def alert_escalate(*, alert_id: int, now: datetime | None = None) -> Alert | Non
             note=f"Not acknowledged in time: escalated to {step.label}.",
             notified=told,
         )
-        audit_record(
-            actor=None,
-            action=Action.UPDATE,
-            obj=alert,
-            client_id=alert.client_id,
-            organization_id=alert.client.organization_id,
-            changes={"escalation_level": [next_index - 1, next_index]},
-        )
+        _audit(actor=None, alert=alert, action=Action.UPDATE, before=before)
     return alert
 
 

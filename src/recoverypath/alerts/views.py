@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,10 +23,17 @@ from .models import Alert
 POLL_SECONDS = 5
 
 
+def _open_count(request) -> int:
+    """The viewer's open-alert count, counted once per request (the inbox and the nav badge)."""
+    if not hasattr(request, "_alerts_open_count"):
+        request._alerts_open_count = selectors.alert_open_count(user=request.user)
+    return request._alerts_open_count
+
+
 def nav_items(request) -> list[NavItem]:
     if not selectors.alert_program_ids(user=request.user):
         return []
-    count = selectors.alert_open_count(user=request.user)
+    count = _open_count(request)
     return [
         NavItem(
             "Alerts",
@@ -51,13 +60,12 @@ def alerts_required(view):
     """Alert pages: a logged-in coordinator, clinician or admin of some program, else 403."""
 
     @login_required
+    @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         if not selectors.alert_program_ids(user=request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
     return wrapped
 
 
@@ -67,7 +75,7 @@ def inbox(request):
     alerts = selectors.alert_inbox(user=request.user, **form.filters(request.user))
     page = paginate(request, alerts)
     audit_record_list(actor=request.user, objects=page.object_list)
-    open_count = selectors.alert_open_count(user=request.user)
+    open_count = _open_count(request)
     context = {
         "form": form,
         "page": page,
@@ -210,10 +218,9 @@ def alert_resolve(request, alert_id: int):
 
 @login_required
 def escalation_policies(request):
-    programs = list(selectors.escalation_programs(user=request.user))
-    if not programs:
+    rows = selectors.escalation_policies_for_user(user=request.user)
+    if not rows:
         raise PermissionDenied
-    rows = [(p, selectors.escalation_policy_for(program=p)) for p in programs]
     return render(request, "alerts/escalation_policies.html", {"rows": rows})
 
 

@@ -293,3 +293,66 @@ def test_a_high_risk_cssrs_shows_the_client_crisis_resources_at_once(cast):
     assert 'data-testid="crisis-resources"' in page
     assert "Your score" not in page
     assert Alert.objects.get(client=cast.client).kind == "safety.cssrs_positive"
+
+
+# ---- review additions ----------
+@pytest.mark.django_db
+def test_switching_fill_mode_never_redirects_off_the_site(cast):
+    web = web_as(cast.client_user)
+    for target in ("https://evil.example/phish", "//evil.example/", "javascript:alert(1)"):
+        response = web.post("/me/assessments/mode/", {"mode": "page", "next": target})
+        assert response.status_code == 302
+        assert response["Location"] == "/me/assessments/", target
+
+
+@pytest.mark.django_db
+def test_switching_fill_mode_returns_to_the_questionnaire(cast):
+    response = web_as(cast.client_user).post(
+        "/me/assessments/mode/", {"mode": "step", "next": "/me/assessments/PHQ-9/"}
+    )
+    assert response["Location"] == "/me/assessments/PHQ-9/"
+
+
+@pytest.mark.django_db
+def test_the_schedules_page_runs_a_fixed_number_of_queries_whatever_the_programs(
+    cast, django_assert_max_num_queries
+):
+    from recoverypath.accounts.models import Role
+    from recoverypath.assessments.models import ScheduleRule
+    from tests.factories import MembershipFactory, ProgramFactory
+
+    web = web_as(cast.admin)
+    ScheduleRule.objects.create(program=cast.program, instrument="PHQ-9", iop_every_days=7)
+    web.get("/assessments/schedules/")
+    with django_assert_max_num_queries(20) as baseline:
+        web.get("/assessments/schedules/")
+    for index in range(4):
+        program = ProgramFactory(organization=cast.program.organization, name=f"Program X{index}")
+        MembershipFactory(user=cast.admin, program=program, role=Role.ADMIN)
+        ScheduleRule.objects.create(program=program, instrument="GAD-7", iop_every_days=10 + index)
+    with django_assert_max_num_queries(len(baseline.captured_queries)):
+        page = web.get("/assessments/schedules/").content.decode()
+    assert "Program X3" in page and "every 13 days" in page and "every 7 days" in page
+
+
+@pytest.mark.django_db
+def test_the_scores_panel_shows_the_latest_result_of_each_instrument(cast, make_assessment):
+    from recoverypath.assessments.selectors import assessment_latest_per_instrument
+
+    oldest_phq9 = make_assessment(cast.client, "PHQ-9", total=20, band="severe", days_ago=30)
+    newest_phq9 = make_assessment(cast.client, "PHQ-9", total=4, band="minimal", days_ago=1)
+    gad7 = make_assessment(cast.client, "GAD-7", total=9, band="mild", days_ago=5)
+    assert [a.id for a in assessment_latest_per_instrument(client=cast.client)] == [
+        newest_phq9.id,
+        gad7.id,
+    ]
+    page = web_as(cast.coordinator).get(f"/clients/{cast.client.id}/").content.decode()
+    assert f"/clients/{cast.client.id}/assessments/{newest_phq9.id}/" in page
+    assert f"/clients/{cast.client.id}/assessments/{oldest_phq9.id}/" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "shown"), [("clinician", True), ("coordinator", False)])
+def test_the_scores_page_links_to_schedules_only_for_those_who_may_open_them(cast, role, shown):
+    page = web_as(getattr(cast, role)).get("/assessments/scores/").content.decode()
+    assert ('href="/assessments/schedules/"' in page) == shown

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.urls import include, path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -152,8 +153,6 @@ class InstrumentViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         instrument = REGISTRY.get(pk)
         if instrument is None:
-            from django.http import Http404
-
             raise Http404
         return Response(instrument.to_dict())
 

@@ -33,13 +33,6 @@ def can_view_scores(user, client) -> bool:
     return permissions.can_coordinate(user, client)
 
 
-def can_enter_for(user, client) -> bool:
-    """Self-report by the client, or staff entry by a clinician or admin (core.permissions)."""
-    if permissions.is_client_user(user, client):
-        return True
-    return permissions.can_act_clinically(user, client)
-
-
 def assessment_queryset_for_user(*, user) -> QuerySet[Assessment]:
     if not user.is_authenticated or not user.is_active:
         return Assessment.objects.none()
@@ -78,11 +71,15 @@ def assessment_scores(*, client, instrument: str | None = None) -> QuerySet[Asse
     return qs.order_by("administered_at", "id")
 
 
-def assessment_latest(*, client, instrument: str) -> Assessment | None:
-    return (
-        Assessment.objects.filter(client_id=client.id, instrument=instrument)
+def assessment_latest_per_instrument(*, client) -> list[Assessment]:
+    """The client's latest assessment of each instrument, newest first. One query."""
+    latest = Assessment.objects.filter(
+        client_id=client.id, instrument=OuterRef("instrument")
+    ).order_by("-administered_at", "-id")
+    return list(
+        Assessment.objects.filter(client_id=client.id, id=Subquery(latest.values("id")[:1]))
+        .select_related("administered_by")
         .order_by("-administered_at", "-id")
-        .first()
     )
 
 
@@ -195,8 +192,15 @@ class Due:
 
 
 def schedule_rules(*, program_id: int) -> list[Rule]:
-    rows = list(ScheduleRule.objects.filter(program_id=program_id).order_by("id"))
-    return rules_from_rows(rows) if rows else list(DEFAULT_RULES)
+    return schedule_rules_by_program(program_ids=[program_id])[program_id]
+
+
+def schedule_rules_by_program(*, program_ids) -> dict[int, list[Rule]]:
+    """{program_id: its rules, or the defaults when it has none} for every id given. One query."""
+    rows: dict[int, list[ScheduleRule]] = {pid: [] for pid in program_ids}
+    for row in ScheduleRule.objects.filter(program_id__in=list(rows)).order_by("id"):
+        rows[row.program_id].append(row)
+    return {pid: rules_from_rows(r) if r else list(DEFAULT_RULES) for pid, r in rows.items()}
 
 
 def client_phase(*, client) -> tuple[str, EpisodeOfCare | None]:
@@ -275,17 +279,6 @@ SCORE_SORTS = {
     "severity": ("latest_severity", "last_name", "first_name", "id"),
     "-latest": ("-latest_at", "last_name", "id"),
 }
-
-
-def latest_bands(*, client_ids, instrument: str) -> dict[int, Assessment]:
-    """{client_id: latest assessment of `instrument`} for the clients given. One query."""
-    latest = Assessment.objects.filter(
-        client_id=OuterRef("client_id"), instrument=instrument
-    ).order_by("-administered_at", "-id")
-    qs = Assessment.objects.filter(
-        client_id__in=list(client_ids), instrument=instrument, id=Subquery(latest.values("id")[:1])
-    )
-    return {a.client_id: a for a in qs}
 
 
 def caseload_scores(

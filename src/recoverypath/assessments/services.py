@@ -24,6 +24,7 @@ from recoverypath.safety.services import safety_event_record
 from . import selectors
 from .instruments import ScoringContext, instrument_get
 from .models import Assessment, ScheduleRule
+from .schedules import DEFAULT_RULES
 
 log = logging.getLogger(__name__)
 
@@ -237,7 +238,7 @@ def schedule_rule_save(
                     aftercare_every_days=r.aftercare_every_days,
                     after_safety_positive=r.after_safety_positive,
                 )
-                for r in selectors.schedule_rules(program_id=program.id)
+                for r in DEFAULT_RULES
             )
         rule, _ = ScheduleRule.objects.update_or_create(
             program=program,

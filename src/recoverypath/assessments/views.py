@@ -10,9 +10,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from recoverypath.accounts.models import Program
+from recoverypath.accounts.selectors import program_list_for_user
 from recoverypath.clients import selectors as client_selectors
 from recoverypath.clients.views import staff_required
 from recoverypath.core import permissions
@@ -34,13 +35,6 @@ def _instrument_or_404(code: str):
         return instrument_get(code)
     except ValidationError as exc:
         raise Http404("No such instrument.") from exc
-
-
-def _own_client(request):
-    own = client_selectors.client_for_user_account(user=request.user)
-    if own is None:
-        raise Http404
-    return client_selectors.client_get(user=request.user, client_id=own.id)
 
 
 def _scores_client(request, client_id: int):
@@ -74,7 +68,7 @@ def answer_rows(assessment) -> list[dict]:
 # ---- the client's own pages -----------------------------------------------------------------
 @login_required
 def my_list(request):
-    client = _own_client(request)
+    client = client_selectors.own_client_get(user=request.user)
     due = selectors.assessments_due(client=client)
     history = list(selectors.assessment_scores(client=client).order_by("-administered_at")[:20])
     audit_record_list(actor=request.user, objects=history)
@@ -87,7 +81,7 @@ def my_list(request):
 
 @login_required
 def my_fill(request, code: str):
-    client = _own_client(request)
+    client = client_selectors.own_client_get(user=request.user)
     instrument = _instrument_or_404(code)
     mode = request.GET.get("mode") or request.session.get("assessment_fill_mode") or "step"
     if mode not in FILL_MODES:
@@ -120,7 +114,7 @@ def my_fill(request, code: str):
 
 @login_required
 def my_result(request, assessment_id: int):
-    client = _own_client(request)
+    client = client_selectors.own_client_get(user=request.user)
     assessment = selectors.assessment_get(user=request.user, assessment_id=assessment_id)
     if assessment.client_id != client.id:
         raise Http404
@@ -247,19 +241,32 @@ def scores_caseload(request):
     return render(
         request,
         template,
-        {"form": form, "page": page, "rows": rows, "instrument": instrument},
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "instrument": instrument,
+            # the schedules page is for clinicians and admins: no link that answers 403
+            "can_see_schedules": bool(
+                permissions.staff_program_ids(request.user, min_rank=permissions.Rank.CLINICIAN)
+            ),
+        },
     )
 
 
 @staff_required
 def schedules(request):
-    program_ids = permissions.staff_program_ids(request.user, min_rank=permissions.Rank.CLINICIAN)
-    if not program_ids:
+    programs = list(
+        program_list_for_user(user=request.user, min_rank=permissions.Rank.CLINICIAN).order_by(
+            "name"
+        )
+    )
+    if not programs:
         raise PermissionDenied
-    programs = list(Program.objects.filter(id__in=program_ids).order_by("name"))
+    rules_by_program = selectors.schedule_rules_by_program(program_ids=[p.id for p in programs])
     tables = []
     for program in programs:
-        rules = {r.instrument: r for r in selectors.schedule_rules(program_id=program.id)}
+        rules = {r.instrument: r for r in rules_by_program[program.id]}
         tables.append(
             {
                 "program": program,
@@ -272,9 +279,7 @@ def schedules(request):
 
 @staff_required
 def schedule_edit(request, program_id: int, code: str):
-    program = Program.objects.filter(
-        id=program_id, id__in=permissions.staff_program_ids(request.user)
-    ).first()
+    program = program_list_for_user(user=request.user).filter(id=program_id).first()
     if program is None:
         raise Http404
     if not permissions.can_administer_program(request.user, program.id):
@@ -318,7 +323,12 @@ def fill_mode(request):
     mode = request.POST.get("mode")
     if mode in FILL_MODES:
         request.session["assessment_fill_mode"] = mode
-    return redirect(request.POST.get("next") or "assessments:my_list")
+    next_url = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("assessments:my_list")
+    return redirect(next_url)
 
 
 # ---- extension points -----------------------------------------------------------------------
@@ -340,12 +350,7 @@ def client_panel(request, client) -> str:
     if not selectors.can_view_scores(request.user, client):
         return ""
     latest = []
-    rows = list(selectors.assessment_scores(client=client).order_by("-administered_at")[:200])
-    seen = set()
-    for assessment in rows:
-        if assessment.instrument in seen:
-            continue
-        seen.add(assessment.instrument)
+    for assessment in selectors.assessment_latest_per_instrument(client=client):
         instrument = REGISTRY.get(assessment.instrument)
         latest.append(
             (assessment, instrument.band_label(assessment.band) if instrument else assessment.band)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.urls import include, path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -104,8 +105,6 @@ class SafetyPlanViewSet(
             raise PermissionDenied
         plan = selectors.safety_plan_current(client=client)
         if plan is None:
-            from django.http import Http404
-
             raise Http404("No safety plan yet.")
         return Response(self.get_serializer(plan).data)
 

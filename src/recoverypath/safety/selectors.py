@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
-from django.urls import reverse
+from django.http import Http404
 
+from recoverypath.clients.selectors import client_queryset_for_user
 from recoverypath.core import permissions
 from recoverypath.core.phones import display_phone
 
@@ -112,10 +113,16 @@ def safety_events_open(*, client) -> QuerySet[SafetyEvent]:
     return SafetyEvent.objects.filter(client_id=client.id, review_completed_at__isnull=True)
 
 
-def safety_event_list(*, client) -> QuerySet[SafetyEvent]:
-    return SafetyEvent.objects.filter(client_id=client.id).select_related(
-        "recorded_by", "reviewed_by"
+def safety_event_get(*, user, event_id: int) -> SafetyEvent:
+    """A safety event of a client `user` may see, else Http404 (never a hint it exists)."""
+    event = (
+        SafetyEvent.objects.select_related("client")
+        .filter(pk=event_id, client__in=client_queryset_for_user(user=user))
+        .first()
     )
+    if event is None:
+        raise Http404("No such safety event.")
+    return event
 
 
 def safety_reviews_due(*, user) -> QuerySet[SafetyEvent]:
@@ -132,7 +139,3 @@ def safety_reviews_due(*, user) -> QuerySet[SafetyEvent]:
         .select_related("client")
         .order_by("occurred_at", "id")
     )
-
-
-def safety_plan_url(*, client) -> str:
-    return reverse("safety:plan", kwargs={"client_id": client.id})

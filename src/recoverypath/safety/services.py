@@ -6,7 +6,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from recoverypath.clients.models import Client
@@ -48,11 +47,10 @@ def safety_plan_create(
     try:
         with transaction.atomic():
             Client.objects.select_for_update().filter(pk=client.pk).first()
-            latest = SafetyPlan.objects.filter(client_id=client.id).aggregate(v=Max("version"))
             previous = selectors.safety_plan_current(client=client)
             plan = SafetyPlan.objects.create(
                 client=client,
-                version=(latest["v"] or 0) + 1,
+                version=(previous.version if previous else 0) + 1,
                 written_by=actor,
                 written_with_client=written_with_client,
                 change_note=change_note.strip()[:300],

@@ -3,11 +3,13 @@ every version, printing, and the "I need help now" page."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -21,7 +23,9 @@ from recoverypath.core.todo import TodoItem
 
 from . import selectors, services
 from .forms import SafetyPlanForm, SafetyProfileForm, SafetyReviewForm
-from .models import SECTION_FIELDS, SafetyEvent
+from .models import SECTION_FIELDS
+
+PRINT_CSS = Path(__file__).resolve().parent / "static" / "safety" / "print.css"
 
 
 def crisis_context(client) -> dict:
@@ -32,13 +36,6 @@ def crisis_context(client) -> dict:
         "emergency_contacts": client_selectors.emergency_contacts(client=client),
         "safety_plan": selectors.safety_plan_current(client=client),
     }
-
-
-def _own_client(request):
-    own = client_selectors.client_for_user_account(user=request.user)
-    if own is None:
-        raise Http404
-    return client_selectors.client_get(user=request.user, client_id=own.id)
 
 
 def _staff_client(request, client_id: int, *, write: bool = False):
@@ -67,7 +64,7 @@ def _audit_plan_read(user, client, plan) -> None:
 # ---- the client's own pages -----------------------------------------------------------------
 @login_required
 def my_plan(request):
-    client = _own_client(request)
+    client = client_selectors.own_client_get(user=request.user)
     context = crisis_context(client)
     _audit_plan_read(request.user, client, context["safety_plan"])
     return render(
@@ -77,7 +74,7 @@ def my_plan(request):
 
 @login_required
 def my_plan_print(request):
-    client = _own_client(request)
+    client = client_selectors.own_client_get(user=request.user)
     context = crisis_context(client)
     _audit_plan_read(request.user, client, context["safety_plan"])
     return _pdf_or_page(request, "safety/plan_print.html", context)
@@ -86,7 +83,7 @@ def my_plan_print(request):
 @login_required
 def my_help(request):
     """The one "I need help now" page. Later apps add actions (e.g. tell my coordinator)."""
-    client = _own_client(request)
+    client = client_selectors.own_client_get(user=request.user)
     context = crisis_context(client)
     context["help_actions"] = [
         html for provider in _help_actions if (html := provider(request, client))
@@ -116,7 +113,7 @@ def plan(request, client_id: int):
         request,
         "safety/plan.html",
         {
-            **crisis_context(client),
+            "client": client,
             "safety_plan": current,
             "versions": versions,
             "profile": profile,
@@ -188,7 +185,7 @@ def profile_set(request, client_id: int):
 @require_POST
 @staff_required
 def review_complete(request, event_id: int):
-    event = get_object_or_404(SafetyEvent.objects.select_related("client"), pk=event_id)
+    event = selectors.safety_event_get(user=request.user, event_id=event_id)
     client = _staff_client(request, event.client_id, write=True)
     form = SafetyReviewForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
@@ -205,10 +202,12 @@ def _pdf_or_page(request, template: str, context: dict) -> HttpResponse:
     """The printable plan as a page (print CSS), or as a PDF with ?format=pdf (WeasyPrint)."""
     if request.GET.get("format") != "pdf":
         return render(request, template, context)
-    from weasyprint import HTML  # imported late: heavy, and only needed for a download
+    from weasyprint import CSS, HTML  # imported late: heavy, and only needed for a download
 
     html = render_to_string(template, {**context, "pdf": True}, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(
+        stylesheets=[CSS(filename=PRINT_CSS)]  # the page's own print.css, read from disk
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="safety-plan.pdf"'
     return response

@@ -26,13 +26,6 @@ AFTERCARE_LEVEL = "aftercare"
 
 
 # ---- access ---------------------------------------------------------------------------------
-def can_view_scores(user, client) -> bool:
-    """The client themself; staff from coordinator up in the client's program."""
-    if permissions.is_client_user(user, client):
-        return True
-    return permissions.can_coordinate(user, client)
-
-
 def assessment_queryset_for_user(*, user) -> QuerySet[Assessment]:
     if not user.is_authenticated or not user.is_active:
         return Assessment.objects.none()

@@ -39,7 +39,7 @@ def _instrument_or_404(code: str):
 
 def _scores_client(request, client_id: int):
     client = client_selectors.client_get(user=request.user, client_id=client_id)
-    if not selectors.can_view_scores(request.user, client):
+    if not permissions.can_view_clinical_record(request.user, client):
         raise PermissionDenied
     return client
 
@@ -347,7 +347,7 @@ def home_section(request, client) -> str:
 
 
 def client_panel(request, client) -> str:
-    if not selectors.can_view_scores(request.user, client):
+    if not permissions.can_view_clinical_record(request.user, client):
         return ""
     latest = []
     for assessment in selectors.assessment_latest_per_instrument(client=client):

@@ -95,6 +95,13 @@ def can_coordinate(user, client) -> bool:
     return has_rank(user, client.program_id, Rank.COORDINATOR)
 
 
+def can_view_clinical_record(user, client) -> bool:
+    """Scores and safety plans: the client themself, and staff from coordinator up."""
+    if is_client_user(user, client):
+        return True
+    return can_coordinate(user, client)
+
+
 def can_administer_program(user, program_id: int) -> bool:
     return has_rank(user, program_id, Rank.ADMIN)
 

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from recoverypath.clients import selectors as client_selectors
 from recoverypath.clients.models import Client
+from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record, audit_record_list
 from recoverypath.core.routers import Router
 
@@ -101,7 +102,7 @@ class SafetyPlanViewSet(
         if client_id is None:
             raise serializers.ValidationError({"client": ["This parameter is required."]})
         client = client_selectors.client_get(user=request.user, client_id=client_id)
-        if not selectors.can_view_safety_plan(request.user, client):
+        if not permissions.can_view_clinical_record(request.user, client):
             raise PermissionDenied
         plan = selectors.safety_plan_current(client=client)
         if plan is None:

@@ -46,13 +46,6 @@ def crisis_resources(*, program) -> list[CrisisResource]:
     return resources
 
 
-def can_view_safety_plan(user, client) -> bool:
-    """The client themself, and staff from coordinator up in the client's program."""
-    if permissions.is_client_user(user, client):
-        return True
-    return permissions.can_coordinate(user, client)
-
-
 def can_write_safety_plan(user, client) -> bool:
     """Clinicians and admins write the plan, with the client."""
     return permissions.can_act_clinically(user, client)

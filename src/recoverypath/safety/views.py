@@ -43,7 +43,7 @@ def _staff_client(request, client_id: int, *, write: bool = False):
     allowed = (
         selectors.can_write_safety_plan(request.user, client)
         if write
-        else selectors.can_view_safety_plan(request.user, client)
+        else permissions.can_view_clinical_record(request.user, client)
     )
     if not allowed:
         raise PermissionDenied
@@ -223,7 +223,7 @@ def home_section(request, client) -> str:
 
 
 def client_panel(request, client) -> str:
-    if not selectors.can_view_safety_plan(request.user, client):
+    if not permissions.can_view_clinical_record(request.user, client):
         return ""
     current = selectors.safety_plan_current(client=client)
     return render_to_string(

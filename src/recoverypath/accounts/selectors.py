@@ -14,9 +14,12 @@ def program_list_for_user(*, user, min_rank: Rank = Rank.FRONT_DESK) -> QuerySet
     )
 
 
-def staff_colleagues(*, user, roles: list[str] | None = None) -> QuerySet[User]:
-    """Active staff who share a program with `user` (for assignment pickers)."""
-    members = Membership.objects.filter(program_id__in=staff_program_ids(user))
+def staff_colleagues(
+    *, user, roles: list[str] | tuple[str, ...] | None = None, min_rank: Rank = Rank.FRONT_DESK
+) -> QuerySet[User]:
+    """Active staff (with one of `roles`) in the programs where `user` holds at least
+    `min_rank` (for assignment pickers)."""
+    members = Membership.objects.filter(program_id__in=staff_program_ids(user, min_rank=min_rank))
     if roles:
         members = members.filter(role__in=roles)
     return User.objects.filter(id__in=members.values("user_id"), is_active=True)

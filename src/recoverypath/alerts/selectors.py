@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404
 
-from recoverypath.accounts.models import Membership, Program, User
-from recoverypath.accounts.selectors import program_list_for_user, program_staff
+from recoverypath.accounts.models import Program, User
+from recoverypath.accounts.selectors import program_list_for_user, program_staff, staff_colleagues
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
 
@@ -146,10 +146,7 @@ def alert_assignee_choices(*, program_id: int) -> QuerySet[User]:
 
 def alert_colleagues(*, user) -> QuerySet[User]:
     """Everyone who can hold alerts in the user's alert programs (for the assignee filter)."""
-    members = Membership.objects.filter(
-        program_id__in=alert_program_ids(user=user), role__in=ASSIGNABLE_ROLES
-    )
-    return User.objects.filter(id__in=members.values("user_id"), is_active=True).order_by(
+    return staff_colleagues(user=user, roles=ASSIGNABLE_ROLES, min_rank=ACT_RANK).order_by(
         "first_name", "last_name", "email"
     )
 

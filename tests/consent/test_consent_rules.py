@@ -236,3 +236,11 @@ def test_a_disclosure_without_consent_is_refused_and_nothing_is_logged(cast, pro
     assert refused.value.code == "no_consent"
     assert not Disclosure.objects.exists()
     assert not AuditEvent.objects.filter(action="disclose").exists()
+
+
+def test_a_consent_naming_a_record_takes_its_name_when_none_is_written(cast, sister):
+    consent = signed(cast, recipient=sister, recipient_name="  ")
+    assert consent.recipient_name == sister.name
+    assert consent.recipient_type == "clients.supportcontact"
+    written = signed(cast, recipient=sister, recipient_name="My sister")
+    assert written.recipient_name == "My sister"

@@ -293,3 +293,108 @@ def test_each_role_gets_the_expected_status_for_each_api_write(cast, world, role
         if status != expected and not (expected == 403 and role == ANON and status == 401):
             wrong.append(f"{name}: {status} (expected {expected})")
     assert not wrong, wrong
+
+
+# POST-only pages: graduation, the alumni answer and the summary's sign, refresh and share.
+# The world's plan is open with items open and its summary unsigned, so a permitted graduation is
+# refused with the form (400), the alumni answer and a share are refused with a message (302).
+WORKERS_REDIRECT = {"admin": 302, "clinician": 302, "coordinator": 302}
+PAGE_POSTS = [
+    (
+        "graduate",
+        lambda c, w: f"/discharge/plans/{w['plan'].id}/graduate/",
+        {},
+        {**HIDDEN, "coordinator": 403, "admin": 400, "clinician": 400, "*": 404},
+    ),
+    (
+        "alumni answer",
+        lambda c, w: f"/discharge/plans/{w['plan'].id}/alumni/",
+        {"answer": "join"},
+        {ANON: 302, CLIENT: 302, "front_desk": 404, **WORKERS_REDIRECT, "*": 404},
+    ),
+    (
+        "summary sign",
+        lambda c, w: f"/discharge/summaries/{w['summary'].id}/sign/",
+        {},
+        {**HIDDEN, "coordinator": 403, "admin": 302, "clinician": 302, "*": 404},
+    ),
+    (
+        "summary refresh",
+        lambda c, w: f"/discharge/summaries/{w['summary'].id}/refresh/",
+        {},
+        {**HIDDEN, "coordinator": 403, "admin": 302, "clinician": 302, "*": 404},
+    ),
+    (
+        "summary share",
+        lambda c, w: f"/discharge/summaries/{w['summary'].id}/share/",
+        None,
+        {**HIDDEN, "coordinator": 403, "admin": 302, "clinician": 302, "*": 404},
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_expected_status_for_each_page_post(cast, world, role):
+    web = WebClient()
+    user = _user(cast, role)
+    if user is not None:
+        web.force_login(user)
+    wrong = []
+    for name, url, body, table in PAGE_POSTS:
+        if body is None:
+            body = {"referral": world["referral"].id}
+        with transaction.atomic():  # each post starts from the same world
+            response = web.post(url(cast, world), body)
+            transaction.set_rollback(True)
+        expected = _expect(table, role)
+        if response.status_code != expected:
+            wrong.append(f"{name}: {response.status_code} (expected {expected})")
+        elif expected == 302 and role != ANON and "/login" in response["Location"]:
+            wrong.append(f"{name}: sent to log in")
+    assert not wrong, wrong
+
+
+MORE_API_WRITES = [
+    (
+        "alumni answer",
+        "post",
+        lambda c, w: f"/api/v1/discharge-plans/{w['plan'].id}/alumni/",
+        {"accept": True},
+        # Offered only at graduation: everyone who may answer is refused with a conflict.
+        {**API_HIDDEN, CLIENT: 409, "admin": 409, "clinician": 409, "coordinator": 409, "*": 404},
+    ),
+    (
+        "summary share",
+        "post",
+        lambda c, w: f"/api/v1/discharge-summaries/{w['summary'].id}/share/",
+        None,
+        # Unsigned: a clinician or admin is told to sign first (400).
+        {**API_HIDDEN, "coordinator": 403, "admin": 400, "clinician": 400, "*": 404},
+    ),
+    (
+        "provider update",
+        "patch",
+        lambda c, w: f"/api/v1/external-providers/{w['provider'].id}/",
+        {"services": "CBT, relapse prevention, family sessions"},
+        # The directory is the organization's: program B's clinician manages it too.
+        {ANON: 403, CLIENT: 403, "front_desk": 403, OUTSIDER: 404, "*": 200},
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_expected_status_for_the_other_api_writes(cast, world, role):
+    api = api_as(_user(cast, role))
+    wrong = []
+    for name, method, url, body, table in MORE_API_WRITES:
+        if body is None:
+            body = {"referral": world["referral"].id}
+        with transaction.atomic():
+            status = getattr(api, method)(url(cast, world), body, format="json").status_code
+            transaction.set_rollback(True)
+        expected = _expect(table, role)
+        if status != expected and not (expected == 403 and role == ANON and status == 401):
+            wrong.append(f"{name}: {status} (expected {expected})")
+    assert not wrong, wrong

@@ -8,9 +8,9 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from recoverypath.clients.api import AuditedListMixin, _int_param
 from recoverypath.clients.models import Client
 from recoverypath.clients.selectors import client_queryset_for_user
+from recoverypath.core.params import AuditedListMixin, id_param
 from recoverypath.core.routers import Router
 
 from . import selectors, services
@@ -80,7 +80,7 @@ class ConsentViewSet(
 
     def get_queryset(self):
         qs = selectors.consent_queryset_for_user(user=self.request.user)
-        client_id = _int_param(self.request.query_params, "client")
+        client_id = id_param(self.request.query_params, "client")
         if client_id:
             qs = qs.filter(client_id=client_id)
         return qs.order_by("-signed_on", "-id")

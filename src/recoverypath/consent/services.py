@@ -42,7 +42,8 @@ CONSENT_FIELDS = [
 
 
 def consent_create(*, actor, client, recipient=None, **data: Any) -> Consent:
-    """Record a signed consent. `recipient` (a record) fills the recipient fields when given.
+    """Record a signed consent. `recipient` (a record) fills the recipient fields when given (its
+    name when `recipient_name` is blank).
 
     Raises PermissionDenied (coordinators and above record consents) or ValidationError.
     """
@@ -54,7 +55,8 @@ def consent_create(*, actor, client, recipient=None, **data: Any) -> Consent:
     if recipient is not None:
         rtype, rid, rname = _recipient_key(recipient)
         data.update(recipient_type=rtype, recipient_id=rid)
-        data.setdefault("recipient_name", rname)
+        if not (data.get("recipient_name") or "").strip():
+            data["recipient_name"] = rname
     data.setdefault("patient_name", f"{client.first_name} {client.last_name}")
     data.setdefault("disclosing_party", client.program.name)
     data["status"] = Consent.Status.ACTIVE

@@ -37,8 +37,6 @@ def consent_create(request, client_id: int):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         contact = form.contacts.get(data.pop("recipient_contact") or 0)
-        if contact is not None and not data.get("recipient_name"):
-            data["recipient_name"] = contact.name
         try:
             services.consent_create(actor=request.user, client=client, recipient=contact, **data)
         except ValidationError as exc:

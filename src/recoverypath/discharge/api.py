@@ -3,7 +3,7 @@ external providers, discharge summaries (sign, share, PDF) and the gap-in-care r
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import HttpResponse
 from django.urls import include, path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -13,13 +13,14 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from recoverypath.accounts.models import Program
+from recoverypath.accounts.selectors import program_list_for_user
 from recoverypath.aftercare.models import ExternalProvider
-from recoverypath.clients.api import AuditedListMixin, _int_param
 from recoverypath.clients.models import Client
 from recoverypath.clients.selectors import client_queryset_for_user
 from recoverypath.core import permissions
 from recoverypath.core.audit import audit_record_list
+from recoverypath.core.pagination import paginate
+from recoverypath.core.params import AuditedListMixin, id_param
 from recoverypath.core.permissions import Rank
 from recoverypath.core.routers import Router
 
@@ -110,8 +111,9 @@ class DischargePlanSerializer(serializers.ModelSerializer):
         read_only_fields = [f for f in fields if f not in ("target_graduation_date", "diagnoses")]
 
     def get_summary_id(self, obj) -> int | None:
-        summary = DischargeSummary.objects.filter(plan=obj).values_list("id", flat=True).first()
-        return summary
+        if hasattr(obj, "summary_pk"):  # annotated by the list: no query per plan
+            return obj.summary_pk
+        return DischargeSummary.objects.filter(plan=obj).values_list("id", flat=True).first()
 
 
 class GraduateSerializer(serializers.Serializer):
@@ -137,9 +139,10 @@ class DischargePlanViewSet(
     def get_queryset(self):
         params = self.request.query_params
         qs = selectors._with_items(selectors.plan_queryset_for_user(user=self.request.user))
+        qs = qs.annotate(summary_pk=F("summary__id"))
         if params.get("status"):
             qs = qs.filter(status=params["status"])
-        client_id = _int_param(params, "client")
+        client_id = id_param(params, "client")
         if client_id:
             qs = qs.filter(client_id=client_id)
         return qs.order_by("target_graduation_date", "id")
@@ -187,19 +190,10 @@ class ChecklistItemViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     serializer_class = ChecklistItemSerializer
 
-    def get_queryset(self):
-        return ChecklistItem.objects.filter(
-            plan__in=selectors.plan_queryset_for_user(user=self.request.user)
-        ).select_related("plan", "plan__client", "plan__program")
+    queryset = ChecklistItem.objects.none()  # for the schema; get_object scopes by user
 
     def get_object(self):
-        item = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
-        if item is None:
-            from django.http import Http404
-
-            raise Http404
-        selectors.plan_get(user=self.request.user, plan_id=item.plan_id)
-        return item
+        return selectors.checklist_item_get(user=self.request.user, item_id=self.kwargs["pk"])
 
     @extend_schema(request=ChecklistItemWriteSerializer, responses=ChecklistItemSerializer)
     def partial_update(self, request, *args, **kwargs):
@@ -269,7 +263,7 @@ class ReferralViewSet(
 
     def get_queryset(self):
         qs = selectors.referral_queryset_for_user(user=self.request.user)
-        client_id = _int_param(self.request.query_params, "client")
+        client_id = id_param(self.request.query_params, "client")
         if client_id:
             qs = qs.filter(client_id=client_id)
         return qs.order_by("-sent_at", "-id")
@@ -352,17 +346,12 @@ class ExternalProviderViewSet(
         )
 
     def get_object(self):
-        self.get_queryset()
+        if not rules.can_view_providers(self.request.user):
+            raise PermissionDenied("Staff only.")
         return selectors.provider_get(user=self.request.user, provider_id=self.kwargs["pk"])
 
     def perform_create(self, serializer):
-        program = (
-            Program.objects.filter(
-                id__in=permissions.staff_program_ids(self.request.user, min_rank=Rank.COORDINATOR)
-            )
-            .select_related("organization")
-            .first()
-        )
+        program = program_list_for_user(user=self.request.user, min_rank=Rank.COORDINATOR).first()
         if program is None:
             raise PermissionDenied("Coordinators and above manage the directory.")
         serializer.instance = services.external_provider_create(
@@ -438,19 +427,16 @@ class DischargeSummaryViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet
         return response
 
 
-GAP_PAGE_SIZE = 50
-
-
 class GapReportView(APIView):
     """Graduates of a program with their gap in care (`?program=<id>`)."""
 
     @extend_schema(parameters=[OpenApiParameter("program", int, required=True)], responses=dict)
     def get(self, request):
-        program_id = _int_param(request.query_params, "program")
+        program_id = id_param(request.query_params, "program")
         if not program_id:
             raise serializers.ValidationError({"program": ["Give a program id."]})
         report = selectors.gap_report(user=request.user, program_id=program_id)
-        page = Paginator(report.rows, GAP_PAGE_SIZE).get_page(request.query_params.get("page"))
+        page = paginate(request, report.rows, per_page=selectors.GAP_PAGE_SIZE)
         audit_record_list(actor=request.user, objects=[row.plan for row in page.object_list])
         return Response(
             {

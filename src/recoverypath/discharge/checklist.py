@@ -49,7 +49,6 @@ SPECS: list[ItemSpec] = [
     # Offered at graduation at the latest (graduation offers it), so never blocks it.
     ItemSpec(Kind.ALUMNI, 9, "coordinator", "target-0", required=False),
 ]
-SPEC_BY_KIND = {spec.kind: spec for spec in SPECS}
 
 
 def _text(value: Any) -> str:

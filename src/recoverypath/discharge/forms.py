@@ -10,6 +10,7 @@ from recoverypath.core.phones import normalize_phone
 
 from . import checklist
 from .models import ChecklistItem, Referral
+from .selectors import referral_list_for_client
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -144,7 +145,7 @@ class FirstAppointmentForm(ItemBaseForm):
 
     def __init__(self, *args, item: ChecklistItem, **kwargs):
         super().__init__(*args, item=item, **kwargs)
-        referrals = Referral.objects.filter(client=item.plan.client).select_related("provider")
+        referrals = referral_list_for_client(client=item.plan.client)
         self.fields["referral_id"].choices = [("", "—")] + [
             (r.id, f"{r.provider.name} · {r.get_status_display()}") for r in referrals
         ]

@@ -128,10 +128,6 @@ class ChecklistItem(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_status_display()})"
 
-    @property
-    def is_open(self) -> bool:
-        return self.status == self.Status.OPEN
-
 
 class Referral(models.Model):
     """Who was referred where and when, and how far it got."""

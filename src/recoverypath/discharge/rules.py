@@ -23,10 +23,6 @@ def can_graduate(user, client) -> bool:
     return permissions.has_rank(user, client.program_id, Rank.CLINICIAN)
 
 
-def provider_program_ids(user, *, min_rank: Rank = Rank.FRONT_DESK) -> set[int]:
-    return permissions.staff_program_ids(user, min_rank=min_rank)
-
-
 def can_view_providers(user) -> bool:
     """The directory holds no client data: any staff member reads their organization's."""
     return permissions.is_staff_member(user)

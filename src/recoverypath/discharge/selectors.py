@@ -11,6 +11,7 @@ from django.http import Http404
 
 from recoverypath.accounts.models import Program
 from recoverypath.aftercare.models import ExternalProvider
+from recoverypath.aftercare.selectors import provider_queryset_for_user
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.permissions import Rank
@@ -20,6 +21,7 @@ from . import rules, sources
 from .models import ChecklistItem, DischargePlan, DischargeSummary, Referral
 
 GAP_TARGET_DAYS = 7
+GAP_PAGE_SIZE = 50  # rows per page of the gap report (page and API)
 
 
 # Plans ------------------------------------------------------------------------------------------
@@ -58,6 +60,42 @@ def plan_get(*, user, plan_id: int, audit: bool = True) -> DischargePlan:
             organization_id=plan.organization_id,
         )
     return plan
+
+
+def checklist_item_get(*, user, item_id: int) -> ChecklistItem:
+    """The checklist item if `user` may see its plan (an audited read of the plan), else Http404."""
+    item = (
+        ChecklistItem.objects.filter(pk=item_id, plan__in=plan_queryset_for_user(user=user))
+        .select_related("plan", "plan__client", "plan__program")
+        .first()
+    )
+    if item is None or not rules.can_view_plan(user, item.plan.client):
+        raise Http404("No such checklist item.")
+    audit_record(
+        actor=user,
+        action=Action.READ,
+        obj=item.plan,
+        client_id=item.plan.client_id,
+        organization_id=item.plan.organization_id,
+    )
+    return item
+
+
+def checklist_items_due_for_owner(
+    *, user, today: date, within_days: int = 7, limit: int = 50
+) -> QuerySet[ChecklistItem]:
+    """Open items of open plans that `user` owns, due by `today + within_days` (or overdue),
+    soonest first, with their plan and client (one query)."""
+    return (
+        ChecklistItem.objects.filter(
+            owner=user,
+            status=ChecklistItem.Status.OPEN,
+            plan__status=DischargePlan.Status.OPEN,
+            due_date__lte=today + timedelta(days=within_days),
+        )
+        .select_related("plan__client")
+        .order_by("due_date")[:limit]
+    )
 
 
 def plan_for_client(*, client, statuses: tuple[str, ...] | None = None) -> DischargePlan | None:
@@ -179,20 +217,17 @@ def referral_get(*, user, referral_id: int) -> Referral:
     return referral
 
 
-def referral_list_for_client(*, client) -> list[Referral]:
-    return list(
+def referral_queryset_for_client(*, client) -> QuerySet[Referral]:
+    """The client's referrals with their provider, newest first (for pickers: a queryset)."""
+    return (
         Referral.objects.filter(client=client)
         .select_related("provider")
         .order_by("-sent_at", "-id")
     )
 
 
-def provider_queryset_for_user(*, user) -> QuerySet[ExternalProvider]:
-    """The directories of the organizations `user` works in."""
-    org_ids = Program.objects.filter(id__in=permissions.staff_program_ids(user)).values(
-        "organization_id"
-    )
-    return ExternalProvider.objects.filter(organization_id__in=org_ids)
+def referral_list_for_client(*, client) -> list[Referral]:
+    return list(referral_queryset_for_client(client=client))
 
 
 def provider_list(

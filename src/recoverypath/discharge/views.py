@@ -3,10 +3,12 @@ the discharge summary, the gap-in-care report; plus the client page panel and th
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime, time
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -30,8 +32,6 @@ from . import checklist, forms, rules, selectors, services, sources
 from .models import ChecklistItem, DischargePlan, Referral
 from .services.summary import summary_html, summary_pdf
 
-GAP_PAGE_SIZE = 50
-
 
 def _add_errors(form, exc: Exception) -> None:
     if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
@@ -44,6 +44,20 @@ def _add_errors(form, exc: Exception) -> None:
                 form.add_error(field, errors)
     else:
         form.add_error(None, exc)
+
+
+def _save(request, form, write: Callable[[], object], *, success: str) -> bool:
+    """For a valid POSTed `form`, run `write()` (a service call) and flash `success`: True. On a
+    GET, invalid input or a refusal (ValidationError, DomainError attached to the form): False."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        write()
+    except (ValidationError, DomainError) as exc:
+        _add_errors(form, exc)
+        return False
+    messages.success(request, success)
+    return True
 
 
 # Registries -------------------------------------------------------------------------------------
@@ -64,25 +78,14 @@ def todo_items(user) -> list[TodoItem]:
     if not permissions.staff_program_ids(user, min_rank=Rank.COORDINATOR):
         return []
     today = timezone.localdate()
-    items = (
-        ChecklistItem.objects.filter(
-            owner=user,
-            status=ChecklistItem.Status.OPEN,
-            plan__status=DischargePlan.Status.OPEN,
-            due_date__lte=today + timezone.timedelta(days=7),
-        )
-        .select_related("plan__client")
-        .order_by("due_date")[:50]
-    )
+    items = selectors.checklist_items_due_for_owner(user=user, today=today)
     return [
         TodoItem(
             label=f"Discharge: {item.get_kind_display()}",
             url=reverse("discharge:plan", kwargs={"plan_id": item.plan_id}),
             kind="discharge.checklist",
             priority="high" if item.due_date < today else "normal",
-            due=timezone.make_aware(
-                timezone.datetime.combine(item.due_date, timezone.datetime.min.time())
-            ),
+            due=timezone.make_aware(datetime.combine(item.due_date, time.min)),
             client_name=item.plan.client.display_name,
         )
         for item in items
@@ -111,6 +114,7 @@ def client_home_section(request, client) -> str:
     plan = selectors.plan_for_client(client=client)
     if plan is None:
         return ""
+    graduated = plan.status == DischargePlan.Status.GRADUATED
     context = {
         "client": client,
         "plan": plan,
@@ -120,10 +124,8 @@ def client_home_section(request, client) -> str:
             for r in selectors.referral_list_for_client(client=client)
             if r.status in (Referral.Status.BOOKED, Referral.Status.ATTENDED)
         ],
-        "summary": getattr(plan, "summary", None) if plan.status == "graduated" else None,
-        "aftercare_plan": sources.aftercare_plan_current(client=client)
-        if plan.status == DischargePlan.Status.GRADUATED
-        else None,
+        "summary": getattr(plan, "summary", None) if graduated else None,
+        "aftercare_plan": sources.aftercare_plan_current(client=client) if graduated else None,
     }
     return render_to_string("discharge/_home_section.html", context, request=request)
 
@@ -149,24 +151,15 @@ def plan_list(request):
         for plan in page.object_list
     ]
     audit_record_list(actor=request.user, objects=page.object_list)
-    programs = program_list_for_user(user=request.user, min_rank=Rank.COORDINATOR)
     return render(
         request,
         "discharge/plan_list.html",
-        {
-            "page": page,
-            "rows": rows,
-            "status": status,
-            "programs": programs,
-            "statuses": DischargePlan.Status.choices,
-        },
+        {"page": page, "rows": rows, "status": status, "statuses": DischargePlan.Status.choices},
     )
 
 
-@staff_required
-def plan_detail(request, plan_id: int):
-    plan = selectors.plan_get(user=request.user, plan_id=plan_id)
-    can_graduate = rules.can_graduate(request.user, plan.client)
+def _render_plan(request, plan: DischargePlan, *, graduate_form, status: int = 200):
+    """The plan page; a refused graduation shows it again with the form's errors (400)."""
     return render(
         request,
         "discharge/plan_detail.html",
@@ -177,12 +170,19 @@ def plan_detail(request, plan_id: int):
             "items": [(item, checklist.describe(item)) for item in plan.items.all()],
             "referrals": selectors.referral_list_for_client(client=plan.client),
             "can_work": rules.can_work_checklist(request.user, plan.client),
-            "can_graduate": can_graduate,
-            "graduate_form": forms.GraduateForm(),
-            "summary": getattr(plan, "summary", None) if hasattr(plan, "summary") else None,
+            "can_graduate": rules.can_graduate(request.user, plan.client),
+            "graduate_form": graduate_form,
+            "summary": getattr(plan, "summary", None),
             "gap": selectors.gap_for_plan(plan=plan),
         },
+        status=status,
     )
+
+
+@staff_required
+def plan_detail(request, plan_id: int):
+    plan = selectors.plan_get(user=request.user, plan_id=plan_id)
+    return _render_plan(request, plan, graduate_form=forms.GraduateForm())
 
 
 @staff_required
@@ -195,19 +195,19 @@ def plan_edit(request, plan_id: int):
         "diagnoses": "\n".join(f"{d['code']} | {d['description']}" for d in plan.diagnoses),
     }
     form = forms.PlanForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.discharge_plan_update(
-                actor=request.user,
-                plan=plan,
-                target_graduation_date=form.cleaned_data["target_graduation_date"],
-                diagnoses=form.diagnosis_rows(),
-            )
-        except (ValidationError, DomainError) as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, "Discharge plan saved.")
-            return redirect("discharge:plan", plan_id=plan.id)
+    saved = _save(
+        request,
+        form,
+        lambda: services.discharge_plan_update(
+            actor=request.user,
+            plan=plan,
+            target_graduation_date=form.cleaned_data["target_graduation_date"],
+            diagnoses=form.diagnosis_rows(),
+        ),
+        success="Discharge plan saved.",
+    )
+    if saved:
+        return redirect("discharge:plan", plan_id=plan.id)
     return render(request, "discharge/plan_form.html", {"form": form, "plan": plan})
 
 
@@ -221,21 +221,21 @@ def item_edit(request, plan_id: int, kind: str):
         raise Http404
     form_class = forms.ITEM_FORMS[item.kind]
     form = form_class(request.POST or None, item=item, initial=forms.item_initial(item))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.checklist_item_update(
-                actor=request.user,
-                item=item,
-                status=form.cleaned_data["status"],
-                due_date=form.cleaned_data["due_date"],
-                evidence=form.cleaned_data["evidence"],
-                data=_jsonable(form.item_data()),
-            )
-        except (ValidationError, DomainError) as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, f"{item.get_kind_display()}: saved.")
-            return redirect("discharge:plan", plan_id=plan.id)
+    saved = _save(
+        request,
+        form,
+        lambda: services.checklist_item_update(
+            actor=request.user,
+            item=item,
+            status=form.cleaned_data["status"],
+            due_date=form.cleaned_data["due_date"],
+            evidence=form.cleaned_data["evidence"],
+            data=_jsonable(form.item_data()),
+        ),
+        success=f"{item.get_kind_display()}: saved.",
+    )
+    if saved:
+        return redirect("discharge:plan", plan_id=plan.id)
     return render(
         request,
         "discharge/item_form.html",
@@ -261,39 +261,21 @@ def graduate(request, plan_id: int):
     if not rules.can_graduate(request.user, plan.client):
         raise PermissionDenied
     form = forms.GraduateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.discharge_graduate(
-                actor=request.user,
-                plan=plan,
-                override_reason=form.cleaned_data["override_reason"],
-                graduation_date=form.cleaned_data["graduation_date"],
-            )
-        except (ValidationError, DomainError) as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(
-                request, f"{plan.client.display_name} graduated. Aftercare has started."
-            )
-            return redirect("discharge:plan", plan_id=plan.id)
-    plan = selectors.plan_get(user=request.user, plan_id=plan_id, audit=False)
-    return render(
+    saved = _save(
         request,
-        "discharge/plan_detail.html",
-        {
-            "plan": plan,
-            "client": plan.client,
-            "readiness": selectors.plan_readiness(plan=plan),
-            "items": [(item, checklist.describe(item)) for item in plan.items.all()],
-            "referrals": selectors.referral_list_for_client(client=plan.client),
-            "can_work": rules.can_work_checklist(request.user, plan.client),
-            "can_graduate": True,
-            "graduate_form": form,
-            "summary": None,
-            "gap": None,
-        },
-        status=400,
+        form,
+        lambda: services.discharge_graduate(
+            actor=request.user,
+            plan=plan,
+            override_reason=form.cleaned_data["override_reason"],
+            graduation_date=form.cleaned_data["graduation_date"],
+        ),
+        success=f"{plan.client.display_name} graduated. Aftercare has started.",
     )
+    if saved:
+        return redirect("discharge:plan", plan_id=plan.id)
+    plan = selectors.plan_get(user=request.user, plan_id=plan_id, audit=False)
+    return _render_plan(request, plan, graduate_form=form, status=400)
 
 
 @require_POST
@@ -330,20 +312,20 @@ def referral_create(request, client_id: int):
         organization_id=client.organization_id
     )
     form = forms.ReferralForm(request.POST or None, providers=providers)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.referral_create(
-                actor=request.user,
-                client=client,
-                provider=form.cleaned_data["provider"],
-                reason=form.cleaned_data["reason"],
-                appointment_at=form.cleaned_data["appointment_at"],
-            )
-        except (ValidationError, DomainError) as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, "Referral recorded.")
-            return redirect(_back_to(client))
+    saved = _save(
+        request,
+        form,
+        lambda: services.referral_create(
+            actor=request.user,
+            client=client,
+            provider=form.cleaned_data["provider"],
+            reason=form.cleaned_data["reason"],
+            appointment_at=form.cleaned_data["appointment_at"],
+        ),
+        success="Referral recorded.",
+    )
+    if saved:
+        return redirect(_back_to(client))
     return render(request, "discharge/referral_form.html", {"form": form, "client": client})
 
 
@@ -360,21 +342,21 @@ def referral_move(request, referral_id: int):
     allowed = sorted(Referral.ALLOWED_TRANSITIONS[referral.status])
     form = forms.ReferralMoveForm(request.POST or None)
     form.fields["to"].choices = [(s, Referral.Status(s).label) for s in allowed]
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.referral_transition(
-                actor=request.user,
-                referral=referral,
-                to=form.cleaned_data["to"],
-                appointment_at=form.cleaned_data["appointment_at"],
-                attended_on=form.cleaned_data["attended_on"],
-                note=form.cleaned_data["note"],
-            )
-        except (ValidationError, DomainError) as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, "Referral updated.")
-            return redirect(_back_to(referral.client))
+    saved = _save(
+        request,
+        form,
+        lambda: services.referral_transition(
+            actor=request.user,
+            referral=referral,
+            to=form.cleaned_data["to"],
+            appointment_at=form.cleaned_data["appointment_at"],
+            attended_on=form.cleaned_data["attended_on"],
+            note=form.cleaned_data["note"],
+        ),
+        success="Referral updated.",
+    )
+    if saved:
+        return redirect(_back_to(referral.client))
     return render(
         request,
         "discharge/referral_move.html",
@@ -393,7 +375,7 @@ def summary_detail(request, summary_id: int):
     share_form = None
     if can_sign and summary.is_signed:
         share_form = forms.ShareForm(
-            referrals=Referral.objects.filter(client=plan.client).select_related("provider")
+            referrals=selectors.referral_queryset_for_client(client=plan.client)
         )
     return render(
         request,
@@ -450,7 +432,7 @@ def summary_share(request, summary_id: int):
     summary = selectors.summary_get(user=request.user, summary_id=summary_id)
     form = forms.ShareForm(
         request.POST,
-        referrals=Referral.objects.filter(client=summary.plan.client).select_related("provider"),
+        referrals=selectors.referral_queryset_for_client(client=summary.plan.client),
     )
     if not form.is_valid():
         messages.error(request, "Choose a referral to send the summary to.")
@@ -499,16 +481,16 @@ def provider_create(request):
     if program is None:
         raise PermissionDenied
     form = forms.ProviderForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.external_provider_create(
-                actor=request.user, organization=program.organization, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, "Provider added to the directory.")
-            return redirect("discharge:providers")
+    saved = _save(
+        request,
+        form,
+        lambda: services.external_provider_create(
+            actor=request.user, organization=program.organization, **form.cleaned_data
+        ),
+        success="Provider added to the directory.",
+    )
+    if saved:
+        return redirect("discharge:providers")
     return render(request, "discharge/provider_form.html", {"form": form, "provider": None})
 
 
@@ -518,15 +500,18 @@ def provider_edit(request, provider_id: int):
     if not rules.can_manage_provider(request.user, provider.organization_id):
         raise PermissionDenied
     form = forms.ProviderForm(request.POST or None, instance=provider)
-    if request.method == "POST" and form.is_valid():
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        try:
-            services.external_provider_update(actor=request.user, provider=provider, **changed)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, "Provider saved.")
-            return redirect("discharge:providers")
+    saved = _save(
+        request,
+        form,
+        lambda: services.external_provider_update(
+            actor=request.user,
+            provider=provider,
+            **{name: form.cleaned_data[name] for name in form.changed_data},
+        ),
+        success="Provider saved.",
+    )
+    if saved:
+        return redirect("discharge:providers")
     return render(request, "discharge/provider_form.html", {"form": form, "provider": provider})
 
 
@@ -546,7 +531,7 @@ def gap_report(request):
         raise Http404
     report = selectors.gap_report(user=request.user, program_id=program_id)
     # Figures cover every graduate; the table shows (and audits) one page of them.
-    page = Paginator(report.rows, GAP_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, report.rows, per_page=selectors.GAP_PAGE_SIZE)
     audit_record_list(actor=request.user, objects=[row.plan for row in page.object_list])
     return render(
         request,

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from recoverypath.care import levels
@@ -555,8 +556,6 @@ def readiness_alerts_raise(*, today: date | None = None) -> int:
             f"{'s' if len(readiness.missing) != 1 else ''} open: "
             + ", ".join(item.get_kind_display() for item in readiness.missing)
         )
-        from django.urls import reverse
-
         with transaction.atomic():
             alert_raise(
                 client=plan.client,

@@ -10,6 +10,9 @@ from __future__ import annotations
 from django.dispatch import receiver
 from django.urls import reverse
 
+from recoverypath.alerts.kinds import register_kind
+from recoverypath.alerts.models import Alert
+from recoverypath.alerts.services import alert_raise
 from recoverypath.scheduling.models import Session
 from recoverypath.scheduling.selectors import attendance_unexcused_streak, session_local_date
 from recoverypath.scheduling.signals import attendance_recorded
@@ -17,23 +20,14 @@ from recoverypath.scheduling.signals import attendance_recorded
 UNEXCUSED_STREAK = 2
 ALERT_KIND = "attendance.unexcused_absences"
 
-try:
-    from recoverypath.alerts.kinds import register_kind
-except ImportError:  # alerts not deployed yet: its labels fall back to the kind's name
-    pass
-else:
-    register_kind(ALERT_KIND, "Unexcused absences in a row")
+register_kind(ALERT_KIND, "Unexcused absences in a row")
 
 
-def unexcused_streak_check(*, client_id: int) -> object | None:
+def unexcused_streak_check(*, client_id: int) -> Alert | None:
     """Raise (or update) the alert when the client's latest absences are an unexcused run."""
     streak = attendance_unexcused_streak(client_id=client_id)
     if len(streak) < UNEXCUSED_STREAK:
         return None
-    # Imported here: alerts comes earlier in the app order, but this module is imported by
-    # earlywarning's AppConfig.ready() and must not fail while alerts is being deployed.
-    from recoverypath.alerts.services import alert_raise
-
     latest, first = streak[0], streak[-1]
     client = latest.client
     sessions = ", ".join(

@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from recoverypath.accounts.models import Program, User
+from recoverypath.accounts.selectors import program_list_for_user, staff_colleagues
 from recoverypath.clients.models import Client
 from recoverypath.clients.selectors import client_get, client_queryset_for_user
 from recoverypath.core import permissions
@@ -60,10 +61,28 @@ def _datetime(params, name: str, default: datetime) -> datetime:
 # --- Groups -------------------------------------------------------------------------------------
 
 
+def _scope_to_caller(serializer: serializers.Serializer, *names: str) -> None:
+    """Narrow the named id fields to what the caller may name: their programs, colleagues and
+    rooms, and the clients they may see (anyone else's id is an unknown id: 400, never a hint)."""
+    request = serializer.context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return
+    user = request.user
+    scopes = {
+        "program": lambda: program_list_for_user(user=user),
+        "facilitator": lambda: staff_colleagues(user=user),
+        "room": lambda: selectors.room_list(user=user),
+        "client": lambda: client_queryset_for_user(user=user),
+    }
+    for name in names:
+        serializer.fields[name].queryset = scopes[name]()
+
+
 class GroupSerializer(serializers.ModelSerializer):
-    facilitator = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    program = serializers.PrimaryKeyRelatedField(queryset=Program.objects.none())
+    facilitator = serializers.PrimaryKeyRelatedField(queryset=User.objects.none())
     room = serializers.PrimaryKeyRelatedField(
-        queryset=Room.objects.all(), required=False, allow_null=True
+        queryset=Room.objects.none(), required=False, allow_null=True
     )
     enrolled_count = serializers.SerializerMethodField()
 
@@ -90,6 +109,10 @@ class GroupSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "generated_until", "enrolled_count"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _scope_to_caller(self, "program", "facilitator", "room")
+
     def get_enrolled_count(self, group: Group) -> int | None:
         return getattr(group, "enrolled_count", None)
 
@@ -114,9 +137,7 @@ class EnrollmentSerializer(serializers.ModelSerializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            self.fields["client"].queryset = client_queryset_for_user(user=request.user)
+        _scope_to_caller(self, "client")
 
 
 class GroupViewSet(
@@ -131,11 +152,11 @@ class GroupViewSet(
     serializer_class = GroupSerializer
 
     def get_queryset(self):
-        from django.db.models import Count, Q
-
         return selectors.group_list(
-            user=self.request.user, program_id=_int(self.request.query_params, "program")
-        ).annotate(enrolled_count=Count("enrollments", filter=Q(enrollments__status="active")))
+            user=self.request.user,
+            program_id=_int(self.request.query_params, "program"),
+            with_enrolled_count=True,
+        )
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -234,20 +255,20 @@ class SessionSerializer(serializers.ModelSerializer):
 
 class BookingSerializer(serializers.Serializer):
     client = serializers.PrimaryKeyRelatedField(queryset=Client.objects.none())
+    # Any user id: the service refuses one who is not staff of the client's program, and a client
+    # user who books must hear 403 (not allowed), not 400 about the facilitator.
     facilitator = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
     session_type = serializers.ChoiceField(choices=[str(t) for t in INDIVIDUAL_TYPES])
     starts_at = serializers.DateTimeField()
     duration_minutes = serializers.IntegerField(min_value=5, max_value=480, default=50)
     room = serializers.PrimaryKeyRelatedField(
-        queryset=Room.objects.all(), required=False, allow_null=True
+        queryset=Room.objects.none(), required=False, allow_null=True
     )
     telehealth_url = serializers.URLField(required=False, allow_blank=True, default="")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            self.fields["client"].queryset = client_queryset_for_user(user=request.user)
+        _scope_to_caller(self, "client", "room")
 
 
 class MoveSerializer(serializers.Serializer):
@@ -313,15 +334,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
 
     def get_object(self):
-        session = (
-            selectors.session_queryset_for_user(user=self.request.user)
-            .filter(pk=self.kwargs["pk"])
-            .select_related("program", "group", "client")
-            .first()
-        )
-        if session is None:
-            raise Http404
-        return session
+        return selectors.session_visible_get(user=self.request.user, session_id=self.kwargs["pk"])
 
     def _staff_session(self) -> Session:
         return selectors.session_get(user=self.request.user, session_id=self.kwargs["pk"])
@@ -567,11 +580,7 @@ class HolidaySerializer(serializers.ModelSerializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            self.fields["program"].queryset = Program.objects.filter(
-                id__in=permissions.staff_program_ids(request.user)
-            )
+        _scope_to_caller(self, "program")
 
 
 class RoomViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -580,9 +589,7 @@ class RoomViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = RoomSerializer
 
     def get_queryset(self):
-        return Room.objects.filter(
-            program_id__in=permissions.staff_program_ids(self.request.user)
-        ).order_by("program_id", "name")
+        return selectors.room_list(user=self.request.user)
 
 
 class HolidayViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
@@ -591,9 +598,7 @@ class HolidayViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Ge
     serializer_class = HolidaySerializer
 
     def get_queryset(self):
-        return Holiday.objects.filter(
-            program_id__in=permissions.staff_program_ids(self.request.user)
-        ).order_by("program_id", "date")
+        return selectors.holiday_list(user=self.request.user)
 
     def perform_create(self, serializer):
         data = serializer.validated_data

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -17,7 +17,7 @@ from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.timezones import local_today
 
-from .models import Attendance, ClinicalNote, Group, GroupEnrollment, Session
+from .models import Attendance, ClinicalNote, Group, GroupEnrollment, Holiday, Room, Session
 
 UNSIGNED_NOTE_HOURS = 72
 
@@ -34,7 +34,7 @@ def _with_roster(qs: QuerySet[Session]) -> QuerySet[Session]:
             .select_related("client")
             .order_by("client__last_name", "client__first_name", "id"),
         ),
-        Prefetch("attendance", queryset=Attendance.objects.order_by("id")),
+        Prefetch("attendance", queryset=Attendance.objects.select_related("client").order_by("id")),
         Prefetch("notes", queryset=ClinicalNote.objects.order_by("id")),
     )
 
@@ -45,7 +45,7 @@ def session_local_date(session: Session) -> date:
 
 def session_roster(*, session: Session) -> list[Client]:
     """Who the session is for: the individual client, or the group's members on that day (plus
-    anyone whose attendance was already taken). Uses prefetched enrollments when present."""
+    anyone whose attendance was already taken). No query on a session from `_with_roster`."""
     if session.client_id:
         return [session.client]
     day = session_local_date(session)
@@ -53,10 +53,9 @@ def session_roster(*, session: Session) -> list[Client]:
     for enrollment in session.group.enrollments.all():
         if enrollment.status != GroupEnrollment.Status.WAITLISTED and enrollment.covers(day):
             seen.setdefault(enrollment.client_id, enrollment.client)
-    recorded = [a.client_id for a in session.attendance.all() if a.client_id not in seen]
-    if recorded:
-        for client in Client.objects.filter(pk__in=recorded):
-            seen[client.id] = client
+    for record in session.attendance.all():
+        if record.client_id not in seen:
+            seen[record.client_id] = record.client
     return list(seen.values())
 
 
@@ -103,6 +102,15 @@ def session_get(*, user, session_id: int) -> Session:
         client_id=session.client_id,
         organization_id=session.program.organization_id,
     )
+    return session
+
+
+def session_visible_get(*, user, session_id: int) -> Session:
+    """A session `user` may see (see `session_queryset_for_user`: a client sees their own),
+    rosters prefetched, else Http404. Staff pages and writes use `session_get`."""
+    session = _with_roster(session_queryset_for_user(user=user)).filter(pk=session_id).first()
+    if session is None:
+        raise Http404("No such session.")
     return session
 
 
@@ -198,15 +206,39 @@ def client_sessions(*, client: Client, start: datetime, end: datetime) -> list[S
     )
 
 
+# --- Rooms and holidays -------------------------------------------------------------------------
+
+
+def room_list(*, user) -> QuerySet[Room]:
+    """Rooms of the programs where `user` is staff (for booking and conflict checks)."""
+    return Room.objects.filter(program_id__in=permissions.staff_program_ids(user)).order_by(
+        "program_id", "name"
+    )
+
+
+def holiday_list(*, user, program_id: int | None = None) -> QuerySet[Holiday]:
+    """Holidays of the programs where `user` is staff, by program then date."""
+    qs = Holiday.objects.filter(program_id__in=permissions.staff_program_ids(user))
+    if program_id:
+        qs = qs.filter(program_id=program_id)
+    return qs.order_by("program_id", "date")
+
+
 # --- Groups -------------------------------------------------------------------------------------
 
 
-def group_list(*, user, program_id: int | None = None) -> QuerySet[Group]:
+def group_list(
+    *, user, program_id: int | None = None, with_enrolled_count: bool = False
+) -> QuerySet[Group]:
+    """Groups of the programs where `user` is staff; `enrolled_count` (active places) if asked."""
     qs = Group.objects.filter(program_id__in=permissions.staff_program_ids(user)).select_related(
         "program", "facilitator", "room"
     )
     if program_id:
         qs = qs.filter(program_id=program_id)
+    if with_enrolled_count:
+        active = Q(enrollments__status=GroupEnrollment.Status.ACTIVE)
+        qs = qs.annotate(enrolled_count=Count("enrollments", filter=active))
     return qs.order_by("program__name", "name", "id")
 
 
@@ -328,7 +360,7 @@ def attendance_unexcused_streak(*, client_id: int, limit: int = 10) -> list[Atte
     latest recorded session was attended or excused)."""
     latest = list(
         Attendance.objects.filter(client_id=client_id)
-        .select_related("session", "client")
+        .select_related("session__program", "session__group", "client")
         .order_by("-session__starts_at", "-id")[:limit]
     )
     streak = []
@@ -376,6 +408,11 @@ def note_get(*, user, note_id: int) -> ClinicalNote:
         organization_id=note.client.organization_id,
     )
     return note
+
+
+def session_note(*, session: Session, client: Client) -> ClinicalNote | None:
+    """The client's note for the session, if written; uses the notes `session_get` prefetched."""
+    return next((n for n in session.notes.all() if n.client_id == client.id), None)
 
 
 def notes_for_client(*, user, client: Client) -> list[ClinicalNote]:

@@ -12,7 +12,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from recoverypath.accounts.models import Program, User
+from recoverypath.accounts.models import User
+from recoverypath.accounts.selectors import program_list_for_user, staff_colleagues
 from recoverypath.clients.selectors import client_for_user_account, client_get
 from recoverypath.clients.views import staff_required
 from recoverypath.core import permissions
@@ -34,7 +35,6 @@ from .forms import (
     MoveForm,
     NoteForm,
 )
-from .models import ClinicalNote, Holiday
 
 # --- Registries ---------------------------------------------------------------------------------
 
@@ -106,15 +106,14 @@ def _zone(user) -> str:
 
 
 def _clinician(request) -> User:
+    """The viewer, or the colleague named by ?clinician= (someone sharing a program), else 404."""
     clinician_id = request.GET.get("clinician")
     if not clinician_id:
         return request.user
-    try:
-        clinician = User.objects.get(pk=int(clinician_id))
-    except (ValueError, User.DoesNotExist) as exc:
-        raise Http404 from exc
-    shared = permissions.staff_program_ids(request.user) & permissions.staff_program_ids(clinician)
-    if not shared:
+    if not clinician_id.isdigit():
+        raise Http404
+    clinician = staff_colleagues(user=request.user).filter(pk=int(clinician_id)).first()
+    if clinician is None:
         raise Http404
     return clinician
 
@@ -147,9 +146,7 @@ def _calendar(request, days: int, template: str):
             "zone": ZoneInfo(zone),
             "previous": day - timedelta(days=days),
             "next": day + timedelta(days=days),
-            "colleagues": User.objects.filter(
-                memberships__program_id__in=permissions.staff_program_ids(request.user)
-            ).distinct(),
+            "colleagues": staff_colleagues(user=request.user),
         },
     )
 
@@ -261,7 +258,9 @@ def holidays(request):
     requested = request.GET.get("program") or str(min(program_ids))
     if not requested.isdigit() or int(requested) not in program_ids:
         raise Http404  # another program, or not an id at all: never a hint, never a 500
-    program = Program.objects.get(pk=int(requested))
+    program = program_list_for_user(user=request.user, min_rank=permissions.Rank.ADMIN).get(
+        pk=int(requested)
+    )
     form = HolidayForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -279,7 +278,11 @@ def holidays(request):
     return render(
         request,
         "scheduling/holidays.html",
-        {"form": form, "program": program, "holidays": Holiday.objects.filter(program=program)},
+        {
+            "form": form,
+            "program": program,
+            "holidays": selectors.holiday_list(user=request.user, program_id=program.id),
+        },
     )
 
 
@@ -467,7 +470,7 @@ def note_new(request, session_id: int, client_id: int):
     client = client_get(user=request.user, client_id=client_id)
     if not access.can_write_notes(request.user, client):
         raise PermissionDenied
-    existing = ClinicalNote.objects.filter(session=session, client=client).first()
+    existing = selectors.session_note(session=session, client=client)
     if existing is not None:
         return redirect("scheduling:note", note_id=existing.id)
     form = NoteForm(request.POST or None)

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from recoverypath.clients.selectors import client_get
 from recoverypath.core import permissions
 from recoverypath.core.audit import audit_record_list
+from recoverypath.core.params import id_param
 from recoverypath.core.routers import ID_PATTERN, Router
 
 from . import selectors, services
@@ -303,19 +304,6 @@ def _valid(serializer_class, request, **kwargs) -> dict:
     return dict(serializer.validated_data)
 
 
-def _int_param(params, name: str) -> int | None:
-    value = params.get(name)
-    if value in (None, ""):
-        return None
-    try:
-        number = int(value)
-    except ValueError as exc:
-        raise serializers.ValidationError({name: ["Must be a whole number."]}) from exc
-    if not 0 < number < 2**63:
-        raise serializers.ValidationError({name: ["No such id."]})
-    return number
-
-
 ID_PARAM = OpenApiParameter("id", int, OpenApiParameter.PATH)
 GOAL_PARAM = OpenApiParameter("goal_id", int, OpenApiParameter.PATH)
 CHECK_IN_PARAM = OpenApiParameter("check_in_id", int, OpenApiParameter.PATH)
@@ -370,7 +358,7 @@ class AftercarePlanViewSet(
             )
         queryset = selectors.plan_list(
             user=request.user,
-            client_id=_int_param(request.query_params, "client"),
+            client_id=id_param(request.query_params, "client"),
             status=plan_status,
         )
         page = self.paginate_queryset(queryset)

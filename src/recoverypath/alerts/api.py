@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from recoverypath.core.audit import audit_record_list
+from recoverypath.core.params import IdField, id_param
 from recoverypath.core.routers import Router
 
 from . import selectors, services
@@ -45,17 +46,7 @@ class ResolveSerializer(serializers.Serializer):
 
 
 class AssignSerializer(serializers.Serializer):
-    assignee = serializers.IntegerField(allow_null=True, help_text="A user id, or null.")
-
-
-def _int_param(params, name: str) -> int | None:
-    value = params.get(name)
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise serializers.ValidationError({name: ["Must be a whole number."]}) from exc
+    assignee = IdField(allow_null=True, help_text="A user id, or null.")
 
 
 @extend_schema_view(
@@ -98,7 +89,7 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             status=status,
             severity=severity,
             kind=params.get("kind", "")[:64],
-            client_id=_int_param(params, "client"),
+            client_id=id_param(params, "client"),
         )
 
     def list(self, request, *args, **kwargs):

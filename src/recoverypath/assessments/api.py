@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from recoverypath.clients import selectors as client_selectors
 from recoverypath.core.audit import audit_record_list
+from recoverypath.core.params import IdField, id_param
 from recoverypath.core.routers import Router
 
 from . import selectors, services
@@ -51,20 +52,10 @@ class AssessmentSerializer(serializers.ModelSerializer):
 class AssessmentSubmitSerializer(serializers.Serializer):
     """Shape only: the instrument's own validation judges the answers (and names the item)."""
 
-    client = serializers.IntegerField()
+    client = IdField()
     instrument = serializers.CharField(max_length=40)
     answers = serializers.JSONField()
     administered_at = serializers.DateTimeField(required=False)
-
-
-def _int_param(request, name: str) -> int | None:
-    value = request.query_params.get(name)
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise serializers.ValidationError({name: ["Must be a whole number."]}) from exc
 
 
 class AssessmentViewSet(
@@ -85,7 +76,7 @@ class AssessmentViewSet(
 
     def get_queryset(self):
         qs = selectors.assessment_queryset_for_user(user=self.request.user)
-        client_id = _int_param(self.request, "client")
+        client_id = id_param(self.request.query_params, "client")
         if client_id:
             qs = qs.filter(client_id=client_id)
         code = self.request.query_params.get("instrument")

@@ -13,6 +13,7 @@ from recoverypath.accounts.selectors import program_list_for_user
 from recoverypath.clients.models import Client
 from recoverypath.clients.selectors import client_queryset_for_user
 from recoverypath.core.audit import audit_record_list
+from recoverypath.core.params import id_param
 from recoverypath.core.permissions import Rank
 from recoverypath.core.routers import Router
 
@@ -130,11 +131,8 @@ class EpisodeViewSet(
 
     def get_queryset(self):
         qs = selectors.episode_queryset_for_user(user=self.request.user).prefetch_related("history")
-        client_id = self.request.query_params.get("client")
-        if client_id:
-            if not client_id.isdigit():
-                raise serializers.ValidationError({"client": ["Must be a whole number."]})
-            qs = qs.filter(client_id=int(client_id))
+        if client_id := id_param(self.request.query_params, "client"):
+            qs = qs.filter(client_id=client_id)
         if status_ := self.request.query_params.get("status"):
             qs = qs.filter(status=status_)
         return qs.order_by("client_id", "start_date", "id")

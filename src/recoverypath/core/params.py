@@ -24,6 +24,13 @@ def id_param(params, name: str) -> int | None:
     return number
 
 
+class IdField(serializers.IntegerField):
+    """A database id in a request body: a whole number from 1 to MAX_ID, else a 400."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+
+
 class AuditedListMixin:
     """Lists write one audit event per client record on the page returned."""
 

@@ -20,7 +20,7 @@ from recoverypath.clients.selectors import client_queryset_for_user
 from recoverypath.core import permissions
 from recoverypath.core.audit import audit_record_list
 from recoverypath.core.pagination import paginate
-from recoverypath.core.params import AuditedListMixin, id_param
+from recoverypath.core.params import AuditedListMixin, IdField, id_param
 from recoverypath.core.permissions import Rank
 from recoverypath.core.routers import Router
 
@@ -379,7 +379,7 @@ class DischargeSummarySerializer(serializers.ModelSerializer):
 
 
 class ShareSerializer(serializers.Serializer):
-    referral = serializers.IntegerField()
+    referral = IdField()
 
 
 class DischargeSummaryViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from recoverypath.core.params import IdField
 from recoverypath.core.routers import Router
 
 from . import selectors, services
@@ -24,7 +25,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 class MarkReadSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=IdField(),
         required=False,
         max_length=500,
         help_text="Notifications to mark read; all of them when left out.",

@@ -14,6 +14,7 @@ from recoverypath.clients import selectors as client_selectors
 from recoverypath.clients.models import Client
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record, audit_record_list
+from recoverypath.core.params import id_param
 from recoverypath.core.routers import Router
 
 from . import selectors, services
@@ -50,16 +51,6 @@ class SafetyPlanSerializer(serializers.ModelSerializer):
         return plan.written_by.get_full_name() if plan.written_by else ""
 
 
-def _client_param(request) -> int | None:
-    value = request.query_params.get("client")
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise serializers.ValidationError({"client": ["Must be a whole number."]}) from exc
-
-
 class SafetyPlanViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -72,7 +63,7 @@ class SafetyPlanViewSet(
 
     def get_queryset(self):
         qs = selectors.safety_plan_queryset_for_user(user=self.request.user)
-        client_id = _client_param(self.request)
+        client_id = id_param(self.request.query_params, "client")
         if client_id:
             qs = qs.filter(client_id=client_id)
         return qs.order_by("client_id", "-version")
@@ -98,7 +89,7 @@ class SafetyPlanViewSet(
     @action(detail=False, methods=["get"])
     def current(self, request):
         """The newest version for `?client=<id>`; 404 when the client has no plan yet."""
-        client_id = _client_param(request)
+        client_id = id_param(request.query_params, "client")
         if client_id is None:
             raise serializers.ValidationError({"client": ["This parameter is required."]})
         client = client_selectors.client_get(user=request.user, client_id=client_id)

@@ -19,6 +19,7 @@ from recoverypath.clients.models import Client
 from recoverypath.clients.selectors import client_get, client_queryset_for_user
 from recoverypath.core import permissions
 from recoverypath.core.audit import audit_record_list
+from recoverypath.core.params import IdField, id_param
 from recoverypath.core.routers import Router
 
 from . import access, selectors, services
@@ -33,16 +34,6 @@ from .models import (
     Room,
     Session,
 )
-
-
-def _int(params, name: str) -> int | None:
-    value = params.get(name)
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise serializers.ValidationError({name: ["Must be a whole number."]}) from exc
 
 
 def _datetime(params, name: str, default: datetime) -> datetime:
@@ -154,7 +145,7 @@ class GroupViewSet(
     def get_queryset(self):
         return selectors.group_list(
             user=self.request.user,
-            program_id=_int(self.request.query_params, "program"),
+            program_id=id_param(self.request.query_params, "program"),
             with_enrolled_count=True,
         )
 
@@ -282,7 +273,7 @@ class CancelSerializer(serializers.Serializer):
 
 
 class AttendanceRowSerializer(serializers.Serializer):
-    client_id = serializers.IntegerField()
+    client_id = IdField()
     status = serializers.ChoiceField(choices=Attendance.Status.choices)
     minutes_attended = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -328,9 +319,9 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             user=self.request.user,
             start=start,
             end=end,
-            facilitator_id=_int(params, "facilitator"),
-            client_id=_int(params, "client"),
-            program_id=_int(params, "program"),
+            facilitator_id=id_param(params, "facilitator"),
+            client_id=id_param(params, "client"),
+            program_id=id_param(params, "program"),
         )
 
     def get_object(self):
@@ -460,9 +451,9 @@ class NoteViewSet(
     def get_queryset(self):
         qs = selectors.note_queryset_for_user(user=self.request.user).prefetch_related("addenda")
         params = self.request.query_params
-        if client_id := _int(params, "client"):
+        if client_id := id_param(params, "client"):
             qs = qs.filter(client_id=client_id)
-        if session_id := _int(params, "session"):
+        if session_id := id_param(params, "session"):
             qs = qs.filter(session_id=session_id)
         return qs.order_by("-created_at", "-id")
 

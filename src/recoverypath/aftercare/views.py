@@ -14,6 +14,7 @@ from recoverypath.clients.selectors import (
 )
 from recoverypath.core import permissions
 from recoverypath.core.errors import DomainError
+from recoverypath.core.forms import add_service_errors
 
 from . import selectors, services
 from .forms import (
@@ -28,11 +29,6 @@ from .forms import (
     SupportPreferencesForm,
 )
 from .models import AftercarePlan
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _coordinating_plan(request, plan_id: int) -> AftercarePlan:
@@ -73,7 +69,7 @@ def plan_start(request, client_id: int):
                 notes=data["notes"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Aftercare plan started.")
             return redirect("aftercare:plan", plan_id=plan.id)

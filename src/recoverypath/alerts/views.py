@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from recoverypath.core import permissions
 from recoverypath.core.audit import audit_record_list
 from recoverypath.core.errors import ConflictError
+from recoverypath.core.forms import add_service_errors
 from recoverypath.core.navigation import NavItem
 from recoverypath.core.pagination import paginate
 
@@ -177,7 +178,7 @@ def alert_assign(request, alert_id: int):
                 actor=request.user, alert=alert, assignee=form.cleaned_data["assignee"]
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         except ConflictError as exc:
             messages.warning(request, exc.message)
             return redirect("alerts:detail", alert_id=alert.id)
@@ -201,7 +202,7 @@ def alert_resolve(request, alert_id: int):
         try:
             services.alert_resolve(actor=request.user, alert=alert, note=form.cleaned_data["note"])
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         except ConflictError as exc:
             messages.warning(request, exc.message)
             return redirect("alerts:detail", alert_id=alert.id)
@@ -235,7 +236,7 @@ def escalation_policy_edit(request, program_id: int):
                 actor=request.user, program=program, **form.cleaned_data
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Escalation policy of {program.name} saved.")
             return redirect("alerts:policies")

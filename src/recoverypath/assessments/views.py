@@ -18,6 +18,7 @@ from recoverypath.clients import selectors as client_selectors
 from recoverypath.clients.views import staff_required
 from recoverypath.core import permissions
 from recoverypath.core.audit import audit_record_list
+from recoverypath.core.forms import add_service_errors
 from recoverypath.core.navigation import NavItem
 from recoverypath.core.pagination import paginate
 from recoverypath.safety.views import crisis_context
@@ -94,7 +95,7 @@ def my_fill(request, code: str):
                 actor=request.user, client=client, instrument=instrument.code, answers=form.answers
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("assessments:my_result", assessment_id=assessment.id)
     return render(
@@ -168,7 +169,7 @@ def staff_enter(request, client_id: int, code: str):
                 administered_at=form.cleaned_data.get("administered_at"),
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             if assessment.safety_positive:
                 messages.error(
@@ -305,7 +306,7 @@ def schedule_edit(request, program_id: int, code: str):
                 actor=request.user, program=program, instrument=code, **form.cleaned_data
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Schedule for {code} saved.")
             return redirect("assessments:schedules")

@@ -9,6 +9,7 @@ from django.urls import reverse
 from recoverypath.clients.selectors import client_get
 from recoverypath.clients.views import staff_required
 from recoverypath.core import permissions
+from recoverypath.core.forms import add_service_errors
 from recoverypath.core.timezones import local_today
 
 from . import selectors, services
@@ -61,7 +62,7 @@ def enroll(request, client_id: int):
                 placement_override_reason=data["placement_override_reason"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Enrolled in {episode.level_name}.")
             return redirect("clients:detail", client_id=client.id)
@@ -95,7 +96,7 @@ def transition(request, episode_id: int):
                 on_date=form.cleaned_data["on_date"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Moved to {new.level_name}.")
             return redirect("clients:detail", client_id=episode.client_id)
@@ -121,7 +122,7 @@ def finish(request, episode_id: int):
                 end_date=form.cleaned_data["end_date"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Episode finished.")
             return redirect("clients:detail", client_id=episode.client_id)

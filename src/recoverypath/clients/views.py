@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from recoverypath.core import permissions
 from recoverypath.core.audit import audit_record_list
+from recoverypath.core.forms import add_service_errors
 from recoverypath.core.navigation import NavItem
 from recoverypath.core.pagination import paginate
 
@@ -108,7 +109,7 @@ def client_create(request):
         try:
             client = services.client_create(actor=request.user, program=program, **data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:  # e.g. front desk choosing the care team
             form.add_error(None, str(exc))
         else:
@@ -128,7 +129,7 @@ def client_edit(request, client_id: int):
         try:
             services.client_update(actor=request.user, client=client, **changed)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:  # e.g. front desk choosing the care team
             form.add_error(None, str(exc))
         else:
@@ -145,7 +146,7 @@ def contact_create(request, client_id: int):
         try:
             services.support_contact_create(actor=request.user, client=client, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Contact added.")
             return redirect(_after_contact(request, client))
@@ -164,7 +165,7 @@ def contact_edit(request, client_id: int, contact_id: int):
         try:
             services.support_contact_update(actor=request.user, contact=contact, **changed)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Contact saved.")
             return redirect(_after_contact(request, client))

@@ -12,6 +12,7 @@ from recoverypath.clients.selectors import client_get
 from recoverypath.clients.views import staff_required
 from recoverypath.core import permissions
 from recoverypath.core.errors import DomainError
+from recoverypath.core.forms import add_service_errors
 
 from . import selectors, services
 from .forms import ConsentForm, RevokeForm
@@ -40,8 +41,7 @@ def consent_create(request, client_id: int):
         try:
             services.consent_create(actor=request.user, client=client, recipient=contact, **data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Consent recorded.")
             return redirect("clients:detail", client_id=client.id)

@@ -22,6 +22,7 @@ from recoverypath.clients.views import staff_required
 from recoverypath.core import permissions
 from recoverypath.core.audit import audit_record_list
 from recoverypath.core.errors import DomainError
+from recoverypath.core.forms import add_service_errors
 from recoverypath.core.navigation import NavItem
 from recoverypath.core.pagination import paginate
 from recoverypath.core.permissions import Rank
@@ -33,19 +34,6 @@ from .models import ChecklistItem, DischargePlan, Referral
 from .services.summary import summary_html, summary_pdf
 
 
-def _add_errors(form, exc: Exception) -> None:
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    elif isinstance(exc, DomainError):
-        form.add_error(None, exc.message)
-        for field, errors in exc.fields.items():
-            if field in form.fields:
-                form.add_error(field, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _save(request, form, write: Callable[[], object], *, success: str) -> bool:
     """For a valid POSTed `form`, run `write()` (a service call) and flash `success`: True. On a
     GET, invalid input or a refusal (ValidationError, DomainError attached to the form): False."""
@@ -54,7 +42,7 @@ def _save(request, form, write: Callable[[], object], *, success: str) -> bool:
     try:
         write()
     except (ValidationError, DomainError) as exc:
-        _add_errors(form, exc)
+        add_service_errors(form, exc)
         return False
     messages.success(request, success)
     return True

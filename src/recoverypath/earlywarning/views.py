@@ -9,6 +9,7 @@ from django.urls import reverse
 from recoverypath.clients.selectors import client_get
 from recoverypath.core import permissions
 from recoverypath.core.audit import audit_record_list
+from recoverypath.core.forms import add_service_errors
 from recoverypath.core.navigation import NavItem
 from recoverypath.core.pagination import paginate
 
@@ -82,7 +83,7 @@ def rule_settings(request, program_id: int):
         try:
             services.rule_settings_update(actor=request.user, program=program, rules=changes)
         except ValidationError as exc:
-            form.add_error(None, exc.messages)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Early-warning rules saved.")
             return redirect("earlywarning:rules", program_id=program.id)

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from recoverypath.clients.selectors import client_get, own_client_get
 from recoverypath.clients.sobriety import sobriety_summary_for
 from recoverypath.core import permissions
+from recoverypath.core.forms import add_service_errors
 from recoverypath.core.timezones import local_today
 
 from . import selectors, services
@@ -70,8 +71,7 @@ def check_in(request):
         try:
             result = services.check_in_submit(actor=request.user, client=client, **data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             if result.lapse is not None and result.lapse.counter_restarted is None:
                 return redirect("monitoring:lapse", lapse_id=result.lapse.id)
@@ -139,8 +139,7 @@ def meetings(request):
                 sheet=data["sheet"] or None,
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Meeting logged.")
             return redirect("monitoring:meetings")

@@ -19,6 +19,7 @@ from recoverypath.clients.views import staff_required
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.errors import DomainError
+from recoverypath.core.forms import add_service_errors
 from recoverypath.core.todo import TodoItem
 
 from . import selectors, services
@@ -159,10 +160,8 @@ def plan_edit(request, client_id: int):
             created = services.safety_plan_create(
                 actor=request.user, client=client, **form.cleaned_data
             )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
+        except (ValidationError, DomainError) as exc:
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Safety plan version {created.version} saved.")
             return redirect("safety:plan", client_id=client.id)

@@ -19,6 +19,7 @@ from recoverypath.clients.views import staff_required
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record, audit_record_list
 from recoverypath.core.errors import DomainError
+from recoverypath.core.forms import add_service_errors
 from recoverypath.core.navigation import NavItem
 from recoverypath.core.timezones import local_today
 from recoverypath.core.todo import TodoItem
@@ -184,7 +185,7 @@ def group_create(request):
         try:
             group = services.group_create(actor=request.user, program=program, **data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{group.name} created; sessions are on the calendar.")
             return redirect("scheduling:group", group_id=group.id)
@@ -206,7 +207,7 @@ def group_detail(request, group_id: int):
                 waitlist=form.cleaned_data["waitlist"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -271,7 +272,7 @@ def holidays(request):
                 name=form.cleaned_data["name"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Holiday added; that day's group sessions are cancelled.")
             return redirect(reverse("scheduling:holidays") + f"?program={program.id}")
@@ -311,7 +312,7 @@ def book(request):
                 telehealth_url=data["telehealth_url"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Session booked.")
             return redirect("scheduling:session", session_id=session.id)
@@ -427,7 +428,7 @@ def session_move(request, session_id: int):
                 reason=data["reason"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Session moved.")
             return redirect("scheduling:session", session_id=session.id)
@@ -450,7 +451,7 @@ def session_cancel(request, session_id: int):
                 actor=request.user, session=session, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Session cancelled.")
             return redirect("scheduling:session", session_id=session.id)
@@ -480,7 +481,7 @@ def note_new(request, session_id: int, client_id: int):
                 actor=request.user, session=session, client=client, **form.cleaned_data
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             if "sign" in request.POST:
                 return _sign(request, note)
@@ -526,7 +527,7 @@ def note_detail(request, note_id: int):
                         actor=request.user, note=note, text=addendum_form.cleaned_data["text"]
                     )
                 except ValidationError as exc:
-                    addendum_form.add_error(None, exc)
+                    add_service_errors(addendum_form, exc)
                 else:
                     messages.success(request, "Addendum added; the signed note is unchanged.")
                     return redirect("scheduling:note", note_id=note.id)

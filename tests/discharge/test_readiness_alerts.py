@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -71,3 +71,20 @@ def test_no_alert_for_a_graduated_plan(cast, plan):
     move_target(plan, 2)
     services.discharge_graduate(actor=cast.clinician, plan=plan, override_reason="Moved away")
     assert services.readiness_alerts_raise() == 0
+
+
+def test_a_program_a_day_ahead_of_the_server_is_judged_on_its_own_day(cast, plan):
+    import time_machine
+    from django.utils import timezone
+
+    from recoverypath.core.timezones import local_today
+
+    program = plan.program
+    program.time_zone = "Pacific/Kiritimati"  # UTC+14: already tomorrow for the server
+    program.save(update_fields=["time_zone"])
+    # 23:00 in New York (the server's zone) is 17:00 the next day in Kiritimati.
+    with time_machine.travel(datetime(2026, 6, 15, 3, 0, tzinfo=UTC), tick=False):
+        assert local_today(program.time_zone) == timezone.localdate() + timedelta(days=1)
+        move_target(plan, 14)  # 14 days for the program, 15 for the server
+        assert services.readiness_alerts_raise() == 1
+    assert Alert.objects.get(client=cast.client, kind="discharge.readiness").severity == "medium"

@@ -46,5 +46,10 @@ def local_today(zone: str) -> date:
     return timezone.now().astimezone(ZoneInfo(zone)).date()
 
 
+def local_date(moment: datetime, zone: str) -> date:
+    """The day `moment` falls on in `zone` (e.g. the client's, for a client's timeline)."""
+    return moment.astimezone(ZoneInfo(zone)).date()
+
+
 def local_now(zone: str) -> datetime:
     return timezone.now().astimezone(ZoneInfo(zone))

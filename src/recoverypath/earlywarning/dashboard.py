@@ -37,7 +37,7 @@ from recoverypath.aftercare.selectors import adherence_for_plans
 from recoverypath.alerts.models import SEVERITY_RANK, Alert
 from recoverypath.clients.models import Client
 from recoverypath.core import permissions
-from recoverypath.core.timezones import local_today
+from recoverypath.core.timezones import local_date, local_today
 from recoverypath.monitoring.models import CheckIn, Lapse, MeetingAttendance
 from recoverypath.monitoring.selectors import check_in_series
 from recoverypath.monitoring.sparkline import mood_craving_sparkline
@@ -217,7 +217,8 @@ class TimelineEntry:
 
 def client_timeline(*, client: Client, days: int = 180, limit: int = 400) -> list[TimelineEntry]:
     """Everything that happened in the client's aftercare, newest first: check-ins, lapses,
-    meetings, coordinator check-ins, logged plan contacts, goal notes, plan changes, warnings."""
+    meetings, coordinator check-ins, logged plan contacts, goal notes, plan changes, warnings.
+    Moments are placed on the client's own days, like their check-ins."""
     since = local_today(client.time_zone) - timedelta(days=days)
     entries: list[TimelineEntry] = []
     for c in CheckIn.objects.filter(client=client, date__gte=since):
@@ -251,7 +252,7 @@ def client_timeline(*, client: Client, days: int = 180, limit: int = 400) -> lis
     for ci in CoordinatorCheckIn.objects.filter(client=client, scheduled_at__date__gte=since):
         entries.append(
             TimelineEntry(
-                timezone.localtime(ci.scheduled_at).date(),
+                local_date(ci.scheduled_at, client.time_zone),
                 "Coordinator check-in",
                 f"{ci.get_status_display()}{': ' + ci.note if ci.note else ''}",
                 "medium" if ci.status == CoordinatorCheckIn.Status.MISSED else "",
@@ -275,7 +276,7 @@ def client_timeline(*, client: Client, days: int = 180, limit: int = 400) -> lis
     for change in AftercarePlanChange.objects.filter(plan__client=client):
         entries.append(
             TimelineEntry(
-                timezone.localtime(change.changed_at).date(),
+                local_date(change.changed_at, client.time_zone),
                 "Plan",
                 f"{change.to_status}: {change.note}",
             )
@@ -283,7 +284,7 @@ def client_timeline(*, client: Client, days: int = 180, limit: int = 400) -> lis
     for sign in WarningSign.objects.filter(client=client):
         entries.append(
             TimelineEntry(
-                timezone.localtime(sign.last_seen_at).date(),
+                local_date(sign.last_seen_at, client.time_zone),
                 "Warning sign",
                 sign.reason,
                 sign.severity,

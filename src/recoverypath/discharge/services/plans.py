@@ -539,7 +539,9 @@ def readiness_alerts_raise(*, today: date | None = None) -> int:
     from ..selectors import plans_due_for_alert
 
     raised = 0
-    for plan in plans_due_for_alert(today=today or timezone.localdate(), within_days=14):
+    # The server's date may be a day behind a program's: pre-select one day wider, then judge
+    # each plan on its own program's day below.
+    for plan in plans_due_for_alert(today=today or timezone.localdate(), within_days=15):
         day = today or local_today(plan.program.time_zone)
         readiness = plan_readiness(plan=plan, today=day)
         if readiness.ready or readiness.days_left > 14:

@@ -52,6 +52,19 @@ class Cast:
     outsider_client: Client
     password: str = PASSWORD
 
+    def person(self, role: str) -> User | None:
+        """The cast member playing `role` in access tests ("anonymous" is None)."""
+        return {
+            "anonymous": None,
+            "client": self.client_user,
+            "admin": self.admin,
+            "clinician": self.clinician,
+            "coordinator": self.coordinator,
+            "front_desk": self.front_desk,
+            "other_program": self.other_program_clinician,
+            "outsider": self.outsider,
+        }[role]
+
     def staff_users(self) -> dict[str, User]:
         return {
             "admin": self.admin,

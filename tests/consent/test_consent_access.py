@@ -29,19 +29,6 @@ ROLES = (ANON, CLIENT, "admin", "clinician", "coordinator", "front_desk", OTHER,
 TODAY = local_today("America/New_York")
 
 
-def _user(cast, role):
-    return {
-        ANON: None,
-        CLIENT: cast.client_user,
-        "admin": cast.admin,
-        "clinician": cast.clinician,
-        "coordinator": cast.coordinator,
-        "front_desk": cast.front_desk,
-        OTHER: cast.other_program_clinician,
-        OUTSIDER: cast.outsider,
-    }[role]
-
-
 def _expect(table: dict, role: str) -> int:
     return table[role]  # every table names every role
 
@@ -74,7 +61,7 @@ HIDDEN = {ANON: 302, CLIENT: 404, "front_desk": 404, OTHER: 404, OUTSIDER: 404}
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_on_the_consent_pages(cast, consent, role):
     web = WebClient()
-    user = _user(cast, role)
+    user = cast.person(role)
     if user is not None:
         web.force_login(user)
     new = web.get(f"/consent/clients/{cast.client.id}/new/")
@@ -94,7 +81,7 @@ API_HIDDEN = {ANON: 403, CLIENT: 404, "front_desk": 404, OTHER: 404, OUTSIDER: 4
 
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_on_the_consent_api(cast, consent, role):
-    api = api_as(_user(cast, role))
+    api = api_as(cast.person(role))
     created = {"admin": 201, "clinician": 201, "coordinator": 201}
     checks = [
         ("read", "get", f"/api/v1/consents/{consent.id}/", None, {**API_HIDDEN, CLIENT: 200}),
@@ -126,7 +113,7 @@ def test_each_role_on_the_consent_api(cast, consent, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_the_consent_list_shows_each_role_only_what_it_may_see(cast, consent, role):
-    response = api_as(_user(cast, role)).get("/api/v1/consents/")
+    response = api_as(cast.person(role)).get("/api/v1/consents/")
     if role == ANON:
         assert response.status_code in (401, 403)
         return

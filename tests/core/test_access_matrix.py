@@ -29,19 +29,6 @@ OUTSIDER = "outsider"
 ROLES = (ANON, CLIENT, *STAFF, OTHER_PROGRAM, OUTSIDER)
 
 
-def _user(cast, role):
-    return {
-        ANON: None,
-        CLIENT: cast.client_user,
-        "admin": cast.admin,
-        "clinician": cast.clinician,
-        "coordinator": cast.coordinator,
-        "front_desk": cast.front_desk,
-        OTHER_PROGRAM: cast.other_program_clinician,
-        OUTSIDER: cast.outsider,
-    }[role]
-
-
 def _expect(table: dict, role: str) -> int:
     if role in table:
         return table[role]
@@ -112,7 +99,7 @@ PAGES = [
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_gets_the_expected_status_for_each_page(cast, role):
     web = WebClient()
-    user = _user(cast, role)
+    user = cast.person(role)
     if user is not None:
         web.force_login(user)
     wrong = []
@@ -236,7 +223,7 @@ API = [
 
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_gets_the_expected_status_for_each_api_endpoint(cast, role):
-    api = api_as(_user(cast, role))
+    api = api_as(cast.person(role))
     wrong = []
     for name, method, url, body, table in API:
         kwargs = {"format": "json"}
@@ -265,7 +252,7 @@ def test_each_role_gets_the_expected_status_for_each_api_endpoint(cast, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_lists_hold_only_what_the_role_may_see(cast, role):
-    user = _user(cast, role)
+    user = cast.person(role)
     if user is None:
         return
     clients = {row["id"] for row in api_as(user).get("/api/v1/clients/").json()["results"]}
@@ -298,7 +285,7 @@ def test_a_token_is_issued_to_every_role_and_works(cast, django_user_model):
 
     cache.clear()
     for role in ROLES:
-        user = _user(cast, role)
+        user = cast.person(role)
         if user is None:
             continue
         api = api_as(None)

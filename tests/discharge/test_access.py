@@ -27,19 +27,6 @@ STAFF = ("admin", "clinician", "coordinator", "front_desk")
 ROLES = (ANON, CLIENT, *STAFF, OTHER, OUTSIDER)
 
 
-def _user(cast, role):
-    return {
-        ANON: None,
-        CLIENT: cast.client_user,
-        "admin": cast.admin,
-        "clinician": cast.clinician,
-        "coordinator": cast.coordinator,
-        "front_desk": cast.front_desk,
-        OTHER: cast.other_program_clinician,
-        OUTSIDER: cast.outsider,
-    }[role]
-
-
 def _expect(table: dict, role: str) -> int:
     return table.get(role, table["*"])
 
@@ -130,7 +117,7 @@ PAGES = [
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_gets_the_expected_status_for_each_page(cast, world, role):
     web = WebClient()
-    user = _user(cast, role)
+    user = cast.person(role)
     if user is not None:
         web.force_login(user)
     wrong = []
@@ -193,7 +180,7 @@ API_READS = [
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_gets_the_expected_status_for_each_api_read(cast, world, role):
-    api = api_as(_user(cast, role))
+    api = api_as(cast.person(role))
     wrong = []
     for name, url, table in API_READS:
         status = api.get(url(cast, world)).status_code
@@ -208,7 +195,7 @@ def test_each_role_gets_the_expected_status_for_each_api_read(cast, world, role)
 def test_lists_show_each_role_only_what_it_may_see(cast, world, role):
     if role == ANON:
         return
-    api = api_as(_user(cast, role))
+    api = api_as(cast.person(role))
     plans = api.get("/api/v1/discharge-plans/").json()["results"]
     referrals = api.get("/api/v1/referrals/").json()["results"]
     sees = role in ("admin", "clinician", "coordinator")
@@ -281,7 +268,7 @@ WRITES = [
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_gets_the_expected_status_for_each_api_write(cast, world, role):
-    api = api_as(_user(cast, role))
+    api = api_as(cast.person(role))
     wrong = []
     for name, method, url, body, table in WRITES:
         if body is None:
@@ -337,7 +324,7 @@ PAGE_POSTS = [
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_gets_the_expected_status_for_each_page_post(cast, world, role):
     web = WebClient()
-    user = _user(cast, role)
+    user = cast.person(role)
     if user is not None:
         web.force_login(user)
     wrong = []
@@ -386,7 +373,7 @@ MORE_API_WRITES = [
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_gets_the_expected_status_for_the_other_api_writes(cast, world, role):
-    api = api_as(_user(cast, role))
+    api = api_as(cast.person(role))
     wrong = []
     for name, method, url, body, table in MORE_API_WRITES:
         if body is None:

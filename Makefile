@@ -1,16 +1,31 @@
 # RecoveryPath: `make run` to try it, `make test` to check it.
-PYTHON ?= python3.11
+# The first Python 3.11+ on PATH (override: make PYTHON=/path/to/python3.12).
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	"$$p" -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && { echo "$$p"; break; }; \
+	done)
+endif
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_CLIENTS ?= 60
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# What the test suite needs from the system: the browser tests drive Chromium, WeasyPrint draws
+# PDFs with Pango and the DejaVu fonts. Missing ones are installed by SYSTEM_INSTALL (Debian's
+# packages through apt-get); override it to install them another way.
+CHROMIUM_PATH ?= /usr/bin/chromium
+DEJAVU_FONT ?= /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+PANGO_LIBS ?= /usr/lib/*/libpangoft2-1.0.so.0 /usr/lib64/libpangoft2-1.0.so.0 /usr/lib/libpangoft2-1.0.so.0
+SYSTEM_INSTALL ?= scripts/install-system-packages
+export CHROMIUM_PATH
 
-.PHONY: run serve test lint format bench migrate demo clean
+.PHONY: run serve test test-deps lint format bench migrate demo clean
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	@[ -n "$(PYTHON)" ] || { echo "RecoveryPath needs Python 3.11 or newer (python3.13, python3.12, python3.11 or python3); none found on PATH. Install one, or run: make PYTHON=/path/to/python3.12" >&2; exit 1; }
+	@"$(PYTHON)" -c 'import ensurepip' >/dev/null 2>&1 || $(SYSTEM_INSTALL) $(notdir $(PYTHON))-venv
+	"$(PYTHON)" -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml
@@ -20,10 +35,24 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 run: $(VENV)/.installed
 	DEBUG=1 $(BIN)/recoverypath migrate --noinput --verbosity 0
 	DEBUG=1 $(BIN)/recoverypath demo --clients $(DEMO_CLIENTS) --if-empty > var/demo-logins.txt
-	DEBUG=1 $(BIN)/recoverypath serve --addr $(HOST):$(PORT) --banner var/demo-logins.txt
+	DEBUG=1 $(BIN)/recoverypath serve --dev --addr $(HOST):$(PORT) --banner var/demo-logins.txt
 
-test: $(VENV)/.installed
+test: test-deps $(VENV)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Installs what is missing, then checks again: a browser still missing stops here with a message
+# rather than as 17 failing browser tests.
+test-deps:
+	@missing=""; \
+	[ -x "$(CHROMIUM_PATH)" ] || missing="$$missing chromium"; \
+	[ -e "$(DEJAVU_FONT)" ] || missing="$$missing fonts-dejavu-core"; \
+	pango=""; for lib in $(PANGO_LIBS); do [ -e "$$lib" ] && pango=yes; done; \
+	[ -n "$$pango" ] || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	if [ -n "$$missing" ]; then \
+		echo "make test: missing system packages:$$missing"; \
+		$(SYSTEM_INSTALL) $$missing || { echo "make test: could not install:$$missing" >&2; exit 1; }; \
+		[ -x "$(CHROMIUM_PATH)" ] || { echo "make test: Chromium still not found at $(CHROMIUM_PATH); install it or set CHROMIUM_PATH." >&2; exit 1; }; \
+	fi
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

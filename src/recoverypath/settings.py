@@ -302,3 +302,26 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Running for real: probes, outages, serving (issue 12) --------------------------------------
+# /healthz and /readyz are answered first of all (before the HTTPS redirect and the ALLOWED_HOSTS
+# check) so a load balancer can probe a process over plain HTTP by its own address; every
+# response carries an X-Request-ID that the access log records.
+MIDDLEWARE = [
+    "recoverypath.core.health.HealthProbeMiddleware",
+    "recoverypath.core.middleware.RequestIdMiddleware",
+    *MIDDLEWARE,
+]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# A connection that died while idle (database restart, failover) is replaced before it is used
+# instead of failing the next request; an unreachable server fails fast (503, see core/errors.py).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5)
+    )
+# `recoverypath serve` (gunicorn): processes and threads per process; 0 means from the CPU count.
+WEB_WORKERS = env.int("WEB_WORKERS", default=0)
+WEB_THREADS = env.int("WEB_THREADS", default=0)
+if WEB_WORKERS < 0 or WEB_THREADS < 0:
+    raise ImproperlyConfigured("WEB_WORKERS and WEB_THREADS must be 0 (automatic) or more.")

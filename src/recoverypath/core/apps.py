@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from . import navigation
+        from . import checks, navigation  # noqa: F401 (checks registers itself)
         from .views import nav_items
 
         navigation.register(nav_items)

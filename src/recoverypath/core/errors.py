@@ -10,10 +10,39 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+# How long a client should wait before retrying while the database or the queue is unreachable.
+RETRY_AFTER_SECONDS = 30
+
+try:
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    _UNAVAILABLE: tuple[type[BaseException], ...] = (
+        OperationalError,
+        InterfaceError,
+        RedisConnectionError,
+        RedisTimeoutError,
+    )
+except ImportError:  # pragma: no cover - redis is a dependency; kept optional for safety
+    _UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+def is_service_unavailable(exc: BaseException | None) -> bool:
+    """True for errors that mean "a dependency is down, try again soon" (a database that cannot
+    be reached or dropped the connection, a queue that does not answer), not a bug."""
+    return isinstance(exc, _UNAVAILABLE)
+
+
+UNAVAILABLE_MESSAGE = (
+    "RecoveryPath is briefly unavailable. Nothing you already saved was lost; "
+    "please try again in a moment."
+)
 
 
 class DomainError(Exception):
@@ -72,6 +101,12 @@ def error_body(
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if is_service_unavailable(exc):
+        return Response(
+            error_body(503, "unavailable", UNAVAILABLE_MESSAGE),
+            status=503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     if isinstance(exc, DomainError):
         return Response(
             error_body(exc.status_code, exc.code, exc.message, exc.fields), status=exc.status_code
@@ -109,9 +144,13 @@ def _summary(fields: dict[str, list[str]]) -> str:
     return f"{prefix}{messages[0]}{more}"
 
 
-def json_404(request, unknown: str = "", exception=None):
-    from django.http import JsonResponse
+def json_503(request) -> JsonResponse:
+    response = JsonResponse(error_body(503, "unavailable", UNAVAILABLE_MESSAGE), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
+
+def json_404(request, unknown: str = "", exception=None):
     return JsonResponse(
         error_body(404, "not_found", "Not found."), status=status.HTTP_404_NOT_FOUND
     )

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import re
+import uuid
+
 from django.conf import settings
 from django.utils import timezone
 
@@ -66,4 +69,24 @@ class SecurityHeadersMiddleware:
         if not request.path.startswith(settings.STATIC_URL):
             # Protected health information must not linger in shared or browser caches.
             response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class RequestIdMiddleware:
+    """Gives every request an id, sent back as X-Request-ID and written in the access log, so one
+    request can be followed from the proxy's log to ours. A well-formed id from the proxy (e.g.
+    nginx's $request_id) is kept; anything else is replaced by a random one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        request.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        response = self.get_response(request)
+        response.headers.setdefault(REQUEST_ID_HEADER, request.request_id)
         return response

@@ -325,3 +325,6 @@ WEB_WORKERS = env.int("WEB_WORKERS", default=0)
 WEB_THREADS = env.int("WEB_THREADS", default=0)
 if WEB_WORKERS < 0 or WEB_THREADS < 0:
     raise ImproperlyConfigured("WEB_WORKERS and WEB_THREADS must be 0 (automatic) or more.")
+# HSTS preload commits the whole domain to HTTPS in browsers for good: the domain owner's choice.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]

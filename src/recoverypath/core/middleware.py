@@ -73,6 +73,8 @@ class SecurityHeadersMiddleware:
 
 
 REQUEST_ID_HEADER = "X-Request-ID"
+ENVIRON_REQUEST_ID = "recoverypath.request_id"
+ENVIRON_ROUTE = "recoverypath.route"
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
@@ -89,4 +91,19 @@ class RequestIdMiddleware:
         request.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         response = self.get_response(request)
         response.headers.setdefault(REQUEST_ID_HEADER, request.request_id)
+        # For the access log (recoverypath/gunicorn_conf.py), which sees only the WSGI environ:
+        # the id, and the URL pattern that answered ("clients/<int:pk>/"), so the log shows
+        # which page was asked for without the ids or tokens in its path.
+        request.META[ENVIRON_REQUEST_ID] = request.request_id
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.route:
+            request.META[ENVIRON_ROUTE] = route_pattern(match.route)
         return response
+
+
+_NAMED_GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
+
+
+def route_pattern(route: str) -> str:
+    """ "api/v1/clients/(?P<pk>[0-9]{1,18})/$" (a DRF router's regex) -> "/api/v1/clients/<pk>/"."""
+    return "/" + _NAMED_GROUP.sub(r"<\1>", route).replace("^", "").replace("$", "")

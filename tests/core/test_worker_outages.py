@@ -55,13 +55,15 @@ def _start_redis(tmp_path: Path) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    import redis as redis_client
+
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
-        check = subprocess.run(
-            ["redis-cli", "-p", str(REDIS_PORT), "ping"], capture_output=True, text=True
-        )
-        if check.stdout.strip() == "PONG":
-            return process
+        try:
+            if redis_client.Redis(port=REDIS_PORT, socket_connect_timeout=1).ping():
+                return process
+        except redis_client.ConnectionError:
+            pass
         time.sleep(0.2)
     raise AssertionError("scratch Redis did not start")
 

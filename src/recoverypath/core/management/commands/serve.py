@@ -104,7 +104,11 @@ class Command(BaseCommand):
                     process.send_signal(signum)
 
         def stop(*_):
-            forward(signal.SIGTERM, None)
+            # Each stops gracefully on its own signal: gunicorn on TERM, Huey on INT (its TERM
+            # would abandon the tasks it is running).
+            for process, signum in zip(processes, (signal.SIGTERM, signal.SIGINT), strict=False):
+                if process.poll() is None:
+                    process.send_signal(signum)
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGHUP, forward)  # gunicorn and Huey both reload gracefully on HUP
@@ -124,7 +128,7 @@ class Command(BaseCommand):
             stop()
             for process in processes:
                 try:
-                    process.wait(timeout=35)
+                    process.wait(timeout=60)
                 except subprocess.TimeoutExpired:
                     process.kill()
         self.stdout.write("Stopped web server and worker.")

@@ -75,7 +75,7 @@ def test_the_static_check_is_quiet_in_development(settings):
     assert static_manifest_missing() is None
 
 
-def test_serve_collects_static_files_when_the_manifest_is_missing(settings, tmp_path, monkeypatch):
+def test_serve_collects_static_files_when_the_manifest_is_missing(settings, tmp_path):
     settings.DEBUG = False
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STORAGES = {
@@ -83,9 +83,7 @@ def test_serve_collects_static_files_when_the_manifest_is_missing(settings, tmp_
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
     }
     # Only the project's own assets, not every app's (the API docs' would take minutes).
-    monkeypatch.setattr(
-        settings, "STATICFILES_FINDERS", ["django.contrib.staticfiles.finders.FileSystemFinder"]
-    )
+    settings.STATICFILES_FINDERS = ["django.contrib.staticfiles.finders.FileSystemFinder"]
     assert static_manifest_missing() == tmp_path / "static" / "staticfiles.json"
 
     Serve()._collect_static_if_missing()

@@ -302,3 +302,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Exactly once and backups (issue 12: Idempotency-Key, notification recovery, backups) -------
+# Last in MIDDLEWARE: it wraps exactly the view, running it in the transaction that stores its
+# answer for an Idempotency-Key retry (core/idempotency.py).
+MIDDLEWARE += ["recoverypath.core.idempotency.IdempotencyMiddleware"]
+REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "recoverypath.core.schema.AutoSchema"

@@ -21,6 +21,7 @@ key never sees the first user's answer); an anonymous POST ignores the header.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import secrets
@@ -139,9 +140,9 @@ def _take_over(record: IdempotencyRecord, token: str) -> bool | None:
     )
     try:
         with transaction.atomic():
-            if connection.features.has_select_for_update_nowait:
-                if not list(pending.select_for_update(nowait=True).values_list("id", flat=True)):
-                    return None
+            nowait = connection.features.has_select_for_update_nowait
+            if nowait and not pending.select_for_update(nowait=True).values_list("id", flat=True):
+                return None
             return pending.update(lock_token=token) == 1 or None
     except DatabaseError:  # the row is locked: its request is running right now
         return False
@@ -307,10 +308,9 @@ class IdempotencyMiddleware:
             idempotency_release(record=record)
             return failed.response
         except BaseException:
-            try:
+            # If the database is gone, the record stays pending and a retry takes it over.
+            with contextlib.suppress(DatabaseError):
                 idempotency_release(record=record)
-            except DatabaseError:  # the database is gone; the record is taken over later
-                pass
             raise
         if not stored:  # an answer we cannot keep: the writes stand, a retry runs again
             idempotency_release(record=record)

@@ -308,3 +308,7 @@ LOGGING = {
 # answer for an Idempotency-Key retry (core/idempotency.py).
 MIDDLEWARE += ["recoverypath.core.idempotency.IdempotencyMiddleware"]
 REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "recoverypath.core.schema.AutoSchema"
+# SMS gateway status endpoint (optional): GET with `{key}` replaced by the message's
+# Idempotency-Key; 2xx = the gateway has the message, 404 = it never got it. Lets the recovery step
+# settle a message whose worker died mid-send instead of leaving it for a person to check.
+SMS_STATUS_URL = env.str("SMS_STATUS_URL", default="")

@@ -312,3 +312,9 @@ REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "recoverypath.core.schema.AutoSchema"
 # Idempotency-Key; 2xx = the gateway has the message, 404 = it never got it. Lets the recovery step
 # settle a message whose worker died mid-send instead of leaving it for a person to check.
 SMS_STATUS_URL = env.str("SMS_STATUS_URL", default="")
+# Backups (`recoverypath backup` / `restore`): the Fernet key(s) that encrypt them (several,
+# comma-separated, to rotate: the first encrypts, all decrypt), where they go by default, and
+# where pg_dump/pg_restore live if not in /usr/lib/postgresql/<version>/bin or on PATH.
+BACKUP_KEY = env.str("BACKUP_KEY", default="")
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
+BACKUP_PG_BIN_DIR = env.str("BACKUP_PG_BIN_DIR", default="")

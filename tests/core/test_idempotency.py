@@ -253,3 +253,18 @@ def test_two_concurrent_duplicates_run_once(cast, monkeypatch):
     late = _phq9(api_as(cast.client_user), cast, "concurrent")
     assert late.status_code == 201
     assert late["Idempotent-Replayed"] == "true"
+
+
+@pytest.mark.django_db
+def test_the_purge_job_runs_hourly_and_forgets_answers_older_than_a_day(cast):
+    from recoverypath.core.tasks import idempotency_purge_task
+
+    t0 = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
+    hourly = [t0 + timedelta(minutes=m) for m in range(0, 180)]
+    assert sum(idempotency_purge_task.s().validate_datetime(t) for t in hourly) == 3
+    with time_machine.travel(t0, tick=False) as clock:
+        _phq9(api_as(cast.client_user), cast, "old")
+        clock.shift(timedelta(hours=25))
+        _phq9(api_as(cast.client_user), cast, "new")
+        idempotency_purge_task()
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]

@@ -313,6 +313,9 @@ def notifications_recover_sending(*, limit: int = 500) -> dict[str, int]:
         except DeliveryError as exc:
             logger.warning("Notification %s: provider lookup failed: %s", row.id, exc)
             continue  # asked again on the next run
+        except Exception:  # a bug in a lookup must not stop the others from being settled
+            logger.exception("Notification %s: provider lookup error", row.id)
+            continue
         if found is not None and found.delivered:
             outcome = "sent"
             changed = stuck.update(

@@ -328,3 +328,19 @@ if WEB_WORKERS < 0 or WEB_THREADS < 0:
 # HSTS preload commits the whole domain to HTTPS in browsers for good: the domain owner's choice.
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# --- Exactly once and backups (issue 12: Idempotency-Key, notification recovery, backups) -------
+# Last in MIDDLEWARE: it wraps exactly the view, running it in the transaction that stores its
+# answer for an Idempotency-Key retry (core/idempotency.py).
+MIDDLEWARE += ["recoverypath.core.idempotency.IdempotencyMiddleware"]
+REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "recoverypath.core.schema.AutoSchema"
+# SMS gateway status endpoint (optional): GET with `{key}` replaced by the message's
+# Idempotency-Key; 2xx = the gateway has the message, 404 = it never got it. Lets the recovery step
+# settle a message whose worker died mid-send instead of leaving it for a person to check.
+SMS_STATUS_URL = env.str("SMS_STATUS_URL", default="")
+# Backups (`recoverypath backup` / `restore`): the Fernet key(s) that encrypt them (several,
+# comma-separated, to rotate: the first encrypts, all decrypt), where they go by default, and
+# where pg_dump/pg_restore live if not in /usr/lib/postgresql/<version>/bin or on PATH.
+BACKUP_KEY = env.str("BACKUP_KEY", default="")
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
+BACKUP_PG_BIN_DIR = env.str("BACKUP_PG_BIN_DIR", default="")

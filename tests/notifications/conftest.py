@@ -14,6 +14,7 @@ class SmsGateway:
     def __init__(self):
         self.requests: list[dict] = []
         self.script: list[int] = []
+        self.lookups: list[str] = []
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -31,11 +32,24 @@ class SmsGateway:
                 self.end_headers()
                 self.wfile.write(payload)
 
+            def do_GET(self):
+                # The status endpoint (SMS_STATUS_URL): does the gateway have this message?
+                key = self.path.rsplit("/", 1)[-1]
+                gateway.lookups.append(key)
+                found = [r for r in gateway.delivered if r["headers"].get("Idempotency-Key") == key]
+                payload = json.dumps({"id": f"gw-{key}"} if found else {}).encode()
+                self.send_response(200 if found else 404)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
             def log_message(self, *args):
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/messages"
+        self.status_url = self.url + "/{key}"
         self.thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
         )

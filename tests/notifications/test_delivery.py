@@ -7,8 +7,8 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 import time_machine
 from django.core import mail
-from django.core.mail.backends.locmem import EmailBackend
 
+from recoverypath.notifications import services
 from recoverypath.notifications.models import Notification, NotificationPreference
 from recoverypath.notifications.services import (
     notification_deliver,
@@ -107,17 +107,17 @@ def test_a_row_whose_enqueue_was_lost_is_sent_once_by_the_sweep(cast):
 def test_a_worker_killed_after_claiming_is_taken_over_after_the_lease_and_sent_once(
     cast, monkeypatch
 ):
-    real_send = EmailBackend.send_messages
-
-    def die(self, messages):
+    # Killed after the claim but before the provider call (a death during the call leaves the
+    # row `sending` instead: tests/notifications/test_sending_recovery.py).
+    def die(notification_id):
         raise WorkerKilled
 
     with time_machine.travel(T0, tick=False) as clock:
         [row] = _queue(cast.coordinator, ["email"])
-        monkeypatch.setattr(EmailBackend, "send_messages", die)
+        monkeypatch.setattr(services, "_claimed_row", die)
         with pytest.raises(WorkerKilled):
             notification_deliver(notification_id=row.id)
-        monkeypatch.setattr(EmailBackend, "send_messages", real_send)
+        monkeypatch.undo()
         row.refresh_from_db()
         assert row.status == Notification.Status.QUEUED
         assert row.claimed_until == T0 + timedelta(minutes=5)

@@ -12,6 +12,7 @@ from recoverypath.notifications.models import Notification
 from recoverypath.notifications.services import notification_queue, reminder_schedule
 from recoverypath.notifications.tasks import (
     notifications_deliver_due_task,
+    notifications_recover_sending_task,
     reminders_send_due_task,
 )
 
@@ -22,6 +23,7 @@ def test_the_periodic_jobs_run_every_minute():
     for job in (
         alerts_escalate_overdue_task,
         notifications_deliver_due_task,
+        notifications_recover_sending_task,
         reminders_send_due_task,
     ):
         assert all(job.s().validate_datetime(T0 + timedelta(minutes=m)) for m in range(0, 120, 7))

@@ -77,3 +77,45 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit events are append-only.")
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to an API POST sent with an `Idempotency-Key`, replayed on a retry.
+
+    One row per (user, key): the unique constraint is what stops two concurrent duplicates from
+    both running. A row is `pending` while its request runs (the request's writes and the move to
+    `completed` commit in one transaction) and is purged 24 hours after it was created.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        COMPLETED = "completed", "Completed"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(
+        max_length=64, help_text="SHA-256 of method, path, query string and body."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    lock_token = models.CharField(
+        max_length=32, help_text="Which request owns a pending row (changes on a take-over)."
+    )
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=300)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_content_type = models.CharField(max_length=100, blank=True)
+    response_body = models.TextField(blank=True)
+    created_at = models.DateTimeField(db_index=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_user_key_unique"),
+            models.CheckConstraint(
+                condition=models.Q(status="pending") | models.Q(response_status__isnull=False),
+                name="idempotency_completed_has_response",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} key {self.key[:20]} ({self.status})"

@@ -17,13 +17,18 @@ class Notification(models.Model):
     """One message to one person on one channel: the delivery log and the outbox in one.
 
     The row is written in the same transaction as whatever caused it, so a crash never loses it;
-    the worker claims it with a conditional UPDATE before sending, so it is never sent twice.
+    the worker claims it with a conditional UPDATE before sending, so it is never sent twice. Just
+    before the provider call the row is marked `sending` (committed): a row found still `sending`
+    later means the worker died mid-call, and it is resolved with the provider or left `unknown`
+    for a person to check, never sent again blindly.
     """
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        UNKNOWN = "unknown", "Unknown — check"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -45,6 +50,9 @@ class Notification(models.Model):
     claimed_until = models.DateTimeField(
         null=True, blank=True, help_text="A worker holds the row until then (crash recovery)."
     )
+    sending_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the last provider call started."
+    )
     source_type = models.CharField(max_length=60, blank=True)
     source_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -61,6 +69,12 @@ class Notification(models.Model):
                 name="notification_due",
             ),
             models.Index(fields=["recipient", "channel", "-created_at"], name="notification_inbox"),
+            # The recovery step: rows whose worker may have died during the provider call.
+            models.Index(
+                fields=["sending_at"],
+                condition=Q(status="sending"),
+                name="notification_sending",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -7,8 +7,12 @@ Delivery contract (healthchecks' claim, Zulip's after-commit):
    claim) that also counts the attempt; only the worker whose UPDATE matched sends.
 3. Success marks the row sent; failure keeps it queued with `next_attempt_at` doubled each time,
    until NOTIFICATION_MAX_ATTEMPTS, then failed. Nothing is deleted.
-4. A worker that dies holding a claim loses it after NOTIFICATION_CLAIM_SECONDS; the sweep then
-   sends the row once.
+4. A worker that dies holding a claim before it calls the provider loses the claim after
+   NOTIFICATION_CLAIM_SECONDS; the sweep then sends the row once.
+5. Before the provider call the row is marked `sending` (committed). A worker that dies during
+   the call leaves it so; `notifications_recover_sending` asks the provider by message id and
+   marks it sent, queues it again only if the provider confirms it never got it, or marks it
+   `unknown` for a person to check. It is never sent again blindly.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.errors import ConflictError
 from recoverypath.core.phones import normalize_phone
 
@@ -205,7 +210,14 @@ def _claimable(now: datetime) -> Q:
 
 
 def notification_deliver(*, notification_id: int) -> Notification | None:
-    """Send one row if it is due and nobody holds it. Returns the row, or None if not claimed."""
+    """Send one row if it is due and nobody holds it. Returns the row, or None if not claimed.
+
+    1. claim: conditional UPDATE of a due, unclaimed, queued row (counts the attempt);
+    2. mark `sending` with the time (committed before the provider is called);
+    3. call the transport; success -> `sent`, a refusal -> `queued` for a retry (or `failed`).
+    A worker that dies during 3 leaves the row `sending`; `notifications_recover_sending` resolves
+    it without calling the provider's send again.
+    """
     now = timezone.now()
     claimed = Notification.objects.filter(_claimable(now), id=notification_id).update(
         claimed_until=now + timedelta(seconds=settings.NOTIFICATION_CLAIM_SECONDS),
@@ -213,11 +225,17 @@ def notification_deliver(*, notification_id: int) -> Notification | None:
     )
     if not claimed:
         return None
-    notification = Notification.objects.select_related("recipient").get(id=notification_id)
+    notification = _claimed_row(notification_id)
     attempt = notification.attempts
     mine = Notification.objects.filter(
-        id=notification_id, status=Notification.Status.QUEUED, attempts=attempt
+        id=notification_id, status=Notification.Status.SENDING, attempts=attempt
     )
+    # The worker runs in autocommit: `sending` is committed before the provider hears of it.
+    marked = Notification.objects.filter(
+        id=notification_id, status=Notification.Status.QUEUED, attempts=attempt
+    ).update(status=Notification.Status.SENDING, sending_at=timezone.now(), claimed_until=None)
+    if not marked:
+        return None
     try:
         message_id = transport_for(notification.channel).send(notification)
     except DeliveryError as exc:
@@ -230,7 +248,6 @@ def notification_deliver(*, notification_id: int) -> Notification | None:
             status=Notification.Status.SENT,
             sent_at=timezone.now(),
             provider_message_id=(message_id or "")[:200],
-            claimed_until=None,
             last_error="",
         )
         notification.refresh_from_db()
@@ -239,7 +256,6 @@ def notification_deliver(*, notification_id: int) -> Notification | None:
     if attempt >= settings.NOTIFICATION_MAX_ATTEMPTS:
         mine.update(
             status=Notification.Status.FAILED,
-            claimed_until=None,
             next_attempt_at=None,
             last_error=error[:2000],
         )
@@ -248,10 +264,118 @@ def notification_deliver(*, notification_id: int) -> Notification | None:
         )
     else:
         retry_at = timezone.now() + retry_delay(attempt)
-        mine.update(claimed_until=None, next_attempt_at=retry_at, last_error=error[:2000])
+        mine.update(
+            status=Notification.Status.QUEUED, next_attempt_at=retry_at, last_error=error[:2000]
+        )
         _enqueue([notification_id], eta=retry_at)
     notification.refresh_from_db()
     return notification
+
+
+def _claimed_row(notification_id: int) -> Notification:
+    return Notification.objects.select_related("recipient").get(id=notification_id)
+
+
+UNKNOWN_OUTCOME = (
+    "The worker stopped during the provider call at {at:%Y-%m-%d %H:%M} UTC, and the provider "
+    "cannot be asked whether the message went out. Check with the provider or the recipient, "
+    "then mark it delivered or send it again."
+)
+
+
+def notifications_recover_sending(*, limit: int = 500) -> dict[str, int]:
+    """Resolve rows left `sending` by a worker that died during the provider call.
+
+    A row counts as abandoned once it has been `sending` for NOTIFICATION_CLAIM_SECONDS (longer
+    than any provider timeout). For each, the transport is asked by message id (`lookup`):
+    1. the provider has it -> `sent` (with the provider's id);
+    2. the provider confirms it never got it -> `queued` again, due now (a resend is safe);
+    3. the provider cannot be asked (SMTP, the console, no status URL) -> `unknown`, for a
+       person to check in the admin; nothing is sent again.
+    Returns counts per outcome.
+    """
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=settings.NOTIFICATION_CLAIM_SECONDS)
+    rows = list(
+        Notification.objects.filter(status=Notification.Status.SENDING, sending_at__lt=cutoff)
+        .select_related("recipient")
+        .order_by("sending_at", "id")[:limit]
+    )
+    counts = {"sent": 0, "queued": 0, "unknown": 0}
+    for row in rows:
+        stuck = Notification.objects.filter(
+            id=row.id, status=Notification.Status.SENDING, attempts=row.attempts
+        )
+        transport = transport_for(row.channel)
+        lookup = getattr(transport, "lookup", None)
+        try:
+            found = lookup(row) if lookup is not None else None
+        except DeliveryError as exc:
+            logger.warning("Notification %s: provider lookup failed: %s", row.id, exc)
+            continue  # asked again on the next run
+        except Exception:  # a bug in a lookup must not stop the others from being settled
+            logger.exception("Notification %s: provider lookup error", row.id)
+            continue
+        if found is not None and found.delivered:
+            outcome = "sent"
+            changed = stuck.update(
+                status=Notification.Status.SENT,
+                sent_at=now,
+                provider_message_id=(found.message_id or "")[:200],
+                last_error="",
+            )
+        elif found is not None:
+            outcome = "queued"
+            changed = stuck.update(
+                status=Notification.Status.QUEUED,
+                next_attempt_at=now,
+                last_error="The worker stopped while sending; the provider confirmed it never "
+                "received the message, so it is sent again.",
+            )
+        else:
+            outcome = "unknown"
+            changed = stuck.update(
+                status=Notification.Status.UNKNOWN,
+                last_error=UNKNOWN_OUTCOME.format(at=row.sending_at.astimezone(UTC)),
+            )
+        if changed:
+            counts[outcome] += 1
+            logger.warning("Notification %s left sending by a dead worker: %s", row.id, outcome)
+    return counts
+
+
+def notification_resolve_unknown(*, actor, notification_ids: list[int], delivered: bool) -> int:
+    """A person's verdict on rows whose outcome was unknown: delivered (-> sent) or not (->
+    queued again, due now). Only `unknown` rows change. Returns how many changed."""
+    now = timezone.now()
+    rows = Notification.objects.filter(id__in=notification_ids, status=Notification.Status.UNKNOWN)
+    who = getattr(actor, "email", "") or "staff"
+    if delivered:
+        values = {
+            "status": Notification.Status.SENT,
+            "sent_at": now,
+            "last_error": f"Checked by {who}: delivered.",
+        }
+    else:
+        values = {
+            "status": Notification.Status.QUEUED,
+            "next_attempt_at": now,
+            "last_error": f"Checked by {who}: not delivered, sent again.",
+        }
+    with transaction.atomic():
+        ids = list(rows.select_for_update().values_list("id", flat=True))
+        changed = Notification.objects.filter(id__in=ids).update(**values)
+        for notification_id in ids:
+            audit_record(
+                actor=actor,
+                action=Action.UPDATE,
+                object_type="notifications.notification",
+                object_id=str(notification_id),
+                changes={"status": ["unknown", values["status"]]},
+            )
+    if not delivered and ids:
+        transaction.on_commit(lambda: _enqueue(ids))
+    return changed
 
 
 def notifications_deliver_due(*, limit: int = 500) -> int:

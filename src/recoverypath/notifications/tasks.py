@@ -20,5 +20,11 @@ def notifications_deliver_due_task() -> None:
 
 
 @db_periodic_task(crontab(minute="*"))
+def notifications_recover_sending_task() -> None:
+    """Resolves rows a dead worker left `sending`: by asking the provider, else for a person."""
+    services.notifications_recover_sending()
+
+
+@db_periodic_task(crontab(minute="*"))
 def reminders_send_due_task() -> None:
     services.reminders_send_due()

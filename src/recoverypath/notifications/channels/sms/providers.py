@@ -7,13 +7,14 @@ import json
 import logging
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from typing import Protocol
 
 from django.conf import settings
 
-from ..base import DeliveryError
+from ..base import DeliveryError, ProviderLookup
 
 logger = logging.getLogger(__name__)
 
@@ -30,11 +31,49 @@ class HttpSmsProvider:
     resend after a crash twice.
     """
 
-    def __init__(self, *, url: str, token: str, sender: str = "", timeout: float = 10.0):
+    def __init__(
+        self,
+        *,
+        url: str,
+        token: str,
+        sender: str = "",
+        timeout: float = 10.0,
+        status_url: str = "",
+    ):
         self.url = url
         self.token = token
         self.sender = sender
         self.timeout = timeout
+        self.status_url = status_url
+
+    def lookup(self, *, key: str) -> ProviderLookup | None:
+        """Ask the gateway about the message sent with Idempotency-Key `key`: GET SMS_STATUS_URL
+        (with `{key}` replaced); 2xx -> it has it, 404 -> it never got it. None without a status
+        URL. Raises DeliveryError when the gateway cannot answer now."""
+        if not self.status_url:
+            return None
+        request = urllib.request.Request(
+            self.status_url.replace("{key}", urllib.parse.quote(key, safe="")),
+            method="GET",
+            headers={"Authorization": f"Bearer {self.token}", "Accept": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                raw = response.read(65536)
+        except urllib.error.HTTPError as exc:
+            if exc.code in (404, 410):
+                return ProviderLookup(delivered=False)
+            raise DeliveryError(f"SMS gateway status answered HTTP {exc.code}.") from exc
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            raise DeliveryError(f"SMS gateway status unreachable: {exc}") from exc
+        try:
+            data = json.loads(raw or b"{}")
+        except ValueError:
+            data = {}
+        message_id = ""
+        if isinstance(data, dict):
+            message_id = str(data.get("id") or data.get("message_id") or data.get("sid") or "")
+        return ProviderLookup(delivered=True, message_id=message_id or key)
 
     def send(self, *, to: str, body: str, key: str) -> str:
         if not to:
@@ -86,5 +125,6 @@ def provider_from_settings() -> SmsProvider:
             token=settings.SMS_TOKEN,
             sender=settings.SMS_FROM,
             timeout=float(getattr(settings, "SMS_TIMEOUT_SECONDS", 10)),
+            status_url=getattr(settings, "SMS_STATUS_URL", ""),
         )
     return ConsoleSmsProvider()

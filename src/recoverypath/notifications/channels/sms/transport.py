@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..base import ProviderLookup
 from .providers import provider_from_settings
 
 
@@ -17,5 +18,15 @@ class Transport:
 
     def send(self, notification) -> str:
         return provider_from_settings().send(
-            to=notification.address, body=notification.body, key=f"notification-{notification.id}"
+            to=notification.address, body=notification.body, key=message_key(notification)
         )
+
+    def lookup(self, notification) -> ProviderLookup | None:
+        provider = provider_from_settings()
+        ask = getattr(provider, "lookup", None)
+        return ask(key=message_key(notification)) if ask is not None else None
+
+
+def message_key(notification) -> str:
+    """Our id for the message, sent as its Idempotency-Key and used to ask about it later."""
+    return f"notification-{notification.id}"

@@ -4,7 +4,8 @@ same world."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import transaction
@@ -42,7 +43,13 @@ def world(cast, iop, group_factory):
         actor=cast.clinician, session=session, client=cast.client, data="d", assessment="a"
     )
     services.note_update(actor=cast.clinician, note=draft, plan="p")
-    later = datetime.now(tz=UTC).replace(microsecond=0) + timedelta(days=3)
+    # 14:00 in the program's zone, three days on: never inside the group's 09:00-12:00 sessions,
+    # whatever weekday the suite runs on (the booking below is a day later, same hour).
+    later = datetime.combine(
+        (datetime.now(tz=UTC) + timedelta(days=3)).date(),
+        time(14, 0),
+        tzinfo=ZoneInfo(cast.program.time_zone),
+    )
     future = Session.objects.create(
         program=cast.program,
         client=cast.client,

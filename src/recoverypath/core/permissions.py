@@ -108,3 +108,14 @@ def can_administer_program(user, program_id: int) -> bool:
 
 def can_view_audit(user) -> bool:
     return bool(staff_program_ids(user, min_rank=Rank.ADMIN))
+
+
+def can_reset_two_factor(user, target) -> bool:
+    """A program admin resets a lost authenticator of a staff member of a program they
+    administer; never their own (another admin does that)."""
+    if user is None or target is None:
+        return False
+    if user.pk == target.pk:
+        return False
+    shared = staff_program_ids(user, min_rank=Rank.ADMIN) & set(program_roles(target))
+    return bool(shared)

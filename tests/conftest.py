@@ -156,3 +156,14 @@ def api_as(user: User | None) -> APIClient:
     if user is not None:
         client.force_authenticate(user=user)
     return client
+
+
+def force_login_verified(web, user: User, device) -> None:
+    """Log `web` (a Django test client) in as `user`, two-factor verified with `device`: the
+    way a session looks after the code step."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    web.force_login(user)
+    session = web.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

@@ -107,9 +107,14 @@ def two_factor_verify(*, user: User, code: str) -> Device | None:
     code = (code or "").strip()
     if not code or len(code) > 32:
         return None
-    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
-        if _verify_totp(device, code):
-            return device
+    digits = code.replace(" ", "")
+    if digits.isdigit():
+        # Only a number goes to the authenticator: a mistyped recovery code must not count
+        # against its throttle.
+        for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+            if _verify_totp(device, digits):
+                return device
+        return None
     for device in RecoveryCodeDevice.objects.filter(user=user, confirmed=True):
         if device.verify_token(code):
             audit_record(

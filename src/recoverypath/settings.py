@@ -93,13 +93,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    # After OTP: ends idle staff sessions and holds a staff session at the two-factor step.
-    "recoverypath.accounts.middleware.SignInPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "recoverypath.core.middleware.RequestContextMiddleware",
     "recoverypath.core.middleware.SecurityHeadersMiddleware",
+    # After OTP, messages and the audit context: ends idle staff sessions, holds a session at
+    # the two-factor code or enrolment step.
+    "recoverypath.accounts.middleware.SignInPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -289,9 +289,7 @@ def test_the_token_endpoint_needs_the_current_code_for_an_enrolled_account(cast)
         assert missing.status_code == 400
         assert missing.json()["error"]["code"] == "otp_required"
         assert "otp" in missing.json()["error"]["fields"]
-        wrong = api_as(None).post(
-            "/api/v1/auth/token/", {**body, "otp": "000000x"}, format="json"
-        )
+        wrong = api_as(None).post("/api/v1/auth/token/", {**body, "otp": "000000x"}, format="json")
         assert wrong.status_code == 400
         assert wrong.json()["error"]["code"] == "invalid_otp"
         right = api_as(None).post(

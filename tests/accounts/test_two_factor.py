@@ -303,3 +303,27 @@ def test_the_token_endpoint_documents_the_otp_field(cast):
     schema = api_as(None).get("/api/v1/schema/?format=json")
     request = schema.json()["components"]["schemas"]["TokenRequestRequest"]
     assert "otp" in request["properties"]
+
+
+def test_the_django_admin_signs_in_through_the_app_login(db):
+    response = WebClient().get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=%2Fadmin%2F"
+
+
+def test_a_superuser_resets_any_account_from_the_django_admin(cast):
+    from tests.factories import UserFactory
+
+    boss = UserFactory(is_staff=True, is_superuser=True)
+    enrol_two_factor(cast.client_user)
+    web = WebClient()
+    web.force_login(boss)
+    response = web.post(
+        "/admin/accounts/user/",
+        {"action": "reset_two_factor", "_selected_action": [cast.client_user.id]},
+    )
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=cast.client_user).exists()
+    assert AuditEvent.objects.filter(
+        actor=boss, object_id=str(cast.client_user.id), changes__two_factor__1="reset by admin"
+    ).exists()

@@ -259,3 +259,14 @@ def test_deactivation_revokes_every_token_and_session(cast):
     assert _api(secret).get("/api/v1/clients/").status_code == 401
     assert not SignedInSession.objects.filter(user=cast.clinician).exists()
     assert web.get("/clients/").status_code == 302
+
+
+def test_the_devices_page_shows_when_a_session_was_last_used(cast):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        web = WebClient()
+        web.post("/accounts/login/", {"username": cast.clinician.email, "password": cast.password})
+        clock.shift(timedelta(minutes=6))
+        web.get("/clients/")
+    row = SignedInSession.objects.get(user=cast.clinician)
+    assert row.last_seen_at - row.created_at >= timedelta(minutes=6)

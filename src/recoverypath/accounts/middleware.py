@@ -25,11 +25,15 @@ from django.utils.http import urlencode
 from recoverypath.core.errors import error_body
 
 from .selectors import SignInPolicy, sign_in_policy
+from .services.sessions import signed_in_session_seen
 
 POLICY_KEY = "rp_sign_in_policy"
 LAST_ACTIVITY_KEY = "rp_last_activity"
 # Write the last-activity time at most this often: a page view costs no session write.
 ACTIVITY_GRANULARITY_SECONDS = 15
+# Refresh the "last seen" of the signed-in devices page at most this often (one UPDATE).
+SEEN_KEY = "rp_last_seen"
+SEEN_GRANULARITY_SECONDS = 300
 # Requests a page makes by itself (polling) carry this header and do not count as activity.
 BACKGROUND_HEADER = "HTTP_X_RP_BACKGROUND"
 
@@ -38,7 +42,7 @@ def remember_policy(request, user) -> SignInPolicy:
     """Compute and store the policy for `user` in `request.session` (at log in, after enrolment)."""
     policy = sign_in_policy(user=user)
     request.session[POLICY_KEY] = policy.as_session()
-    request.session[LAST_ACTIVITY_KEY] = time.time()
+    request.session[LAST_ACTIVITY_KEY] = request.session[SEEN_KEY] = time.time()
     return policy
 
 
@@ -88,6 +92,10 @@ class SignInPolicyMiddleware:
                 not isinstance(last, int | float) or now - last >= ACTIVITY_GRANULARITY_SECONDS
             ):
                 request.session[LAST_ACTIVITY_KEY] = now
+        seen = request.session.get(SEEN_KEY)
+        if not isinstance(seen, int | float) or now - seen >= SEEN_GRANULARITY_SECONDS:
+            request.session[SEEN_KEY] = now
+            signed_in_session_seen(session_key=request.session.session_key)
         if not request.path.startswith(_exempt_paths()):
             held = self._held(request, policy, now)
             if held is not None:

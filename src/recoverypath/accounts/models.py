@@ -258,7 +258,8 @@ class RecoveryCode(models.Model):
 
 class SignedInSession(models.Model):
     """A browser session of a user, for the "signed-in devices" page and "sign out everywhere".
-    Written on log in, removed on log out; `last_seen_at` is refreshed at most once a minute."""
+    Written on log in, removed on log out; `last_seen_at` is refreshed at most every five
+    minutes."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
     session_key = models.CharField(max_length=40, unique=True)

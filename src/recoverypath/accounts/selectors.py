@@ -92,6 +92,13 @@ def two_factor_device(*, user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
 
 
+def two_factor_pending_device(*, user, device_id) -> TOTPDevice | None:
+    """The user's authenticator being set up (unconfirmed) with this id, if any."""
+    if not str(device_id or "").isdigit() or int(device_id) > 2**63 - 1:
+        return None
+    return TOTPDevice.objects.filter(user=user, id=int(device_id), confirmed=False).first()
+
+
 def two_factor_devices(*, user) -> list[Device]:
     """Every confirmed device that may verify a sign-in: the authenticator, then recovery codes."""
     devices: list[Device] = list(TOTPDevice.objects.filter(user=user, confirmed=True))

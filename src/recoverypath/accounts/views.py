@@ -42,6 +42,7 @@ from .selectors import (
     recovery_codes_left,
     signed_in_sessions_for_user,
     two_factor_device,
+    two_factor_pending_device,
     two_factor_staff_for_admin,
 )
 
@@ -255,11 +256,7 @@ def two_factor(request):
                         "accounts/recovery_codes.html",
                         {"codes": enrolment.recovery_codes, "new_enrolment": True},
                     )
-            pending = (
-                user.totpdevice_set.filter(id=form.data.get("device"), confirmed=False).first()
-                if str(form.data.get("device", "")).isdigit()
-                else None
-            )
+            pending = two_factor_pending_device(user=user, device_id=form.data.get("device"))
             if pending is None:
                 messages.error(request, "This set-up has expired: start again.")
                 return redirect("accounts:two_factor")

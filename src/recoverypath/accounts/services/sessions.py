@@ -45,6 +45,12 @@ def sign_in_record(*, request, user: User) -> SignedInSession | None:
     return row
 
 
+def signed_in_session_seen(*, session_key: str | None) -> None:
+    """The session was used just now (called at most every few minutes per session)."""
+    if session_key:
+        SignedInSession.objects.filter(session_key=session_key).update(last_seen_at=timezone.now())
+
+
 def signed_in_session_forget(*, session_key: str | None) -> None:
     """The session ended (log out, idle): drop its row."""
     if session_key:

@@ -57,8 +57,12 @@ def _verify_totp(device: TOTPDevice, code: str) -> bool:
 
 
 def _issue_recovery_codes(user: User) -> list[str]:
-    RecoveryCodeDevice.objects.filter(user=user).delete()
-    device = RecoveryCodeDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    # One device per user, kept: a session verified with a recovery code stays verified when
+    # the codes are replaced; only the codes change.
+    device, _ = RecoveryCodeDevice.objects.get_or_create(
+        user=user, defaults={"name": "Recovery codes", "confirmed": True}
+    )
+    device.codes.all().delete()
     codes = [_new_code() for _ in range(settings.TWO_FACTOR_RECOVERY_CODES)]
     RecoveryCode.objects.bulk_create(
         RecoveryCode(device=device, code_digest=secret_digest(code.replace("-", "")))

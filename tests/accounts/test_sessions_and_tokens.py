@@ -270,3 +270,13 @@ def test_the_devices_page_shows_when_a_session_was_last_used(cast):
         web.get("/clients/")
     row = SignedInSession.objects.get(user=cast.clinician)
     assert row.last_seen_at - row.created_at >= timedelta(minutes=6)
+
+
+def test_stay_signed_in_comes_too_late_after_the_limit(cast):
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        web = WebClient()
+        web.force_login(cast.clinician)
+        clock.shift(timedelta(minutes=16))
+        late = web.post("/accounts/session/keep-alive/")
+        assert late.status_code == 302  # the page's script reloads into the log-in page
+        assert web.get("/clients/").status_code == 302

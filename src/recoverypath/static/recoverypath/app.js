@@ -52,9 +52,11 @@ document.addEventListener("click", function (event) {
     fetch(keepAliveUrl, {
       method: "POST",
       credentials: "same-origin",
+      redirect: "manual",
       headers: { "X-CSRFToken": csrfToken() }
     }).then(function (response) {
-      if (response.ok) { hideNotice(); schedule(); } else { window.location.reload(); }
+      // 204: still signed in. Anything else (a redirect to the log-in page): the session ended.
+      if (response.status === 204) { hideNotice(); schedule(); } else { window.location.reload(); }
     });
   }
   document.addEventListener("htmx:afterRequest", function (event) {

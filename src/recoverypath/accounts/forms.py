@@ -71,3 +71,18 @@ class ApiTokenForm(forms.Form):
         max_length=100,
         help_text="Where you will use it, e.g. \u201creporting script\u201d.",
     )
+
+
+class ProgramSignInForm(forms.Form):
+    two_factor_grace_days = forms.IntegerField(
+        label="Two-factor grace period (days)",
+        min_value=0,
+        max_value=90,
+        help_text="Days a new staff member may sign in with a password alone (0: at once).",
+    )
+    idle_timeout_minutes = forms.IntegerField(
+        label="Idle sign-out (minutes)",
+        min_value=2,
+        max_value=480,
+        help_text="Staff sessions end after this long without activity.",
+    )

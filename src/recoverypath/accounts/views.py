@@ -19,11 +19,12 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from recoverypath.core.audit import Action, audit_record
+from recoverypath.core.errors import DomainError
 from recoverypath.core.forms import add_service_errors
 from recoverypath.core.navigation import NavItem
 from recoverypath.core.pagination import paginate
 from recoverypath.core.params import MAX_ID
-from recoverypath.core.permissions import can_view_audit, is_staff_member
+from recoverypath.core.permissions import Rank, can_view_audit, is_staff_member
 from recoverypath.core.ratelimit import RateLimited
 
 from . import limits, services
@@ -31,6 +32,7 @@ from .forms import (
     ApiTokenForm,
     AuditFilterForm,
     EmailAuthenticationForm,
+    ProgramSignInForm,
     TwoFactorCodeForm,
     TwoFactorConfirmForm,
 )
@@ -39,12 +41,14 @@ from .models import User
 from .selectors import (
     api_tokens_for_user,
     audit_events_for_admin,
+    program_list_for_user,
     recovery_codes_left,
     signed_in_sessions_for_user,
     two_factor_device,
     two_factor_pending_device,
     two_factor_staff_for_admin,
 )
+from .services.programs import SIGN_IN_FIELDS
 
 PENDING_KEY = "rp_pending_two_factor"
 PENDING_SECONDS = 300
@@ -370,7 +374,35 @@ def staff_two_factor(request):
     if not can_view_audit(request.user):
         raise PermissionDenied
     page = paginate(request, two_factor_staff_for_admin(user=request.user), per_page=50)
-    return render(request, "accounts/staff_two_factor.html", {"page": page})
+    programs = [
+        (program, ProgramSignInForm(initial={f: getattr(program, f) for f in SIGN_IN_FIELDS}))
+        for program in program_list_for_user(user=request.user, min_rank=Rank.ADMIN)
+    ]
+    return render(request, "accounts/staff_two_factor.html", {"page": page, "programs": programs})
+
+
+@login_required
+@require_POST
+def program_sign_in(request, program_id: int):
+    """A program admin sets the program's two-factor grace period and idle sign-out."""
+    if program_id > MAX_ID:
+        raise Http404
+    form = ProgramSignInForm(request.POST)
+    if form.is_valid():
+        try:
+            program = services.program_sign_in_update(
+                actor=request.user, program_id=program_id, **form.cleaned_data
+            )
+        except services.programs.ProgramNotFound as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Sign-in settings of {program} saved.")
+            return redirect("staff:two_factor")
+    errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+    messages.error(request, f"Not saved: {errors}")
+    return redirect("staff:two_factor")
 
 
 @login_required

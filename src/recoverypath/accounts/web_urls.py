@@ -8,6 +8,11 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit_log"),
     path("staff/two-factor/", views.staff_two_factor, name="two_factor"),
     path(
+        "staff/programs/<int:program_id>/sign-in/",
+        views.program_sign_in,
+        name="program_sign_in",
+    ),
+    path(
         "staff/two-factor/<int:user_id>/reset/",
         views.staff_two_factor_reset,
         name="two_factor_reset",

@@ -280,3 +280,33 @@ def test_stay_signed_in_comes_too_late_after_the_limit(cast):
         late = web.post("/accounts/session/keep-alive/")
         assert late.status_code == 302  # the page's script reloads into the log-in page
         assert web.get("/clients/").status_code == 302
+
+
+def test_changing_the_password_keeps_this_browser_and_ends_the_rest(cast):
+    secret = _token(cast.clinician, cast.password)["token"]
+    cast.clinician.refresh_from_db()
+    here, elsewhere = WebClient(), WebClient()
+    here.force_login(cast.clinician)
+    elsewhere.force_login(cast.clinician)
+    new = "a-changed-fictional-pass-31"
+    response = here.post(
+        "/accounts/password/",
+        {"old_password": cast.password, "new_password1": new, "new_password2": new},
+    )
+    assert response.status_code == 302
+    assert here.get("/clients/").status_code == 200
+    assert elsewhere.get("/clients/").status_code == 302
+    assert _api(secret).get("/api/v1/clients/").status_code == 401
+    # This browser is still listed on the devices page.
+    assert SignedInSession.objects.filter(user=cast.clinician).count() == 1
+
+
+def test_a_failed_token_login_is_audited(cast):
+    response = api_as(None).post(
+        "/api/v1/auth/token/",
+        {"email": cast.clinician.email, "password": "wrong-password"},
+        format="json",
+    )
+    assert response.status_code == 400
+    event = AuditEvent.objects.get(action="login_failed")
+    assert event.changes["attempted_email"] == cast.clinician.email

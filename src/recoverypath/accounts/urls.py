@@ -15,6 +15,7 @@ urlpatterns = [
     path("security/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("session/keep-alive/", views.keep_alive, name="keep_alive"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",

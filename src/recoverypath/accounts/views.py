@@ -170,6 +170,20 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().post(request, *args, **kwargs)
 
 
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """A signed-in person changes their password. The change revokes every API token and ends
+    every other session (receivers); this browser stays signed in under a new session key."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:security")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.sign_in_record(request=self.request, user=form.user)
+        messages.success(self.request, "Your password is changed.")
+        return response
+
+
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")

@@ -310,3 +310,13 @@ def test_a_failed_token_login_is_audited(cast):
     assert response.status_code == 400
     event = AuditEvent.objects.get(action="login_failed")
     assert event.changes["attempted_email"] == cast.clinician.email
+
+
+def test_an_idle_htmx_request_sends_the_whole_page_to_the_login(cast):
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        web = WebClient()
+        web.force_login(cast.clinician)
+        clock.shift(timedelta(minutes=16))
+        response = web.get("/clients/", HTTP_HX_REQUEST="true")
+        assert response.status_code == 204
+        assert response["HX-Redirect"].startswith("/accounts/login/?next=")

@@ -73,6 +73,16 @@ def _wants_json(request) -> bool:
     return request.path.startswith("/api/")
 
 
+def _redirect(request, url: str) -> HttpResponse:
+    """A redirect the browser follows as a page, also from an HTMX request (which would swap the
+    target page into a fragment)."""
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return HttpResponseRedirect(url)
+
+
 class SignInPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -110,12 +120,7 @@ class SignInPolicyMiddleware:
         if _wants_json(request):
             return JsonResponse(error_body(401, "session_expired", message), status=401)
         messages.info(request, message)
-        login_url = f"{reverse('accounts:login')}?{urlencode({'next': next_path})}"
-        if request.headers.get("HX-Request"):
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = login_url
-            return response
-        return HttpResponseRedirect(login_url)
+        return _redirect(request, f"{reverse('accounts:login')}?{urlencode({'next': next_path})}")
 
     def _held(self, request, policy: SignInPolicy, now: float):
         """A response that holds the session at the code or enrolment step, or None."""
@@ -129,8 +134,9 @@ class SignInPolicyMiddleware:
                     ),
                     status=403,
                 )
-            return HttpResponseRedirect(
-                f"{reverse('accounts:login_code')}?{urlencode({'next': request.get_full_path()})}"
+            return _redirect(
+                request,
+                f"{reverse('accounts:login_code')}?{urlencode({'next': request.get_full_path()})}",
             )
         if policy.two_factor_overdue(datetime.fromtimestamp(now, tz=UTC)):
             enrol = reverse("accounts:two_factor")
@@ -145,5 +151,5 @@ class SignInPolicyMiddleware:
                     ),
                     status=403,
                 )
-            return HttpResponseRedirect(enrol)
+            return _redirect(request, enrol)
         return None

@@ -4,10 +4,10 @@ program A, a client with a login, and an outsider organization with its own staf
 from __future__ import annotations
 
 import os
+import uuid
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from recoverypath.accounts.models import Program, Role, User
@@ -27,11 +27,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Rate-limit counters live in the cache: every test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
+def _fresh_rate_limits(settings):
+    """Rate-limit counters live in the cache: every test counts in a namespace of its own (no
+    flush, which would reset the counters of a test running beside it on a shared Redis)."""
+    settings.RATE_LIMIT_NAMESPACE = uuid.uuid4().hex[:12]
 
 
 @pytest.fixture(autouse=True)

@@ -184,6 +184,7 @@ RATE_LIMITS = {
     "password_reset_address": (10, 3600),
     "password_reset_account": (3, 3600),
 }
+RATE_LIMIT_NAMESPACE = ""
 
 # Two-factor sign-in (django-otp, TOTP). Staff must enrol once their program's grace period
 # (Program.two_factor_grace_days after they joined it) is over; clients may opt in.

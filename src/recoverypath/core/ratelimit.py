@@ -37,10 +37,16 @@ def limit_for(scope: str) -> Limit:
     return Limit(count=int(count), seconds=int(seconds))
 
 
+def namespace() -> str:
+    """A prefix for every counter (tests give each test its own, instead of flushing a cache
+    that other test processes share)."""
+    return getattr(settings, "RATE_LIMIT_NAMESPACE", "")
+
+
 def _key(scope: str, subject: str, window: int) -> str:
     # Hash the subject: e-mail addresses do not belong in cache keys (memcached-safe, no PII).
     digest = hashlib.sha256(subject.lower().encode()).hexdigest()[:32]
-    return f"rp:rl:{scope}:{digest}:{window}"
+    return f"rp:rl:{namespace()}:{scope}:{digest}:{window}"
 
 
 def _window(limit: Limit, now: float) -> tuple[int, int]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from rest_framework.throttling import AnonRateThrottle
 
 from .net import client_address
+from .ratelimit import namespace
 
 
 class AddressRateThrottle(AnonRateThrottle):
@@ -15,4 +16,5 @@ class AddressRateThrottle(AnonRateThrottle):
         return client_address(request) or "unknown"
 
     def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        ident = f"{namespace()}:{self.get_ident(request)}"
+        return self.cache_format % {"scope": self.scope, "ident": ident}

@@ -4,6 +4,7 @@ program A, a client with a login, and an outsider organization with its own staf
 from __future__ import annotations
 
 import os
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -23,6 +24,13 @@ from .factories import (
 )
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API in tests
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(settings):
+    """Rate-limit counters live in the cache: every test counts in a namespace of its own (no
+    flush, which would reset the counters of a test running beside it on a shared Redis)."""
+    settings.RATE_LIMIT_NAMESPACE = uuid.uuid4().hex[:12]
 
 
 @pytest.fixture(autouse=True)
@@ -147,3 +155,14 @@ def api_as(user: User | None) -> APIClient:
     if user is not None:
         client.force_authenticate(user=user)
     return client
+
+
+def force_login_verified(web, user: User, device) -> None:
+    """Log `web` (a Django test client) in as `user`, two-factor verified with `device`: the
+    way a session looks after the code step."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    web.force_login(user)
+    session = web.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

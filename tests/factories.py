@@ -84,3 +84,18 @@ class SupportContactFactory(factory.django.DjangoModelFactory):
     relationship = "Sponsor"
     phone = "+12025550188"
     kind = "sponsor"
+
+
+def enrol_two_factor(user: User):
+    """Give `user` a confirmed authenticator (TOTP device); codes from `totp_code(device)`."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+
+
+def totp_code(device) -> str:
+    """The code `device` accepts now (time-machine moves "now"). A code works once per 30 s."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"

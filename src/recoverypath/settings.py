@@ -15,6 +15,8 @@ from zoneinfo import available_timezones
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from recoverypath.core.net import TrustedProxies
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent.parent
 
@@ -56,12 +58,12 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
     "django_otp",
+    "django_otp.plugins.otp_totp",
     "huey.contrib.djhuey",
     # RecoveryPath apps, in import order (ARCHITECTURE.md): an app imports only from those above it.
     "recoverypath.core",
@@ -96,6 +98,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "recoverypath.core.middleware.RequestContextMiddleware",
     "recoverypath.core.middleware.SecurityHeadersMiddleware",
+    # After OTP, messages and the audit context: ends idle staff sessions, holds a session at
+    # the two-factor code or enrolment step.
+    "recoverypath.accounts.middleware.SignInPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -113,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "recoverypath.core.context_processors.navigation",
+                "recoverypath.accounts.context_processors.sign_in",
             ],
         },
     },
@@ -158,6 +164,36 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "recoverypath.core.net.client_address"
+
+# The proxies in front of the app: a number ("1" behind one load balancer, "0" when callers connect
+# directly) or the networks they live in ("10.0.0.0/8,172.16.0.0/12"). The caller's address is the
+# first untrusted hop from the right of X-Forwarded-For; the audit trail, the rate limits and
+# django-axes all use it, so a forged X-Forwarded-For changes nothing.
+# A bad value refuses to start (ImproperlyConfigured).
+TRUSTED_PROXIES = TrustedProxies.parse(env.str("TRUSTED_PROXIES", default="0"))
+
+# Abuse limits, (hits, seconds) per fixed window, counted in the shared cache (core.ratelimit).
+# The web login and the token endpoint share theirs: one password, one budget.
+RATE_LIMITS = {
+    "login_address": (30, 300),
+    "login_account": (10, 300),
+    # Failed logins from one address over any accounts: password spraying.
+    "login_failures_address": (10, 900),
+    "two_factor_account": (5, 300),
+    "password_reset_address": (10, 3600),
+    "password_reset_account": (3, 3600),
+}
+RATE_LIMIT_NAMESPACE = ""
+
+# Two-factor sign-in (django-otp, TOTP). Staff must enrol once their program's grace period
+# (Program.two_factor_grace_days after they joined it) is over; clients may opt in.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="RecoveryPath")
+TWO_FACTOR_RECOVERY_CODES = 10
+# API tokens expire after this many days without use (each use slides the expiry).
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
+if API_TOKEN_DAYS < 1:
+    raise ImproperlyConfigured("API_TOKEN_DAYS must be at least 1.")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="America/New_York")
@@ -259,7 +295,7 @@ CONTENT_SECURITY_POLICY = (
 REST_FRAMEWORK = {
     # Token first: an anonymous call gets 401 with `WWW-Authenticate: Token`, not a bare 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "recoverypath.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

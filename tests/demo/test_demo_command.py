@@ -84,7 +84,8 @@ def test_another_seed_gives_other_people():
 @pytest.mark.django_db
 def test_the_demo_prints_one_working_login_per_line_including_a_client():
     out, _ = _demo(clients=6, seed=3)
-    lines = [line.split() for line in out.strip().splitlines()]
+    # Lines starting with "#" are notes (the two-factor demo account), not logins.
+    lines = [line.split() for line in out.strip().splitlines() if not line.startswith("#")]
     assert all(len(parts) == 3 for parts in lines), out
     roles = [parts[0] for parts in lines]
     assert {"admin", "clinician", "coordinator", "front_desk", "client"} <= set(roles)
@@ -154,3 +155,31 @@ def test_a_demo_with_no_clients_still_prints_staff_logins():
     out, _ = _demo(clients=0, seed=9)
     assert "clinician" in out
     assert Client.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_one_demo_staff_account_has_two_factor_and_its_secret_is_printed(client):
+    import base64
+    import re
+
+    from django_otp.oath import TOTP
+
+    out, _ = _demo(clients=2, seed=6)
+    note = next(line for line in out.splitlines() if line.startswith("# two-factor"))
+    email, secret = re.search(r"(\S+@demo\.example\.org) .* secret ([A-Z2-7]+)", note).groups()
+    password = next(line.split()[2] for line in out.splitlines() if f" {email} " in line)
+    response = client.post("/accounts/login/", {"username": email, "password": password})
+    assert response["Location"] == "/accounts/login/code/"
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    code = f"{TOTP(key).token():06d}"
+    assert client.post("/accounts/login/code/", {"code": code}).status_code == 302
+    assert client.get("/clients/").status_code == 200
+    # Every other demo login works with the password alone: the programs are in their grace.
+    for line in out.splitlines():
+        if line.startswith("#") or f" {email} " in line:
+            continue
+        _role, other, other_password = line.split()
+        fresh = type(client)()
+        assert fresh.post("/accounts/login/", {"username": other, "password": other_password})[
+            "Location"
+        ] in ("/", "/me/")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.urls import include, path
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -10,20 +11,41 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.errors import DomainError
 from recoverypath.core.models import AuditEvent
+from recoverypath.core.params import id_param
 from recoverypath.core.permissions import can_view_audit
+from recoverypath.core.ratelimit import RateLimited
 from recoverypath.core.routers import Router
+from recoverypath.core.throttling import AddressRateThrottle
 
+from . import limits, services
 from .forms import AuditFilterForm
-from .selectors import audit_events_for_admin
+from .models import ApiToken
+from .selectors import api_tokens_for_user, audit_events_for_admin, sign_in_policy
+
+ERROR_RESPONSE = inline_serializer(
+    "ErrorResponse",
+    {
+        "error": inline_serializer(
+            "ErrorBody",
+            {
+                "status": serializers.IntegerField(),
+                "code": serializers.CharField(),
+                "message": serializers.CharField(),
+                "fields": serializers.DictField(
+                    child=serializers.ListField(child=serializers.CharField())
+                ),
+            },
+        )
+    },
+)
 
 
 class LockedOut(DomainError):
@@ -31,17 +53,57 @@ class LockedOut(DomainError):
     code = "locked_out"
 
 
+class TwoFactorEnrolmentRequired(DomainError):
+    status_code = 403
+    code = "two_factor_enrolment_required"
+
+
 class TokenRequestSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(max_length=256, trim_whitespace=False)
+    otp = serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        help_text="The current code of the account's authenticator app (or a one-time recovery "
+        "code). Required for accounts with two-factor sign-in.",
+    )
+    name = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text="A name to tell this token apart in the token list.",
+    )
 
 
-class TokenThrottle(AnonRateThrottle):
+class ApiTokenSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at"]
+        read_only_fields = fields
+
+
+class IssuedTokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`. Shown once.")
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    expires_at = serializers.DateTimeField(
+        help_text="Slides on: each use moves it API_TOKEN_DAYS ahead."
+    )
+
+
+class TokenThrottle(AddressRateThrottle):
     rate = "30/minute"
 
 
+def _throttled(exc: RateLimited) -> Throttled:
+    return Throttled(wait=exc.retry_after, detail="Too many attempts: try again later.")
+
+
 class ObtainTokenView(APIView):
-    """Exchange e-mail and password for an API token (`Authorization: Token <token>`)."""
+    """Exchange e-mail and password (and, with two-factor sign-in, the current code in `otp`) for
+    an API token (`Authorization: Token <token>`). Tokens expire after API_TOKEN_DAYS without use
+    and are revoked by a password change."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
@@ -49,15 +111,25 @@ class ObtainTokenView(APIView):
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
+        responses={
+            200: IssuedTokenSerializer,
+            400: ERROR_RESPONSE,
+            403: ERROR_RESPONSE,
+            429: ERROR_RESPONSE,
+        },
     )
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        email = data.validated_data["email"].lower()
+        try:
+            limits.login_attempt(request, email=email)
+        except RateLimited as exc:
+            raise _throttled(exc) from exc
         user = authenticate(
             request,
             # "email", lower case: django-axes counts failures per account under this name.
-            email=data.validated_data["email"].lower(),
+            email=email,
             password=data.validated_data["password"],
         )
         if user is None and getattr(request, "axes_locked_out", False):
@@ -71,8 +143,70 @@ class ObtainTokenView(APIView):
                 code="invalid_credentials",
                 fields={"non_field_errors": ["Unable to log in with these credentials."]},
             )
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        policy = sign_in_policy(user=user)
+        if policy.has_device:
+            self._verify_code(user, data.validated_data.get("otp") or "")
+        elif policy.two_factor_overdue(timezone.now()):
+            raise TwoFactorEnrolmentRequired(
+                "Set up two-factor sign-in on the web before using the API."
+            )
+        issued = services.api_token_issue(user=user, name=data.validated_data.get("name") or "")
+        return Response(
+            {
+                "token": issued.secret,
+                "id": issued.token.id,
+                "name": issued.token.name,
+                "expires_at": serializers.DateTimeField().to_representation(
+                    issued.token.expires_at
+                ),
+            }
+        )
+
+    def _verify_code(self, user, code: str) -> None:
+        if not code:
+            raise DomainError(
+                "This account uses two-factor sign-in: send the current code in `otp`.",
+                code="otp_required",
+                fields={"otp": ["Send the current code of your authenticator app."]},
+            )
+        try:
+            limits.two_factor_attempt(user_id=user.pk)
+        except RateLimited as exc:
+            raise _throttled(exc) from exc
+        if services.two_factor_verify(user=user, code=code) is None:
+            audit_record(
+                actor=None,
+                action=Action.LOGIN_FAILED,
+                object_type="accounts.user",
+                object_id=str(user.pk),
+                changes={"attempted_email": user.email, "reason": "two-factor code"},
+            )
+            raise DomainError(
+                "That two-factor code does not match.",
+                code="invalid_otp",
+                fields={"otp": ["That code does not match. Try the current one."]},
+            )
+
+
+@extend_schema_view(
+    list=extend_schema(description="The caller's own API tokens, live ones first."),
+    destroy=extend_schema(
+        description="Revoke one of the caller's tokens; it stops working at once.",
+        responses={204: None, 404: ERROR_RESPONSE},
+    ),
+)
+class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """The caller's API tokens: list and revoke. New tokens come from `auth/token/`."""
+
+    serializer_class = ApiTokenSerializer
+
+    def get_queryset(self):
+        return api_tokens_for_user(user=self.request.user)
+
+    def destroy(self, request, *args, **kwargs):
+        token_id = id_param({"id": kwargs.get("pk")}, "id")
+        services.api_token_revoke(actor=request.user, token_id=token_id or 0)
+        return Response(status=204)
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
@@ -130,6 +264,7 @@ class AuditEventViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 router = Router()
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
+router.register("auth/tokens", ApiTokenViewSet, basename="api-token-item")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

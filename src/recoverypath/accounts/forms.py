@@ -40,3 +40,49 @@ class AuditFilterForm(forms.Form):
     client = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1, label="Client id")
     since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=32,
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+        ),
+    )
+
+
+class TwoFactorConfirmForm(forms.Form):
+    device = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
+    code = forms.CharField(
+        label="Code from the app",
+        max_length=12,
+        help_text="The 6-digit code your authenticator app shows now.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=100,
+        help_text="Where you will use it, e.g. \u201creporting script\u201d.",
+    )
+
+
+class ProgramSignInForm(forms.Form):
+    two_factor_grace_days = forms.IntegerField(
+        label="Two-factor grace period (days)",
+        min_value=0,
+        max_value=90,
+        help_text="Days a new staff member may sign in with a password alone (0: at once).",
+    )
+    idle_timeout_minutes = forms.IntegerField(
+        label="Idle sign-out (minutes)",
+        min_value=2,
+        max_value=480,
+        help_text="Staff sessions end after this long without activity.",
+    )

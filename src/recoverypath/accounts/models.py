@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import hashlib
+import hmac
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django_otp.models import Device
 
 from recoverypath.core.timezones import validate_time_zone
 
@@ -133,12 +138,30 @@ class Program(models.Model):
     after_hours_phone = models.CharField(
         max_length=32, blank=True, help_text="The program's own after-hours crisis line."
     )
+    two_factor_grace_days = models.PositiveSmallIntegerField(
+        default=7,
+        help_text="Days a new staff member may sign in with a password alone before two-factor "
+        "sign-in becomes required (counted from when they joined the program; 0: at once).",
+    )
+    idle_timeout_minutes = models.PositiveSmallIntegerField(
+        default=15,
+        help_text="Minutes without activity after which a staff member's session ends "
+        "(a warning shows a minute before).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["organization__name", "name"]
         constraints = [
             models.UniqueConstraint(fields=["organization", "slug"], name="program_slug_unique"),
+            models.CheckConstraint(
+                condition=models.Q(idle_timeout_minutes__gte=2, idle_timeout_minutes__lte=480),
+                name="program_idle_timeout_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(two_factor_grace_days__lte=90),
+                name="program_two_factor_grace_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -161,3 +184,92 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} - {self.get_role_display()} at {self.program}"
+
+
+def secret_digest(value: str) -> str:
+    """A keyed digest for high-entropy secrets (API tokens, recovery codes): stored instead of the
+    secret, looked up by equality. Keyed with SECRET_KEY so a leaked table alone is useless."""
+    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A named API credential. Only its digest is stored; the secret is shown once.
+
+    It stops working when revoked (by its owner, on password change or reset, on deactivation,
+    on "sign out everywhere") or when unused until `expires_at` (each use slides the expiry).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    key_digest = models.CharField(max_length=64, unique=True)
+    # The first characters of the secret, so a person can tell their tokens apart.
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "revoked_at"], name="apitoken_user_live")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class RecoveryCodeDevice(Device):
+    """One-time recovery codes for a lost authenticator, a django-otp device so a session verified
+    with a code counts as two-factor verified. The codes are stored as keyed digests only."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def verify_token(self, token) -> bool:
+        code = normalize_recovery_code(str(token))
+        if not code:
+            return False
+        used = self.codes.filter(code_digest=secret_digest(code), used_at=None).update(
+            used_at=timezone.now()
+        )
+        return used == 1
+
+
+def normalize_recovery_code(value: str) -> str:
+    return "".join(ch for ch in value.lower() if ch.isalnum())
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    code_digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["device", "code_digest"], name="recovery_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Recovery code {self.pk} ({'used' if self.used_at else 'unused'})"
+
+
+class SignedInSession(models.Model):
+    """A browser session of a user, for the "signed-in devices" page and "sign out everywhere".
+    Written on log in, removed on log out; `last_seen_at` is refreshed at most every five
+    minutes."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} since {self.created_at:%Y-%m-%d %H:%M}"

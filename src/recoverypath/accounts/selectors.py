@@ -1,11 +1,25 @@
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django_otp.models import Device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from recoverypath.core.models import AuditEvent
 from recoverypath.core.permissions import Rank, staff_program_ids
 
-from .models import Membership, Program, Role, User
+from .models import (
+    ApiToken,
+    Membership,
+    Program,
+    RecoveryCode,
+    RecoveryCodeDevice,
+    Role,
+    SignedInSession,
+    User,
+)
 
 
 def program_list_for_user(*, user, min_rank: Rank = Rank.FRONT_DESK) -> QuerySet[Program]:
@@ -68,3 +82,112 @@ def audit_events_for_admin(
     if until:
         qs = qs.filter(occurred_at__date__lte=until)
     return qs.order_by("-occurred_at", "-id")
+
+
+# --- Sign-in policy, two-factor devices, tokens and sessions -------------------------------------
+
+
+def two_factor_device(*, user) -> TOTPDevice | None:
+    """The user's confirmed authenticator, if any."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
+
+
+def two_factor_pending_device(*, user, device_id) -> TOTPDevice | None:
+    """The user's authenticator being set up (unconfirmed) with this id, if any."""
+    if not str(device_id or "").isdigit() or int(device_id) > 2**63 - 1:
+        return None
+    return TOTPDevice.objects.filter(user=user, id=int(device_id), confirmed=False).first()
+
+
+def two_factor_devices(*, user) -> list[Device]:
+    """Every confirmed device that may verify a sign-in: the authenticator, then recovery codes."""
+    devices: list[Device] = list(TOTPDevice.objects.filter(user=user, confirmed=True))
+    devices += list(RecoveryCodeDevice.objects.filter(user=user, confirmed=True))
+    return devices
+
+
+def recovery_codes_left(*, user) -> int:
+    return RecoveryCode.objects.filter(device__user=user, used_at=None).count()
+
+
+@dataclass(frozen=True)
+class SignInPolicy:
+    """What the session middleware enforces for one signed-in user, kept in their session so
+    that a page costs no extra query."""
+
+    user_id: int
+    staff: bool
+    idle_seconds: int  # 0: no idle limit (clients)
+    has_device: bool
+    two_factor_required_from: datetime | None
+
+    def as_session(self) -> dict:
+        required = self.two_factor_required_from
+        return {
+            "user": self.user_id,
+            "staff": self.staff,
+            "idle": self.idle_seconds,
+            "device": self.has_device,
+            "required_from": required.timestamp() if required else None,
+        }
+
+    @classmethod
+    def from_session(cls, data) -> SignInPolicy | None:
+        try:
+            required = data["required_from"]
+            return cls(
+                user_id=int(data["user"]),
+                staff=bool(data["staff"]),
+                idle_seconds=int(data["idle"]),
+                has_device=bool(data["device"]),
+                two_factor_required_from=(
+                    datetime.fromtimestamp(float(required), tz=UTC) if required else None
+                ),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def two_factor_overdue(self, now: datetime) -> bool:
+        required = self.two_factor_required_from
+        return self.staff and not self.has_device and required is not None and now >= required
+
+
+def sign_in_policy(*, user) -> SignInPolicy:
+    rows = list(
+        Membership.objects.filter(user=user).values_list(
+            "created_at", "program__two_factor_grace_days", "program__idle_timeout_minutes"
+        )
+    )
+    required = min((c + timedelta(days=g) for c, g, _ in rows), default=None)
+    return SignInPolicy(
+        user_id=user.pk,
+        staff=bool(rows),
+        idle_seconds=min((minutes for _, _, minutes in rows), default=0) * 60,
+        has_device=TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        two_factor_required_from=required,
+    )
+
+
+def api_tokens_for_user(*, user) -> QuerySet[ApiToken]:
+    """The user's own tokens, live ones first, newest first."""
+    return ApiToken.objects.filter(user=user).order_by(
+        F("revoked_at").asc(nulls_first=True), "-created_at", "-id"
+    )
+
+
+def signed_in_sessions_for_user(*, user) -> QuerySet[SignedInSession]:
+    return SignedInSession.objects.filter(user=user).order_by("-last_seen_at", "-id")
+
+
+def two_factor_staff_for_admin(*, user) -> QuerySet[User]:
+    """Staff of the programs `user` administers, each annotated with `has_two_factor`, for the
+    admin's reset page (one query)."""
+    programs = staff_program_ids(user, min_rank=Rank.ADMIN)
+    members = Membership.objects.filter(program_id__in=programs).values("user_id")
+    return (
+        User.objects.filter(id__in=members)
+        .annotate(
+            has_two_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+        )
+        .order_by("last_name", "first_name", "email")
+    )

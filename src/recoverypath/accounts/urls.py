@@ -7,7 +7,15 @@ app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
+    path("login/code/", views.login_code, name="login_code"),
+    path("two-factor/", views.two_factor, name="two_factor"),
+    path("security/", views.security, name="security"),
+    path("security/sessions/<int:session_id>/end/", views.session_end, name="session_end"),
+    path("security/sign-out-everywhere/", views.sign_out_everywhere, name="sign_out_everywhere"),
+    path("security/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("session/keep-alive/", views.keep_alive, name="keep_alive"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",

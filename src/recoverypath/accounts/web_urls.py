@@ -4,4 +4,17 @@ from . import views
 
 app_name = "staff"
 
-urlpatterns = [path("audit/", views.audit_log, name="audit_log")]
+urlpatterns = [
+    path("audit/", views.audit_log, name="audit_log"),
+    path("staff/two-factor/", views.staff_two_factor, name="two_factor"),
+    path(
+        "staff/programs/<int:program_id>/sign-in/",
+        views.program_sign_in,
+        name="program_sign_in",
+    ),
+    path(
+        "staff/two-factor/<int:user_id>/reset/",
+        views.staff_two_factor_reset,
+        name="two_factor_reset",
+    ),
+]

@@ -7,13 +7,12 @@ from django.conf import settings
 from django.utils import timezone
 
 from . import context
+from .net import client_address
 
 
 def client_ip(request) -> str | None:
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and settings.SECURE_PROXY_SSL_HEADER:
-        return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    """The address the audit trail records: the first untrusted hop (core.net)."""
+    return client_address(request)
 
 
 class RequestContextMiddleware:

@@ -108,3 +108,18 @@ def can_administer_program(user, program_id: int) -> bool:
 
 def can_view_audit(user) -> bool:
     return bool(staff_program_ids(user, min_rank=Rank.ADMIN))
+
+
+def can_reset_two_factor(user, target) -> bool:
+    """A program admin resets a lost authenticator of a staff member of a program they
+    administer, a superuser (back office) anyone's; never one's own (someone else does that)."""
+    if user is None or target is None:
+        return False
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.pk == target.pk:
+        return False
+    if user.is_superuser:
+        return True
+    shared = staff_program_ids(user, min_rank=Rank.ADMIN) & set(program_roles(target))
+    return bool(shared)

@@ -77,6 +77,8 @@ def build(*, clients: int = 40, seed: int = 1, today: date | None = None) -> Dem
             slug="harbor",
             time_zone="America/New_York",
             after_hours_phone="+12025550100",
+            # The longest grace period: the printed password logins work at once and for weeks.
+            two_factor_grace_days=90,
         ),
         Program.objects.create(
             organization=org,
@@ -84,6 +86,7 @@ def build(*, clients: int = 40, seed: int = 1, today: date | None = None) -> Dem
             slug="mesa",
             time_zone="America/Denver",
             after_hours_phone="+13125550100",
+            two_factor_grace_days=90,
         ),
     ]
     result = DemoResult(organization=org, programs=programs)
@@ -111,6 +114,8 @@ def build(*, clients: int = 40, seed: int = 1, today: date | None = None) -> Dem
         )
         # Every staff login is printed, so `make run` shows the same list as `--if-empty` does.
         result.logins.append(DemoLogin(str(role), user.email))
+
+    _enrol_two_factor(staff["clinician2"], seed=seed)
 
     clinicians = {programs[0].id: staff["clinician"], programs[1].id: staff["clinician2"]}
     rows = []
@@ -175,6 +180,44 @@ def build(*, clients: int = 40, seed: int = 1, today: date | None = None) -> Dem
     for extension in _extensions():
         extension(result=result, rng=rng, today=today, staff=staff, clients=created)
     return result
+
+
+# The demo account that signs in with a code: its secret is printed so anyone can add it to an
+# authenticator app (or compute codes with any TOTP tool) and try the two-factor flow.
+TWO_FACTOR_DEMO_KEY = "clinician2"
+
+
+def _enrol_two_factor(user: User, *, seed: int) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    # Its own generator: the demo's people stay what they were before two-factor existed.
+    key = random.Random(seed * 7919).randbytes(20).hex()
+    TOTPDevice.objects.create(user=user, name="Demo authenticator", key=key, confirmed=True)
+
+
+def demo_two_factor_note() -> str | None:
+    """A comment line for the logins banner: which demo account has two-factor sign-in, and its
+    secret (base32, as authenticator apps take it). None when there is no such account."""
+    import base64
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = (
+        TOTPDevice.objects.filter(
+            user__email__startswith=TWO_FACTOR_DEMO_KEY,
+            user__email__endswith="@demo.example.org",
+            confirmed=True,
+        )
+        .select_related("user")
+        .first()
+    )
+    if device is None:
+        return None
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return (
+        f"# two-factor sign-in: {device.user.email} asks for a code after the password; "
+        f"add TOTP secret {secret} to an authenticator app"
+    )
 
 
 def demo_logins() -> list[tuple[str, str]]:

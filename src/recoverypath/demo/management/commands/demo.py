@@ -5,7 +5,12 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from recoverypath.accounts.models import Organization
-from recoverypath.demo.generator import DEMO_PASSWORD, build, demo_logins
+from recoverypath.demo.generator import (
+    DEMO_PASSWORD,
+    build,
+    demo_logins,
+    demo_two_factor_note,
+)
 
 
 class Command(BaseCommand):
@@ -35,7 +40,14 @@ class Command(BaseCommand):
         self.stderr.write(f"Demo: {result.clients} clients in {time.monotonic() - started:.1f}s")
         for login in result.logins:
             self.stdout.write(f"{login.role} {login.email} {login.password}")
+        self._print_two_factor_note()
 
     def _print_existing(self):
         for role, email in demo_logins():
             self.stdout.write(f"{role} {email} {DEMO_PASSWORD}")
+        self._print_two_factor_note()
+
+    def _print_two_factor_note(self):
+        note = demo_two_factor_note()
+        if note:
+            self.stdout.write(note)

@@ -1,0 +1,123 @@
+"""API tokens: issued with a name, stored as a digest, sliding expiry, revocable."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from recoverypath.core.audit import Action, audit_record
+from recoverypath.core.errors import DomainError
+
+from ..models import ApiToken, User, secret_digest
+
+
+class TokenNotFound(DomainError):
+    status_code = 404
+    code = "not_found"
+
+
+# Refresh last_used_at (and slide the expiry) at most this often: one UPDATE a minute per token,
+# not one per request.
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    secret: str  # shown once, never stored
+
+
+def _lifetime() -> timedelta:
+    return timedelta(days=settings.API_TOKEN_DAYS)
+
+
+def api_token_issue(*, user: User, name: str = "") -> IssuedToken:
+    """Create a token for `user` (already authenticated by the caller) and audit the token login.
+
+    Returns the row and the secret; only the secret's digest is stored.
+    """
+    now = timezone.now()
+    secret = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user,
+            name=(name or "API token").strip()[:100] or "API token",
+            key_digest=secret_digest(secret),
+            prefix=secret[:8],
+            created_at=now,
+            last_used_at=now,
+            expires_at=now + _lifetime(),
+        )
+        audit_record(
+            actor=user,
+            action=Action.LOGIN,
+            obj=user,
+            changes={"via": "api_token", "token_id": token.id, "token_name": token.name},
+        )
+    return IssuedToken(token=token, secret=secret)
+
+
+def api_token_authenticate(secret: str) -> ApiToken | None:
+    """The live token whose secret this is, with its user loaded, or None.
+
+    A use slides the expiry to API_TOKEN_DAYS from now (at most one write a minute per token).
+    """
+    if not secret or len(secret) > 200:
+        return None
+    now = timezone.now()
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_digest=secret_digest(secret), revoked_at=None, expires_at__gt=now)
+        .first()
+    )
+    if token is None:
+        return None
+    if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
+        token.last_used_at = now
+        token.expires_at = now + _lifetime()
+        ApiToken.objects.filter(id=token.id, revoked_at=None).update(
+            last_used_at=now, expires_at=token.expires_at
+        )
+    return token
+
+
+def api_token_revoke(*, actor: User, token_id: int) -> ApiToken:
+    """Revoke one of the actor's own tokens. Another person's token, or none, is "not found"."""
+    token = ApiToken.objects.filter(id=token_id, user=actor).first()
+    if token is None:
+        raise TokenNotFound("No such token.")
+    if token.revoked_at is None:
+        now = timezone.now()
+        with transaction.atomic():
+            ApiToken.objects.filter(id=token.id, revoked_at=None).update(
+                revoked_at=now, revoked_reason="revoked"
+            )
+            audit_record(
+                actor=actor,
+                action=Action.UPDATE,
+                obj=token,
+                changes={"revoked": [None, "revoked"], "token_name": token.name},
+            )
+        token.refresh_from_db()
+    return token
+
+
+def api_tokens_revoke_all(*, user: User, reason: str) -> int:
+    """Revoke every live token of `user` (password changed or reset, deactivated, signed out
+    everywhere). Returns how many were live."""
+    count = ApiToken.objects.filter(user=user, revoked_at=None).update(
+        revoked_at=timezone.now(), revoked_reason=reason[:40]
+    )
+    if count:
+        audit_record(
+            actor=None,
+            action=Action.UPDATE,
+            obj=user,
+            changes={"api_tokens_revoked": count, "reason": reason},
+        )
+    return count

@@ -267,9 +267,8 @@ def client_load(clients: list[tuple[int, str]], tally: Tally) -> None:
 
 
 def build(clients: int) -> list[tuple[int, str]]:
-    from rest_framework.authtoken.models import Token
-
     from recoverypath.accounts.models import User
+    from recoverypath.accounts.services.tokens import api_token_issue
     from recoverypath.notifications.models import NotificationPreference
 
     org, program = bench_program(time_zone=ZONE)
@@ -282,7 +281,7 @@ def build(clients: int) -> list[tuple[int, str]]:
         user = User.objects.create_user(f"client{i}@bench.example.org", "bench-pass-42")
         client = bench_client(org, program, i, user=user, coordinator=coordinator)
         client.save()
-        made.append((client.id, Token.objects.create(user=user).key))
+        made.append((client.id, api_token_issue(user=user).secret))
     return made
 
 

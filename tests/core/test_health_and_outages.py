@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from django.db import OperationalError, connection
 from django.test import Client as WebClient
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from recoverypath.accounts.services.tokens import api_token_issue
 
 ROOT = Path(__file__).resolve().parents[2]
 CLOSED_PORT = 8149  # in this project's test port range; nothing listens there
@@ -83,8 +84,8 @@ def test_a_probe_is_not_a_page_for_other_methods(client, db):
 
 
 def test_an_api_call_during_an_outage_gets_503_json_with_retry_after(cast):
-    token = Token.objects.create(user=cast.clinician)
-    api = APIClient(HTTP_AUTHORIZATION=f"Token {token.key}")
+    token = api_token_issue(user=cast.clinician).secret
+    api = APIClient(HTTP_AUTHORIZATION=f"Token {token}")
     with connection.execute_wrapper(_database_down):
         response = api.get("/api/v1/clients/")
     assert response.status_code == 503

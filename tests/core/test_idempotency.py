@@ -70,9 +70,9 @@ def test_a_retried_check_in_returns_the_first_answer_and_writes_one_row(cast):
 
 
 def _token(user) -> str:
-    from rest_framework.authtoken.models import Token
+    from recoverypath.accounts.services.tokens import api_token_issue
 
-    return Token.objects.get_or_create(user=user)[0].key
+    return api_token_issue(user=user).secret
 
 
 @pytest.mark.django_db

@@ -123,6 +123,34 @@ def alert_get(*, user, alert_id: int, audit: bool = True) -> Alert:
     return alert
 
 
+def alerts_without_care_team(*, user) -> QuerySet[Alert]:
+    """Unresolved alerts of clients with neither a primary clinician nor a coordinator, in the
+    programs where `user` is a clinician or admin: nobody but the admins was told of them, so
+    every clinician of the program sees them as "no care team" (one query)."""
+    program_ids = permissions.staff_program_ids(user, min_rank=permissions.Rank.CLINICIAN)
+    if not program_ids:
+        return Alert.objects.none()
+    return (
+        Alert.objects.filter(
+            client__program_id__in=program_ids,
+            client__primary_clinician=None,
+            client__coordinator=None,
+            status__in=ACTIVE_STATUSES,
+        )
+        .select_related("client")
+        .annotate(severity_rank=_severity_order())
+        .order_by("severity_rank", "raised_at", "id")
+    )
+
+
+def alert_notified_people(*, alert: Alert) -> list[User]:
+    """Everyone told of the alert so far (every step), by name."""
+    ids: set[int] = set()
+    for notified in alert.events.values_list("notified", flat=True):
+        ids.update(notified or [])
+    return list(User.objects.filter(id__in=ids).order_by("first_name", "last_name", "id"))
+
+
 def alert_events(*, alert: Alert):
     return alert.events.select_related("actor").order_by("at", "id")
 

@@ -3,7 +3,7 @@ program. Front desk sees none (alerts are clinical signals); clients never see a
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
 from recoverypath.accounts.models import Program, User
@@ -140,6 +140,27 @@ def alerts_without_care_team(*, user) -> QuerySet[Alert]:
         .select_related("client")
         .annotate(severity_rank=_severity_order())
         .order_by("severity_rank", "raised_at", "id")
+    )
+
+
+def clinician_owes_q(user, *, prefix: str = "client__") -> Q:
+    """Rows of clients whose primary clinician is `user`, or who have none, in programs where
+    `user` is a clinician or admin (then every clinician of the program owes the work)."""
+    program_ids = permissions.staff_program_ids(user, min_rank=permissions.Rank.CLINICIAN)
+    return Q(**{f"{prefix}program_id__in": program_ids}) & (
+        Q(**{f"{prefix}primary_clinician": user}) | Q(**{f"{prefix}primary_clinician": None})
+    )
+
+
+def alerts_owed_by_clinician(*, user, kind: str) -> QuerySet[Alert]:
+    """Unresolved alerts of `kind` that `user` owes as the client's primary clinician (or as a
+    clinician of the program when the client has none), oldest first, in one query."""
+    if not permissions.staff_program_ids(user, min_rank=permissions.Rank.CLINICIAN):
+        return Alert.objects.none()
+    return (
+        Alert.objects.filter(clinician_owes_q(user), kind=kind, status__in=ACTIVE_STATUSES)
+        .select_related("client")
+        .order_by("raised_at", "id")
     )
 
 

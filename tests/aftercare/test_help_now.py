@@ -114,3 +114,25 @@ def test_only_the_client_presses_their_own_button(cast, who):
     with pytest.raises(PermissionDenied):
         help_request_record(actor=getattr(cast, who), client=cast.client)
     assert not HelpRequest.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_client_app_asks_for_help_through_the_api_and_learns_who_was_told(cast):
+    from tests.conftest import api_as
+
+    body = {"key": "press-1"}
+    response = api_as(cast.client_user).post("/api/v1/help-requests/", body, format="json")
+    assert response.status_code == 201, response.content
+    again = api_as(cast.client_user).post("/api/v1/help-requests/", body, format="json")
+    assert again.json()["id"] == response.json()["id"]
+    data = response.json()
+    assert Alert.objects.get(pk=data["alert"]).severity == "critical"
+    assert [p["role"] for p in data["staff_told"]] == ["your clinician", "your coordinator"]
+    for who in (cast.clinician, cast.coordinator, cast.admin, cast.outsider):
+        refused = api_as(who).post("/api/v1/help-requests/", body, format="json")
+        assert refused.status_code == 403
+    assert api_as(None).post("/api/v1/help-requests/", body, format="json").status_code in (
+        401,
+        403,
+    )
+    assert HelpRequest.objects.count() == 1

@@ -224,3 +224,14 @@ def test_an_open_critical_alert_follows_a_shorter_window_at_once(cast, raise_ale
             low_minutes=None,
         )
     assert Alert.objects.get(pk=alert.pk).escalation_due_at == T0 + timedelta(minutes=5)
+
+
+def test_the_alert_page_names_who_was_told_at_each_step(client, cast, raise_alert):
+    with time_machine.travel(T0, tick=False) as clock:
+        alert = raise_alert(severity="critical")
+        clock.shift(timedelta(minutes=15))
+        alerts_escalate_overdue()
+    client.force_login(cast.admin)
+    html = client.get(reverse("alerts:detail", args=[alert.id])).content.decode()
+    assert f"Told: {cast.clinician.get_full_name()}, {cast.coordinator.get_full_name()}" in html
+    assert f"Told: {cast.admin.get_full_name()}" in html

@@ -63,6 +63,11 @@ def test_a_craving_of_7_shows_coping_strategies_contacts_and_tell_my_coordinator
         assert "Aunt Tamsin 202-555-0123" in page
         assert "Marlow Quillfeather" in page  # the emergency contact, one tap to call
         assert "Tell my coordinator" in page
+        from recoverypath.core.models import AuditEvent
+
+        assert AuditEvent.objects.filter(
+            action="read", object_type="safety.safetyplan", actor=cast.client_user
+        ).exists()
         told = client.post(f"/me/check-ins/{check_in.id}/tell/")
         client.post(f"/me/check-ins/{check_in.id}/tell/")  # a double tap
     assert told.status_code == 302

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from recoverypath.clients.selectors import client_get, emergency_contacts, own_client_get
 from recoverypath.clients.sobriety import sobriety_summary_for
 from recoverypath.core import permissions
+from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.forms import add_service_errors
 from recoverypath.core.timezones import local_today
 from recoverypath.safety.selectors import crisis_resources, safety_plan_current
@@ -86,13 +87,23 @@ def check_in(request):
     )
 
 
-def _support_context(client, check_in) -> dict:
+def _support_context(request, client, check_in) -> dict:
     """What the result of a hard day shows: the client's coping strategies and contacts from
-    their safety plan, their emergency contacts, and the one tap to tell their coordinator."""
+    their safety plan (an audited read), their emergency contacts, and the one tap to tell their
+    coordinator."""
+    plan = safety_plan_current(client=client)
+    if plan is not None:
+        audit_record(
+            actor=request.user,
+            action=Action.READ,
+            obj=plan,
+            client_id=client.id,
+            organization_id=client.organization_id,
+        )
     return {
         "client": client,
         "check_in": check_in,
-        "safety_plan": safety_plan_current(client=client),
+        "safety_plan": plan,
         "emergency_contacts": emergency_contacts(client=client),
         "crisis_resources": crisis_resources(program=client.program),
     }
@@ -107,7 +118,7 @@ def check_in_saved(request, check_in_id: int):
         request,
         "monitoring/check_in_saved.html",
         {
-            **_support_context(client, check_in),
+            **_support_context(request, client, check_in),
             "hard_day": selectors.check_in_is_hard_day(check_in),
         },
     )
@@ -138,7 +149,7 @@ def lapse(request, lapse_id: int):
             else:
                 messages.success(request, "Your count stays as it is. The lapse is noted.")
             return redirect("clients:me")
-    context = {**_support_context(client, item.check_in), "lapse": item}
+    context = {**_support_context(request, client, item.check_in), "lapse": item}
     return render(request, "monitoring/lapse.html", context)
 
 

@@ -109,6 +109,25 @@ def test_help_now_shows_988_the_emergency_contacts_and_tells_the_care_team_witho
     assert "your clinician" in html and "your coordinator" in html
 
 
+def test_the_help_page_shows_the_clients_own_plan_while_they_wait(client, cast, plan):
+    from recoverypath.safety.services import safety_plan_create
+
+    safety_plan_create(
+        actor=cast.clinician,
+        client=cast.client,
+        warning_signs="Skipping meals",
+        internal_coping="Walk the dog around the block",
+        social_distractions="The library",
+        people_to_ask="Aunt Tamsin 202-555-0123",
+        professionals="988",
+        environment_safety="Keys with a friend",
+    )
+    client.force_login(cast.client_user)
+    html = client.get("/me/help/").content.decode()
+    assert "While you wait: my safety plan" in html
+    assert "Walk the dog around the block" in html and "Aunt Tamsin 202-555-0123" in html
+
+
 def test_the_client_chooses_whom_else_to_text_when_asking_for_help(client, cast, plan):
     sponsor = cast.client.support_contacts.create(
         name="Sam Sponsor", kind="sponsor", phone="+12025550188"

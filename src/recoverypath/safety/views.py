@@ -96,6 +96,7 @@ def my_help(request):
                 return redirect(url)
         return redirect("safety:my_help")
     context = crisis_context(client)
+    _audit_plan_read(request.user, client, context["safety_plan"])
     context["help_actions"] = [
         html for provider in _help_actions if (html := provider(request, client))
     ]

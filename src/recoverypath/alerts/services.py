@@ -524,7 +524,8 @@ def alert_escalate(*, alert_id: int, now: datetime | None = None) -> Alert | Non
     )
     if alert is None:
         return None
-    chain = escalation_chain(alert)
+    policy = _policy(alert.client.program_id)
+    chain = escalation_chain(alert, chain=policy.chain)
     critical = alert.severity == Severity.CRITICAL
     top = len(chain) - 1
     current = min(alert.escalation_level, max(top, 0))
@@ -540,7 +541,9 @@ def alert_escalate(*, alert_id: int, now: datetime | None = None) -> Alert | Non
             return None
         climbing = current < top
         next_level = current + 1 if climbing else top
-        due = _next_due(alert, now) if critical or next_level < top else None
+        minutes = policy.minutes_for(alert.severity)
+        keep_going = critical or next_level < top
+        due = now + timedelta(minutes=minutes) if keep_going and minutes else None
         claimed = Alert.objects.filter(**guard).update(
             escalation_level=next_level, escalated_at=now, escalation_due_at=due, updated_at=now
         )

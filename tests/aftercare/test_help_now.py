@@ -71,6 +71,11 @@ def test_help_at_3am_in_quiet_hours_sends_sms_and_email_at_once(
     ]
     assert [p["role"] for p in item.staff_told] == ["your clinician", "your coordinator"]
     assert item.contacts_texted == ["Sam Sponsor"]
+    # The clinician also owes a review of the safety plan.
+    from recoverypath.safety.models import SafetyEvent
+
+    event = SafetyEvent.objects.get(client=cast.client)
+    assert (event.kind, event.source_id, event.is_open) == ("other", str(item.id), True)
 
 
 @pytest.mark.django_db

@@ -22,6 +22,8 @@ from recoverypath.core.audit import Action, audit_record, model_changes, snapsho
 from recoverypath.core.errors import DomainError
 from recoverypath.core.timezones import local_today
 from recoverypath.notifications.services import notification_text_queue
+from recoverypath.safety.models import SafetyEvent
+from recoverypath.safety.services import safety_event_record
 
 from . import selectors, signals
 from .models import (
@@ -467,7 +469,8 @@ def help_request_record(*, actor, client: Client, submission_key: str = "") -> H
        pressed on: the same key again (a double tap) returns the first request unchanged.
     2. In one transaction: the request; a critical alert that tells the care team at once
        (primary clinician and coordinator, or the admins when there is neither) through quiet
-       hours and pages until acknowledged; a text to each support contact the client chose.
+       hours and pages until acknowledged; a safety event (the clinician's "review safety
+       plan"); a text to each support contact the client chose.
     3. The request keeps who was told, by name and role, for the client's page.
     """
     if not permissions.is_client_user(actor, client):
@@ -512,6 +515,15 @@ def help_request_record(*, actor, client: Client, submission_key: str = "") -> H
             except ValidationError:  # a number that cannot be texted: the page says so
                 continue
             texted.append(contact.name)
+        safety_event_record(
+            client=client,
+            kind=SafetyEvent.Kind.OTHER,
+            source=item,
+            summary='Pressed "I need help now"',
+            source_url=reverse("clients:detail", args=[client.id]),
+            actor=actor,
+            occurred_at=item.created_at,
+        )
         item.alert = alert
         item.staff_told = [
             {"name": person.get_full_name() or person.email, "role": _role_of(person, client)}

@@ -131,16 +131,19 @@ def test_the_support_page_is_the_clients_own(client, cast, plan, who, status):
 @pytest.mark.parametrize(("who", "status"), [("anonymous", 302)] + [(w, 404) for w in STAFF])
 def test_only_the_client_sets_their_support_preferences(client, cast, plan, who, status):
     _login(client, cast, who)
-    response = client.post("/me/support/", {"alert_coordinator_on_help": "on"})
+    contact = cast.client.support_contacts.first()
+    contact.phone = "+12025550150"
+    contact.save(update_fields=["phone"])
+    response = client.post("/me/support/", {"text_on_help": [contact.id]})
     assert response.status_code == status
     assert not SupportPreferences.objects.exists()
 
 
 @pytest.mark.parametrize(("who", "status"), [("anonymous", 302)] + [(w, 404) for w in STAFF])
 def test_only_the_client_asks_for_help_now(client, cast, plan, who, status):
-    SupportPreferences.objects.create(client=cast.client, alert_coordinator_on_help=True)
     _login(client, cast, who)
-    assert client.post("/me/help-now/", {"tell": "yes"}).status_code == status
+    assert client.post("/me/help-now/").status_code == status
+    assert client.post("/me/help/").status_code == status
     assert not HelpRequest.objects.exists()
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from recoverypath.aftercare.models import HelpRequest, SupportPreferences
 from recoverypath.alerts.models import Alert
+from recoverypath.notifications.models import Notification
 
 ROLES = [
     ("admin", 200),
@@ -89,25 +90,71 @@ def test_the_support_page_shows_one_tap_call_and_text_and_group_times(client, ca
     assert "I need help now" in html
 
 
-def test_help_now_shows_988_the_emergency_contacts_and_no_alert_without_consent(client, cast, plan):
+def test_help_now_shows_988_the_emergency_contacts_and_tells_the_care_team_without_opt_in(
+    client, cast, plan
+):
     client.force_login(cast.client_user)
     html = client.get("/me/help-now/", follow=True).content.decode()
     assert "988" in html
     assert "Marlow Quillfeather" in html
-    assert "Tell my coordinator" not in html
-    client.post("/me/help-now/", {"tell": "yes"})
-    assert not HelpRequest.objects.exists()
-    assert not Alert.objects.exists()
-
-
-def test_help_now_alerts_the_coordinator_when_the_client_allows_it(client, cast, plan):
-    client.force_login(cast.client_user)
-    client.post("/me/support/", {"alert_coordinator_on_help": "on"})
-    assert SupportPreferences.objects.get(client=cast.client).alert_coordinator_on_help
-    assert "Tell my coordinator" in client.get("/me/help/").content.decode()
-    client.post("/me/help-now/", {"tell": "yes"})
+    assert "Tell my care team now" in html
+    assert not HelpRequest.objects.exists()  # looking at the page tells nobody
+    response = client.post("/me/help-now/", {"key": "k1"}, follow=True)
+    request = HelpRequest.objects.get()
     alert = Alert.objects.get(client=cast.client)
-    assert alert.kind == "aftercare.help_requested" and alert.severity == "high"
+    assert (alert.kind, alert.severity) == ("aftercare.help_requested", "critical")
+    assert request.alert == alert
+    html = response.content.decode()
+    assert "Your care team has been told" in html
+    assert "your clinician" in html and "your coordinator" in html
+
+
+def test_the_help_page_shows_the_clients_own_plan_while_they_wait(client, cast, plan):
+    from recoverypath.safety.services import safety_plan_create
+
+    safety_plan_create(
+        actor=cast.clinician,
+        client=cast.client,
+        warning_signs="Skipping meals",
+        internal_coping="Walk the dog around the block",
+        social_distractions="The library",
+        people_to_ask="Aunt Tamsin 202-555-0123",
+        professionals="988",
+        environment_safety="Keys with a friend",
+    )
+    client.force_login(cast.client_user)
+    html = client.get("/me/help/").content.decode()
+    assert "While you wait: my safety plan" in html
+    assert "Walk the dog around the block" in html and "Aunt Tamsin 202-555-0123" in html
+
+
+def test_the_client_chooses_whom_else_to_text_when_asking_for_help(client, cast, plan):
+    sponsor = cast.client.support_contacts.create(
+        name="Sam Sponsor", kind="sponsor", phone="+12025550188"
+    )
+    client.force_login(cast.client_user)
+    form = client.get("/me/support/").content.decode()
+    assert "Sam Sponsor (sponsor)" in form
+    client.post("/me/support/", {"text_on_help": [sponsor.id]})
+    prefs = SupportPreferences.objects.get(client=cast.client)
+    assert list(prefs.text_on_help.all()) == [sponsor]
+    client.post("/me/help/", {"key": "k1"})
+    text = Notification.objects.get(recipient=None)
+    assert (text.channel, text.address, text.critical) == ("sms", sponsor.phone, True)
+    assert text.body.startswith("Juniper asked us to text you")
+    assert "Quillfeather" not in text.body and "recovery" not in text.body.lower()
+    assert HelpRequest.objects.get().contacts_texted == ["Sam Sponsor"]
+
+
+def test_a_contact_of_another_client_cannot_be_chosen(client, cast, plan):
+    from tests.factories import SupportContactFactory
+
+    stranger = SupportContactFactory(client=cast.other_program_client, phone="+12025550177")
+    client.force_login(cast.client_user)
+    response = client.post("/me/support/", {"text_on_help": [stranger.id]})
+    assert response.status_code == 200
+    assert "text_on_help" in response.context["form"].errors
+    assert not SupportPreferences.objects.exists()
 
 
 @pytest.mark.parametrize("path", ["/me/support/", "/me/help-now/"])

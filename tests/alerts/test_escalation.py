@@ -38,7 +38,7 @@ def test_a_critical_alert_left_unacknowledged_escalates_after_15_minutes_and_up_
         clock.shift(timedelta(minutes=14, seconds=59))
         assert alerts_escalate_overdue() == 0
 
-        clock.shift(timedelta(seconds=1))  # 15 minutes: to the client's coordinator
+        clock.shift(timedelta(seconds=1))  # 15 minutes: the care team (clinician already told)
         assert alerts_escalate_overdue() == 1
         alert.refresh_from_db()
         assert alert.escalation_level == 1
@@ -59,19 +59,24 @@ def test_a_critical_alert_left_unacknowledged_escalates_after_15_minutes_and_up_
         assert second.notified == [cast.admin.id]
         assert "admins" in second.note
 
-        clock.shift(timedelta(hours=3))  # nobody further up: nothing more happens
-        assert alerts_escalate_overdue() == 0
-    alert.refresh_from_db()
-    assert alert.escalation_due_at is None
+        clock.shift(timedelta(minutes=15))  # the top of the chain: critical pages it again
+        assert alerts_escalate_overdue() == 1
+        alert.refresh_from_db()
+        assert alert.escalation_level == 2
+        assert alert.escalation_due_at == T0 + timedelta(minutes=60)
+    paged = alert.events.get(kind=AlertEvent.Kind.PAGED)
+    assert paged.notified == [cast.admin.id]
+    assert "admins again" in paged.note
     assert [e.kind for e in alert.events.all()] == [
         "raised",
         "assigned",
         "escalated",
         "escalated",
+        "paged",
     ]
     assert [e.level for e in _escalations(alert)] == [1, 2]
     assert _told(cast.coordinator, "alerts.escalated") == 1
-    assert _told(cast.admin, "alerts.escalated") == 1
+    assert _told(cast.admin, "alerts.escalated") == 2
 
 
 def test_acknowledging_stops_escalation(cast, raise_alert):
@@ -94,7 +99,8 @@ def test_a_high_alert_waits_four_hours_and_a_low_one_never_escalates(cast, raise
         assert alerts_escalate_overdue() == 1
         clock.shift(timedelta(days=30))
         alerts_escalate_overdue()
-    assert len(_escalations(high)) == 1  # coordinator -> admins, then the top
+    assert len(_escalations(high)) == 1  # care team -> admins, then the top: once per step
+    assert not high.events.filter(kind=AlertEvent.Kind.PAGED).exists()
     assert _escalations(low) == []
     assert Alert.objects.get(pk=low.pk).escalation_due_at is None
 

@@ -81,21 +81,23 @@ def test_notices_go_out_only_after_commit(cast, raise_alert, django_capture_on_c
         raise_alert(severity="high")
         assert len(mail.outbox) == 0
     assert callbacks
-    assert [m.to for m in mail.outbox] == [[cast.coordinator.email]]
+    # The first step of the chain: the client's primary clinician and coordinator together.
+    assert sorted(m.to[0] for m in mail.outbox) == [cast.clinician.email, cast.coordinator.email]
     assert mail.outbox[0].body.startswith("You have a new alert in RecoveryPath: ")
     assert "Juniper" not in mail.outbox[0].body
 
 
-def test_a_critical_alert_goes_to_every_program_admin_at_once(
+def test_a_critical_alert_goes_to_the_care_team_at_once_and_the_admins_only_by_paging(
     cast, raise_alert, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         alert = raise_alert(severity="critical", kind="safety.phq9_item9")
     told = {m.to[0] for m in mail.outbox}
-    assert told == {cast.coordinator.email, cast.admin.email}
+    assert told == {cast.clinician.email, cast.coordinator.email}
     assert Notification.objects.filter(critical=True).count() == 4  # e-mail + in-app, each
     event = alert.events.get()
-    assert set(event.notified) == {cast.coordinator.id, cast.admin.id}
+    assert set(event.notified) == {cast.clinician.id, cast.coordinator.id}
+    assert not Notification.objects.filter(recipient=cast.admin).exists()
 
 
 def test_raising_records_an_audit_event(cast, raise_alert):

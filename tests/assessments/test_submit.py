@@ -179,7 +179,11 @@ def test_a_positive_screen_records_a_safety_event_and_puts_review_on_the_todo(ca
 
 
 @pytest.mark.django_db
-def test_a_positive_phq9_makes_the_cssrs_screener_due(cast, make_assessment):
+def test_a_positive_phq9_asks_a_clinician_for_the_cssrs_instead_of_reminding_the_client(
+    cast, make_assessment
+):
+    from recoverypath.core.todo import todo_list
+
     make_assessment(cast.client, "C-SSRS-SCREEN", total=None, band="none", days_ago=5)
     due = {d.instrument.code for d in selectors.assessments_due(client=cast.client)}
     assert "C-SSRS-SCREEN" not in due
@@ -188,28 +192,59 @@ def test_a_positive_phq9_makes_the_cssrs_screener_due(cast, make_assessment):
     )
     due = {d.instrument.code: d.reason for d in selectors.assessments_due(client=cast.client)}
     assert due["C-SSRS-SCREEN"] == "after a positive safety screen"
-    assert Reminder.objects.filter(
+    # No questionnaire is sent back to the client: the clinician administers it.
+    assert not Reminder.objects.filter(
         recipient=cast.client_user, dedup_key=f"assessments:due:{cast.client.id}:C-SSRS-SCREEN"
     ).exists()
+    asked = [i for i in todo_list(user=cast.clinician) if i.kind == "assessments.cssrs_requested"]
+    assert [(i.client_name, i.priority) for i in asked] == [(cast.client.display_name, "urgent")]
+    assert asked[0].url == f"/clients/{cast.client.id}/assessments/new/C-SSRS-SCREEN/"
+    assert not [
+        i for i in todo_list(user=cast.coordinator) if i.kind == "assessments.cssrs_requested"
+    ]
+    # Once the clinician has administered it, the to-do is gone.
+    services.assessment_submit(
+        actor=cast.clinician,
+        client=cast.client,
+        instrument="C-SSRS-SCREEN",
+        answers=[False, False, None, None, None, False, None],
+    )
+    assert not [
+        i for i in todo_list(user=cast.clinician) if i.kind == "assessments.cssrs_requested"
+    ]
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("answers", "alerts"),
+    ("answers", "kind", "severity"),
     [
-        ([True, True, True, False, False, False, None], 1),  # moderate
-        ([True, True, False, True, False, False, None], 1),  # high
-        ([True, True, False, False, False, False, None], 0),  # low
-        ([False, False, None, None, None, False, None], 0),  # none
+        ([True, True, True, False, False, False, None], "safety.cssrs_positive", "high"),
+        ([True, True, False, True, False, False, None], "safety.cssrs_positive", "critical"),
+        ([True, False, None, None, None, True, False], "safety.cssrs_positive", "high"),
+        ([True, False, None, None, None, True, True], "safety.cssrs_positive", "critical"),
+        ([True, True, False, False, False, False, None], "safety.cssrs_low", "medium"),
+        ([True, False, None, None, None, False, None], "safety.cssrs_low", "medium"),
     ],
 )
-def test_cssrs_moderate_or_high_raises_a_critical_alert(cast, answers, alerts):
+def test_cssrs_raises_an_alert_by_risk_level(cast, answers, kind, severity):
     services.assessment_submit(
         actor=cast.clinician, client=cast.client, instrument="C-SSRS-SCREEN", answers=answers
     )
-    found = Alert.objects.filter(client=cast.client, kind="safety.cssrs_positive")
-    assert found.count() == alerts
-    assert all(a.severity == "critical" for a in found)
+    assert [(a.kind, a.severity) for a in Alert.objects.filter(client=cast.client)] == [
+        (kind, severity)
+    ]
+
+
+@pytest.mark.django_db
+def test_cssrs_at_no_risk_raises_nothing(cast):
+    services.assessment_submit(
+        actor=cast.clinician,
+        client=cast.client,
+        instrument="C-SSRS-SCREEN",
+        answers=[False, False, None, None, None, False, None],
+    )
+    assert not Alert.objects.exists()
+    assert not SafetyEvent.objects.exists()
 
 
 @pytest.mark.django_db
@@ -244,7 +279,7 @@ def test_submitting_schedules_a_reminder_for_the_next_due_date(
 
 
 @pytest.mark.django_db
-def test_a_second_positive_screen_while_the_alert_is_open_raises_it_again(cast):
+def test_a_second_positive_screen_while_the_alert_is_open_is_a_new_alert(cast):
     first = services.assessment_submit(
         actor=cast.client_user, client=cast.client, instrument="PHQ-9", answers=ITEM9
     )
@@ -254,7 +289,8 @@ def test_a_second_positive_screen_while_the_alert_is_open_raises_it_again(cast):
         instrument="PHQ-9",
         answers=[0, 0, 0, 0, 0, 0, 0, 0, 3],
     )
-    alert = Alert.objects.get(client=cast.client)
-    assert alert.raise_count == 2
-    assert alert.source_id == str(second.id) != str(first.id)
+    alerts = list(Alert.objects.filter(client=cast.client).order_by("id"))
+    assert [a.source_id for a in alerts] == [str(first.id), str(second.id)]
+    assert all(a.raise_count == 1 and a.severity == "critical" for a in alerts)
+    assert all(a.events.get().notified for a in alerts)  # each told the care team
     assert SafetyEvent.objects.filter(client=cast.client).count() == 2

@@ -1,5 +1,6 @@
-"""On a 375 px phone: the support network with one-tap call and text, and "I need help now"
-telling the coordinator (only because the client chose so)."""
+"""On a 375 px phone: the support network with one-tap call and text, the client's choice of
+whom else to text, and "I need help now" telling the care team (always) and the sponsor (because
+the client chose so)."""
 
 from __future__ import annotations
 
@@ -37,12 +38,12 @@ def test_a_client_finds_their_people_and_asks_for_help_and_the_coordinator_sees_
     assert sponsor.get_by_role("link", name="Text").get_attribute("href") == "sms:+12025550188"
     assert page.get_by_text("Mon, Wed, Fri 7pm Hope Group").is_visible()
 
-    page.get_by_label(re.compile("tell my coordinator")).check()
+    page.get_by_label("Sam Sponsor (sponsor)").check()
     page.get_by_role("button", name="Save").click()
-    page.get_by_role("link", name="I need help now").first.click()
+    page.get_by_role("button", name="I need help now").first.click()
+    page.get_by_text("Your care team has been told").wait_for()
+    assert page.get_by_text("We also texted Sam Sponsor.").is_visible()
     assert page.get_by_text("988").first.is_visible()
-    page.get_by_role("button", name="Tell my coordinator").click()
-    page.get_by_text("Your coordinator has been told").wait_for()
 
     desk = new_page(DESKTOP)
     log_in(desk, cast.coordinator.email, cast.password)

@@ -1,5 +1,6 @@
-"""On a 375 px phone: a check-in in at most 3 taps plus sliders, a reported use, restarting the
-counter; then the coordinator sees the alert and the sparkline on the dashboard."""
+"""On a 375 px phone: a check-in in at most 3 taps plus the scales and hours of sleep, a
+reported use, restarting the counter; then the coordinator sees the alert and the sparkline on
+the dashboard."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from .conftest import DESKTOP, PHONE, log_in
 
 
 class Taps:
-    """Counts the taps a person makes (sliders are counted apart)."""
+    """Counts the taps a person makes (the scales and hours of sleep are counted apart)."""
 
     def __init__(self, page):
         self.page, self.count = page, 0
@@ -37,10 +38,10 @@ def test_a_client_checks_in_reports_a_use_and_restarts_and_the_coordinator_sees_
     log_in(page, cast.client_user.email, cast.password)
     assert page.get_by_test_id("sobriety-days").inner_text() == "40"
     taps = Taps(page)
-    page.get_by_role("slider", name="Mood").fill("2")
-    page.get_by_role("slider", name="Craving").fill("8")
-    page.get_by_role("slider", name="Sleep (hours)").fill("5")
-    page.get_by_role("slider", name="Stress").fill("7")
+    page.get_by_test_id("scale-mood").get_by_text("2", exact=True).click()
+    page.get_by_test_id("scale-craving").get_by_text("8", exact=True).click()
+    page.get_by_label("Sleep last night (hours)").fill("5")
+    page.get_by_test_id("scale-stress").get_by_text("7", exact=True).click()
     taps.tap(page.get_by_label("Yes", exact=True))
     taps.tap(page.get_by_label("Alcohol"))
     taps.tap(page.get_by_role("button", name="Save check-in"))

@@ -17,7 +17,7 @@ from tests.monitoring.conftest import make_check_ins
 
 from .conftest import TODAY
 
-BASE = {"mood": 3, "craving": 2, "sleep_hours": 7, "stress": 3}
+BASE = {"mood": 3, "craving": 2, "sleep_hours": 7, "stress": 3, "used": False}
 
 
 def _submit(cast, **values):

@@ -167,3 +167,11 @@ def test_only_the_client_themself_may_submit(cast, good_check_in, who):
 
 def test_an_anonymous_caller_may_not_submit(cast, good_check_in):
     assert _post(None, good_check_in).status_code in (401, 403)
+
+
+def test_a_check_in_without_an_answer_about_use_is_refused_not_taken_as_no(cast, good_check_in):
+    body = {k: v for k, v in good_check_in.items() if k != "used"}
+    response = _post(cast.client_user, body)
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["used"] == ["Answer yes or no."]
+    assert not CheckIn.objects.exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -14,12 +15,92 @@ FORM = {"mood": "4", "craving": "3", "sleep_hours": "7", "stress": "2", "used": 
 NOW = datetime(2026, 6, 10, 15, 0, tzinfo=UTC)
 
 
-def test_the_home_page_shows_the_check_in_form_with_sliders(client, cast):
+def test_the_home_page_shows_an_empty_check_in_form_with_labelled_scales(client, cast):
     client.force_login(cast.client_user)
     html = client.get("/me/").content.decode()
-    assert 'type="range"' in html
     assert "Daily check-in" in html
     assert "I need help now" in html
+    assert 'type="radio" name="mood" value="1"' in html
+    assert "checked" not in html  # nothing chosen for the client
+    assert 'name="sleep_hours"' in html and 'name="sleep_hours" value' not in html
+    for end in ("1 very low", "5 very good", "0 none", "10 the strongest", "10 overwhelmed"):
+        assert end in html
+
+
+def test_an_untouched_check_in_is_refused_with_a_message_next_to_each_question(client, cast):
+    client.force_login(cast.client_user)
+    response = client.post("/me/check-in/", {})
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert set(errors) == {"mood", "craving", "sleep_hours", "stress", "used"}
+    html = response.content.decode()
+    assert "Choose your mood today, from 1 to 5." in html
+    assert "Answer yes or no." in html
+    assert not CheckIn.objects.exists()
+
+
+def test_a_craving_of_7_shows_coping_strategies_contacts_and_tell_my_coordinator(client, cast):
+    from recoverypath.alerts.models import Alert
+    from recoverypath.safety.services import safety_plan_create
+
+    safety_plan_create(
+        actor=cast.clinician,
+        client=cast.client,
+        warning_signs="Skipping meals",
+        internal_coping="Walk the dog around the block",
+        social_distractions="The library",
+        people_to_ask="Aunt Tamsin 202-555-0123",
+        professionals="988",
+        environment_safety="Keys with a friend",
+    )
+    client.force_login(cast.client_user)
+    with time_machine.travel(NOW):
+        response = client.post("/me/check-in/", {**FORM, "craving": "7"})
+        check_in = CheckIn.objects.get(client=cast.client)
+        assert response.url == f"/me/check-ins/{check_in.id}/"
+        page = client.get(response.url).content.decode()
+        assert "Walk the dog around the block" in page
+        assert "Aunt Tamsin 202-555-0123" in page
+        assert "Marlow Quillfeather" in page  # the emergency contact, one tap to call
+        assert "Tell my coordinator" in page
+        from recoverypath.core.models import AuditEvent
+
+        assert AuditEvent.objects.filter(
+            action="read", object_type="safety.safetyplan", actor=cast.client_user
+        ).exists()
+        told = client.post(f"/me/check-ins/{check_in.id}/tell/")
+        client.post(f"/me/check-ins/{check_in.id}/tell/")  # a double tap
+    assert told.status_code == 302
+    alert = Alert.objects.get(kind="monitoring.reach_out_requested")
+    assert alert.severity == "high" and "craving 7 of 10" in alert.reason
+    assert set(alert.events.first().notified) == {cast.clinician.id, cast.coordinator.id}
+
+
+@pytest.mark.parametrize(("change", "hard"), [({"mood": "1"}, True), ({"craving": "6"}, False)])
+def test_a_mood_of_1_is_a_hard_day_and_a_craving_of_6_is_not(client, cast, change, hard):
+    client.force_login(cast.client_user)
+    with time_machine.travel(NOW):
+        response = client.post("/me/check-in/", {**FORM, **change})
+    assert (response.url != "/me/") is hard
+
+
+def test_only_the_client_tells_their_coordinator_about_their_own_check_in(client, cast):
+    from recoverypath.monitoring.services import check_in_submit
+
+    with time_machine.travel(NOW):
+        result = check_in_submit(
+            actor=cast.client_user,
+            client=cast.client,
+            mood=1,
+            craving=9,
+            sleep_hours=5,
+            stress=9,
+            used=False,
+        )
+    client.force_login(cast.coordinator)
+    assert client.post(f"/me/check-ins/{result.check_in.id}/tell/").status_code == 404
+    client.force_login(cast.client_user)
+    assert client.get(f"/me/check-ins/{result.check_in.id + 1}/").status_code == 404
 
 
 def test_the_web_form_saves_and_updates_todays_check_in(client, cast):
@@ -36,7 +117,9 @@ def test_the_web_form_shows_field_messages(client, cast):
     client.force_login(cast.client_user)
     response = client.post("/me/check-in/", {**FORM, "mood": "9"})
     assert response.status_code == 400
-    assert "Mood must be from 1 to 5." in response.content.decode()
+    assert "Select a valid choice. 9 is not one of the available choices." in (
+        response.content.decode()
+    )
 
 
 def test_reporting_use_asks_kindly_about_the_counter_and_restarting_keeps_history(client, cast):

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from recoverypath.clients.models import SupportContact
+
 from .models import AftercarePlan, CoordinatorCheckIn, ExternalProvider, Goal, PlanComponent
 
 
@@ -97,6 +99,17 @@ class ReasonForm(forms.Form):
 
 
 class SupportPreferencesForm(forms.Form):
-    alert_coordinator_on_help = forms.BooleanField(
-        label='When I press "I need help now", tell my coordinator', required=False
+    text_on_help = forms.ModelMultipleChoiceField(
+        label='When I press "I need help now", also text',
+        queryset=SupportContact.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Your clinician and coordinator are always told at once.",
     )
+
+    def __init__(self, *args, contacts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text_on_help"].queryset = contacts
+        self.fields["text_on_help"].label_from_instance = lambda c: (
+            f"{c.name} ({c.get_kind_display().lower()})"
+        )

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from recoverypath.accounts.models import Organization, Program
-from recoverypath.clients.models import Client
+from recoverypath.clients.models import Client, SupportContact
 
 
 class ExternalProvider(models.Model):
@@ -294,11 +294,15 @@ class CoordinatorCheckIn(models.Model):
 
 
 class SupportPreferences(models.Model):
-    """The client's choices for the "I need help now" page."""
+    """The client's choices for the "I need help now" page. Their care team is always told;
+    this is whom ELSE to tell: their sponsor or support contacts, by text message."""
 
     client = models.OneToOneField(Client, on_delete=models.CASCADE, related_name="support_prefs")
-    alert_coordinator_on_help = models.BooleanField(
-        'Tell my coordinator when I press "I need help now"', default=False
+    text_on_help = models.ManyToManyField(
+        SupportContact,
+        blank=True,
+        related_name="+",
+        verbose_name='When I press "I need help now", also text',
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -307,14 +311,34 @@ class SupportPreferences(models.Model):
 
 
 class HelpRequest(models.Model):
-    """A press of "I need help now"."""
+    """A press of "I need help now": the critical alert it raised and who was told, as told."""
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="help_requests")
-    coordinator_alerted = models.BooleanField(default=False)
+    submission_key = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="From the page the client pressed on: the same key twice is one press.",
+    )
+    alert = models.ForeignKey(
+        "alerts.Alert", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    staff_told = models.JSONField(
+        default=list, blank=True, help_text='[{"name": ..., "role": ...}] of the staff told.'
+    )
+    contacts_texted = models.JSONField(
+        default=list, blank=True, help_text="Names of the support contacts texted."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "submission_key"],
+                condition=~models.Q(submission_key=""),
+                name="help_request_one_per_press",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Help request {self.created_at:%Y-%m-%d %H:%M}"

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from recoverypath.clients.models import Client
+from recoverypath.clients.models import Client, SupportContact
 from recoverypath.clients.selectors import client_queryset_for_user
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
@@ -24,6 +24,7 @@ from .models import (
     CoordinatorCheckIn,
     ExternalProvider,
     Goal,
+    HelpRequest,
     PlanComponent,
     SupportPreferences,
 )
@@ -211,9 +212,11 @@ def support_preferences_get(*, client: Client) -> SupportPreferences | None:
     return SupportPreferences.objects.filter(client=client).first()
 
 
-def coordinator_alert_allowed(*, client: Client) -> bool:
-    """Whether "I need help now" may tell the coordinator: the client chose so and has one."""
-    if not client.coordinator_id:
-        return False
-    prefs = support_preferences_get(client=client)
-    return bool(prefs and prefs.alert_coordinator_on_help)
+def textable_contacts(*, client: Client) -> QuerySet[SupportContact]:
+    """The client's support contacts who can be texted when they ask for help."""
+    return client.support_contacts.exclude(phone="").order_by("name", "id")
+
+
+def help_request_get(*, client: Client, request_id: int) -> HelpRequest | None:
+    """The client's own help request (None if it is not theirs)."""
+    return HelpRequest.objects.filter(client=client, pk=request_id).first()

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from recoverypath.clients.selectors import (
@@ -258,23 +259,29 @@ def plan_resume(request, plan_id: int):
 
 @login_required
 def support(request):
-    """My support network: people to call or text, sponsor, group meetings, help now."""
+    """My support network: people to call or text, sponsor, group meetings, help now, and whom
+    else to text when I press "I need help now"."""
     client = own_client_get(user=request.user)
     contacts = list(support_contact_list(client=client))
     plan = selectors.plan_current(client=client)
     prefs = selectors.support_preferences_get(client=client)
     form = SupportPreferencesForm(
         request.POST or None,
-        initial={"alert_coordinator_on_help": bool(prefs and prefs.alert_coordinator_on_help)},
+        contacts=selectors.textable_contacts(client=client),
+        initial={"text_on_help": list(prefs.text_on_help.all()) if prefs else []},
     )
     if request.method == "POST" and form.is_valid():
-        services.support_preferences_set(
-            actor=request.user,
-            client=client,
-            alert_coordinator_on_help=form.cleaned_data["alert_coordinator_on_help"],
-        )
-        messages.success(request, "Saved.")
-        return redirect("aftercare:support")
+        try:
+            services.support_preferences_set(
+                actor=request.user,
+                client=client,
+                text_on_help=list(form.cleaned_data["text_on_help"]),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("aftercare:support")
     return render(
         request,
         "aftercare/support.html",
@@ -288,23 +295,41 @@ def support(request):
     )
 
 
+def help_request_handler(request, client) -> str:
+    """safety's "I need help now" button was pressed: record it (critical alert to the care
+    team, texts to the chosen contacts) and show the client who was told."""
+    item = services.help_request_record(
+        actor=request.user, client=client, submission_key=request.POST.get("key", "")
+    )
+    return f"{reverse('safety:my_help')}?told={item.id}"
+
+
 @login_required
 def help_now(request):
-    """Tells the coordinator the client needs help (only if the client chose so, and only when
-    they press the button). The page itself is safety's one "I need help now" page."""
+    """The help page's older address: a POST is a press (recorded), a GET shows the page."""
     client = own_client_get(user=request.user)
-    wants_help = request.method == "POST" and request.POST.get("tell") == "yes"
-    if wants_help and selectors.coordinator_alert_allowed(client=client):
-        services.help_request_record(actor=request.user, client=client, alert_coordinator=True)
-        messages.success(request, "Your coordinator has been told and will reach out.")
+    if request.method == "POST":
+        return redirect(help_request_handler(request, client))
     return redirect("safety:my_help")
 
 
 def help_action(request, client) -> str:
-    """The "Tell my coordinator" button on the help page, when the client allowed it."""
-    if not selectors.coordinator_alert_allowed(client=client):
-        return ""
-    return render_to_string("aftercare/_help_action.html", {"client": client}, request=request)
+    """On the help page: who was told of this press (?told=<id>), else the button to tell them."""
+    told = request.GET.get("told", "")
+    item = (
+        selectors.help_request_get(client=client, request_id=int(told))
+        if told.isdigit() and len(told) < 18
+        else None
+    )
+    return render_to_string(
+        "aftercare/_help_action.html",
+        {
+            "client": client,
+            "help_request": item,
+            "has_textable": selectors.textable_contacts(client=client).exists(),
+        },
+        request=request,
+    )
 
 
 def home_section(request, client) -> str:

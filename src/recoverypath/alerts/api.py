@@ -14,7 +14,7 @@ from recoverypath.core.params import IdField, id_param
 from recoverypath.core.routers import Router
 
 from . import selectors, services
-from .models import Alert, Severity
+from .models import Alert, Chain, EscalationPolicy, Severity
 
 
 class AlertSerializer(serializers.ModelSerializer):
@@ -140,7 +140,70 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response(AlertSerializer(alert).data)
 
 
+class EscalationPolicySerializer(serializers.ModelSerializer):
+    program = serializers.IntegerField(source="program_id", read_only=True)
+    critical_minutes = serializers.IntegerField(
+        allow_null=True,
+        help_text=(
+            f"Minutes between pages, 1 to {services.CRITICAL_MAX_MINUTES}. Required: critical "
+            "escalation cannot be switched off (null is refused)."
+        ),
+    )
+    high_minutes = serializers.IntegerField(allow_null=True, help_text="Minutes; null: never.")
+    medium_minutes = serializers.IntegerField(allow_null=True, help_text="Minutes; null: never.")
+    low_minutes = serializers.IntegerField(allow_null=True, help_text="Minutes; null: never.")
+    chain = serializers.ChoiceField(choices=Chain.choices, required=False)
+
+    class Meta:
+        model = EscalationPolicy
+        fields = [
+            "program",
+            "critical_minutes",
+            "high_minutes",
+            "medium_minutes",
+            "low_minutes",
+            "chain",
+        ]
+
+
+class EscalationPolicyViewSet(viewsets.GenericViewSet):
+    """A program's escalation policy, for its admins (others: 404). The id is the program's."""
+
+    serializer_class = EscalationPolicySerializer
+    queryset = EscalationPolicy.objects.none()
+
+    def list(self, request):
+        rows = selectors.escalation_policies_for_user(user=request.user)
+        if not rows:
+            raise PermissionDenied("Escalation policies are for program admins.")
+        page = self.paginate_queryset([policy for _, policy in rows])
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        program = selectors.escalation_program_get(user=request.user, program_id=int(pk))
+        return Response(self.get_serializer(selectors.escalation_policy_for(program=program)).data)
+
+    @extend_schema(request=EscalationPolicySerializer, responses=EscalationPolicySerializer)
+    def update(self, request, pk=None):
+        """Replace the policy. A null or missing critical_minutes is a 400."""
+        program = selectors.escalation_program_get(user=request.user, program_id=int(pk))
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        policy = services.escalation_policy_update(
+            actor=request.user,
+            program=program,
+            critical_minutes=values["critical_minutes"],
+            high_minutes=values["high_minutes"],
+            medium_minutes=values["medium_minutes"],
+            low_minutes=values["low_minutes"],
+            chain=values.get("chain"),
+        )
+        return Response(self.get_serializer(policy).data)
+
+
 router = Router()
 router.register("alerts", AlertViewSet, basename="alert")
+router.register("escalation-policies", EscalationPolicyViewSet, basename="escalation-policy")
 
 urlpatterns = [path("", include(router.urls))]

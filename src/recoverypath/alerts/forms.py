@@ -88,5 +88,27 @@ class ResolveForm(forms.Form):
 class EscalationPolicyForm(forms.ModelForm):
     class Meta:
         model = EscalationPolicy
-        fields = ["critical_minutes", "high_minutes", "medium_minutes", "low_minutes"]
-        help_texts = {name: "Minutes; leave empty for never." for name in fields}
+        fields = ["critical_minutes", "high_minutes", "medium_minutes", "low_minutes", "chain"]
+        labels = {"chain": "Who is told, in order"}
+        help_texts = {
+            "critical_minutes": (
+                "Minutes between pages, 1 to 60. Required: a critical alert pages until someone "
+                "acknowledges it."
+            ),
+            "high_minutes": "Minutes; leave empty for never.",
+            "medium_minutes": "Minutes; leave empty for never.",
+            "low_minutes": "Minutes; leave empty for never.",
+            "chain": "After the assignee, if the alert has one.",
+        }
+        error_messages = {
+            "critical_minutes": {
+                "required": "Critical alerts always page until someone answers: enter minutes."
+            }
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chain"].required = False  # left out: the program keeps its current order
+
+    def clean_chain(self) -> str | None:
+        return self.cleaned_data.get("chain") or None

@@ -126,6 +126,7 @@ class AlertEvent(models.Model):
         ACKNOWLEDGED = "acknowledged", "Acknowledged"
         ASSIGNED = "assigned", "Assigned"
         ESCALATED = "escalated", "Escalated"
+        PAGED = "paged", "Paged again"
         RESOLVED = "resolved", "Resolved"
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="events")
@@ -146,29 +147,45 @@ class AlertEvent(models.Model):
         return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
 
 
+class Chain(models.TextChoices):
+    """Who hears of a client's alert, step by step (after the assignee, if any)."""
+
+    CARE_TEAM = "care_team", "Primary clinician and coordinator together, then the admins"
+    CLINICIAN_FIRST = "clinician_first", "Primary clinician, then coordinator, then the admins"
+    COORDINATOR_FIRST = "coordinator_first", "Coordinator, then primary clinician, then the admins"
+
+
 class EscalationPolicy(models.Model):
-    """Per program: minutes an alert of each severity may stay unacknowledged. Empty: never."""
+    """Per program: minutes an alert of each severity may stay unacknowledged (empty: never, but
+    never for critical: a critical alert always pages), and the order of the chain."""
 
     DEFAULT_MINUTES = {"critical": 15, "high": 240, "medium": 1440, "low": None}
 
     program = models.OneToOneField(
         Program, on_delete=models.CASCADE, related_name="escalation_policy"
     )
-    critical_minutes = models.PositiveIntegerField(null=True, blank=True, default=15)
+    critical_minutes = models.PositiveIntegerField(
+        default=15, help_text="Required: a critical alert pages again every window until answered."
+    )
     high_minutes = models.PositiveIntegerField(null=True, blank=True, default=240)
     medium_minutes = models.PositiveIntegerField(null=True, blank=True, default=1440)
     low_minutes = models.PositiveIntegerField(null=True, blank=True, default=None)
+    chain = models.CharField(max_length=20, choices=Chain.choices, default=Chain.CARE_TEAM)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name_plural = "escalation policies"
         constraints = [
             models.CheckConstraint(
-                condition=(Q(critical_minutes=None) | Q(critical_minutes__gte=1))
+                condition=Q(critical_minutes__gte=1)
                 & (Q(high_minutes=None) | Q(high_minutes__gte=1))
                 & (Q(medium_minutes=None) | Q(medium_minutes__gte=1))
                 & (Q(low_minutes=None) | Q(low_minutes__gte=1)),
                 name="escalation_minutes_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(chain__in=["care_team", "clinician_first", "coordinator_first"]),
+                name="escalation_chain_valid",
             ),
         ]
 

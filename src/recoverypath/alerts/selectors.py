@@ -3,7 +3,7 @@ program. Front desk sees none (alerts are clinical signals); clients never see a
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
 from recoverypath.accounts.models import Program, User
@@ -11,7 +11,7 @@ from recoverypath.accounts.selectors import program_list_for_user, program_staff
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
 
-from .models import SEVERITY_RANK, Alert, EscalationPolicy
+from .models import SEVERITY_RANK, Alert, AlertEvent, EscalationPolicy
 
 ACT_RANK = permissions.Rank.COORDINATOR
 ASSIGNABLE_ROLES = ["coordinator", "clinician", "admin"]
@@ -123,8 +123,64 @@ def alert_get(*, user, alert_id: int, audit: bool = True) -> Alert:
     return alert
 
 
-def alert_events(*, alert: Alert):
-    return alert.events.select_related("actor").order_by("at", "id")
+def alerts_without_care_team(*, user) -> QuerySet[Alert]:
+    """Unresolved alerts of clients with neither a primary clinician nor a coordinator, in the
+    programs where `user` is a clinician or admin: nobody but the admins was told of them, so
+    every clinician of the program sees them as "no care team" (one query)."""
+    program_ids = permissions.staff_program_ids(user, min_rank=permissions.Rank.CLINICIAN)
+    if not program_ids:
+        return Alert.objects.none()
+    return (
+        Alert.objects.filter(
+            client__program_id__in=program_ids,
+            client__primary_clinician=None,
+            client__coordinator=None,
+            status__in=ACTIVE_STATUSES,
+        )
+        .select_related("client")
+        .annotate(severity_rank=_severity_order())
+        .order_by("severity_rank", "raised_at", "id")
+    )
+
+
+def clinician_owes_q(user, *, prefix: str = "client__") -> Q:
+    """Rows of clients whose primary clinician is `user`, or who have none, in programs where
+    `user` is a clinician or admin (then every clinician of the program owes the work)."""
+    program_ids = permissions.staff_program_ids(user, min_rank=permissions.Rank.CLINICIAN)
+    return Q(**{f"{prefix}program_id__in": program_ids}) & (
+        Q(**{f"{prefix}primary_clinician": user}) | Q(**{f"{prefix}primary_clinician": None})
+    )
+
+
+def alerts_owed_by_clinician(*, user, kind: str) -> QuerySet[Alert]:
+    """Unresolved alerts of `kind` that `user` owes as the client's primary clinician (or as a
+    clinician of the program when the client has none), oldest first, in one query."""
+    if not permissions.staff_program_ids(user, min_rank=permissions.Rank.CLINICIAN):
+        return Alert.objects.none()
+    return (
+        Alert.objects.filter(clinician_owes_q(user), kind=kind, status__in=ACTIVE_STATUSES)
+        .select_related("client")
+        .order_by("raised_at", "id")
+    )
+
+
+def alert_notified_people(*, alert: Alert) -> list[User]:
+    """Everyone told of the alert so far (every step), by name."""
+    ids: set[int] = set()
+    for notified in alert.events.values_list("notified", flat=True):
+        ids.update(notified or [])
+    return list(User.objects.filter(id__in=ids).order_by("first_name", "last_name", "id"))
+
+
+def alert_events(*, alert: Alert) -> list[AlertEvent]:
+    """The alert's history, oldest first, each event with `told`: the people it notified, by
+    name (two queries whatever the length)."""
+    events = list(alert.events.select_related("actor").order_by("at", "id"))
+    ids = {person_id for e in events for person_id in (e.notified or [])}
+    people = {u.id: u for u in User.objects.filter(id__in=ids)}
+    for event in events:
+        event.told = [people[i] for i in (event.notified or []) if i in people]
+    return events
 
 
 def alert_history_for_client(*, user, client, limit: int = 20) -> QuerySet[Alert]:

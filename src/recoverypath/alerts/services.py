@@ -1,10 +1,31 @@
 """Writes to alerts. `alert_raise` is the one way in for every app; the rest are what staff do
 in the inbox, and the worker's escalation job.
 
-Escalation chain (one step each time the program's window passes without acknowledgement):
-    the assignee -> the client's coordinator -> every admin of the program.
-Empty steps and people already reached are skipped. The first notice on raising goes to the
-first step; critical alerts also go to every program admin at once, through quiet hours.
+Every safety event is its own signal (the rule every raising app follows):
+    A new event (a positive screen, a help request, a reported use, a rule firing on new data)
+    raises a NEW alert, with its own notices and its own escalation, even when an alert of the
+    same kind is open or acknowledged for the client. Raising apps therefore build `dedup_key`
+    from the event itself (the assessment's id, the help request's id, the lapse's id).
+    The key merges only repeated submissions of the SAME event (a double tap, a retried
+    request): those are recorded on the existing alert as "raised again", and tell people again
+    only if the severity rose. A state that persists (no check-in for days, low adherence) is
+    one event while it lasts: its key names the state, and the rule resolves the alert when
+    the state ends (see earlywarning).
+
+Escalation chain (one step each time the program's window passes without acknowledgement),
+configurable per program (`EscalationPolicy.chain`), by default:
+    the assignee (if any) -> the client's primary clinician and coordinator together
+    -> every admin of the program.
+Empty steps and people already reached are skipped, so a client with neither clinician nor
+coordinator goes straight to the admins (and shows as "no care team" on every clinician's
+to-do list, see selectors.alerts_without_care_team).
+
+Paging: the first notice goes to the first step at once. Each window without acknowledgement
+takes the next step. A critical alert never stops: at the top of the chain it pages the top
+step again every window until someone acknowledges it; its window cannot be switched off and
+its notices ignore quiet hours. Other severities take each step once and stop at the top.
+Every notice is a notification row per person and channel, and every step an AlertEvent
+listing who was told.
 """
 
 from __future__ import annotations
@@ -27,7 +48,7 @@ from recoverypath.core.audit import Action, audit_record, model_changes, snapsho
 from recoverypath.core.errors import ConflictError
 from recoverypath.notifications.services import notification_queue
 
-from .models import SEVERITY_RANK, Alert, AlertEvent, EscalationPolicy, Severity
+from .models import SEVERITY_RANK, Alert, AlertEvent, Chain, EscalationPolicy, Severity
 from .selectors import alert_assignee_choices, can_act_on_alert
 
 AUDIT_FIELDS = [
@@ -42,16 +63,25 @@ AUDIT_FIELDS = [
 ASSIGNEE_ERROR = "Choose a coordinator, clinician or admin of the client's program."
 
 
+CRITICAL_MAX_MINUTES = 60
+STEP_LABELS = {
+    "assignee": "the assignee",
+    "care_team": "the client's clinician and coordinator",
+    "clinician": "the client's primary clinician",
+    "coordinator": "the client's coordinator",
+    "admins": "the program admins",
+}
+CLIENT_RELATED = ("client", "client__coordinator", "client__primary_clinician", "assignee")
+
+
 @dataclass(frozen=True)
 class Step:
-    name: str  # "assignee", "coordinator", "admins"
+    name: str  # "assignee", "care_team", "clinician", "coordinator", "admins"
     people: list[User]
 
     @property
     def label(self) -> str:
-        return {"assignee": "the assignee", "coordinator": "the client's coordinator"}.get(
-            self.name, "the program admins"
-        )
+        return STEP_LABELS[self.name]
 
 
 # --- Helpers ---------------------------------------------------------------------------------
@@ -80,9 +110,14 @@ def _event(alert: Alert, kind: str, *, at: datetime, actor=None, note: str = "",
     )
 
 
-def _window(program_id: int, severity: str) -> timedelta | None:
+def _policy(program_id: int) -> EscalationPolicy:
+    """The program's policy, or the defaults (unsaved) when it never changed them."""
     policy = EscalationPolicy.objects.filter(program_id=program_id).first()
-    minutes = policy.minutes_for(severity) if policy else EscalationPolicy.DEFAULT_MINUTES[severity]
+    return policy or EscalationPolicy(program_id=program_id)
+
+
+def _window(program_id: int, severity: str) -> timedelta | None:
+    minutes = _policy(program_id).minutes_for(severity)
     return timedelta(minutes=minutes) if minutes else None
 
 
@@ -95,13 +130,23 @@ def _admins(alert: Alert) -> list[User]:
     return list(program_admins(program_id=alert.client.program_id).order_by("id"))
 
 
-def escalation_chain(alert: Alert, *, admins: list[User] | None = None) -> list[Step]:
+def escalation_chain(
+    alert: Alert, *, admins: list[User] | None = None, chain: str | None = None
+) -> list[Step]:
     """The people to tell, step by step, with empty steps and repeats removed. `admins`: the
-    program's admins when the caller already has them."""
+    program's admins when the caller already has them; `chain`: the program's chain order when
+    the caller already has it (Chain.CARE_TEAM by default)."""
     client = alert.client
+    order = chain or _policy(client.program_id).chain
+    clinician, coordinator = client.primary_clinician, client.coordinator
+    care_steps = {
+        Chain.CARE_TEAM: [("care_team", [clinician, coordinator])],
+        Chain.CLINICIAN_FIRST: [("clinician", [clinician]), ("coordinator", [coordinator])],
+        Chain.COORDINATOR_FIRST: [("coordinator", [coordinator]), ("clinician", [clinician])],
+    }[Chain(order)]
     candidates = [
         ("assignee", [alert.assignee]),
-        ("coordinator", [client.coordinator]),
+        *care_steps,
         ("admins", _admins(alert) if admins is None else admins),
     ]
     seen: set[int] = set()
@@ -139,12 +184,9 @@ def _notify(alert: Alert, people, *, template: str, extra: dict | None = None) -
 
 
 def _first_notice(alert: Alert) -> list[User]:
-    admins = _admins(alert)
-    chain = escalation_chain(alert, admins=admins)
-    people = list(chain[0].people) if chain else []
-    if alert.severity == Severity.CRITICAL:
-        people += admins
-    return _notify(alert, people, template="alerts.raised")
+    """Tell the first step of the chain (the care team, unless someone holds the alert)."""
+    chain = escalation_chain(alert)
+    return _notify(alert, chain[0].people if chain else [], template="alerts.raised")
 
 
 def _check_transition(alert: Alert, to_status: str, verb: str) -> None:
@@ -158,7 +200,7 @@ def _locked(alert: Alert) -> Alert:
     """Re-read the row under a lock so concurrent clicks see each other's work."""
     fresh = (
         Alert.objects.select_for_update(of=("self",))
-        .select_related("client", "client__coordinator", "assignee")
+        .select_related(*CLIENT_RELATED)
         .get(pk=alert.pk)
     )
     return fresh
@@ -185,12 +227,15 @@ def alert_raise(
 ) -> Alert:
     """Raise an alert about `client`, or update the unresolved one with the same `dedup_key`.
 
+    `dedup_key` names the event (see the module docstring): a new event needs a new key.
     1. Validates severity (critical/high/medium/low), kind, reason and key (ValidationError).
-    2. In the caller's transaction: an unresolved alert with this client and key is updated
-       (reason, source, a higher severity) and an event "raised again" recorded; otherwise a
-       new alert is inserted. A concurrent insert of the same key loses on the database's
-       conditional unique constraint and updates the winner's row instead.
-    3. Notices are written as notification rows now and delivered only after commit.
+    2. In the caller's transaction: an unresolved alert with this client and key (the same
+       event submitted again) is updated (reason, source, a higher severity) and an event
+       "raised again" recorded; otherwise a new alert is inserted. A concurrent insert of the
+       same key loses on the database's conditional unique constraint and updates the winner's
+       row instead.
+    3. The first step of the chain is told: notification rows written now, delivered only
+       after commit (critical ones at once, through quiet hours).
     The caller is responsible for having been allowed to do whatever raised the signal.
     """
     errors = {}
@@ -245,7 +290,7 @@ def alert_raise(
 def _unresolved(*, client: Client, dedup_key: str) -> Alert | None:
     return (
         Alert.objects.select_for_update(of=("self",))
-        .select_related("client", "client__coordinator", "assignee")
+        .select_related(*CLIENT_RELATED)
         .filter(client=client, dedup_key=dedup_key)
         .exclude(status=Alert.Status.RESOLVED)
         .first()
@@ -405,8 +450,13 @@ def escalation_policy_update(
     high_minutes: int | None,
     medium_minutes: int | None,
     low_minutes: int | None,
+    chain: str | None = None,
 ) -> EscalationPolicy:
-    """Program admins set the windows (minutes; None: never). Open alerts follow at once."""
+    """Program admins set the windows (minutes; None: never) and the chain order (None: keep).
+
+    Critical escalation cannot be switched off: `critical_minutes` is required, from 1 to
+    CRITICAL_MAX_MINUTES (ValidationError otherwise). Open alerts follow the new windows at once.
+    """
     if not permissions.can_administer_program(actor, program.id):
         raise PermissionDenied("Only the program's admins change its escalation policy.")
     values = {
@@ -420,12 +470,21 @@ def escalation_policy_update(
         for name, value in values.items()
         if value is not None and not (1 <= value <= 525_600)
     }
+    if critical_minutes is None or not 1 <= critical_minutes <= CRITICAL_MAX_MINUTES:
+        errors["critical_minutes"] = (
+            "Critical alerts always page until someone answers: enter a number of minutes "
+            f"from 1 to {CRITICAL_MAX_MINUTES}."
+        )
+    if chain is not None and chain not in Chain.values:
+        errors["chain"] = "Choose one of the chain orders offered."
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         policy = EscalationPolicy.objects.select_for_update().filter(program=program).first()
-        before = {k: getattr(policy, k) for k in values} if policy else {}
-        policy, _ = EscalationPolicy.objects.update_or_create(program=program, defaults=values)
+        fields = [*values, "chain"]
+        before = {k: getattr(policy, k) for k in fields} if policy else {}
+        defaults = {**values, "chain": chain} if chain is not None else dict(values)
+        policy, _ = EscalationPolicy.objects.update_or_create(program=program, defaults=defaults)
         open_alerts = Alert.objects.filter(client__program=program, status=Alert.Status.OPEN)
         for severity in Severity.values:  # one UPDATE per severity, whatever the alert count
             minutes = policy.minutes_for(severity)
@@ -442,57 +501,68 @@ def escalation_policy_update(
             action=Action.UPDATE,
             obj=policy,
             organization_id=program.organization_id,
-            changes=model_changes(before, values),
+            changes=model_changes(before, {k: getattr(policy, k) for k in fields}),
         )
     return policy
 
 
 def alert_escalate(*, alert_id: int, now: datetime | None = None) -> Alert | None:
-    """Take the next step up the chain if the alert is still open and its window has passed.
+    """Take the next step if the alert is still open and its window has passed.
 
-    The step is claimed with a conditional UPDATE on (status, level, due time), so two workers
-    never escalate the same step twice. Returns the alert if a step was taken, else None.
+    1. Below the top of the chain: move one step up and tell that step ("escalated").
+    2. At the top: a critical alert pages the top step again ("paged again") and stays due
+       every window; any other alert stops escalating.
+    3. The step is claimed with a conditional UPDATE on (status, level, due time), so two
+       workers never take the same step twice.
+    Returns the alert if someone was told, else None.
     """
     now = now or timezone.now()
     alert = (
-        Alert.objects.select_related("client", "client__coordinator", "assignee")
+        Alert.objects.select_related(*CLIENT_RELATED)
         .filter(pk=alert_id, status=Alert.Status.OPEN, escalation_due_at__lte=now)
         .first()
     )
     if alert is None:
         return None
-    chain = escalation_chain(alert)
-    next_index = alert.escalation_level + 1
+    policy = _policy(alert.client.program_id)
+    chain = escalation_chain(alert, chain=policy.chain)
+    critical = alert.severity == Severity.CRITICAL
+    top = len(chain) - 1
+    current = min(alert.escalation_level, max(top, 0))
+    guard = {
+        "pk": alert.pk,
+        "status": Alert.Status.OPEN,
+        "escalation_level": alert.escalation_level,
+        "escalation_due_at": alert.escalation_due_at,
+    }
     with transaction.atomic():
-        if next_index >= len(chain):  # top of the chain reached: nobody further to tell
-            Alert.objects.filter(
-                pk=alert.pk, status=Alert.Status.OPEN, escalation_level=alert.escalation_level
-            ).update(escalation_due_at=None)
+        if top < 0 or (current >= top and not critical):  # nobody (further) to tell
+            Alert.objects.filter(**guard).update(escalation_due_at=None)
             return None
-        due = _next_due(alert, now) if next_index + 1 < len(chain) else None
-        claimed = Alert.objects.filter(
-            pk=alert.pk,
-            status=Alert.Status.OPEN,
-            escalation_level=alert.escalation_level,
-            escalation_due_at=alert.escalation_due_at,
-        ).update(
-            escalation_level=next_index, escalated_at=now, escalation_due_at=due, updated_at=now
+        climbing = current < top
+        next_level = current + 1 if climbing else top
+        minutes = policy.minutes_for(alert.severity)
+        keep_going = critical or next_level < top
+        due = now + timedelta(minutes=minutes) if keep_going and minutes else None
+        claimed = Alert.objects.filter(**guard).update(
+            escalation_level=next_level, escalated_at=now, escalation_due_at=due, updated_at=now
         )
         if not claimed:
             return None
         before = snapshot(alert, AUDIT_FIELDS)
-        alert.escalation_level = next_index
+        alert.escalation_level = next_level
         alert.escalated_at = now
         alert.escalation_due_at = due
-        step = chain[next_index]
+        step = chain[next_level]
         told = _notify(alert, step.people, template="alerts.escalated")
-        _event(
-            alert,
-            AlertEvent.Kind.ESCALATED,
-            at=now,
-            note=f"Not acknowledged in time: escalated to {step.label}.",
-            notified=told,
-        )
+        waited = int((now - alert.raised_at).total_seconds() // 60)
+        if climbing:
+            kind = AlertEvent.Kind.ESCALATED
+            note = f"Not acknowledged in time: escalated to {step.label}."
+        else:
+            kind = AlertEvent.Kind.PAGED
+            note = f"Still not acknowledged after {waited} minutes: paged {step.label} again."
+        _event(alert, kind, at=now, note=note, notified=told)
         _audit(actor=None, alert=alert, action=Action.UPDATE, before=before)
     return alert
 
@@ -506,3 +576,45 @@ def alerts_escalate_overdue(*, limit: int = 500) -> int:
         .values_list("id", flat=True)[:limit]
     )
     return sum(1 for alert_id in ids if alert_escalate(alert_id=alert_id, now=now) is not None)
+
+
+# --- Signals that stop being true ------------------------------------------------------------
+
+
+def alert_resolve_cleared(*, alert_id: int, note: str) -> Alert | None:
+    """Resolve an alert whose condition is no longer true (the raising rule decides that), with
+    `note` saying why, as the system (no actor). Open and acknowledged alerts only; a resolved
+    one is left alone and None returned. For early-warning states, never for safety events."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": "Say why the alert no longer applies."})
+    now = timezone.now()
+    with transaction.atomic():
+        alert = (
+            Alert.objects.select_for_update(of=("self",))
+            .select_related(*CLIENT_RELATED)
+            .filter(pk=alert_id)
+            .exclude(status=Alert.Status.RESOLVED)
+            .first()
+        )
+        if alert is None:
+            return None
+        before = snapshot(alert, AUDIT_FIELDS)
+        alert.status = Alert.Status.RESOLVED
+        alert.resolved_at = now
+        alert.resolved_by = None
+        alert.resolution_note = note[:5000]
+        alert.escalation_due_at = None
+        alert.save(
+            update_fields=[
+                "status",
+                "resolved_at",
+                "resolved_by",
+                "resolution_note",
+                "escalation_due_at",
+                "updated_at",
+            ]
+        )
+        _event(alert, AlertEvent.Kind.RESOLVED, at=now, note=alert.resolution_note)
+        _audit(actor=None, alert=alert, action=Action.UPDATE, before=before)
+    return alert

@@ -16,6 +16,7 @@ from recoverypath.core.errors import ConflictError
 from recoverypath.core.forms import add_service_errors
 from recoverypath.core.navigation import NavItem
 from recoverypath.core.pagination import paginate
+from recoverypath.core.todo import TodoItem
 
 from . import selectors, services
 from .forms import AssignForm, EscalationPolicyForm, InboxFilterForm, ResolveForm
@@ -55,6 +56,26 @@ def client_panel(request, client) -> str:
     return render_to_string(
         "alerts/_client_panel.html", {"alerts": alerts, "client": client}, request=request
     )
+
+
+TODO_PRIORITY = {"critical": "urgent", "high": "urgent", "medium": "high", "low": "normal"}
+
+
+def todo_items(user) -> list[TodoItem]:
+    """ "No care team" for every open alert of a client without clinician or coordinator, on the
+    list of every clinician of the program (one query)."""
+    return [
+        TodoItem(
+            label=f"No care team: {alert.get_severity_display().lower()} alert "
+            f"({alert.kind_label}); give the client a clinician or coordinator",
+            url=reverse("alerts:detail", args=[alert.id]),
+            kind="alerts.no_care_team",
+            priority=TODO_PRIORITY[alert.severity],
+            due=alert.raised_at,
+            client_name=alert.client.display_name,
+        )
+        for alert in selectors.alerts_without_care_team(user=user)
+    ]
 
 
 def alerts_required(view):

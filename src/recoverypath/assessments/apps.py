@@ -9,7 +9,7 @@ class AssessmentsConfig(AppConfig):
     def ready(self) -> None:
         from recoverypath.alerts.kinds import register_kind
         from recoverypath.clients.views import register_client_panel, register_home_section
-        from recoverypath.core import navigation
+        from recoverypath.core import navigation, todo
 
         from . import receivers, views  # noqa: F401  (receivers connects care's signals)
 
@@ -18,3 +18,5 @@ class AssessmentsConfig(AppConfig):
         register_client_panel(views.client_panel)
         register_kind("safety.phq9_item9", "PHQ-9 item 9 above 0 (thoughts of self-harm)")
         register_kind("safety.cssrs_positive", "C-SSRS screener: moderate or high risk")
+        register_kind("safety.cssrs_low", "C-SSRS screener: low risk, review within 72 hours")
+        todo.register(views.todo_items)

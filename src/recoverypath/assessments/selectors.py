@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
 
@@ -23,6 +23,32 @@ from .models import Assessment, ScheduleRule
 from .schedules import DEFAULT_RULES, Rule, rules_from_rows
 
 AFTERCARE_LEVEL = "aftercare"
+
+
+# ---- clinicians' safety to-dos ----------------------------------------------------------------
+def cssrs_requests_for(*, user) -> list[Assessment]:
+    """PHQ-9s with item 9 above 0 after which nobody has administered the C-SSRS screener, one
+    per client (the latest), that `user` owes as the primary clinician (or as a clinician of the
+    program when the client has none). One query."""
+    from recoverypath.alerts.selectors import clinician_owes_q
+
+    if not permissions.staff_program_ids(user, min_rank=permissions.Rank.CLINICIAN):
+        return []
+    screened = Assessment.objects.filter(
+        client_id=OuterRef("client_id"),
+        instrument="C-SSRS-SCREEN",
+        administered_at__gte=OuterRef("administered_at"),
+    )
+    rows = (
+        Assessment.objects.filter(clinician_owes_q(user), instrument="PHQ-9", safety_positive=True)
+        .filter(~Exists(screened))
+        .select_related("client")
+        .order_by("client_id", "-administered_at", "-id")
+    )
+    latest: dict[int, Assessment] = {}
+    for row in rows:
+        latest.setdefault(row.client_id, row)
+    return sorted(latest.values(), key=lambda a: a.administered_at)
 
 
 # ---- access ---------------------------------------------------------------------------------

@@ -32,6 +32,11 @@ REMINDER_TEMPLATE = "assessments.due"
 REMINDER_HOUR = 9  # local wall-clock time reminders go out
 
 
+CSSRS = "C-SSRS-SCREEN"
+CSSRS_LOW_KIND = "safety.cssrs_low"
+CSSRS_LOW_REVIEW_HOURS = 72
+
+
 def _is_safety_positive(code: str, flags: list[str]) -> bool:
     return ("self_harm" in flags and code == "PHQ-9") or "safety" in flags
 
@@ -53,9 +58,12 @@ def assessment_submit(
        raise ValidationError naming the item; nothing is stored.
     3. Answers are stored as given with the derived total, band, subscales, flags and
        scoring_version, in the active episode unless one is given.
-    4. A positive safety screen (PHQ-9 item 9 above 0, C-SSRS moderate or high) raises a
-       critical alert at once and records a safety event (the clinician's "review safety plan"),
-       all in the same transaction. The C-SSRS screener then shows as due.
+    4. Safety screens raise an alert at once, in the same transaction, one per administration
+       (a new screen is a new signal even while an earlier alert is open or acknowledged):
+       PHQ-9 item 9 above 0 -> critical, plus a "review safety plan" safety event and a
+       clinician's to-do to administer the C-SSRS (see selectors.cssrs_requests_for);
+       C-SSRS high -> critical, moderate -> high, both with the safety event;
+       C-SSRS low -> medium "review within 72 hours" and a to-do for the primary clinician.
     5. After commit, the next due date of this instrument is scheduled as a reminder.
     """
     if permissions.is_client_user(actor, client):
@@ -114,24 +122,32 @@ def assessment_submit(
         )
         if safety_positive:
             _escalate(actor=actor, client=client, assessment=assessment)
+        elif definition.code == CSSRS and score.band == "low":
+            _review_low_risk(actor=actor, client=client, assessment=assessment)
     transaction.on_commit(lambda: _remind_next(client=client, assessment=assessment))
     return assessment
 
 
-def _escalate(*, actor, client: Client, assessment: Assessment) -> None:
-    """Critical alert plus a safety event, in the caller's transaction."""
-    url = reverse(
+def _detail_url(client: Client, assessment: Assessment) -> str:
+    return reverse(
         "assessments:detail", kwargs={"client_id": client.id, "assessment_id": assessment.id}
     )
+
+
+def _escalate(*, actor, client: Client, assessment: Assessment) -> None:
+    """An alert for this administration plus a safety event, in the caller's transaction."""
+    url = _detail_url(client, assessment)
     if assessment.instrument == "PHQ-9":
-        kind = "safety.phq9_item9"
+        kind, severity = "safety.phq9_item9", "critical"
         item9 = assessment.answers[8]
         reason = (
             f"PHQ-9 item 9 (thoughts of being better off dead or of self-harm) answered "
-            f"{item9} of 3; total {assessment.total}. Follow the safety protocol now."
+            f"{item9} of 3; total {assessment.total}. Follow the safety protocol now and "
+            "administer the C-SSRS screener with the client."
         )
     else:
         kind = "safety.cssrs_positive"
+        severity = "critical" if assessment.band == "high" else "high"
         reason = (
             f"C-SSRS screener: {assessment.band} risk. Safety precautions until a professional "
             f"evaluates the client."
@@ -139,11 +155,11 @@ def _escalate(*, actor, client: Client, assessment: Assessment) -> None:
     alert_raise(
         client=client,
         kind=kind,
-        severity="critical",
+        severity=severity,
         reason=reason,
-        # One open alert per client and kind: a second positive screen (or a double submit)
-        # while it is unresolved is recorded on it as "raised again" instead of a new alert.
-        dedup_key=f"{kind}:{client.id}",
+        # The key names this administration: every screen is its own signal. Only the same
+        # administration raised twice is merged.
+        dedup_key=f"{kind}:assessment:{assessment.id}",
         source=assessment,
         source_url=url,
         actor=actor,
@@ -157,14 +173,25 @@ def _escalate(*, actor, client: Client, assessment: Assessment) -> None:
         actor=actor,
         occurred_at=assessment.administered_at,
     )
-    if client.user_id:
-        reminder_schedule(
-            recipient=client.user,
-            at=timezone.now() + timedelta(hours=1),
-            template=REMINDER_TEMPLATE,
-            context={"instrument": "C-SSRS-SCREEN", "link": reverse("assessments:my_list")},
-            dedup_key=f"assessments:due:{client.id}:C-SSRS-SCREEN",
-        )
+
+
+def _review_low_risk(*, actor, client: Client, assessment: Assessment) -> None:
+    """C-SSRS at low risk: a medium alert asking for a review within 72 hours; the primary
+    clinician's to-do follows the alert (selectors.cssrs_low_reviews_for)."""
+    alert_raise(
+        client=client,
+        kind=CSSRS_LOW_KIND,
+        severity="medium",
+        reason=(
+            "C-SSRS screener: low risk (wish to be dead or thoughts of suicide, without method, "
+            f"intent or recent behaviour). Review with the client within "
+            f"{CSSRS_LOW_REVIEW_HOURS} hours."
+        ),
+        dedup_key=f"{CSSRS_LOW_KIND}:assessment:{assessment.id}",
+        source=assessment,
+        source_url=_detail_url(client, assessment),
+        actor=actor,
+    )
 
 
 def _remind_next(*, client: Client, assessment: Assessment) -> None:

@@ -21,6 +21,7 @@ from recoverypath.core.audit import audit_record_list
 from recoverypath.core.forms import add_service_errors
 from recoverypath.core.navigation import NavItem
 from recoverypath.core.pagination import paginate
+from recoverypath.core.todo import TodoItem
 from recoverypath.safety.views import crisis_context
 
 from . import selectors, services
@@ -366,3 +367,35 @@ def client_panel(request, client) -> str:
         },
         request=request,
     )
+
+
+def todo_items(user) -> list[TodoItem]:
+    """The clinician's safety work from screens: administer the C-SSRS after PHQ-9 item 9 above
+    0, and review a low-risk C-SSRS within 72 hours (two queries)."""
+    from datetime import timedelta
+
+    from recoverypath.alerts.selectors import alerts_owed_by_clinician
+
+    items = [
+        TodoItem(
+            label="Administer the C-SSRS screener (PHQ-9 item 9 above 0)",
+            url=reverse("assessments:staff_enter", args=[a.client_id, "C-SSRS-SCREEN"]),
+            kind="assessments.cssrs_requested",
+            priority="urgent",
+            due=a.administered_at,
+            client_name=a.client.display_name,
+        )
+        for a in selectors.cssrs_requests_for(user=user)
+    ]
+    items += [
+        TodoItem(
+            label="Review the low-risk C-SSRS screen with the client",
+            url=reverse("alerts:detail", args=[alert.id]),
+            kind="assessments.cssrs_low_review",
+            priority="high",
+            due=alert.raised_at + timedelta(hours=services.CSSRS_LOW_REVIEW_HOURS),
+            client_name=alert.client.display_name,
+        )
+        for alert in alerts_owed_by_clinician(user=user, kind=services.CSSRS_LOW_KIND)
+    ]
+    return items

@@ -98,7 +98,8 @@ def rule_reported_use(*, lapse: Lapse) -> bool:
             f"{client.display_name} reported using {what} on {_day(lapse.date)}. "
             "Please reach out with support; a lapse is a signal, not a failure."
         ),
-        dedup_key=f"monitoring:reported-use:{client.id}:{lapse.date.isoformat()}",
+        # One alert per lapse: a use is an event (the same lapse updated is the same event).
+        dedup_key=f"monitoring:reported-use:{client.id}:lapse:{lapse.id}",
         source=lapse,
         source_url=_url(client),
     )
@@ -107,8 +108,16 @@ def rule_reported_use(*, lapse: Lapse) -> bool:
 
 @receiver(check_in_submitted, dispatch_uid="earlywarning.checkins.on_check_in")
 def on_check_in(sender, check_in: CheckIn, **kwargs) -> None:
+    from .clearing import warnings_clear_for_clients
+
     rule_high_craving(check_in=check_in)
     rule_low_mood(check_in=check_in)
+    # The client checked in: an absence warning is over, and the craving and mood warnings
+    # are over if this check-in ends them (clearing.py says when).
+    warnings_clear_for_clients(
+        client_ids=[check_in.client_id],
+        rules=[Rule.NO_CHECKIN, Rule.HIGH_CRAVING, Rule.LOW_MOOD],
+    )
 
 
 @receiver(lapse_recorded, dispatch_uid="earlywarning.checkins.on_lapse")

@@ -21,6 +21,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     Rule.LOW_MOOD: {"mood": 1, "days": 3},
     Rule.MISSED_APPOINTMENT: {},
     Rule.LOW_ADHERENCE: {"percent": 50, "days": 14},
+    Rule.UNEXCUSED_ABSENCES: {"count": 2},
 }
 SEVERITY: dict[str, str] = {
     Rule.HIGH_CRAVING: "high",
@@ -28,6 +29,7 @@ SEVERITY: dict[str, str] = {
     Rule.LOW_MOOD: "medium",
     Rule.MISSED_APPOINTMENT: "medium",
     Rule.LOW_ADHERENCE: "medium",
+    Rule.UNEXCUSED_ABSENCES: "high",
 }
 PARAM_LIMITS: dict[str, tuple[int, int]] = {
     "medium_days": (1, 30),

@@ -13,6 +13,7 @@ class Rule(models.TextChoices):
     LOW_MOOD = "low_mood", "Very low mood days in a row"
     MISSED_APPOINTMENT = "missed_appointment", "Missed coordinator check-in or therapy"
     LOW_ADHERENCE = "low_adherence", "Low aftercare adherence"
+    UNEXCUSED_ABSENCES = "unexcused_absences", "Unexcused absences from sessions in a row"
 
 
 class RuleSetting(models.Model):

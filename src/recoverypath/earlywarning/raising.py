@@ -19,6 +19,7 @@ KINDS = {
     "low_mood": "monitoring.low_mood",
     "missed_appointment": "aftercare.missed_appointment",
     "low_adherence": "aftercare.low_adherence",
+    "unexcused_absences": "attendance.unexcused_absences",
 }
 
 

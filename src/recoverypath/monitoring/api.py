@@ -49,7 +49,10 @@ class CheckInInputSerializer(serializers.Serializer):
     craving = serializers.JSONField(required=False)
     sleep_hours = serializers.JSONField(required=False)
     stress = serializers.JSONField(required=False)
-    used = serializers.JSONField(required=False)
+    used = serializers.JSONField(
+        required=False,
+        help_text="Required, true or false: an unanswered question is refused, never taken as no.",
+    )
     substances = serializers.JSONField(required=False)
     triggers = serializers.JSONField(required=False)
     trigger_other = serializers.CharField(required=False, allow_blank=True)

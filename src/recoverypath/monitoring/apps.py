@@ -6,9 +6,11 @@ class MonitoringConfig(AppConfig):
     label = "monitoring"
 
     def ready(self) -> None:
+        from recoverypath.alerts.kinds import register_kind
         from recoverypath.clients.views import register_client_panel, register_home_section
 
         from .views import client_panel, home_section
 
         register_home_section(home_section, order=10)
         register_client_panel(client_panel)
+        register_kind("monitoring.reach_out_requested", "Asked the coordinator to reach out")

@@ -5,33 +5,54 @@ from django import forms
 from .models import COPING, SUBSTANCES, TRIGGERS, MeetingAttendance
 
 
-class RangeInput(forms.NumberInput):
-    input_type = "range"
+def _scale(low: int, high: int, label: str, ends: tuple[str, str], required: str):
+    """A row of answers from `low` to `high`, none chosen until the client chooses."""
+    field = forms.TypedChoiceField(
+        label=label,
+        choices=[(str(n), str(n)) for n in range(low, high + 1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": required},
+    )
+    field.ends = ends  # what the two ends of the scale mean, shown under it
+    return field
 
 
 class CheckInForm(forms.Form):
-    """The phone form: four sliders, one yes/no, one button. Everything else is optional."""
+    """The phone form: three scales, hours of sleep, one yes/no, one button. It starts empty:
+    nothing is chosen for the client, and an unanswered question is refused next to it."""
 
-    mood = forms.IntegerField(
-        label="Mood", widget=RangeInput(attrs={"min": 1, "max": 5, "step": 1}), initial=3
+    mood = _scale(
+        1, 5, "Mood today", ("1 very low", "5 very good"), "Choose your mood today, from 1 to 5."
     )
-    craving = forms.IntegerField(
-        label="Craving", widget=RangeInput(attrs={"min": 0, "max": 10, "step": 1}), initial=0
+    craving = _scale(
+        0,
+        10,
+        "Cravings today",
+        ("0 none", "10 the strongest"),
+        "Choose how strong your cravings were, from 0 to 10.",
     )
     sleep_hours = forms.DecimalField(
-        label="Sleep (hours)",
-        widget=RangeInput(attrs={"min": 0, "max": 14, "step": 0.5}),
-        initial=7,
+        label="Sleep last night (hours)",
+        min_value=0,
+        max_value=24,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"step": 0.5, "inputmode": "decimal"}),
+        error_messages={"required": "Tell us how many hours you slept, e.g. 7 or 6.5."},
     )
-    stress = forms.IntegerField(
-        label="Stress", widget=RangeInput(attrs={"min": 0, "max": 10, "step": 1}), initial=3
+    stress = _scale(
+        0,
+        10,
+        "Stress today",
+        ("0 calm", "10 overwhelmed"),
+        "Choose how stressed you felt, from 0 to 10.",
     )
     used = forms.TypedChoiceField(
         label="Did you use alcohol or drugs today?",
         choices=[("no", "No"), ("yes", "Yes")],
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,
-        initial="no",
+        error_messages={"required": "Answer yes or no. Whatever the answer, thank you."},
     )
     substances = forms.MultipleChoiceField(
         label="If yes: what?",

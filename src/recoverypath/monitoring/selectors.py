@@ -49,6 +49,24 @@ class DayStatus:
         return self.check_in is None
 
 
+HARD_DAY_CRAVING = 7
+HARD_DAY_MOOD = 1
+
+
+def check_in_is_hard_day(check_in: CheckIn) -> bool:
+    """A craving of 7 or more, a mood of 1, or a reported use: the result screen offers the
+    client's coping strategies, their contacts and one tap to tell their coordinator."""
+    return check_in.craving >= HARD_DAY_CRAVING or check_in.mood <= HARD_DAY_MOOD or check_in.used
+
+
+def check_in_own_get(*, client: Client, check_in_id: int) -> CheckIn:
+    """The client's own check-in, else Http404."""
+    check_in = CheckIn.objects.filter(client=client, pk=check_in_id).first()
+    if check_in is None:
+        raise Http404("No such check-in.")
+    return check_in
+
+
 def check_in_calendar(*, client: Client, days: int = 28) -> list[DayStatus]:
     """The last `days` local days, newest first, each with its check-in or marked missed.
     Today is never "missed": the day is not over yet."""

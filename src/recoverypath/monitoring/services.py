@@ -9,14 +9,17 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
+from recoverypath.alerts.models import Alert
+from recoverypath.alerts.services import alert_raise
 from recoverypath.clients.models import Client
 from recoverypath.clients.sobriety import Milestone, milestones_reached, sobriety_restart
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record, model_changes, snapshot
 from recoverypath.core.timezones import local_today
 
-from . import signals
+from . import selectors, signals
 from .models import (
     COPING_KEYS,
     SUBSTANCE_KEYS,
@@ -116,8 +119,8 @@ def check_in_validate(*, client: Client, data: dict[str, Any]) -> dict[str, Any]
     elif hours is not None and not Decimal(0) <= hours <= Decimal(24):
         errors["sleep_hours"] = "Sleep must be from 0 to 24 hours."
     clean["sleep_hours"] = hours
-    used = data.get("used", False)
-    if not isinstance(used, bool):
+    used = data.get("used")
+    if not isinstance(used, bool):  # unanswered is refused: never taken for "no"
         errors["used"] = "Answer yes or no."
         used = False
     clean["used"] = used
@@ -183,6 +186,43 @@ def check_in_submit(*, actor, client: Client, **data: Any) -> CheckInResult:
         if lapse is not None:
             signals.lapse_recorded.send(Lapse, lapse=lapse, created=lapse_created)
     return CheckInResult(check_in, created, lapse)
+
+
+REACH_OUT_KIND = "monitoring.reach_out_requested"
+
+
+def reach_out_request(*, actor, client: Client, check_in: CheckIn) -> Alert:
+    """The client tapped "Tell my coordinator" on the result of a hard check-in (see
+    selectors.check_in_is_hard_day). Raises a `high` alert to the care team at once.
+
+    Only the client themself, on their own check-in (PermissionDenied). Each tap on the same
+    check-in is the same request (a double tap): the key names the check-in.
+    """
+    if not permissions.is_client_user(actor, client) or check_in.client_id != client.id:
+        raise PermissionDenied("Only the client can ask their coordinator to reach out.")
+    what = []
+    if check_in.craving >= selectors.HARD_DAY_CRAVING:
+        what.append(f"craving {check_in.craving} of 10")
+    if check_in.mood <= selectors.HARD_DAY_MOOD:
+        what.append(f"mood {check_in.mood} of 5")
+    if check_in.used:
+        what.append("reported use")
+    detail = f" ({', '.join(what)})" if what else ""
+    with transaction.atomic():
+        alert = alert_raise(
+            client=client,
+            kind=REACH_OUT_KIND,
+            severity="high",
+            reason=(
+                f"{client.display_name} asked their coordinator to reach out after their "
+                f"check-in of {check_in.date:%b} {check_in.date.day}{detail}. Call them today."
+            ),
+            dedup_key=f"{REACH_OUT_KIND}:check-in:{check_in.id}",
+            source=check_in,
+            source_url=reverse("monitoring:staff_check_ins", kwargs={"client_id": client.id}),
+            actor=actor,
+        )
+    return alert
 
 
 def _lapse_upsert(*, actor, client: Client, check_in: CheckIn) -> tuple[Lapse, bool]:

@@ -7,19 +7,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.views.decorators.http import require_POST
 
-from recoverypath.clients.selectors import client_get, own_client_get
+from recoverypath.clients.selectors import client_get, emergency_contacts, own_client_get
 from recoverypath.clients.sobriety import sobriety_summary_for
 from recoverypath.core import permissions
+from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.forms import add_service_errors
 from recoverypath.core.timezones import local_today
+from recoverypath.safety.selectors import crisis_resources, safety_plan_current
 
 from . import selectors, services
 from .forms import CheckInForm, MeetingForm
 from .models import Lapse
 from .sparkline import mood_craving_sparkline
 
-SLIDERS = ("mood", "craving", "sleep_hours", "stress")
+SCALES = ("mood", "craving", "stress")
 
 
 def _initial_from(check_in) -> dict:
@@ -45,7 +48,7 @@ def _section_context(request, client, form=None) -> dict:
     return {
         "client": client,
         "form": form,
-        "sliders": [form[name] for name in SLIDERS],
+        "scales": [form[name] for name in SCALES],
         "today_check_in": today_check_in,
         "milestone": services.milestone_celebrate_due(client=client),
         "unanswered_lapse": selectors.lapse_unanswered(client=client),
@@ -76,10 +79,59 @@ def check_in(request):
             if result.lapse is not None and result.lapse.counter_restarted is None:
                 return redirect("monitoring:lapse", lapse_id=result.lapse.id)
             messages.success(request, "Check-in saved. Thank you.")
+            if selectors.check_in_is_hard_day(result.check_in):
+                return redirect("monitoring:check_in_saved", check_in_id=result.check_in.id)
             return redirect("clients:me")
     return render(
         request, "monitoring/check_in.html", _section_context(request, client, form), status=400
     )
+
+
+def _support_context(request, client, check_in) -> dict:
+    """What the result of a hard day shows: the client's coping strategies and contacts from
+    their safety plan (an audited read), their emergency contacts, and the one tap to tell their
+    coordinator."""
+    plan = safety_plan_current(client=client)
+    if plan is not None:
+        audit_record(
+            actor=request.user,
+            action=Action.READ,
+            obj=plan,
+            client_id=client.id,
+            organization_id=client.organization_id,
+        )
+    return {
+        "client": client,
+        "check_in": check_in,
+        "safety_plan": plan,
+        "emergency_contacts": emergency_contacts(client=client),
+        "crisis_resources": crisis_resources(program=client.program),
+    }
+
+
+@login_required
+def check_in_saved(request, check_in_id: int):
+    """The result screen of a check-in: support for a hard day, else a thank-you."""
+    client = own_client_get(user=request.user)
+    check_in = selectors.check_in_own_get(client=client, check_in_id=check_in_id)
+    return render(
+        request,
+        "monitoring/check_in_saved.html",
+        {
+            **_support_context(request, client, check_in),
+            "hard_day": selectors.check_in_is_hard_day(check_in),
+        },
+    )
+
+
+@login_required
+@require_POST
+def tell_coordinator(request, check_in_id: int):
+    client = own_client_get(user=request.user)
+    check_in = selectors.check_in_own_get(client=client, check_in_id=check_in_id)
+    services.reach_out_request(actor=request.user, client=client, check_in=check_in)
+    messages.success(request, "Your coordinator has been told and will reach out to you.")
+    return redirect("monitoring:check_in_saved", check_in_id=check_in.id)
 
 
 @login_required
@@ -97,7 +149,8 @@ def lapse(request, lapse_id: int):
             else:
                 messages.success(request, "Your count stays as it is. The lapse is noted.")
             return redirect("clients:me")
-    return render(request, "monitoring/lapse.html", {"client": client, "lapse": item})
+    context = {**_support_context(request, client, item.check_in), "lapse": item}
+    return render(request, "monitoring/lapse.html", context)
 
 
 @login_required

@@ -34,11 +34,18 @@ def absolute_link(link: str) -> str:
 
 
 def render_message(
-    *, template: str, channel: str, context: dict[str, Any], link: str
+    *,
+    template: str,
+    channel: str,
+    context: dict[str, Any],
+    link: str,
+    external: dict[str, str] | None = None,
 ) -> tuple[str, str]:
-    """(subject, body) for `channel`."""
+    """(subject, body) for `channel`. `external`: the few words a caller deliberately sends
+    outside (e.g. the first name a client chose to share with their sponsor); nothing else of
+    `context` ever reaches e-mail or SMS."""
     link = absolute_link(link)
-    safe = {"link": link, "site_url": settings.SITE_URL}
+    safe = {**(external or {}), "link": link, "site_url": settings.SITE_URL}
     subject = _render(template, "subject.txt", safe)
     if channel in EXTERNAL_CHANNELS:
         return subject, _render(template, "external.txt", safe)

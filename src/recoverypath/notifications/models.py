@@ -31,7 +31,12 @@ class Notification(models.Model):
         UNKNOWN = "unknown", "Unknown — check"
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        help_text="Empty for a text to someone without a login (a client's support contact).",
     )
     channel = models.CharField(max_length=10, choices=Channel.choices)
     template = models.CharField(max_length=100)
@@ -80,6 +85,10 @@ class Notification(models.Model):
             models.CheckConstraint(
                 condition=Q(status="queued") | Q(claimed_until=None),
                 name="notification_claim_only_queued",
+            ),
+            models.CheckConstraint(
+                condition=~Q(recipient=None) | (Q(channel="sms") & ~Q(address="")),
+                name="notification_recipient_or_number",
             ),
         ]
 

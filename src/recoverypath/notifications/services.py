@@ -184,6 +184,40 @@ def notification_queue(
     return rows
 
 
+def notification_text_queue(
+    *,
+    phone: str,
+    template: str,
+    external: dict[str, str] | None = None,
+    critical: bool = False,
+    source: models.Model | None = None,
+) -> Notification:
+    """Queue one text message to a number that belongs to no user (a client's support contact,
+    texted at the client's own request). `external` holds the only words of context the text may
+    carry. Runs in the caller's transaction; sent after commit, at once (no quiet hours apply:
+    the person asked for now). Raises ValidationError for a number that is not a phone."""
+    number = normalize_phone(phone)
+    if not number:
+        raise ValidationError({"phone": "There is no number to text."})
+    subject, body = render_message(
+        template=template, channel=Channel.SMS, context={}, link="", external=external
+    )
+    row = Notification.objects.create(
+        recipient=None,
+        channel=Channel.SMS,
+        template=template,
+        subject=subject[:200],
+        body=body,
+        address=number,
+        critical=critical,
+        next_attempt_at=timezone.now(),
+        source_type=source._meta.label_lower if source is not None else "",
+        source_id=str(source.pk) if source is not None else "",
+    )
+    transaction.on_commit(lambda: _enqueue([row.id]))
+    return row
+
+
 def _enqueue(notification_ids: list[int], eta: datetime | None = None) -> None:
     from .tasks import notification_deliver_task
 

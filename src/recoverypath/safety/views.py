@@ -83,9 +83,20 @@ def my_plan_print(request):
 
 @login_required
 def my_help(request):
-    """The one "I need help now" page. Later apps add actions (e.g. tell my coordinator)."""
+    """The one "I need help now" page, for every client with a login.
+
+    POST (the red button, anywhere it is shown): the apps that record a press (see
+    register_help_request) tell the care team and say where to show the client who was told.
+    GET: what they registered (who was told, or the button) above the crisis resources: 988, the
+    crisis text line, emergency contacts and the client's safety plan."""
     client = client_selectors.own_client_get(user=request.user)
+    if request.method == "POST":
+        for handler in _help_requests:
+            if url := handler(request, client):
+                return redirect(url)
+        return redirect("safety:my_help")
     context = crisis_context(client)
+    _audit_plan_read(request.user, client, context["safety_plan"])
     context["help_actions"] = [
         html for provider in _help_actions if (html := provider(request, client))
     ]
@@ -95,11 +106,18 @@ def my_help(request):
 # Apps later in the path add what they can do for a client asking for help right now:
 # provider(request, client) -> rendered HTML or "".
 _help_actions: list = []
+# ... and record the press of the button: handler(request, client) -> the URL to show next.
+_help_requests: list = []
 
 
 def register_help_action(provider) -> None:
     if provider not in _help_actions:
         _help_actions.append(provider)
+
+
+def register_help_request(handler) -> None:
+    if handler not in _help_requests:
+        _help_requests.append(handler)
 
 
 # ---- staff pages ----------------------------------------------------------------------------

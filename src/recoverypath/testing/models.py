@@ -28,6 +28,8 @@ class TestingSettings(models.Model):
     """A program's testing rules: the BrAC alert threshold, whether a presumptive positive alerts,
     and the default policy for IOP clients."""
 
+    __test__ = False  # not a pytest test class
+
     program = models.OneToOneField(Program, on_delete=models.CASCADE, related_name="testing")
     brac_threshold = models.DecimalField(
         "BrAC alert threshold (g/210 L)",
@@ -64,6 +66,8 @@ class TestPanel(models.Model):
     """A set of analytes with the cut-offs results are judged by. Standard panels (no program)
     come from shared/CLINICAL.md; a program may define its own."""
 
+    __test__ = False  # not a pytest test class
+
     program = models.ForeignKey(
         Program, null=True, blank=True, on_delete=models.CASCADE, related_name="test_panels"
     )
@@ -95,6 +99,8 @@ class TestPanel(models.Model):
 class TestingPolicy(models.Model):
     """How often and how a client is tested. Random selection gives every day of the window the
     same chance p = tests per period / window days per period."""
+
+    __test__ = False  # not a pytest test class
 
     class Period(models.TextChoices):
         WEEK = "week", "Per week"
@@ -229,6 +235,8 @@ class DrawEntry(models.Model):
 
 class TestSelection(models.Model):
     """A test the client is asked to give on a day: drawn at random, for cause, or scheduled."""
+
+    __test__ = False  # not a pytest test class
 
     class Kind(models.TextChoices):
         RANDOM = "random", "Random"

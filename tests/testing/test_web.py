@@ -234,3 +234,19 @@ def test_the_client_page_panel_and_the_expected_positive(client, cast, policy):
     page = client.get(f"/clients/{cast.client.id}/").content.decode()
     assert "Positive, expected (prescribed)" in page
     assert "1 negative in a row" in page
+
+
+def test_the_programs_default_policy_starts_from_the_client_page(client, cast):
+    client.force_login(cast.coordinator)
+    response = client.post(f"/clients/{cast.client.id}/testing/policy/default/")
+    assert response.status_code == 302
+    from recoverypath.testing.models import TestingPolicy
+
+    policy = TestingPolicy.objects.get(client=cast.client)
+    assert policy.origin == "program_default" and policy.window_days == [0, 1, 2, 3, 4]
+    assert policy.panel.code == "urine-5"
+
+
+def test_front_desk_cannot_start_the_default_policy(client, cast):
+    client.force_login(cast.front_desk)
+    assert client.post(f"/clients/{cast.client.id}/testing/policy/default/").status_code == 403

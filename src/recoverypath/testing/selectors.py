@@ -290,20 +290,26 @@ def client_summary(*, client: Client, limit: int = 50) -> ClientTestingSummary:
 # --- Other apps ------------------------------------------------------------------------------
 
 
-def adherence_counts(
-    *, client_ids: list[int], start: date, end: date
-) -> dict[int, tuple[int, int]]:
-    """{client_id: (selected, shown)} for tests asked of each client between `start` and `end`
-    (local days, inclusive): excused tests and tests whose window is still open are left out.
-    One query for any number of clients (aftercare's adherence reads this)."""
+def adherence_counts(*, windows: dict[int, tuple[date, date]]) -> dict[int, tuple[int, int]]:
+    """{client_id: (selected, shown)} for the tests asked of each client in their window of
+    local days (`windows`: {client_id: (first, last)}, inclusive). Excused tests and tests whose
+    window is still open are left out. One query for any number of clients (aftercare's
+    adherence reads this)."""
+    if not windows:
+        return {}
+    lo = min(first for first, _ in windows.values())
+    hi = max(last for _, last in windows.values())
     rows = (
-        TestSelection.objects.filter(client_id__in=client_ids, date__gte=start, date__lte=end)
+        TestSelection.objects.filter(client_id__in=list(windows), date__gte=lo, date__lte=hi)
         .filter(Q(status=TestSelection.Status.COLLECTED) | Q(status=TestSelection.Status.NO_SHOW))
-        .values_list("client_id", "status")
+        .values_list("client_id", "date", "status")
         .annotate(n=Count("id"))
     )
     out: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for client_id, status, n in rows:
+    for client_id, day, status, n in rows:
+        first, last = windows[client_id]
+        if not first <= day <= last:
+            continue
         out[client_id][0] += n
         if status == TestSelection.Status.COLLECTED:
             out[client_id][1] += n

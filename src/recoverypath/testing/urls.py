@@ -8,6 +8,11 @@ urlpatterns = [
     path("clients/<int:client_id>/testing/", views.client_testing, name="client"),
     path("clients/<int:client_id>/testing/policy/", views.policy_start, name="policy_start"),
     path(
+        "clients/<int:client_id>/testing/policy/default/",
+        views.policy_default,
+        name="policy_default",
+    ),
+    path(
         "clients/<int:client_id>/testing/policy/<int:policy_id>/end/",
         views.policy_end,
         name="policy_end",

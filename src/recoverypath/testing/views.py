@@ -180,6 +180,20 @@ def policy_start(request, client_id: int):
 
 @require_POST
 @staff_required
+def policy_default(request, client_id: int):
+    """The program's default policy (IOP clients), replacing any current one."""
+    client = _staff_client(request, client_id, write=True)
+    try:
+        services.policy_start_program_default(actor=request.user, client=client, replace=True)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "The program's default testing policy is in force.")
+    return redirect("testing:client", client_id=client.id)
+
+
+@require_POST
+@staff_required
 def policy_end(request, client_id: int, policy_id: int):
     client = _staff_client(request, client_id, write=True)
     policy = selectors.policy_list(client=client).filter(pk=policy_id).first()

@@ -198,6 +198,7 @@ class TestRow:
     current: list[AnalyteResult]
     history: list[AnalyteResult]
     verdict: str  # negative, positive, expected, pending, invalid, dilute
+    result_form: object = None  # set by the staff page
 
     @property
     def verdict_label(self) -> str:

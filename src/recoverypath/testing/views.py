@@ -116,6 +116,11 @@ def _page(request, client, **forms):
     summary = selectors.client_summary(client=client)
     selections = list(selectors.selection_list(client=client)[:30])
     audit_record_list(actor=request.user, objects=[r.collection for r in summary.rows])
+    for row in summary.rows:  # each test's own result form (ids unique on the page)
+        mine = forms.get("result_for") == row.collection.id
+        row.result_form = (
+            forms["result_form"] if mine else ResultForm(auto_id=f"r{row.collection.id}_%s")
+        )
     today = local_today(client.program.time_zone)
     context = {
         "client": client,
@@ -127,6 +132,7 @@ def _page(request, client, **forms):
         "can_manage": can_manage_testing(request.user, client),
         "policy_form": forms.get("policy_form")
         or PolicyForm(
+            auto_id="pol_%s",
             panels=panels,
             initial={
                 "start_date": today,
@@ -134,21 +140,21 @@ def _page(request, client, **forms):
                 "panel": panels.filter(code="urine-5", program=None).first(),
             },
         ),
-        "selection_form": forms.get("selection_form") or SelectionForm(initial={"date": today}),
+        "selection_form": forms.get("selection_form")
+        or SelectionForm(auto_id="sel_%s", initial={"date": today}),
         "collection_form": forms.get("collection_form")
         or CollectionForm(
+            auto_id="col_%s",
             initial={
                 "collected_at": timezone.now()
                 .astimezone(ZoneInfo(client.program.time_zone))
                 .strftime("%Y-%m-%dT%H:%M"),
                 "observed": policy.observed if policy else False,
-            }
+            },
         ),
-        "result_form": forms.get("result_form") or ResultForm(),
-        "blank_result_form": ResultForm(),
         "result_for": forms.get("result_for"),
         "medication_form": forms.get("medication_form")
-        or MedicationForm(initial={"start_date": today}),
+        or MedicationForm(auto_id="med_%s", initial={"start_date": today}),
     }
     status = 400 if forms else 200
     return render(request, "testing/client.html", context, status=status)
@@ -164,7 +170,9 @@ def client_testing(request, client_id: int):
 @staff_required
 def policy_start(request, client_id: int):
     client = _staff_client(request, client_id, write=True)
-    form = PolicyForm(request.POST, panels=selectors.panels_for(program_id=client.program_id))
+    form = PolicyForm(
+        request.POST, auto_id="pol_%s", panels=selectors.panels_for(program_id=client.program_id)
+    )
     if form.is_valid():
         data = dict(form.cleaned_data)
         replace = data.pop("replace")
@@ -212,7 +220,7 @@ def policy_end(request, client_id: int, policy_id: int):
 @staff_required
 def selection_add(request, client_id: int):
     client = _staff_client(request, client_id, write=True)
-    form = SelectionForm(request.POST)
+    form = SelectionForm(request.POST, auto_id="sel_%s")
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -260,7 +268,7 @@ def selection_excuse(request, client_id: int, selection_id: int):
 @staff_required
 def collection_record(request, client_id: int):
     client = _staff_client(request, client_id, write=True)
-    form = CollectionForm(request.POST)
+    form = CollectionForm(request.POST, auto_id="col_%s")
     with timezone.override(ZoneInfo(client.program.time_zone)):
         valid = form.is_valid()
     if valid:
@@ -281,7 +289,7 @@ def result_record(request, client_id: int, collection_id: int):
     collection = selectors.collection_list(client=client).filter(pk=collection_id).first()
     if collection is None:
         raise PermissionDenied
-    form = ResultForm(request.POST)
+    form = ResultForm(request.POST, auto_id=f"r{collection.id}_%s")
     if form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
         try:
@@ -314,7 +322,7 @@ def result_send(request, client_id: int, result_id: int):
 @staff_required
 def medication_add(request, client_id: int):
     client = _staff_client(request, client_id, write=True)
-    form = MedicationForm(request.POST)
+    form = MedicationForm(request.POST, auto_id="med_%s")
     if form.is_valid():
         try:
             services.medication_add(actor=request.user, client=client, **form.cleaned_data)

@@ -250,3 +250,55 @@ def test_the_programs_default_policy_starts_from_the_client_page(client, cast):
 def test_front_desk_cannot_start_the_default_policy(client, cast):
     client.force_login(cast.front_desk)
     assert client.post(f"/clients/{cast.client.id}/testing/policy/default/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [
+        ("anonymous", 302),
+        ("client", 404),
+        ("front_desk", 403),
+        ("other_program", 404),
+        ("outsider", 404),
+        ("admin", None),
+        ("clinician", None),
+        ("coordinator", None),
+    ],
+)
+def test_every_write_on_the_testing_page_by_role(client, cast, tested, role, allowed):
+    from recoverypath.testing.models import AnalyteResult, TestSelection
+
+    selection = TestSelection.objects.create(
+        client=cast.client,
+        program=cast.program,
+        kind="for_cause",
+        date=date(2026, 11, 26),
+        window_opens_at=NOW,
+        window_closes_at=NOW + timedelta(hours=3),
+        site="Office",
+        reason="Asked",
+    )
+    collection = Collection.objects.filter(specimen_type="urine").get()
+    result = AnalyteResult.objects.get(collection=collection)
+    base = f"/clients/{cast.client.id}/testing"
+    posts = {
+        f"{base}/policy/": {"tests_per_period": "1"},
+        f"{base}/policy/default/": {},
+        f"{base}/policy/{tested.id}/end/": {},
+        f"{base}/tests/": {"kind": "for_cause", "reason": "x"},
+        f"{base}/tests/{selection.id}/excuse/": {"reason": "In hospital"},
+        f"{base}/collections/": {"specimen_type": "breath"},
+        f"{base}/collections/{collection.id}/results/": {
+            "analyte": "cocaine",
+            "stage": "confirmed",
+        },
+        f"{base}/results/{result.id}/send/": {},
+        f"{base}/medications/": {"name": "x"},
+    }
+    _login(client, cast, role)
+    for url, data in posts.items():
+        status = client.post(url, data).status_code
+        if allowed is None:
+            assert status in (200, 302, 400), (url, status)
+        else:
+            assert status == allowed, (url, status)

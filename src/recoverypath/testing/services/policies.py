@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -199,7 +199,7 @@ def policy_update(*, actor, policy: TestingPolicy, **changes: Any) -> TestingPol
 
 def _end(actor, policy: TestingPolicy, starts: date) -> None:
     before = snapshot(policy, ["status", "end_date"])
-    last = max(policy.start_date, starts.fromordinal(starts.toordinal() - 1))
+    last = max(policy.start_date, starts - timedelta(days=1))
     policy.end_date = min(policy.end_date or last, last)
     policy.status = TestingPolicy.Status.ENDED
     policy.save(update_fields=["end_date", "status", "updated_at"])
@@ -221,7 +221,7 @@ def policy_end(*, actor, policy: TestingPolicy, end_date: date | None = None) ->
     if end < policy.start_date:
         raise ValidationError({"end_date": "The policy cannot end before it starts."})
     with transaction.atomic():
-        _end(actor, policy, end.fromordinal(end.toordinal() + 1))
+        _end(actor, policy, end + timedelta(days=1))
     return policy
 
 
@@ -303,8 +303,8 @@ def panel_create(
     specimen_type: str,
     cutoffs: dict[str, Any],
 ) -> TestPanel:
-    """A program's own panel. Each analyte must be known and each cut-off a positive number
-    (screen, and confirm no higher than screen... only positivity is checked: programs decide)."""
+    """A program's own panel (clinicians and admins). Each analyte must be known and each
+    cut-off (screen and confirm, ng/mL) a number above 0; the values are the program's call."""
     if not can_configure_program_testing(actor, program.id):
         raise PermissionDenied("Panels are set by the program's clinicians and admins.")
     errors: dict[str, str] = {}

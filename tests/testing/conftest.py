@@ -4,7 +4,24 @@ from datetime import date, time
 
 import pytest
 
+from recoverypath.testing.catalog import STANDARD_PANELS, standard_cutoffs
 from recoverypath.testing.models import TestingPolicy, TestPanel
+
+
+def standard_panel(code: str) -> TestPanel:
+    """A standard panel. Migration 0002 writes them, but a transactional test (the browser's)
+    flushes the database, so tests make sure the one they need exists."""
+    spec = next(p for p in STANDARD_PANELS if p.code == code)
+    panel, _ = TestPanel.objects.get_or_create(
+        program=None,
+        code=code,
+        defaults={
+            "name": spec.name,
+            "specimen_type": spec.specimen_type,
+            "cutoffs": standard_cutoffs(spec.specimen_type, spec.analytes),
+        },
+    )
+    return panel
 
 
 def make_policy(client, **values) -> TestingPolicy:
@@ -13,7 +30,7 @@ def make_policy(client, **values) -> TestingPolicy:
         "program_id": client.program_id,
         "tests_per_period": 2,
         "period": "week",
-        "panel": TestPanel.objects.get(program=None, code="urine-5"),
+        "panel": standard_panel("urine-5"),
         "specimen_types": ["urine", "breath"],
         "window_days": [0, 1, 2, 3, 4, 5, 6],
         "window_start": time(8, 0),

@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from recoverypath.testing.models import Collection, TestingPolicy, TestPanel, TestSelection
+from recoverypath.testing.models import Collection, TestingPolicy, TestSelection
 from recoverypath.testing.services import collection_record, draw_run
 from tests.conftest import api_as
 from tests.factories import ClientFactory
 
-from .conftest import make_policy
+from .conftest import make_policy, standard_panel
 
 NY = ZoneInfo("America/New_York")
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=NY)
@@ -71,7 +71,7 @@ def _policy_body(cast, **extra):
         "client": cast.client.id,
         "tests_per_period": 2,
         "period": "week",
-        "panel": TestPanel.objects.get(program=None, code="urine-5").id,
+        "panel": standard_panel("urine-5").id,
         "specimen_types": ["urine", "breath"],
         "window_days": [0, 1, 2, 3, 4],
         "window_start": "08:00",

@@ -11,7 +11,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from recoverypath.core.todo import todo_list
-from recoverypath.testing.models import TestingPolicy, TestPanel
+from recoverypath.testing.models import TestingPolicy
 from recoverypath.testing.services import (
     collection_record,
     panel_create,
@@ -20,6 +20,8 @@ from recoverypath.testing.services import (
     result_send_for_confirmation,
 )
 
+from .conftest import standard_panel
+
 NY = ZoneInfo("America/New_York")
 
 
@@ -27,7 +29,7 @@ def _values(**extra):
     values = {
         "tests_per_period": 2,
         "period": "week",
-        "panel": TestPanel.objects.get(program=None, code="oral-5"),
+        "panel": standard_panel("oral-5"),
         "specimen_types": ["oral_fluid"],
         "window_days": [0, 2, 4],
         "window_start": "09:00",
@@ -134,7 +136,7 @@ def test_a_result_sent_for_confirmation_is_on_the_to_do_list(cast):
         actor=cast.coordinator,
         client=cast.client,
         **_values(
-            panel=TestPanel.objects.get(program=None, code="urine-5"),
+            panel=standard_panel("urine-5"),
             specimen_types=["urine"],
             window_days=[0, 1, 2, 3, 4, 5, 6],
         ),

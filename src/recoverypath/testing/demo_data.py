@@ -25,9 +25,9 @@ from .models import (
     PrescribedMedication,
     SelectionDraw,
     TestingPolicy,
-    TestPanel,
     TestSelection,
 )
+from .services import standard_panels
 
 DAYS = 28
 WEEKDAYS = [0, 1, 2, 3, 4]
@@ -44,7 +44,7 @@ def extend(*, result, rng, today, staff, clients) -> None:
         return
     org = result.organization
     coordinator = staff["coordinator"]
-    panels = {p.code: p for p in TestPanel.objects.filter(program=None)}
+    panels = standard_panels()
     aftercare = list(
         EpisodeOfCare.objects.filter(
             client__organization=org, status="active", level_code="aftercare"

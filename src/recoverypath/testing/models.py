@@ -266,9 +266,7 @@ class TestSelection(models.Model):
     client = models.ForeignKey(
         Client, on_delete=models.CASCADE, related_name="test_selections", db_index=False
     )
-    program = models.ForeignKey(
-        Program, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+", db_index=False)
     policy = models.ForeignKey(
         TestingPolicy, null=True, blank=True, on_delete=models.PROTECT, related_name="selections"
     )

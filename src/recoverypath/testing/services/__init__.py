@@ -10,6 +10,7 @@ from .policies import (
     policy_update,
     policy_validate,
     program_default_values,
+    standard_panels,
     testing_settings_for,
 )
 from .results import (
@@ -50,5 +51,6 @@ __all__ = [
     "selection_add",
     "selection_excuse",
     "selections_mark_seen",
+    "standard_panels",
     "testing_settings_for",
 ]

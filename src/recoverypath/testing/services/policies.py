@@ -15,7 +15,13 @@ from recoverypath.core.audit import Action, audit_record, model_changes, snapsho
 from recoverypath.core.timezones import local_today
 
 from .. import draw
-from ..catalog import ANALYTES, DRUG_SPECIMENS, SPECIMEN_TYPES
+from ..catalog import (
+    ANALYTES,
+    DRUG_SPECIMENS,
+    SPECIMEN_TYPES,
+    STANDARD_PANELS,
+    standard_cutoffs,
+)
 from ..models import TestingPolicy, TestingSettings, TestPanel
 from ..permissions import can_configure_program_testing
 from ._common import actor_or_none, audit, parse_date, parse_time, require_manage
@@ -223,6 +229,24 @@ def policy_end(*, actor, policy: TestingPolicy, end_date: date | None = None) ->
     with transaction.atomic():
         _end(actor, policy, end + timedelta(days=1))
     return policy
+
+
+def standard_panels() -> dict[str, TestPanel]:
+    """{code: panel} of the standard panels (shared/CLINICAL.md), created when missing (the
+    migration writes them; a flushed database, e.g. in a transactional test, has none)."""
+    found = {p.code: p for p in TestPanel.objects.filter(program=None)}
+    for spec in STANDARD_PANELS:
+        if spec.code not in found:
+            found[spec.code], _ = TestPanel.objects.get_or_create(
+                program=None,
+                code=spec.code,
+                defaults={
+                    "name": spec.name,
+                    "specimen_type": spec.specimen_type,
+                    "cutoffs": standard_cutoffs(spec.specimen_type, spec.analytes),
+                },
+            )
+    return found
 
 
 def testing_settings_for(*, program: Program) -> TestingSettings:

@@ -91,13 +91,14 @@ def client_panel(request, client) -> str:
     if not can_read_testing(request.user, client):
         return ""
     summary = selectors.client_summary(client=client, limit=5)
-    if not summary.rows and selectors.policy_current(client=client) is None:
-        return render_to_string(
-            "testing/_client_panel.html", {"client": client, "summary": None}, request=request
-        )
+    policy = selectors.policy_current(client=client)
     return render_to_string(
         "testing/_client_panel.html",
-        {"client": client, "summary": summary, "policy": selectors.policy_current(client=client)},
+        {
+            "client": client,
+            "summary": summary if summary.rows or policy else None,
+            "policy": policy,
+        },
         request=request,
     )
 

@@ -275,7 +275,7 @@ def no_shows_close(*, now: datetime | None = None) -> int:
         TestSelection.objects.filter(
             status=TestSelection.Status.SELECTED, window_closes_at__lte=now
         )
-        .select_related("client")
+        .select_related("client", "client__program")
         .order_by("window_closes_at", "id")[:2000]
     )
     closed = 0

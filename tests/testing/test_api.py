@@ -325,3 +325,24 @@ def test_lists_are_paginated(cast):
         make_policy(ClientFactory(program=cast.program))
     body = api_as(cast.coordinator).get("/api/v1/testing-policies/", {"page_size": 2}).json()
     assert body["count"] == 3 and len(body["results"]) == 2 and body["next"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_changing_and_ending_a_policy_by_role(cast, policy, role):
+    api = api_as(cast.person(role))
+    changed = api.patch(
+        f"/api/v1/testing-policies/{policy.id}/", {"tests_per_period": 3}, format="json"
+    )
+    ended = api.post(f"/api/v1/testing-policies/{policy.id}/end/", {}, format="json")
+    expected = _expected_write(role)
+    if expected == 401:
+        assert changed.status_code in (401, 403) and ended.status_code in (401, 403)
+    elif expected == 201:
+        assert changed.status_code == 200 and changed.json()["tests_per_period"] == 3
+        assert ended.status_code == 200 and ended.json()["status"] == "ended"
+    elif role == "client":  # reads their own policy, may not change it
+        assert changed.status_code == 403 and ended.status_code == 403
+    else:
+        assert changed.status_code == expected and ended.status_code == expected
+    policy.refresh_from_db()
+    assert (policy.status == "ended") == (expected == 201)

@@ -328,6 +328,17 @@ SPECTACULAR_SETTINGS = {
         "PlanComponentKindEnum": "recoverypath.aftercare.models.PlanComponent.Kind",
         # AA, NA, SMART Recovery, other: the same set for plan components and meeting logs.
         "SupportGroupTypeEnum": "recoverypath.monitoring.models.MeetingAttendance.MeetingType",
+        # Testing (shared/CLINICAL.md, "Drug and alcohol testing").
+        "SpecimenTypeEnum": "recoverypath.testing.catalog.SPECIMEN_TYPES",
+        "AnalyteEnum": "recoverypath.testing.catalog.ANALYTE_CHOICES",
+        "SpecimenValidityEnum": "recoverypath.testing.models.Validity",
+        "TestingPeriodEnum": "recoverypath.testing.models.TestingPolicy.Period",
+        "TestingPolicyOriginEnum": "recoverypath.testing.models.TestingPolicy.Origin",
+        "TestingPolicyStatusEnum": "recoverypath.testing.models.TestingPolicy.Status",
+        "TestSelectionKindEnum": "recoverypath.testing.models.TestSelection.Kind",
+        "TestSelectionStatusEnum": "recoverypath.testing.models.TestSelection.Status",
+        "ResultStageEnum": "recoverypath.testing.models.AnalyteResult.Stage",
+        "ResultOutcomeEnum": "recoverypath.testing.models.AnalyteResult.Outcome",
     },
 }
 

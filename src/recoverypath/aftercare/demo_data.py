@@ -12,6 +12,7 @@ from dateutil.relativedelta import relativedelta
 
 from recoverypath.alerts import demo_data as alerts_demo
 from recoverypath.care.models import EpisodeOfCare
+from recoverypath.testing.models import TestingPolicy
 
 from .models import (
     AftercarePlan,
@@ -167,7 +168,36 @@ def extend(*, result, rng, today, staff, clients) -> None:
                 note="Talked through the week." if status == "attended" else "",
             )
         )
+    # Random testing (the testing app's demo drew and tested these clients already).
+    policies = {
+        p.client_id: p
+        for p in TestingPolicy.objects.filter(
+            client_id__in=[plan.client_id for plan in plans], origin="aftercare"
+        )
+    }
+    policies_by_id = {p.id: p for p in policies.values()}
+    testing = {}
+    for plan in plans:
+        policy = policies.get(plan.client_id)
+        if policy is None:
+            continue
+        per_week = (
+            policy.tests_per_period if policy.period == "week" else policy.tests_per_period / 4.348
+        )
+        testing[policy.id] = PlanComponent(
+            plan=plan,
+            kind="random_testing",
+            title=f"Random testing, {policy}",
+            frequency="several_weekly" if per_week >= 2 else "weekly",
+            expected_per_week=round(per_week, 2),
+            details=policy.site,
+        )
+    components.extend(testing.values())
     PlanComponent.objects.bulk_create(components, batch_size=2000)
+    linked = [policies_by_id[policy_id] for policy_id in testing]
+    for policy in linked:
+        policy.plan_component_id = testing[policy.id].id
+    TestingPolicy.objects.bulk_update(linked, ["plan_component_id"])
     Goal.objects.bulk_create(goals, batch_size=2000)
     CoordinatorCheckIn.objects.bulk_create(check_ins, batch_size=2000)
     ComponentContact.objects.bulk_create(contacts, batch_size=5000)

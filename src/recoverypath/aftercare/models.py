@@ -147,6 +147,7 @@ class PlanComponent(models.Model):
         MEDICATION = "medication", "Medication management"
         DIGITAL = "digital", "Digital tools"
         ACTIVITY = "activity", "Exercise / community activity"
+        RANDOM_TESTING = "random_testing", "Random testing"
         OTHER = "other", "Other"
 
     class Frequency(models.TextChoices):

@@ -17,6 +17,7 @@ from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.timezones import local_today
 from recoverypath.monitoring.models import MeetingAttendance
+from recoverypath.testing.selectors import adherence_counts as testing_adherence_counts
 
 from .models import (
     AftercarePlan,
@@ -150,8 +151,21 @@ def adherence_for_plans(
         client_id__in=set(plan_client.values()), date__gte=lo, date__lte=hi
     ).values_list("client_id", "date", "meeting_type"):
         meetings[client_id].append((day, kind))
+    # Random testing counts tests given against tests asked (testing's selections), not a rate.
+    testing_windows = {
+        plan_client[c.plan_id]: windows[c.plan_id]
+        for c in components
+        if c.kind == PlanComponent.Kind.RANDOM_TESTING
+    }
+    tests = testing_adherence_counts(windows=testing_windows)
     out = {p.id: PlanAdherence(*windows[p.id]) for p in plans}
     for component in components:
+        if component.kind == PlanComponent.Kind.RANDOM_TESTING:
+            asked, given = tests.get(plan_client[component.plan_id], (0, 0))
+            out[component.plan_id].components.append(
+                ComponentAdherence(component, float(asked), given, asked - given)
+            )
+            continue
         first, last = windows[component.plan_id]
         span = (last - first).days + 1
         expected = float(component.expected_per_week) * span / 7 if span > 0 else 0.0

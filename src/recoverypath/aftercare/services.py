@@ -180,7 +180,9 @@ def aftercare_plan_start(
             plan.save()
             _history(plan, actor=plan.created_by, from_status="", note="Plan started")
             for data in components or []:
-                _component_build(plan, data).save()
+                component = _component_build(plan, data)
+                component.save()
+                _testing_policy_for(actor, plan, component)
             for data in goals or []:
                 Goal.objects.create(
                     plan=plan,
@@ -298,11 +300,29 @@ def _component_build(plan: AftercarePlan, data: dict[str, Any]) -> PlanComponent
     return component
 
 
+def _testing_policy_for(actor, plan: AftercarePlan, component: PlanComponent) -> None:
+    """A "Random testing" component starts the client's testing policy (testing app) at the
+    component's rate, from the plan's start (not before today) to its end."""
+    if component.kind != PlanComponent.Kind.RANDOM_TESTING:
+        return
+    from recoverypath.testing.services import policy_start_for_component
+
+    policy_start_for_component(
+        actor=actor,
+        client=plan.client,
+        plan_component_id=component.id,
+        tests_per_week=component.expected_per_week,
+        start_date=max(plan.start_date, local_today(plan.client.time_zone)),
+        end_date=plan.end_date,
+    )
+
+
 def component_add(*, actor, plan: AftercarePlan, **data: Any) -> PlanComponent:
     _require_coordination(actor, plan.client)
     component = _component_build(plan, data)
     with transaction.atomic():
         component.save()
+        _testing_policy_for(actor, plan, component)
         _audit(
             actor,
             component,

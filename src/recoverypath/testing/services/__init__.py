@@ -1,0 +1,56 @@
+"""Writes for testing, split by what they touch: policies (and program panels and settings), the
+draw and selections, collections and results."""
+
+from .policies import (
+    panel_create,
+    policy_end,
+    policy_start,
+    policy_start_for_component,
+    policy_start_program_default,
+    policy_update,
+    policy_validate,
+    program_default_values,
+    standard_panels,
+    testing_settings_for,
+)
+from .results import (
+    collection_evaluate,
+    collection_record,
+    medication_add,
+    result_record,
+    result_send_for_confirmation,
+)
+from .selection import (
+    draw_run,
+    draws_run_due,
+    no_shows_close,
+    reminders_send_due,
+    selection_add,
+    selection_excuse,
+    selections_mark_seen,
+)
+
+__all__ = [
+    "collection_evaluate",
+    "collection_record",
+    "draw_run",
+    "draws_run_due",
+    "medication_add",
+    "no_shows_close",
+    "panel_create",
+    "policy_end",
+    "policy_start",
+    "policy_start_for_component",
+    "policy_start_program_default",
+    "policy_update",
+    "policy_validate",
+    "program_default_values",
+    "reminders_send_due",
+    "result_record",
+    "result_send_for_confirmation",
+    "selection_add",
+    "selection_excuse",
+    "selections_mark_seen",
+    "standard_panels",
+    "testing_settings_for",
+]

@@ -19,6 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from recoverypath.care.api import PlacementSerializer, placement_errors_nested
 from recoverypath.clients.selectors import client_get
 from recoverypath.core import permissions
 from recoverypath.core.audit import audit_record_list
@@ -270,6 +271,16 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=1000)
 
 
+class StepUpSerializer(ReasonSerializer):
+    """Back to IOP runs the IOP admission check: `placement_answers` as for enrollment
+    (POST /api/v1/episodes/), and `placement_override_reason` when it warns."""
+
+    placement_answers = PlacementSerializer(required=False, allow_null=True)
+    placement_override_reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000
+    )
+
+
 class ContactInputSerializer(serializers.Serializer):
     component = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     date = serializers.DateField()
@@ -396,17 +407,23 @@ class AftercarePlanViewSet(
         data = _valid(ExtendSerializer, request)
         return self._detail(services.aftercare_plan_extend(actor=request.user, plan=plan, **data))
 
-    @extend_schema(request=ReasonSerializer, responses=STEP_UP_RESPONSE, parameters=[ID_PARAM])
+    @extend_schema(request=StepUpSerializer, responses=STEP_UP_RESPONSE, parameters=[ID_PARAM])
     @action(detail=True, methods=["post"], url_path="step-up")
     def step_up(self, request, pk=None):
         """Back to IOP: a new IOP episode opens and the plan pauses. Clinicians and admins."""
         plan = self.get_object()
         if not permissions.can_act_clinically(request.user, plan.client):
             raise PermissionDenied("Only clinicians and admins step a client up to IOP.")
-        data = _valid(ReasonSerializer, request)
-        episode = services.aftercare_plan_step_up(
-            actor=request.user, plan=plan, reason=data["reason"]
-        )
+        data = _valid(StepUpSerializer, request)
+        answers = data.get("placement_answers")
+        with placement_errors_nested():
+            episode = services.aftercare_plan_step_up(
+                actor=request.user,
+                plan=plan,
+                reason=data["reason"],
+                placement_answers=dict(answers) if answers is not None else None,
+                placement_override_reason=data.get("placement_override_reason", ""),
+            )
         plan.refresh_from_db()
         adherence = selectors.adherence_for_plans(plans=[plan])
         body = AftercarePlanDetailSerializer(plan, context={"adherence": adherence}).data

@@ -64,7 +64,10 @@ def summary_content(*, plan: DischargePlan) -> dict[str, Any]:
         "attendance": {
             k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in attendance.items()
         },
-        "scores": sources.scores_at_intake_and_discharge(client=client, zone=client.time_zone),
+        "scores": sources.scores_at_intake_and_discharge(
+            client=client, zone=client.time_zone, start=episode.start_date, end=end
+        ),
+        "score_window_days": sources.SCORE_WINDOW_DAYS,
         "diagnoses": plan.diagnoses or [],
         "medications": medication.get("medications", []),
         "no_medications": bool(medication.get("no_medications")),

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from recoverypath.core.pdf import PaperSize
 from recoverypath.core.timezones import validate_time_zone
 
 
@@ -132,6 +133,13 @@ class Program(models.Model):
     )
     after_hours_phone = models.CharField(
         max_length=32, blank=True, help_text="The program's own after-hours crisis line."
+    )
+    paper_size = models.CharField(
+        max_length=10,
+        choices=PaperSize.choices,
+        default=PaperSize.LETTER,
+        help_text="Page size of the program's PDFs (discharge summary, safety plan): US Letter "
+        "for US programs, A4 where that is the local paper.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -24,7 +24,7 @@ STAFF_AND_OTHERS = [
     ("front_desk", 403),
     ("other_program_clinician", 404),
     ("outsider", 404),
-    ("client_user", 403),
+    ("client_user", 200),  # their own plan (test_client_reads_own_plan.py)
     ("anonymous", 401),
 ]
 
@@ -50,7 +50,7 @@ def _fields(response) -> dict:
         ("front_desk", 403, False),
         ("other_program_clinician", 200, False),
         ("outsider", 200, False),
-        ("client_user", 403, False),
+        ("client_user", 200, True),  # their own plans only
         ("anonymous", 401, False),
     ],
 )

@@ -210,6 +210,22 @@ class AftercarePlanDetailSerializer(AftercarePlanSerializer):
         return PlanChangeSerializer(plan.history.all(), many=True).data
 
 
+class AftercarePlanOwnSerializer(AftercarePlanDetailSerializer):
+    """A client's own plan: its facts, components with adherence, goals and the coordinator
+    check-ins to come. The coordinators' working record (past check-in notes, plan history)
+    stays on the staff view."""
+
+    class Meta(AftercarePlanDetailSerializer.Meta):
+        fields = [
+            *AftercarePlanSerializer.Meta.fields,
+            "components",
+            "adherence",
+            "goals",
+            "upcoming_check_ins",
+        ]
+        read_only_fields = fields
+
+
 # Input
 
 
@@ -337,7 +353,9 @@ class AftercarePlanViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Aftercare plans in the programs where the caller coordinates (coordinators, clinicians,
-    admins). Front desk and clients get 403; staff of other programs see nothing of them (404)."""
+    admins); a client lists and reads their own plans, components included (another client's
+    plan is 404), and changes nothing. Front desk gets 403; staff of other programs see nothing
+    of them (404)."""
 
     queryset = AftercarePlan.objects.none()
     serializer_class = AftercarePlanSerializer
@@ -361,17 +379,23 @@ class AftercarePlanViewSet(
         return Response(data, status=code)
 
     def list(self, request, *args, **kwargs):
-        self._require_coordinator()
+        own = selectors.plan_list_own(user=request.user)
+        if own is None:
+            self._require_coordinator()
         plan_status = request.query_params.get("status", "")
         if plan_status and plan_status not in AftercarePlan.Status.values:
             raise serializers.ValidationError(
                 {"status": [f"Choose one of: {', '.join(AftercarePlan.Status.values)}."]}
             )
-        queryset = selectors.plan_list(
-            user=request.user,
-            client_id=id_param(request.query_params, "client"),
-            status=plan_status,
-        )
+        client_id = id_param(request.query_params, "client")
+        if own is not None:
+            queryset = own.filter(status=plan_status) if plan_status else own
+            if client_id:
+                queryset = queryset.filter(client_id=client_id)
+        else:
+            queryset = selectors.plan_list(
+                user=request.user, client_id=client_id, status=plan_status
+            )
         page = self.paginate_queryset(queryset)
         audit_record_list(actor=request.user, objects=page)
         adherence = selectors.adherence_for_plans(plans=page)
@@ -380,7 +404,14 @@ class AftercarePlanViewSet(
 
     @extend_schema(responses=AftercarePlanDetailSerializer)
     def retrieve(self, request, *args, **kwargs):
-        return self._detail(self.get_object())
+        """The plan; for its own client, the client's view (AftercarePlanOwnSerializer)."""
+        plan = selectors.plan_get(user=request.user, plan_id=self.kwargs["pk"])
+        if permissions.is_client_user(request.user, plan.client):
+            adherence = selectors.adherence_for_plans(plans=[plan])
+            return Response(AftercarePlanOwnSerializer(plan, context={"adherence": adherence}).data)
+        if not permissions.can_coordinate(request.user, plan.client):
+            raise PermissionDenied("Aftercare plans are for coordinators and clinicians.")
+        return self._detail(plan)
 
     @extend_schema(request=PlanStartSerializer, responses={201: AftercarePlanDetailSerializer})
     def create(self, request, *args, **kwargs):

@@ -143,3 +143,22 @@ def test_the_levels_table_is_listed(cast):
         "min_weekly_hours": "9",
     } in body["levels"]
     assert len(body["placement_questions"]) == 5
+    follow_up = body["placement_questions"][1]
+    assert follow_up["name"] == "withdrawal_needs_24h_care"
+    assert follow_up["asked_if"] == {"question": "needs_withdrawal_management", "answer": True}
+
+
+@pytest.mark.parametrize(
+    ("edition", "codes"),
+    [
+        (
+            "3",
+            {"0.5", "1", "2.1", "2.5", "3.1", "3.3", "3.5", "3.7", "4", "OTP"}
+            | {"1-WM", "2-WM", "3.2-WM", "3.7-WM", "4-WM"},
+        ),
+        ("4", {"1.0", "1.5", "1.7", "2.1", "2.5", "2.7", "3.1", "3.5", "3.7", "4.0", "OTP"}),
+    ],
+)
+def test_the_levels_table_is_complete_for_each_edition(cast, edition, codes):
+    body = api_as(cast.clinician).get("/api/v1/levels-of-care/", {"edition": edition}).json()
+    assert {lv["code"] for lv in body["levels"]} == codes | {"aftercare"}

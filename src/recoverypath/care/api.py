@@ -214,6 +214,9 @@ class LevelSerializer(serializers.Serializer):
 class QuestionSerializer(serializers.Serializer):
     name = serializers.CharField()
     text = serializers.CharField()
+    asked_if = serializers.DictField(
+        allow_null=True, help_text="Asked only after this answer: {question, answer}."
+    )
 
 
 class LevelTableSerializer(serializers.Serializer):
@@ -246,7 +249,18 @@ class LevelViewSet(viewsets.ViewSet):
                     for lv in sorted(levels.LEVELS.values(), key=lambda lv: lv.rank)
                     if lv.edition == edition
                 ],
-                "placement_questions": [{"name": q.name, "text": q.text} for q in QUESTIONS],
+                "placement_questions": [
+                    {
+                        "name": q.name,
+                        "text": q.text,
+                        "asked_if": (
+                            {"question": q.asked_if[0], "answer": q.asked_if[1]}
+                            if q.asked_if
+                            else None
+                        ),
+                    }
+                    for q in QUESTIONS
+                ],
             }
         )
 

@@ -10,6 +10,14 @@ from django.contrib.auth.hashers import MD5PasswordHasher
 from recoverypath.accounts.models import Membership, Organization, Program, Role, User
 from recoverypath.clients.models import Client, SupportContact
 
+# The IOP admission check's answers for a client IOP fits (care.placement): every move into
+# IOP, enrollment or a step, needs them.
+SAFE_PLACEMENT = {
+    "needs_withdrawal_management": False,
+    "living_environment_unsafe": False,
+    "acute_safety_risk": False,
+    "can_attend_hours": True,
+}
 PASSWORD = "test-password-42"
 # Fast to check in tests; conftest puts MD5 among the hashers for the test run only.
 _HASH = MD5PasswordHasher().encode(PASSWORD, "testsalt")

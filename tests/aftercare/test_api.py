@@ -14,6 +14,8 @@ from tests.conftest import api_as
 from tests.earlywarning.builders import build_caseload
 from tests.earlywarning.conftest import TODAY
 
+from .conftest import SAFE_PLACEMENT
+
 URL = "/api/v1/aftercare-plans/"
 STAFF_AND_OTHERS = [
     ("admin", 200),
@@ -22,7 +24,7 @@ STAFF_AND_OTHERS = [
     ("front_desk", 403),
     ("other_program_clinician", 404),
     ("outsider", 404),
-    ("client_user", 403),
+    ("client_user", 200),  # their own plan (test_client_reads_own_plan.py)
     ("anonymous", 401),
 ]
 
@@ -48,7 +50,7 @@ def _fields(response) -> dict:
         ("front_desk", 403, False),
         ("other_program_clinician", 200, False),
         ("outsider", 200, False),
-        ("client_user", 403, False),
+        ("client_user", 200, True),  # their own plans only
         ("anonymous", 401, False),
     ],
 )
@@ -240,11 +242,23 @@ def test_extending_to_an_earlier_date_is_a_400(cast, plan):
 
 def test_a_clinician_steps_a_client_up_to_iop_and_the_plan_pauses(cast, plan):
     response = api_as(cast.clinician).post(
-        f"{URL}{plan.id}/step-up/", {"reason": "Two lapses this week."}
+        f"{URL}{plan.id}/step-up/",
+        {"reason": "Two lapses this week.", "placement_answers": SAFE_PLACEMENT},
+        format="json",
     )
     assert response.status_code == 200, response.content
     assert response.json()["plan"]["status"] == "paused"
     assert response.json()["episode"]
+
+
+def test_stepping_up_without_placement_answers_is_a_400_naming_each_question(cast, plan):
+    response = api_as(cast.clinician).post(f"{URL}{plan.id}/step-up/", {"reason": "Lapses."})
+    assert response.status_code == 400
+    assert _fields(response)["placement_answers.acute_safety_risk"] == [
+        "Answer this placement question for IOP."
+    ]
+    plan.refresh_from_db()
+    assert plan.status == "active"
 
 
 def test_a_coordinator_cannot_step_up_to_iop(cast, plan):
@@ -260,7 +274,11 @@ def test_stepping_up_without_a_reason_is_a_400(cast, plan):
 
 def test_a_paused_plan_resumes(cast, plan):
     api = api_as(cast.clinician)
-    api.post(f"{URL}{plan.id}/step-up/", {"reason": "Lapses."})
+    api.post(
+        f"{URL}{plan.id}/step-up/",
+        {"reason": "Lapses.", "placement_answers": SAFE_PLACEMENT},
+        format="json",
+    )
     response = api.post(f"{URL}{plan.id}/resume/", {"reason": "Back on track."})
     assert response.status_code == 200
     assert response.json()["status"] == "active"

@@ -161,3 +161,28 @@ def test_a_contact_of_another_client_cannot_be_chosen(client, cast, plan):
 def test_client_pages_are_404_for_staff(client, cast, path):
     client.force_login(cast.coordinator)
     assert client.get(path).status_code == 404
+
+
+def test_a_clinician_steps_up_to_iop_from_the_web_answering_the_placement_questions(
+    client, cast, plan
+):
+    client.force_login(cast.clinician)
+    url = f"/aftercare/plans/{plan.id}/step-up/"
+    assert "Is the living environment unsafe for recovery?" in client.get(url).content.decode()
+    refused = client.post(url, {"reason": "Two lapses this week."})
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["can_attend_hours"] == [
+        "Answer this placement question for IOP."
+    ]
+    plan.refresh_from_db()
+    assert plan.status == "active"
+    answers = {
+        "needs_withdrawal_management": "no",
+        "living_environment_unsafe": "no",
+        "acute_safety_risk": "no",
+        "can_attend_hours": "yes",
+    }
+    response = client.post(url, {"reason": "Two lapses this week.", **answers})
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.status == "paused"

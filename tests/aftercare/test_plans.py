@@ -15,7 +15,7 @@ from recoverypath.care.services import episode_start
 from recoverypath.core.audit import AuditEvent
 from recoverypath.monitoring.models import MeetingAttendance
 
-from .conftest import TODAY
+from .conftest import SAFE_PLACEMENT, TODAY
 
 
 def test_a_three_month_plan_starts_with_a_first_coordinator_check_in(cast, at_noon):
@@ -134,7 +134,10 @@ def test_extend_moves_the_end_date_and_keeps_history(cast, plan):
 
 def test_stepping_up_opens_an_iop_episode_and_pauses_the_plan(cast, plan):
     episode = services.aftercare_plan_step_up(
-        actor=cast.clinician, plan=plan, reason="Two lapses in a week"
+        actor=cast.clinician,
+        plan=plan,
+        reason="Two lapses in a week",
+        placement_answers=SAFE_PLACEMENT,
     )
     plan.refresh_from_db()
     assert plan.status == "paused"
@@ -145,10 +148,23 @@ def test_stepping_up_from_an_aftercare_episode_transitions_it(cast, plan):
     aftercare = episode_start(
         actor=cast.clinician, client=cast.client, level_code="aftercare", start_date=TODAY
     )
-    episode = services.aftercare_plan_step_up(actor=cast.clinician, plan=plan, reason="Relapse")
+    episode = services.aftercare_plan_step_up(
+        actor=cast.clinician, plan=plan, reason="Relapse", placement_answers=SAFE_PLACEMENT
+    )
     aftercare.refresh_from_db()
     assert aftercare.status == "finished"
     assert episode.previous_episode_id == aftercare.id
+
+
+def test_stepping_up_to_iop_without_placement_answers_is_refused_and_the_plan_stays(cast, plan):
+    with pytest.raises(ValidationError) as exc:
+        services.aftercare_plan_step_up(actor=cast.clinician, plan=plan, reason="Relapse")
+    assert exc.value.message_dict["needs_withdrawal_management"] == [
+        "Answer this placement question for IOP."
+    ]
+    plan.refresh_from_db()
+    assert plan.status == "active"
+    assert not EpisodeOfCare.objects.filter(client=cast.client, level_code="2.1").exists()
 
 
 def test_a_coordinator_cannot_step_up_alone(cast, plan):

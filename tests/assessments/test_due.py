@@ -120,3 +120,41 @@ def test_starting_an_episode_reminds_the_client_of_what_is_due(cast):
     reminder = Reminder.objects.get(recipient=cast.client_user)
     assert reminder.dedup_key == f"assessments:due:{cast.client.id}:intake"
     assert reminder.context["instrument"].startswith("PHQ-9, GAD-7")
+
+
+@pytest.mark.django_db
+def test_the_30_day_bam_is_due_28_days_apart_so_recall_windows_do_not_overlap(
+    cast, make_assessment
+):
+    make_assessment(cast.client, "BAM", total=None, band="", days_ago=27)
+    assert "BAM" not in due_codes(cast.client)
+    cast.client.assessments.all().delete()
+    taken = make_assessment(cast.client, "BAM", total=None, band="", days_ago=28)
+    assert due_codes(cast.client)["BAM"] == "every 28 days"
+    taken_on = timezone.localtime(taken.administered_at).date()
+    next_on = selectors.next_due_on(client=cast.client, instrument="BAM", taken_on=taken_on)
+    assert next_on - taken_on == timedelta(days=28)
+
+
+@pytest.mark.django_db
+def test_a_program_cannot_schedule_the_bam_more_often_than_every_28_days(cast):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as exc:
+        services.schedule_rule_save(
+            actor=cast.admin,
+            program=cast.program,
+            instrument="BAM",
+            at_intake=True,
+            iop_every_days=14,
+            aftercare_every_days=30,
+            after_safety_positive=False,
+        )
+    assert "28 days or more" in exc.value.message_dict["iop_every_days"][0]
+
+
+@pytest.mark.django_db
+def test_an_older_14_day_bam_rule_still_waits_28_days(cast, make_assessment):
+    ScheduleRule.objects.create(program=cast.program, instrument="BAM", iop_every_days=14)
+    make_assessment(cast.client, "BAM", total=None, band="", days_ago=14)
+    assert "BAM" not in due_codes(cast.client)

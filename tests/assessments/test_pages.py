@@ -115,7 +115,7 @@ def test_the_form_drops_answers_to_items_not_asked(cast):
 @pytest.mark.django_db
 def test_bam_form_takes_days_and_optional_drug_days(cast):
     data = {f"item_{n}": "0" for n in range(1, 18) if n != 7}
-    data.update({"item_2": "12", "item_7_7A": "3"})
+    data.update({"item_2": "12", "item_6": "3", "item_7_7A": "3"})
     response = web_as(cast.clinician).post(f"/clients/{cast.client.id}/assessments/new/BAM/", data)
     assert response.status_code == 302
     a = Assessment.objects.get()

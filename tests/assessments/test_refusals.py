@@ -12,7 +12,7 @@ Y, N, _ = True, False, None
 VALID = {
     "PHQ-9": [0] * 9,
     "GAD-7": [0] * 7,
-    "AUDIT-C": [0, 0, 0],
+    "AUDIT-C": [1, 0, 0],
     "DAST-10": [N] * 10,
     "BAM": [0, 0, 0, 0, 0, 0, None, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
     "BARC-10": [1] * 10,
@@ -77,6 +77,7 @@ def test_answers_that_are_not_a_list_are_refused(code, not_a_list):
         ("GAD-7", 1, None, "item 1: an answer is required"),
         ("AUDIT-C", 1, 5, "item 1: must be 0-4"),
         ("AUDIT-C", 3, -1, "item 3: must be 0-4"),
+        # Q1 "Never" lets Q2 and Q3 go unasked (test_consistency); after drinking they are asked.
         ("AUDIT-C", 2, None, "item 2: an answer is required"),
         ("DAST-10", 3, 1, "item 3: must be true or false"),
         ("DAST-10", 10, "yes", "item 10: must be true or false"),

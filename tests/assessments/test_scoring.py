@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from recoverypath.assessments.instruments import REGISTRY, ScoringContext, instrument_get
@@ -233,15 +233,15 @@ def bam(**overrides):
 
 
 def test_bam_subscales_sum_the_coded_items_of_clinical_md():
-    # use = 4 + 5 + 6: 3 days -> 1, 4 days -> 2, 16 days -> 4
+    # use = 4 + 5 + 6: 4 days -> 2, 3 days -> 1, 16 days -> 4
     # risk = 1 + 2 + 3 + 8 + 11 + 15: 4 (poor) + 9 nights -> 3 + 1 day -> 1 + 2 + 8 days -> 2 + 3
     # protective = 9 + 10 + 12 + 13 + 14 + 16: 1 + 30 -> 4 + 2 + 15 -> 3 + 4 + 0 -> 0
     answers = bam(
         item_1=4,
         item_2=9,
         item_3=1,
-        item_4=3,
-        item_5=4,
+        item_4=4,
+        item_5=3,
         item_6=16,
         item_8=2,
         item_9=1,
@@ -284,9 +284,9 @@ def test_bam_use_flag_needs_one_day_of_use():
 
 
 def test_bam_item_7_is_not_scored():
-    with_drugs = bam()
+    with_drugs = bam(item_6=30)
     with_drugs[6] = {k: 30 for k in ("7A", "7B", "7C", "7D", "7E", "7F", "7G")}
-    assert BAM.score(with_drugs).subscales == BAM.score(bam()).subscales
+    assert BAM.score(with_drugs).subscales == BAM.score(bam(item_6=30)).subscales
 
 
 def test_bam_item_14_takes_only_no_0_or_yes_4():
@@ -365,10 +365,18 @@ def test_cssrs_requires_the_within_3_months_entry_when_item_6_is_yes():
 
 
 # ---- properties ----------
+def _consistent(instrument, answers) -> bool:
+    return not (instrument.consistency and instrument.consistency(answers))
+
+
 def _choice_lists(instrument):
-    return st.tuples(
-        *[st.sampled_from([o.value for o in item.options]) for item in instrument.items]
-    ).map(list)
+    # Only answer lists the instrument's consistency rules accept (AUDIT-C: Q1 "Never" means
+    # Q2 and Q3 are 0).
+    return (
+        st.tuples(*[st.sampled_from([o.value for o in item.options]) for item in instrument.items])
+        .map(list)
+        .filter(lambda answers: _consistent(instrument, answers))
+    )
 
 
 @pytest.mark.parametrize("code", ["PHQ-9", "GAD-7", "BARC-10", "AUDIT-C"])
@@ -399,6 +407,7 @@ def test_raising_any_one_answer_never_lowers_the_total_or_the_band(code):
         values = sorted(o.value for o in instrument.items[index].options)
         higher = data.draw(st.sampled_from([v for v in values if v >= answers[index]]))
         raised = [*answers[:index], higher, *answers[index + 1 :]]
+        assume(_consistent(instrument, raised))
         before, after = instrument.score(answers, context), instrument.score(raised, context)
         assert after.total >= before.total
         severity = instrument.band_severity
@@ -436,6 +445,10 @@ def bam_answers(draw):
             answers.append(draw(st.none() | st.dictionaries(st.sampled_from(["7A", "7C"]), _DAYS)))
         else:
             answers.append(draw(st.sampled_from([o.value for o in item.options])))
+    # The manual's cross-item rules: item 5 <= item 4; each drug's days <= item 6, none at 0.
+    answers[4] = min(answers[4], answers[3])
+    if answers[6] is not None:
+        answers[6] = {k: min(v, answers[5]) for k, v in answers[6].items()} if answers[5] else None
     return answers
 
 
@@ -450,6 +463,7 @@ def test_bam_subscales_stay_in_range_and_grow_with_days(answers, index, extra):
     item = BAM.items[index]
     if item.kind == "days" and extra >= answers[index]:
         more = [*answers[:index], extra, *answers[index + 1 :]]
+        assume(_consistent(BAM, more))
         after = BAM.score(more).subscales
         for name in ("use", "risk", "protective"):
             assert after[name] >= score.subscales[name]

@@ -39,7 +39,13 @@ def test_a_clinician_enrolls_steps_up_and_back_down_through_the_api(cast):
     assert php.status_code == 201 and php.json()["level_name"] == "2.5 High-intensity outpatient"
     back = api.post(
         f"/api/v1/episodes/{php.json()['id']}/transition/",
-        {"level_code": "2.1", "reason": "Stable", "on_date": "2026-02-16"},
+        {
+            "level_code": "2.1",
+            "reason": "Stable",
+            "on_date": "2026-02-16",
+            "placement_answers": SAFE,
+        },
+        format="json",
     )
     assert back.status_code == 201
     listing = api.get("/api/v1/episodes/", {"client": cast.client.id}).json()["results"]
@@ -55,7 +61,10 @@ def test_iop_enrollment_needs_the_placement_answers(cast):
         "/api/v1/episodes/", {"client": cast.client.id, "level_code": "2.1"}, format="json"
     )
     assert response.status_code == 400
-    assert "placement_answers" in response.json()["error"]["fields"]
+    fields = response.json()["error"]["fields"]
+    assert fields["placement_answers.can_attend_hours"] == [
+        "Answer this placement question for IOP."
+    ]
 
 
 def test_a_placement_warning_without_override_is_a_400_naming_the_level(cast):
@@ -133,4 +142,23 @@ def test_the_levels_table_is_listed(cast):
         "short": "IOP",
         "min_weekly_hours": "9",
     } in body["levels"]
-    assert len(body["placement_questions"]) == 4
+    assert len(body["placement_questions"]) == 5
+    follow_up = body["placement_questions"][1]
+    assert follow_up["name"] == "withdrawal_needs_24h_care"
+    assert follow_up["asked_if"] == {"question": "needs_withdrawal_management", "answer": True}
+
+
+@pytest.mark.parametrize(
+    ("edition", "codes"),
+    [
+        (
+            "3",
+            {"0.5", "1", "2.1", "2.5", "3.1", "3.3", "3.5", "3.7", "4", "OTP"}
+            | {"1-WM", "2-WM", "3.2-WM", "3.7-WM", "4-WM"},
+        ),
+        ("4", {"1.0", "1.5", "1.7", "2.1", "2.5", "2.7", "3.1", "3.5", "3.7", "4.0", "OTP"}),
+    ],
+)
+def test_the_levels_table_is_complete_for_each_edition(cast, edition, codes):
+    body = api_as(cast.clinician).get("/api/v1/levels-of-care/", {"edition": edition}).json()
+    assert {lv["code"] for lv in body["levels"]} == codes | {"aftercare"}

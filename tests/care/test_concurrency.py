@@ -9,6 +9,7 @@ from django.db import connection, connections
 
 from recoverypath.care import services
 from recoverypath.care.models import EpisodeOfCare
+from tests.factories import SAFE_PLACEMENT
 
 
 @pytest.mark.postgres
@@ -26,6 +27,7 @@ def test_two_simultaneous_enrollments_of_one_client_leave_one_active_episode(cas
                 client=cast.client,
                 level_code=level_code,
                 start_date=date(2026, 1, 5),
+                placement_answers=SAFE_PLACEMENT if level_code == "2.1" else None,
             )
             outcomes.append("enrolled")
         except ValidationError as exc:

@@ -25,6 +25,8 @@ SAFE = {
 def _start(cast, **kwargs):
     kwargs.setdefault("level_code", "2.1")
     kwargs.setdefault("start_date", date(2026, 2, 2))
+    if kwargs["level_code"] == "2.1":
+        kwargs.setdefault("placement_answers", SAFE)
     return services.episode_start(actor=cast.clinician, client=cast.client, **kwargs)
 
 
@@ -38,7 +40,11 @@ def test_step_up_to_php_and_back_down_leaves_a_correct_timeline(
             actor=cast.clinician, episode=iop, level_code="2.5", reason="Relapse; needs more hours"
         )
     back = services.episode_transition(
-        actor=cast.clinician, episode=php, level_code="2.1", reason="Stable for two weeks"
+        actor=cast.clinician,
+        episode=php,
+        level_code="2.1",
+        reason="Stable for two weeks",
+        placement_answers=SAFE,
     )
     timeline = selectors.episode_timeline(client=cast.client)
     assert [(e.level_code, e.status) for e in timeline] == [
@@ -122,13 +128,21 @@ def test_signals_are_sent_after_commit_for_both_episodes(cast, django_capture_on
 @pytest.mark.parametrize("role", ["coordinator", "front_desk"])
 def test_only_clinicians_and_admins_start_episodes(cast, role):
     with pytest.raises(PermissionDenied):
-        services.episode_start(actor=cast.staff_users()[role], client=cast.client, level_code="2.1")
+        services.episode_start(
+            actor=cast.staff_users()[role],
+            client=cast.client,
+            level_code="2.1",
+            placement_answers=SAFE,
+        )
 
 
 def test_staff_of_another_program_cannot_start_an_episode(cast):
     with pytest.raises(PermissionDenied):
         services.episode_start(
-            actor=cast.other_program_clinician, client=cast.client, level_code="2.1"
+            actor=cast.other_program_clinician,
+            client=cast.client,
+            level_code="2.1",
+            placement_answers=SAFE,
         )
 
 

@@ -3,6 +3,7 @@ apps follow, so a client in IOP is never also in aftercare and the demo login st
 
 from __future__ import annotations
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -128,3 +129,23 @@ def test_the_cohort_is_the_same_for_the_same_seed():
         return captured["cohort"]
 
     assert build() == build()
+
+
+@pytest.mark.django_db
+def test_demo_graduates_attended_sessions_during_their_episode_and_summaries_count_them(demo):
+    from recoverypath.discharge.models import DischargeSummary
+    from recoverypath.scheduling.models import Attendance
+
+    graduates = DischargePlan.objects.filter(status="graduated").select_related("episode")
+    assert graduates.exists()
+    for plan in graduates:
+        days = {
+            a.session.starts_at.date()
+            for a in Attendance.objects.filter(client_id=plan.client_id).select_related("session")
+        }
+        assert days, plan.client_id
+        assert min(days) >= plan.episode.start_date - timedelta(days=1)
+    summaries = list(DischargeSummary.objects.all())
+    assert summaries
+    assert all(s.content["attendance"]["attended"] > 0 for s in summaries)
+    assert all(s.content["attendance"]["hours"] >= 9 for s in summaries)

@@ -14,6 +14,7 @@ from recoverypath.consent.services import consent_create
 from recoverypath.core.timezones import local_today
 from recoverypath.discharge import services
 from recoverypath.discharge.models import ChecklistItem, DischargePlan
+from tests.factories import SAFE_PLACEMENT
 
 NY = ZoneInfo("America/New_York")
 
@@ -40,6 +41,7 @@ def start_iop(run_on_commit, cast, *, client=None, days_ago: int = 40, weeks: in
         level_code="2.1",
         start_date=start,
         planned_end_date=start + timedelta(weeks=weeks),
+        placement_answers=SAFE_PLACEMENT,
     )
 
 

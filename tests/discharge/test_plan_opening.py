@@ -9,6 +9,7 @@ from recoverypath.core.models import AuditEvent
 from recoverypath.discharge.checklist import SPECS
 from recoverypath.discharge.models import ChecklistItem, DischargePlan
 from recoverypath.safety.services import safety_profile_set
+from tests.factories import SAFE_PLACEMENT
 
 from .conftest import start_iop
 
@@ -52,7 +53,11 @@ def test_a_non_iop_episode_opens_no_discharge_plan(cast, run_on_commit):
 
 def test_without_a_planned_end_the_target_is_eight_weeks_after_the_start(cast, run_on_commit):
     episode = run_on_commit(
-        episode_start, actor=cast.clinician, client=cast.client, level_code="2.1"
+        episode_start,
+        actor=cast.clinician,
+        client=cast.client,
+        level_code="2.1",
+        placement_answers=SAFE_PLACEMENT,
     )
     plan = DischargePlan.objects.get(episode=episode)
     assert plan.target_graduation_date == episode.start_date + timedelta(weeks=8)
@@ -100,7 +105,12 @@ def test_work_done_before_a_step_up_carries_over_when_the_client_steps_back_down
     plan.refresh_from_db()
     assert plan.status == "closed"
     iop = run_on_commit(
-        episode_transition, actor=cast.clinician, episode=php, level_code="2.1", reason="Stable"
+        episode_transition,
+        actor=cast.clinician,
+        episode=php,
+        level_code="2.1",
+        reason="Stable",
+        placement_answers=SAFE_PLACEMENT,
     )
     again = DischargePlan.objects.get(episode=iop)
     assert again.status == "open"

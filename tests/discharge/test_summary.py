@@ -159,3 +159,67 @@ def test_the_api_shares_a_signed_summary_only_under_consent(cast, graduated, pro
     assert shared.json()["recipient"] == provider.name
     assert "42 CFR part 2" in shared.json()["notice"]
     assert AuditEvent.objects.filter(action="disclose", client_id=cast.client.id).count() == 1
+
+
+# ---- scores windowed to the episode ------------------------------------------------------------
+def _phq9(cast, total: int, days_ago: int):
+    answers = [min(3, max(0, total - 3 * i)) for i in range(8)] + [0]
+    return assessment_submit(
+        actor=cast.clinician,
+        client=cast.client,
+        instrument="PHQ-9",
+        answers=answers,
+        administered_at=timezone.now() - timedelta(days=days_ago),
+    )
+
+
+def test_summary_scores_come_from_the_episodes_first_and_last_14_days(cast):
+    from recoverypath.core.timezones import local_today
+    from recoverypath.discharge.sources import scores_at_intake_and_discharge
+
+    today = local_today(cast.client.time_zone)
+    _phq9(cast, 21, days_ago=60)  # before the episode: not its intake
+    intake = _phq9(cast, 17, days_ago=35)
+    _phq9(cast, 11, days_ago=25)  # the middle of the episode: neither
+    discharge = _phq9(cast, 6, days_ago=14)
+    _phq9(cast, 2, days_ago=3)  # after the episode ended: not its discharge
+    assessment_submit(
+        actor=cast.clinician,
+        client=cast.client,
+        instrument="GAD-7",
+        answers=[1] * 7,
+        administered_at=timezone.now() - timedelta(days=25),
+    )
+    rows = scores_at_intake_and_discharge(
+        client=cast.client,
+        zone=cast.client.time_zone,
+        start=today - timedelta(days=40),
+        end=today - timedelta(days=10),
+    )
+    by_code = {row["instrument"]: row for row in rows}
+    assert by_code["PHQ-9"] == {
+        "instrument": "PHQ-9",
+        "intake_score": "17",
+        "intake_band": "moderately severe",
+        "intake_on": str(today - timedelta(days=35)),
+        "discharge_score": "6",
+        "discharge_band": "mild",
+        "discharge_on": str(today - timedelta(days=14)),
+    }
+    assert (intake.total, discharge.total) == (17, 6)
+    # Taken only in the middle of the episode: neither at intake nor at discharge.
+    assert by_code["GAD-7"]["intake_score"] is None
+    assert by_code["GAD-7"]["discharge_score"] is None
+
+
+def test_the_summary_says_not_measured_with_the_dates_it_has(cast, plan, provider):
+    _phq9(cast, 17, days_ago=38)
+    complete_checklist(plan, cast, provider)
+    services.discharge_graduate(actor=cast.clinician, plan=plan)
+    summary = DischargeSummary.objects.get(plan=plan)
+    row = summary.content["scores"][0]
+    assert (row["instrument"], row["intake_score"], row["discharge_score"]) == ("PHQ-9", "17", None)
+    text = pdf_text(summary)
+    assert f"17 moderately severe (on {row['intake_on']})" in text
+    assert "not measured" in text
+    assert "first 14 days" in text and "last 14 days" in text

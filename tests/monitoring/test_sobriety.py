@@ -10,10 +10,13 @@ import time_machine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from recoverypath.clients.models import SobrietyStreak
 from recoverypath.clients.sobriety import (
     milestone_next,
     milestones_from,
     milestones_reached,
+    restart_date,
+    sobriety_restart,
     sobriety_summary,
     sobriety_summary_for,
 )
@@ -199,9 +202,14 @@ class TestMilestones:
     def test_a_restarted_counter_celebrates_its_milestones_again(self, sober):
         with self._on(date(2026, 6, 9)):
             assert milestone_celebrate_due(client=sober).key == "7d"
-        sober.sobriety_date = date(2026, 6, 9)
+        # A lapse on Jun 9 restarts the count from the day after it, Jun 10: the first whole
+        # day without use, as 12-step fellowships count (clients/sobriety.py, "Restart
+        # convention"). "24 hours" is then Jun 11, not the morning after the lapse.
+        sober.sobriety_date = date(2026, 6, 10)
         sober.save(update_fields=["sobriety_date"])
         with self._on(date(2026, 6, 10)):
+            assert milestone_celebrate_due(client=sober) is None
+        with self._on(date(2026, 6, 11)):
             assert milestone_celebrate_due(client=sober).key == "24h"
 
     def test_the_home_page_shows_a_milestone_once(self, client, sober, cast):
@@ -209,3 +217,60 @@ class TestMilestones:
         with self._on(date(2026, 6, 8)):
             assert "7 days sober!" in client.get("/me/").content.decode()
             assert "7 days sober!" not in client.get("/me/").content.decode()
+
+
+# ---- restart after a lapse: the day after the lapse, across a leap day --------------------------
+@pytest.mark.parametrize(
+    ("lapse", "restart"),
+    [
+        (date(2028, 2, 28), date(2028, 2, 29)),  # leap year: Feb 29 is the first sober day
+        (date(2028, 2, 29), date(2028, 3, 1)),
+        (date(2027, 2, 28), date(2027, 3, 1)),  # common year: straight to Mar 1
+        (date(2027, 12, 31), date(2028, 1, 1)),
+    ],
+)
+def test_the_restart_date_is_the_day_after_the_lapse_across_month_year_and_leap_day(lapse, restart):
+    assert restart_date(lapse) == restart
+    assert restart_date(lapse, from_lapse_day=True) == lapse
+
+
+@pytest.mark.django_db
+def test_restarting_after_a_lapse_on_feb_28_of_a_leap_year_counts_from_feb_29(cast):
+    cast.client.sobriety_date = date(2028, 1, 1)
+    cast.client.time_zone = "America/New_York"
+    cast.client.save(update_fields=["sobriety_date", "time_zone"])
+    with time_machine.travel(datetime(2028, 2, 28, 20, tzinfo=UTC)):
+        sobriety_restart(actor=cast.client_user, client=cast.client, lapse_date=date(2028, 2, 28))
+    cast.client.refresh_from_db()
+    assert cast.client.sobriety_date == date(2028, 2, 29)
+    streak = SobrietyStreak.objects.get(client=cast.client)
+    assert (streak.start_date, streak.end_date) == (date(2028, 1, 1), date(2028, 2, 28))
+    by_key = {m.key: m.reached_on for m in _first(cast.client.sobriety_date, 9)}
+    assert by_key["24h"] == date(2028, 3, 1)
+    assert by_key["7d"] == date(2028, 3, 7)
+    assert by_key["30d"] == date(2028, 3, 30)
+    assert by_key["1y"] == date(2029, 2, 28)
+    with time_machine.travel(datetime(2028, 2, 29, 20, tzinfo=UTC)):
+        summary = sobriety_summary_for(cast.client, lapse_dates=[date(2028, 2, 28)])
+        assert summary.days_sober == 0  # the first sober day has not yet been completed
+        assert summary.next_milestone.key == "24h"
+        assert summary.longest_streak_days == 58  # Jan 1 to Feb 27, the lapse day not counted
+    with time_machine.travel(datetime(2028, 3, 1, 20, tzinfo=UTC)):
+        assert sobriety_summary_for(cast.client).days_sober == 1
+
+
+@pytest.mark.django_db
+def test_the_api_restarts_from_the_lapse_day_when_the_client_chooses_it(cast):
+    from recoverypath.monitoring.models import Lapse
+
+    cast.client.sobriety_date = date(2026, 3, 1)
+    cast.client.save(update_fields=["sobriety_date"])
+    lapse = Lapse.objects.create(client=cast.client, date=date(2026, 6, 10), substance="Alcohol")
+    with time_machine.travel(datetime(2026, 6, 10, 18, tzinfo=UTC)):
+        response = api_as(cast.client_user).post(
+            f"/api/v1/lapses/{lapse.id}/restart-counter/",
+            {"restart": True, "count_from": "lapse_day"},
+        )
+    assert response.status_code == 200, response.content
+    cast.client.refresh_from_db()
+    assert cast.client.sobriety_date == date(2026, 6, 10)

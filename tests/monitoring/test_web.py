@@ -134,7 +134,9 @@ def test_reporting_use_asks_kindly_about_the_counter_and_restarting_keeps_histor
         assert "Thank you for telling us" in page
         client.post(response.url, {"restart": "yes"})
     cast.client.refresh_from_db()
-    assert cast.client.sobriety_date == date(2026, 6, 10)
+    # The new sobriety date is the day after the lapse: the first whole day without use, as
+    # 12-step fellowships count it (clients/sobriety.py, "Restart convention").
+    assert cast.client.sobriety_date == date(2026, 6, 11)
     streak = SobrietyStreak.objects.get(client=cast.client)
     assert (streak.start_date, streak.end_date) == (date(2026, 3, 1), date(2026, 6, 10))
     lapse.refresh_from_db()
@@ -205,3 +207,16 @@ def test_a_signature_verifies_a_meeting(client, cast):
         "/me/meetings/", {"date": "2026-01-05", "meeting_type": "smart", "signature": "R.T."}
     )
     assert MeetingAttendance.objects.get().verification == "signature"
+
+
+def test_the_client_may_count_from_the_lapse_day_itself(client, cast):
+    cast.client.sobriety_date = date(2026, 3, 1)
+    cast.client.save(update_fields=["sobriety_date"])
+    client.force_login(cast.client_user)
+    with time_machine.travel(NOW):
+        response = client.post("/me/check-in/", {**FORM, "used": "yes", "substances": ["alcohol"]})
+        page = client.get(response.url).content.decode()
+        assert "Yes, count from Jun 11" in page and "Yes, count from Jun 10 (the lapse day)" in page
+        client.post(response.url, {"restart": "lapse_day"})
+    cast.client.refresh_from_db()
+    assert cast.client.sobriety_date == date(2026, 6, 10)

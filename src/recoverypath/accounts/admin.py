@@ -79,5 +79,5 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
-    list_display = ["name", "organization", "time_zone", "weekly_hours_required"]
+    list_display = ["name", "organization", "time_zone", "weekly_hours_required", "paper_size"]
     inlines = [MembershipInline]

@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django_otp.models import Device
 
+from recoverypath.core.pdf import PaperSize
 from recoverypath.core.timezones import validate_time_zone
 
 
@@ -147,6 +148,13 @@ class Program(models.Model):
         default=15,
         help_text="Minutes without activity after which a staff member's session ends "
         "(a warning shows a minute before).",
+    )
+    paper_size = models.CharField(
+        max_length=10,
+        choices=PaperSize.choices,
+        default=PaperSize.LETTER,
+        help_text="Page size of the program's PDFs (discharge summary, safety plan): US Letter "
+        "for US programs, A4 where that is the local paper.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

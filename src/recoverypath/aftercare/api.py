@@ -19,6 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from recoverypath.care.api import PlacementSerializer, placement_errors_nested
 from recoverypath.clients.selectors import client_for_user_account, client_get
 from recoverypath.core import permissions
 from recoverypath.core.audit import audit_record_list
@@ -210,6 +211,22 @@ class AftercarePlanDetailSerializer(AftercarePlanSerializer):
         return PlanChangeSerializer(plan.history.all(), many=True).data
 
 
+class AftercarePlanOwnSerializer(AftercarePlanDetailSerializer):
+    """A client's own plan: its facts, components with adherence, goals and the coordinator
+    check-ins to come. The coordinators' working record (past check-in notes, plan history)
+    stays on the staff view."""
+
+    class Meta(AftercarePlanDetailSerializer.Meta):
+        fields = [
+            *AftercarePlanSerializer.Meta.fields,
+            "components",
+            "adherence",
+            "goals",
+            "upcoming_check_ins",
+        ]
+        read_only_fields = fields
+
+
 # Input
 
 
@@ -271,6 +288,16 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=1000)
 
 
+class StepUpSerializer(ReasonSerializer):
+    """Back to IOP runs the IOP admission check: `placement_answers` as for enrollment
+    (POST /api/v1/episodes/), and `placement_override_reason` when it warns."""
+
+    placement_answers = PlacementSerializer(required=False, allow_null=True)
+    placement_override_reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000
+    )
+
+
 class ContactInputSerializer(serializers.Serializer):
     component = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     date = serializers.DateField()
@@ -327,7 +354,9 @@ class AftercarePlanViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Aftercare plans in the programs where the caller coordinates (coordinators, clinicians,
-    admins). Front desk and clients get 403; staff of other programs see nothing of them (404)."""
+    admins); a client lists and reads their own plans, components included (another client's
+    plan is 404), and changes nothing. Front desk gets 403; staff of other programs see nothing
+    of them (404)."""
 
     queryset = AftercarePlan.objects.none()
     serializer_class = AftercarePlanSerializer
@@ -351,17 +380,23 @@ class AftercarePlanViewSet(
         return Response(data, status=code)
 
     def list(self, request, *args, **kwargs):
-        self._require_coordinator()
+        own = selectors.plan_list_own(user=request.user)
+        if own is None:
+            self._require_coordinator()
         plan_status = request.query_params.get("status", "")
         if plan_status and plan_status not in AftercarePlan.Status.values:
             raise serializers.ValidationError(
                 {"status": [f"Choose one of: {', '.join(AftercarePlan.Status.values)}."]}
             )
-        queryset = selectors.plan_list(
-            user=request.user,
-            client_id=id_param(request.query_params, "client"),
-            status=plan_status,
-        )
+        client_id = id_param(request.query_params, "client")
+        if own is not None:
+            queryset = own.filter(status=plan_status) if plan_status else own
+            if client_id:
+                queryset = queryset.filter(client_id=client_id)
+        else:
+            queryset = selectors.plan_list(
+                user=request.user, client_id=client_id, status=plan_status
+            )
         page = self.paginate_queryset(queryset)
         audit_record_list(actor=request.user, objects=page)
         adherence = selectors.adherence_for_plans(plans=page)
@@ -370,7 +405,14 @@ class AftercarePlanViewSet(
 
     @extend_schema(responses=AftercarePlanDetailSerializer)
     def retrieve(self, request, *args, **kwargs):
-        return self._detail(self.get_object())
+        """The plan; for its own client, the client's view (AftercarePlanOwnSerializer)."""
+        plan = selectors.plan_get(user=request.user, plan_id=self.kwargs["pk"])
+        if permissions.is_client_user(request.user, plan.client):
+            adherence = selectors.adherence_for_plans(plans=[plan])
+            return Response(AftercarePlanOwnSerializer(plan, context={"adherence": adherence}).data)
+        if not permissions.can_coordinate(request.user, plan.client):
+            raise PermissionDenied("Aftercare plans are for coordinators and clinicians.")
+        return self._detail(plan)
 
     @extend_schema(request=PlanStartSerializer, responses={201: AftercarePlanDetailSerializer})
     def create(self, request, *args, **kwargs):
@@ -397,17 +439,23 @@ class AftercarePlanViewSet(
         data = _valid(ExtendSerializer, request)
         return self._detail(services.aftercare_plan_extend(actor=request.user, plan=plan, **data))
 
-    @extend_schema(request=ReasonSerializer, responses=STEP_UP_RESPONSE, parameters=[ID_PARAM])
+    @extend_schema(request=StepUpSerializer, responses=STEP_UP_RESPONSE, parameters=[ID_PARAM])
     @action(detail=True, methods=["post"], url_path="step-up")
     def step_up(self, request, pk=None):
         """Back to IOP: a new IOP episode opens and the plan pauses. Clinicians and admins."""
         plan = self.get_object()
         if not permissions.can_act_clinically(request.user, plan.client):
             raise PermissionDenied("Only clinicians and admins step a client up to IOP.")
-        data = _valid(ReasonSerializer, request)
-        episode = services.aftercare_plan_step_up(
-            actor=request.user, plan=plan, reason=data["reason"]
-        )
+        data = _valid(StepUpSerializer, request)
+        answers = data.get("placement_answers")
+        with placement_errors_nested():
+            episode = services.aftercare_plan_step_up(
+                actor=request.user,
+                plan=plan,
+                reason=data["reason"],
+                placement_answers=dict(answers) if answers is not None else None,
+                placement_override_reason=data.get("placement_override_reason", ""),
+            )
         plan.refresh_from_db()
         adherence = selectors.adherence_for_plans(plans=[plan])
         body = AftercarePlanDetailSerializer(plan, context={"adherence": adherence}).data

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from recoverypath.care import forms as care_forms
+from recoverypath.care import levels as care_levels
 from recoverypath.clients.models import SupportContact
 
 from .models import AftercarePlan, CoordinatorCheckIn, ExternalProvider, Goal, PlanComponent
@@ -96,6 +98,30 @@ class ExtendForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+
+
+class StepUpForm(ReasonForm):
+    """Back to IOP: the reason plus the IOP admission check (care's placement questions)."""
+
+    placement_override_reason = forms.CharField(
+        label=care_forms.OVERRIDE_LABEL,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=care_forms.OVERRIDE_HELP,
+        max_length=2000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        care_forms.add_placement_fields(self)
+
+    def clean(self):
+        data = super().clean()
+        care_forms.clean_placement(self, care_levels.IOP)
+        return data
+
+    def placement_answers(self) -> dict[str, bool] | None:
+        return care_forms.placement_answers_of(self, care_levels.IOP)
 
 
 class SupportPreferencesForm(forms.Form):

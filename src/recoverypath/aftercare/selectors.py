@@ -82,6 +82,20 @@ def plan_list(*, user, client_id: int | None = None, status: str = "") -> QueryS
     return qs.order_by("-start_date", "-id")
 
 
+def plan_list_own(*, user) -> QuerySet[AftercarePlan] | None:
+    """The caller's own plans, newest first, when the caller is a client with a login; None for
+    everyone else (staff read through `plan_list`)."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if not Client.objects.filter(user_id=user.id).exists():
+        return None
+    return (
+        AftercarePlan.objects.filter(client__user_id=user.id)
+        .select_related("client", "program", "coordinator")
+        .order_by("-start_date", "-id")
+    )
+
+
 def provider_queryset_for_user(*, user) -> QuerySet[ExternalProvider]:
     from recoverypath.accounts.models import Program
 

@@ -226,9 +226,18 @@ def aftercare_plan_extend(
     return plan
 
 
-def aftercare_plan_step_up(*, actor, plan: AftercarePlan, reason: str):
+def aftercare_plan_step_up(
+    *,
+    actor,
+    plan: AftercarePlan,
+    reason: str,
+    placement_answers: dict[str, Any] | None = None,
+    placement_override_reason: str = "",
+):
     """Back to IOP: a new IOP episode (care.services) and the plan paused, in one transaction.
-    Clinicians and admins only (care's rule). Returns the new episode."""
+    Clinicians and admins only (care's rule). The move into IOP runs care's placement check:
+    missing answers or an unexplained warning raise care's ValidationError. Returns the new
+    episode."""
     from recoverypath.care import levels
     from recoverypath.care.selectors import episode_active
     from recoverypath.care.services import episode_start, episode_transition
@@ -244,7 +253,12 @@ def aftercare_plan_step_up(*, actor, plan: AftercarePlan, reason: str):
             raise DomainError("The client already has an active IOP episode.", code="conflict")
         if current is not None:
             episode = episode_transition(
-                actor=actor, episode=current, level_code=levels.IOP, reason=reason
+                actor=actor,
+                episode=current,
+                level_code=levels.IOP,
+                reason=reason,
+                placement_answers=placement_answers,
+                placement_override_reason=placement_override_reason,
             )
         else:
             episode = episode_start(
@@ -253,6 +267,8 @@ def aftercare_plan_step_up(*, actor, plan: AftercarePlan, reason: str):
                 program=plan.program,
                 level_code=levels.IOP,
                 transition_reason=reason,
+                placement_answers=placement_answers,
+                placement_override_reason=placement_override_reason,
             )
         from_status = _move(plan, Status.PAUSED)
         plan.save(update_fields=["status", "updated_at"])

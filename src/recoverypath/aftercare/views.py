@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from recoverypath.care.placement import placement_check
 from recoverypath.clients.selectors import (
     client_get,
     own_client_get,
@@ -27,6 +28,7 @@ from .forms import (
     GoalNoteForm,
     PlanStartForm,
     ReasonForm,
+    StepUpForm,
     SupportPreferencesForm,
 )
 from .models import AftercarePlan
@@ -213,18 +215,36 @@ def plan_extend(request, plan_id: int):
     )
 
 
-@require_POST
 @login_required
 def plan_step_up(request, plan_id: int):
+    """Back to IOP: the reason and the IOP admission check on one page (GET shows it)."""
     plan = _coordinating_plan(request, plan_id)
     if not permissions.can_act_clinically(request.user, plan.client):
         raise PermissionDenied
-    return _post_action(
+    form = StepUpForm(request.POST or None)
+    warnings = []
+    if request.method == "POST" and form.is_valid():
+        answers = form.placement_answers()
+        warnings = placement_check(answers) if answers is not None else []
+        try:
+            services.aftercare_plan_step_up(
+                actor=request.user,
+                plan=plan,
+                reason=form.cleaned_data["reason"],
+                placement_answers=answers,
+                placement_override_reason=form.cleaned_data["placement_override_reason"],
+            )
+        except (ValidationError, DomainError) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, "Stepped up to IOP: a new IOP episode is open and the plan is paused."
+            )
+            return redirect("aftercare:plan", plan_id=plan.id)
+    return render(
         request,
-        plan,
-        ReasonForm(request.POST),
-        lambda d: services.aftercare_plan_step_up(actor=request.user, plan=plan, **d),
-        "Stepped up to IOP: a new IOP episode is open and the plan is paused.",
+        "aftercare/step_up.html",
+        {"form": form, "plan": plan, "client": plan.client, "warnings": warnings},
     )
 
 

@@ -2,6 +2,11 @@
 
 `trend_chart` turns dated values into coordinates; the template `assessments/_chart.html` draws
 them. Band thresholds are horizontal lines at each band's lower edge.
+
+Accessibility: the SVG is one image (`role="img"`, titled) with nothing interactive inside it;
+the same values are a data table beside it, where each date links to its result. Series differ
+by line style (solid, dashed, dotted, dash-dot) and a label at the end of each line as well as by
+colour, so no one needs to tell colours apart.
 """
 
 from __future__ import annotations
@@ -17,6 +22,9 @@ TOP = 16
 BOTTOM = 36
 
 SERIES_CLASSES = ("series-a", "series-b", "series-c", "series-d")
+# Line style per series, in the same order: SVG stroke-dasharray ("" is solid).
+SERIES_DASHES = ("", "9 5", "2 4", "12 4 2 4")
+SERIES_STYLE_NAMES = ("solid line", "dashed line", "dotted line", "dash-dot line")
 
 
 @dataclass
@@ -34,6 +42,17 @@ class Series:
     name: str
     css: str
     points: list[Point] = field(default_factory=list)
+    dash: str = ""
+    style_name: str = "solid line"
+
+    @property
+    def label(self) -> str:
+        return self.name.replace("_", " ").capitalize()
+
+    @property
+    def end(self) -> Point | None:
+        """Where the series' end label goes: beside its last point."""
+        return self.points[-1] if self.points else None
 
     @property
     def polyline(self) -> str:
@@ -45,6 +64,13 @@ class Line:
     y: float
     value: int
     label: str
+
+
+@dataclass
+class TableRow:
+    label: str
+    values: list[int | None]
+    url: str = ""
 
 
 @dataclass
@@ -60,6 +86,8 @@ class Chart:
     plot_right: int = WIDTH - RIGHT
     plot_top: int = TOP
     plot_bottom: int = HEIGHT - BOTTOM
+    # The data table beside the chart: one row per date, a value (or None) per series.
+    rows: list[TableRow] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -97,16 +125,27 @@ def trend_chart(
 
     drawn = []
     for index, (name, points) in enumerate(series.items()):
+        style = index % len(SERIES_CLASSES)
         drawn.append(
             Series(
                 name=name,
-                css=SERIES_CLASSES[index % len(SERIES_CLASSES)],
+                css=SERIES_CLASSES[style],
                 points=[
                     Point(x_of(when), y_of(value), value, when.strftime(date_format), url)
                     for when, value, url in sorted(points, key=lambda p: p[0])
                 ],
+                dash=SERIES_DASHES[style],
+                style_name=SERIES_STYLE_NAMES[style],
             )
         )
+    rows: dict[tuple[datetime, str], list[int | None]] = {}
+    for index, points in enumerate(series.values()):
+        for when, value, url in points:
+            rows.setdefault((when, url), [None] * len(series))[index] = value
+    table = [
+        TableRow(when.strftime("%b %-d, %Y"), values, url)
+        for (when, url), values in sorted(rows.items(), key=lambda kv: kv[0][0])
+    ]
     step = 1 if span <= 6 else (2 if span <= 12 else 5)
     ticks = [Line(y_of(v), v, str(v)) for v in range(low, high + 1) if (v - low) % step == 0]
     if high - ticks[-1].value > step / 2:  # label the top unless it would crowd the last tick
@@ -127,4 +166,5 @@ def trend_chart(
         thresholds=[Line(y_of(v), v, label) for v, label in thresholds if low < v <= high],
         y_ticks=ticks,
         x_labels=x_labels,
+        rows=table,
     )

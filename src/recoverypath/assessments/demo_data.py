@@ -36,14 +36,15 @@ def _phq9(rng, total: int, item9: int = 0) -> list[int]:
 def _bam(rng, progress: float) -> list:
     """BAM answers for a client `progress` (0 = intake, 1 = doing well) through treatment."""
     use_days = max(0, int(rng.randint(0, 12) * (1 - progress)))
+    drug_days = max(0, int(rng.randint(0, 8) * (1 - progress)))
     return [
         rng.randint(1, 3),
         rng.randint(0, 12),
         max(0, int(rng.randint(2, 15) * (1 - progress))),
         use_days,
         use_days // 2,
-        max(0, int(rng.randint(0, 8) * (1 - progress))),
-        {"7A": use_days} if use_days else None,
+        drug_days,
+        {"7A": drug_days} if drug_days else None,
         max(0, int(4 * (1 - progress)) - rng.randint(0, 1)),
         min(4, 1 + int(3 * progress)),
         min(30, int(rng.randint(2, 12) + 12 * progress)),
@@ -55,6 +56,12 @@ def _bam(rng, progress: float) -> list:
         min(30, int(rng.randint(5, 15) + 10 * progress)),
         min(4, 1 + int(3 * progress)),
     ]
+
+
+def _audit_c(rng) -> list[int]:
+    answers = _spread(rng, rng.randint(0, 9), 3, 0, 4)
+    # "Never" drinks means no typical drinking day and no heavy occasion (the consistency rule).
+    return [0, 0, 0] if answers[0] == 0 else answers
 
 
 def _row(client, code: str, answers, when: datetime, episode_id, actor, mode) -> Assessment:
@@ -103,7 +110,7 @@ def extend(*, result, rng, today, staff, clients) -> None:
             _row(
                 client,
                 "AUDIT-C",
-                _spread(rng, rng.randint(0, 9), 3, 0, 4),
+                _audit_c(rng),
                 at(start),
                 episode_id,
                 clinician,
@@ -163,17 +170,18 @@ def extend(*, result, rng, today, staff, clients) -> None:
                     "staff" if not user else mode,
                 )
             )
-            rows.append(
-                _row(
-                    client,
-                    "BAM",
-                    _bam(rng, progress),
-                    at(day, 14),
-                    episode_id,
-                    actor,
-                    "staff" if not user else mode,
+            if visit % 2 == 0:  # the 30-day BAM is given every 28 days, not every fortnight
+                rows.append(
+                    _row(
+                        client,
+                        "BAM",
+                        _bam(rng, progress),
+                        at(day, 14),
+                        episode_id,
+                        actor,
+                        "staff" if not user else mode,
+                    )
                 )
-            )
             phq = max(1, phq - rng.choice([1, 2, 3, 3, 4]) + rng.choice([0, 0, 1]))
             gad = max(0, gad - rng.choice([0, 1, 2, 3]))
             barc = min(58, barc + rng.choice([1, 2, 3, 4]))

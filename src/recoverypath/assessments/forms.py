@@ -24,6 +24,14 @@ def part_name(item: Item, key: str) -> str:
     return f"item_{item.number}_{key}"
 
 
+def _part_key(item: Item, message: str) -> str | None:
+    """The sub-item a message is about ("7A: ..." or "7A must ..."), if it names one."""
+    for key, _label in item.parts:
+        if message.startswith((f"{key}:", f"{key} ")):
+            return key
+    return None
+
+
 class InstrumentForm(forms.Form):
     """Every item of `instrument`. `clean()` returns the raw answer list in item order and hands it
     to the instrument's own validation, so the form refuses exactly what the API refuses."""
@@ -119,6 +127,8 @@ class InstrumentForm(forms.Form):
                 item = next((i for i in self.instrument.items if i.number == number), None)
                 if item is not None and item.kind != DAYS_BY_DRUG:
                     self.add_error(field_name(item), f"Question {number}: {match.group(2)}")
+                elif item is not None and (key := _part_key(item, match.group(2))):
+                    self.add_error(part_name(item, key), f"Question {number}: {match.group(2)}")
                 else:
                     self.add_error(None, message)
         when = data.get("administered_at")

@@ -82,11 +82,22 @@ def assessment_get(*, user, assessment_id: int) -> Assessment:
     return assessment
 
 
-def assessment_scores(*, client, instrument: str | None = None) -> QuerySet[Assessment]:
-    """The client's assessments, oldest first (one query), optionally of one instrument."""
+def assessment_scores(
+    *,
+    client,
+    instrument: str | None = None,
+    since: datetime | None = None,
+    before: datetime | None = None,
+) -> QuerySet[Assessment]:
+    """The client's assessments, oldest first (one query), optionally of one instrument and
+    administered in [since, before)."""
     qs = Assessment.objects.filter(client_id=client.id).select_related("administered_by")
     if instrument:
         qs = qs.filter(instrument=instrument)
+    if since is not None:
+        qs = qs.filter(administered_at__gte=since)
+    if before is not None:
+        qs = qs.filter(administered_at__lt=before)
     return qs.order_by("administered_at", "id")
 
 

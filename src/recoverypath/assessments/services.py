@@ -247,13 +247,21 @@ def schedule_rule_save(
     from the defaults on first change so the other instruments keep their schedule."""
     if not permissions.can_administer_program(actor, program.id):
         raise PermissionDenied("Only program admins change assessment schedules.")
-    instrument_get(instrument)
+    definition = instrument_get(instrument)
+    floor = definition.min_interval_days or 1
     for field, value in (
         ("iop_every_days", iop_every_days),
         ("aftercare_every_days", aftercare_every_days),
     ):
         if value is not None and not 1 <= value <= 365:
             raise ValidationError({field: "Give a number of days from 1 to 365, or leave empty."})
+        if value is not None and value < floor:
+            raise ValidationError(
+                {
+                    field: f"{definition.code} asks about the past 30 days: give {floor} days or "
+                    f"more so one answer's days are not counted again in the next."
+                }
+            )
     with transaction.atomic():
         if not ScheduleRule.objects.filter(program=program).exists():
             ScheduleRule.objects.bulk_create(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError
 from django.urls import include, path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -19,7 +22,7 @@ from recoverypath.core.routers import Router
 
 from . import levels, selectors, services
 from .models import EpisodeOfCare, EpisodeStatusChange, Track
-from .placement import QUESTIONS
+from .placement import QUESTION_NAMES, QUESTIONS
 
 
 class HistorySerializer(serializers.ModelSerializer):
@@ -29,10 +32,31 @@ class HistorySerializer(serializers.ModelSerializer):
 
 
 class PlacementSerializer(serializers.Serializer):
-    needs_withdrawal_management = serializers.BooleanField()
-    living_environment_unsafe = serializers.BooleanField()
-    acute_safety_risk = serializers.BooleanField()
-    can_attend_hours = serializers.BooleanField()
+    """The IOP admission check's answers; which are required is the service's rule (the
+    withdrawal follow-up only after needs_withdrawal_management is true)."""
+
+    needs_withdrawal_management = serializers.BooleanField(required=False, allow_null=True)
+    withdrawal_needs_24h_care = serializers.BooleanField(required=False, allow_null=True)
+    living_environment_unsafe = serializers.BooleanField(required=False, allow_null=True)
+    acute_safety_risk = serializers.BooleanField(required=False, allow_null=True)
+    can_attend_hours = serializers.BooleanField(required=False, allow_null=True)
+
+
+@contextmanager
+def placement_errors_nested():
+    """A service's refusal of a placement answer, named as the API's field path
+    (`placement_answers.<question>`), so an API caller sees where the answer goes."""
+    try:
+        yield
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError(
+            {
+                (f"placement_answers.{k}" if k in QUESTION_NAMES else k): v
+                for k, v in exc.message_dict.items()
+            }
+        ) from exc
 
 
 class EpisodeSerializer(serializers.ModelSerializer):
@@ -89,19 +113,19 @@ class EpisodeSerializer(serializers.ModelSerializer):
                 user=request.user, min_rank=Rank.CLINICIAN
             )
 
-    def validate(self, attrs):
-        if attrs.get("level_code") == levels.IOP and not attrs.get("placement_answers"):
-            raise serializers.ValidationError(
-                {"placement_answers": ["Answer the four placement questions to enroll in IOP."]}
-            )
-        return attrs
-
 
 class TransitionSerializer(serializers.Serializer):
+    """A move into IOP (step down from PHP, step up from aftercare) needs `placement_answers`,
+    and a warning needs `placement_override_reason`."""
+
     level_code = serializers.CharField(max_length=16)
     reason = serializers.CharField()
     on_date = serializers.DateField(required=False)
     track = serializers.ChoiceField(choices=Track.choices, required=False)
+    placement_answers = PlacementSerializer(required=False, allow_null=True)
+    placement_override_reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000
+    )
 
 
 class FinishSerializer(serializers.Serializer):
@@ -143,20 +167,27 @@ class EpisodeViewSet(
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         answers = data.pop("placement_answers", None)
-        serializer.instance = services.episode_start(
-            actor=self.request.user,
-            placement_answers=dict(answers) if answers else None,
-            **data,
-        )
+        with placement_errors_nested():
+            serializer.instance = services.episode_start(
+                actor=self.request.user,
+                placement_answers=dict(answers) if answers is not None else None,
+                **data,
+            )
 
     @extend_schema(request=TransitionSerializer, responses=EpisodeSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        new = services.episode_transition(
-            actor=request.user, episode=self.get_object(), **serializer.validated_data
-        )
+        data = dict(serializer.validated_data)
+        answers = data.pop("placement_answers", None)
+        with placement_errors_nested():
+            new = services.episode_transition(
+                actor=request.user,
+                episode=self.get_object(),
+                placement_answers=dict(answers) if answers is not None else None,
+                **data,
+            )
         return Response(
             EpisodeSerializer(new, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
@@ -183,6 +214,9 @@ class LevelSerializer(serializers.Serializer):
 class QuestionSerializer(serializers.Serializer):
     name = serializers.CharField()
     text = serializers.CharField()
+    asked_if = serializers.DictField(
+        allow_null=True, help_text="Asked only after this answer: {question, answer}."
+    )
 
 
 class LevelTableSerializer(serializers.Serializer):
@@ -215,7 +249,18 @@ class LevelViewSet(viewsets.ViewSet):
                     for lv in sorted(levels.LEVELS.values(), key=lambda lv: lv.rank)
                     if lv.edition == edition
                 ],
-                "placement_questions": [{"name": q.name, "text": q.text} for q in QUESTIONS],
+                "placement_questions": [
+                    {
+                        "name": q.name,
+                        "text": q.text,
+                        "asked_if": (
+                            {"question": q.asked_if[0], "answer": q.asked_if[1]}
+                            if q.asked_if
+                            else None
+                        ),
+                    }
+                    for q in QUESTIONS
+                ],
             }
         )
 

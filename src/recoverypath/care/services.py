@@ -16,7 +16,7 @@ from recoverypath.core.timezones import local_today
 
 from . import levels
 from .models import EpisodeOfCare, EpisodeStatusChange, Track
-from .placement import QUESTION_NAMES, placement_check
+from .placement import MISSING_ANSWER, placement_check, placement_clean, placement_missing
 from .signals import episode_finished, episode_started
 
 Status = EpisodeOfCare.Status
@@ -83,15 +83,26 @@ def _move(episode: EpisodeOfCare, to_status: str) -> str:
 
 
 def _placement(
-    *, level_code: str, answers: dict[str, Any] | None, override_reason: str
+    *,
+    level_code: str,
+    edition: str,
+    answers: dict[str, Any] | None,
+    override_reason: str,
 ) -> tuple[dict, list]:
-    if answers is None:
+    """Run the IOP admission check for a move into `level_code`: (clean answers, warnings).
+
+    Into an IOP level the answers are required: each unanswered question raises ValidationError
+    under its own name with the form's words, and warnings without a written override reason
+    raise under `placement_override_reason`. Answers given for another level are kept, unchecked.
+    """
+    iop = levels.is_iop(level_code)
+    if answers is None and not iop:
         return {}, []
-    missing = [name for name in QUESTION_NAMES if answers.get(name) is None]
+    missing = placement_missing(answers)
     if missing:
-        raise ValidationError({name: "Answer this placement question." for name in missing})
-    clean_answers = {name: bool(answers[name]) for name in QUESTION_NAMES}
-    warnings = placement_check(clean_answers) if level_code == levels.IOP else []
+        raise ValidationError({name: MISSING_ANSWER for name in missing}, code="placement")
+    clean_answers = placement_clean(answers or {})
+    warnings = placement_check(clean_answers, edition) if iop else []
     if warnings and not override_reason.strip():
         reasons = " ".join(w.reason for w in warnings)
         raise ValidationError(
@@ -143,9 +154,10 @@ def episode_start(
 ) -> EpisodeOfCare:
     """Open an episode. Active if it starts today or earlier, else planned.
 
-    IOP enrollment with `placement_answers` runs the admission check: warnings without an
-    override reason raise ValidationError naming the reason and the level that fits; with one,
-    the answers, warnings and reason are kept on the episode. Raises PermissionDenied, or
+    Enrollment into an IOP level runs the admission check and needs `placement_answers`: missing
+    answers raise ValidationError naming each question; warnings without an override reason
+    raise ValidationError naming the reason and the level that fits; with one, the answers,
+    warnings and reason are kept on the episode. Raises PermissionDenied, or
     ValidationError when the client already has an active episode in the program (also when a
     concurrent request just opened one).
     """
@@ -157,7 +169,10 @@ def episode_start(
         raise ValidationError({"program": "Choose one of your programs."})
     start_date = start_date or local_today(program.time_zone)
     answers, warnings = _placement(
-        level_code=level_code, answers=placement_answers, override_reason=placement_override_reason
+        level_code=level_code,
+        edition=edition,
+        answers=placement_answers,
+        override_reason=placement_override_reason,
     )
     status = Status.PLANNED if start_date > local_today(program.time_zone) else Status.ACTIVE
     episode = EpisodeOfCare(
@@ -271,12 +286,18 @@ def episode_transition(
     on_date: date | None = None,
     planned_end_date: date | None = None,
     track: str | None = None,
+    placement_answers: dict[str, Any] | None = None,
+    placement_override_reason: str = "",
 ) -> EpisodeOfCare:
     """Step up or step down: close `episode` and open the next level in one transaction.
 
+    0. a move into an IOP level (a step down from PHP or residential, a step up from aftercare or
+       outpatient) runs the admission check as enrollment does: missing `placement_answers`
+       raise ValidationError naming each question, warnings need `placement_override_reason`;
     1. lock the client, re-read the episode (it must still be active);
     2. finish it on `on_date` (default today) with "Stepped up/down to <level>: <reason>";
-    3. open the new active episode from the same date, linked to the old one, with the reason;
+    3. open the new active episode from the same date, linked to the old one, with the reason
+       and the placement answers, warnings and override;
     4. after commit: episode_finished(old), episode_started(new).
     Returns the new episode. Raises ValidationError (same level, no reason, not active).
     """
@@ -287,6 +308,12 @@ def episode_transition(
         raise ValidationError({"level_code": f"{level_code!r} is not a level of care."})
     if level_code == episode.level_code:
         raise ValidationError({"level_code": "Choose a different level from the current one."})
+    answers, warnings = _placement(
+        level_code=level_code,
+        edition=episode.edition,
+        answers=placement_answers,
+        override_reason=placement_override_reason,
+    )
     on_date = on_date or local_today(episode.program.time_zone)
     with transaction.atomic():
         _lock_client(episode.client)
@@ -313,6 +340,9 @@ def episode_transition(
             planned_end_date=planned_end_date,
             previous_episode=episode,
             transition_reason=reason.strip(),
+            placement_answers=answers,
+            placement_warnings=warnings,
+            placement_override_reason=placement_override_reason.strip() if warnings else "",
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         _insert(nxt, episode.client, episode.program)

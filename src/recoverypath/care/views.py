@@ -48,7 +48,7 @@ def enroll(request, client_id: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         answers = form.placement_answers()
-        warnings = placement_check(answers) if answers else []
+        warnings = placement_check(answers) if answers is not None else []
         try:
             episode = services.episode_start(
                 actor=request.user,
@@ -86,7 +86,10 @@ def transition(request, episode_id: int):
         episode=episode,
         initial={"on_date": local_today(episode.program.time_zone)},
     )
+    warnings = []
     if request.method == "POST" and form.is_valid():
+        answers = form.placement_answers()
+        warnings = placement_check(answers, episode.edition) if answers is not None else []
         try:
             new = services.episode_transition(
                 actor=request.user,
@@ -94,6 +97,8 @@ def transition(request, episode_id: int):
                 level_code=form.cleaned_data["level_code"],
                 reason=form.cleaned_data["reason"],
                 on_date=form.cleaned_data["on_date"],
+                placement_answers=answers,
+                placement_override_reason=form.cleaned_data["placement_override_reason"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -102,8 +107,8 @@ def transition(request, episode_id: int):
             return redirect("clients:detail", client_id=episode.client_id)
     return render(
         request,
-        "care/episode_form.html",
-        {"form": form, "episode": episode, "title": "Step up or step down", "submit": "Move"},
+        "care/transition.html",
+        {"form": form, "episode": episode, "warnings": warnings},
     )
 
 

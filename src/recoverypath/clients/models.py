@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinLengthValidator
@@ -100,8 +102,11 @@ class Client(models.Model):
             errors["date_of_birth"] = "Enter a date of birth after 1900."
         if self.sobriety_date and self.date_of_birth and self.sobriety_date < self.date_of_birth:
             errors["sobriety_date"] = "Sobriety date cannot be before the date of birth."
-        if self.sobriety_date and self.sobriety_date > local_today(zone_or_utc(self.time_zone)):
-            errors["sobriety_date"] = "Sobriety date cannot be in the future."
+        # Tomorrow is allowed: a restart after a lapse today counts from the day after it
+        # (clients.sobriety, "Restart convention").
+        latest = local_today(zone_or_utc(self.time_zone)) + timedelta(days=1)
+        if self.sobriety_date and self.sobriety_date > latest:
+            errors["sobriety_date"] = "Sobriety date cannot be later than tomorrow."
         if (
             self.program_id
             and self.organization_id
@@ -112,10 +117,11 @@ class Client(models.Model):
             raise ValidationError(errors)
 
     def sobriety_days(self) -> int | None:
-        """Whole days since the sobriety date, counted in the client's own time zone."""
+        """Whole days since the sobriety date, counted in the client's own time zone; 0 until it
+        comes (a restart after a lapse today counts from tomorrow, clients.sobriety)."""
         if self.sobriety_date is None:
             return None
-        return (local_today(self.time_zone) - self.sobriety_date).days
+        return max(0, (local_today(self.time_zone) - self.sobriety_date).days)
 
 
 class SupportContact(models.Model):

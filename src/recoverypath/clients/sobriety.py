@@ -2,7 +2,13 @@
 
 Dates here are calendar days in the client's own time zone. The current streak starts at
 `Client.sobriety_date`; earlier streaks are closed `SobrietyStreak` rows (a restart after a lapse
-closes the current streak on the lapse day and moves the sobriety date to that day).
+closes the current streak on the lapse day and moves the sobriety date to the day after it).
+
+Restart convention: a sobriety (or "clean") date is the first whole day without use, i.e. the day
+after last use, as 12-step fellowships and most recovery apps count it. Counting from the lapse
+day itself would show "24 hours" the next morning, when the person has not yet had a full day
+without use. The client may still choose the lapse day (some count that way); the milestones
+follow whichever date is stored.
 Pure functions first (tested with hypothesis), then the one write: `sobriety_restart`.
 """
 
@@ -10,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -142,13 +148,26 @@ def sobriety_summary_for(client: Client, *, lapse_dates: Iterable[date] = ()) ->
     )
 
 
-def sobriety_restart(
-    *, actor, client: Client, lapse_date: date, reason: str = ""
-) -> SobrietyStreak:
-    """Close the current streak on `lapse_date` and start the counter again from that day.
+def restart_date(lapse_date: date, *, from_lapse_day: bool = False) -> date:
+    """The new sobriety date after a lapse: the day after it by default (the convention above),
+    the lapse day itself when the client chooses that."""
+    return lapse_date if from_lapse_day else lapse_date + timedelta(days=1)
 
-    Only the client themself or their coordinating staff may do it. The closed streak is kept.
-    Raises PermissionDenied or ValidationError. Returns the closed streak.
+
+def sobriety_restart(
+    *,
+    actor,
+    client: Client,
+    lapse_date: date,
+    reason: str = "",
+    from_lapse_day: bool = False,
+) -> SobrietyStreak:
+    """Close the current streak on `lapse_date` and start the counter again.
+
+    The new sobriety date is the day after the lapse (see the module's convention), or the lapse
+    day itself with `from_lapse_day`. Only the client themself or their coordinating staff may do
+    it. The closed streak is kept. Raises PermissionDenied or ValidationError. Returns the closed
+    streak.
     """
     if not (permissions.is_client_user(actor, client) or permissions.can_coordinate(actor, client)):
         raise PermissionDenied("You cannot restart this counter.")
@@ -158,12 +177,13 @@ def sobriety_restart(
     start = client.sobriety_date or lapse_date
     if lapse_date < start:
         raise ValidationError({"date": "The lapse is before the current sobriety date."})
+    new_date = restart_date(lapse_date, from_lapse_day=from_lapse_day)
     with transaction.atomic():
         streak = SobrietyStreak.objects.create(
             client=client, start_date=start, end_date=lapse_date, end_reason=reason[:200]
         )
         before = client.sobriety_date
-        client.sobriety_date = lapse_date
+        client.sobriety_date = new_date
         client.save(update_fields=["sobriety_date", "updated_at"])
         audit_record(
             actor=actor,
@@ -172,7 +192,7 @@ def sobriety_restart(
             client_id=client.id,
             organization_id=client.organization_id,
             changes={
-                "sobriety_date": [str(before) if before else None, lapse_date.isoformat()],
+                "sobriety_date": [str(before) if before else None, new_date.isoformat()],
                 "streak_closed": [None, f"{start.isoformat()}..{lapse_date.isoformat()}"],
             },
         )

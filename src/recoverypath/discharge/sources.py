@@ -57,26 +57,56 @@ def _score_text(assessment) -> str:
     return "—"
 
 
-def scores_at_intake_and_discharge(*, client, zone: str) -> list[dict[str, Any]]:
-    """Per instrument: the first score (intake) and the latest (discharge), one query."""
+# The windows a summary takes its scores from: the episode's first and last 14 days, so "at
+# intake" and "at discharge" describe this episode and not whatever was measured before or since.
+SCORE_WINDOW_DAYS = 14
+
+
+def _score_cell(assessment, tz: ZoneInfo) -> dict[str, Any]:
+    if assessment is None:
+        return {"score": None, "band": "", "on": ""}
+    return {
+        "score": _score_text(assessment),
+        "band": assessment.band.replace("_", " "),
+        "on": assessment.administered_at.astimezone(tz).date().isoformat(),
+    }
+
+
+def scores_at_intake_and_discharge(
+    *, client, zone: str, start: date, end: date
+) -> list[dict[str, Any]]:
+    """Per instrument taken during the episode (local days start..end, inclusive): the first
+    score of its first 14 days (intake) and the latest of its last 14 days (discharge), each
+    with its date; None where that window has none ("not measured"). A short episode's windows
+    overlap: one administration is then intake only, never both. One query."""
+    window = timedelta(days=SCORE_WINDOW_DAYS)
+    intake_before = _day_start(start, zone) + window
+    discharge_since = _day_start(end, zone) + timedelta(days=1) - window
     by_instrument: dict[str, list[Any]] = {}
-    for assessment in assessment_selectors.assessment_scores(client=client):
+    for assessment in assessment_selectors.assessment_scores(
+        client=client,
+        since=_day_start(start, zone),
+        before=_day_start(end, zone) + timedelta(days=1),
+    ):
         by_instrument.setdefault(assessment.instrument, []).append(assessment)
     tz = ZoneInfo(zone)
     rows = []
     for code, items in sorted(by_instrument.items()):
-        first, last = items[0], items[-1]
+        intake = next((a for a in items if a.administered_at < intake_before), None)
+        discharge = next(
+            (a for a in reversed(items) if a.administered_at >= discharge_since and a != intake),
+            None,
+        )
+        first, last = _score_cell(intake, tz), _score_cell(discharge, tz)
         rows.append(
             {
                 "instrument": code,
-                "intake_score": _score_text(first),
-                "intake_band": first.band.replace("_", " "),
-                "intake_on": first.administered_at.astimezone(tz).date().isoformat(),
-                "discharge_score": _score_text(last) if len(items) > 1 else None,
-                "discharge_band": last.band.replace("_", " ") if len(items) > 1 else "",
-                "discharge_on": last.administered_at.astimezone(tz).date().isoformat()
-                if len(items) > 1
-                else "",
+                "intake_score": first["score"],
+                "intake_band": first["band"],
+                "intake_on": first["on"],
+                "discharge_score": last["score"],
+                "discharge_band": last["band"],
+                "discharge_on": last["on"],
             }
         )
     return rows

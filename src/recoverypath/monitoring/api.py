@@ -133,6 +133,12 @@ class LapseRestartSerializer(serializers.Serializer):
     restart = serializers.BooleanField(
         help_text="true: the sobriety counter starts again; false: the count stays."
     )
+    count_from = serializers.ChoiceField(
+        choices=[("day_after_lapse", "the day after the lapse"), ("lapse_day", "the lapse day")],
+        default="day_after_lapse",
+        help_text="The new sobriety date when restarting: by default the day after the lapse "
+        "(the first whole day without use); the client may choose the lapse day.",
+    )
 
 
 class LapseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -168,7 +174,10 @@ class LapseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         data = LapseRestartSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         lapse = services.lapse_answer_restart(
-            actor=request.user, lapse=lapse, restart=data.validated_data["restart"]
+            actor=request.user,
+            lapse=lapse,
+            restart=data.validated_data["restart"],
+            from_lapse_day=data.validated_data["count_from"] == "lapse_day",
         )
         return Response(LapseSerializer(lapse).data)
 

@@ -287,9 +287,12 @@ def lapse_record(*, actor, client: Client, day: date, substance: str, context: s
     return lapse
 
 
-def lapse_answer_restart(*, actor, lapse: Lapse, restart: bool) -> Lapse:
+def lapse_answer_restart(
+    *, actor, lapse: Lapse, restart: bool, from_lapse_day: bool = False
+) -> Lapse:
     """The client's answer to "restart your counter?". Either way the lapse stays on record.
-    Restarting closes the current streak on the lapse day (clients.sobriety.sobriety_restart)."""
+    Restarting closes the current streak on the lapse day and counts again from the day after
+    it, or from the lapse day when the client chooses (clients.sobriety.sobriety_restart)."""
     client = lapse.client
     if not permissions.is_client_user(actor, client):
         raise PermissionDenied("Only the client decides about their counter.")
@@ -299,7 +302,11 @@ def lapse_answer_restart(*, actor, lapse: Lapse, restart: bool) -> Lapse:
             return locked  # answered already (double tap): nothing more to do
         if restart and (client.sobriety_date is None or client.sobriety_date <= locked.date):
             sobriety_restart(
-                actor=actor, client=client, lapse_date=locked.date, reason="Lapse reported"
+                actor=actor,
+                client=client,
+                lapse_date=locked.date,
+                reason="Lapse reported",
+                from_lapse_day=from_lapse_day,
             )
         locked.counter_restarted = restart
         locked.save(update_fields=["counter_restarted"])

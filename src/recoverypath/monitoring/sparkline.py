@@ -22,24 +22,32 @@ def _points(values: list[int | None], low: int, high: int, width: int, height: i
     return [" ".join(s) for s in segments if s]
 
 
+# Room at the right of the lines for each series' short label.
+LABEL_WIDTH = 30
+
+
 def sparkline_svg(
     *,
-    series: list[tuple[str, list[int | None], int, int, str]],
+    series: list[tuple[str, list[int | None], int, int, str, str, str]],
     label: str,
     width: int = 112,
     height: int = 28,
 ) -> SafeString:
-    """An inline SVG with one line per series (name, values, low, high, colour), titled `label`
-    for screen readers. Single points draw as small dots."""
+    """An inline SVG with one line per series (name, values, low, high, colour, dash, short
+    label), titled `label` for screen readers. Series are told apart by line style (`dash`, an
+    SVG stroke-dasharray; "" is solid) and by a short label at the end of the line, not by colour
+    alone. Single points draw as small dots: filled on a solid series, hollow on a dashed one."""
     parts = []
-    for name, values, low, high, colour in series:
+    for name, values, low, high, colour, dash, short in series:
+        last_y = None
         for segment in _points(values, low, high, width, height):
             if " " in segment:
                 parts.append(
                     format_html(
-                        '<polyline fill="none" stroke="{}" stroke-width="1.5" points="{}">'
-                        "<title>{}</title></polyline>",
+                        '<polyline fill="none" stroke="{}" stroke-width="1.5" '
+                        'stroke-dasharray="{}" points="{}"><title>{}</title></polyline>',
                         colour,
+                        dash or "none",
                         segment,
                         name,
                     )
@@ -47,16 +55,35 @@ def sparkline_svg(
             else:
                 x, y = segment.split(",")
                 parts.append(
-                    format_html('<circle cx="{}" cy="{}" r="1.8" fill="{}"></circle>', x, y, colour)
+                    format_html(
+                        '<circle cx="{}" cy="{}" r="1.8" fill="{}" stroke="{}"></circle>',
+                        x,
+                        y,
+                        "none" if dash else colour,
+                        colour,
+                    )
                 )
+            last_y = segment.rsplit(",", 1)[1]
+        if last_y is not None:
+            parts.append(
+                format_html(
+                    '<text x="{}" y="{}" font-size="8" fill="{}" dominant-baseline="middle">'
+                    "{}</text>",
+                    width + 3,
+                    min(max(float(last_y), 5), height - 5),
+                    colour,
+                    short,
+                )
+            )
     body = mark_safe("".join(parts))  # each part built with format_html above
+    full = width + LABEL_WIDTH
     return format_html(
         '<svg class="sparkline" role="img" aria-label="{}" width="{}" height="{}" '
         'viewBox="0 0 {} {}" xmlns="http://www.w3.org/2000/svg"><title>{}</title>{}</svg>',
         label,
-        width,
+        full,
         height,
-        width,
+        full,
         height,
         label,
         body,
@@ -64,6 +91,7 @@ def sparkline_svg(
 
 
 def mood_craving_sparkline(*, moods: list[int | None], cravings: list[int | None]) -> SafeString:
+    """Craving as a solid line labelled "crave", mood as a dashed line labelled "mood"."""
     known_c = [c for c in cravings if c is not None]
     known_m = [m for m in moods if m is not None]
     summary = (
@@ -73,8 +101,8 @@ def mood_craving_sparkline(*, moods: list[int | None], cravings: list[int | None
     )
     return sparkline_svg(
         series=[
-            ("Craving (0-10)", cravings, 0, 10, "#b3261e"),
-            ("Mood (1-5)", moods, 1, 5, "#1b6e3a"),
+            ("Craving (0-10), solid line", cravings, 0, 10, "#b3261e", "", "crave"),
+            ("Mood (1-5), dashed line", moods, 1, 5, "#1b6e3a", "3 2", "mood"),
         ],
-        label=f"14 days: {summary}",
+        label=f"14 days: {summary} (craving solid line, mood dashed line)",
     )

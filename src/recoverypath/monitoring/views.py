@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from recoverypath.clients.selectors import client_get, emergency_contacts, own_client_get
-from recoverypath.clients.sobriety import sobriety_summary_for
+from recoverypath.clients.sobriety import restart_date, sobriety_summary_for
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.forms import add_service_errors
@@ -140,16 +140,30 @@ def lapse(request, lapse_id: int):
     item = get_object_or_404(Lapse, pk=lapse_id, client=client)
     if request.method == "POST":
         choice = request.POST.get("restart")
-        if choice not in ("yes", "no"):
-            messages.error(request, "Please choose one of the two buttons.")
+        if choice not in ("yes", "lapse_day", "no"):
+            messages.error(request, "Please choose one of the buttons.")
         else:
-            services.lapse_answer_restart(actor=request.user, lapse=item, restart=choice == "yes")
-            if choice == "yes":
-                messages.success(request, "Your counter starts again today. Your history is kept.")
+            services.lapse_answer_restart(
+                actor=request.user,
+                lapse=item,
+                restart=choice != "no",
+                from_lapse_day=choice == "lapse_day",
+            )
+            if choice != "no":
+                client.refresh_from_db(fields=["sobriety_date"])
+                messages.success(
+                    request,
+                    f"Your counter starts again from {client.sobriety_date:%b} "
+                    f"{client.sobriety_date.day}. Your history is kept.",
+                )
             else:
                 messages.success(request, "Your count stays as it is. The lapse is noted.")
             return redirect("clients:me")
-    context = {**_support_context(request, client, item.check_in), "lapse": item}
+    context = {
+        **_support_context(request, client, item.check_in),
+        "lapse": item,
+        "day_after": restart_date(item.date),
+    }
     return render(request, "monitoring/lapse.html", context)
 
 

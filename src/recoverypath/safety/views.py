@@ -20,6 +20,7 @@ from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.errors import DomainError
 from recoverypath.core.forms import add_service_errors
+from recoverypath.core.pdf import pdf_render
 from recoverypath.core.todo import TodoItem
 
 from . import selectors, services
@@ -219,11 +220,14 @@ def _pdf_or_page(request, template: str, context: dict) -> HttpResponse:
     """The printable plan as a page (print CSS), or as a PDF with ?format=pdf (WeasyPrint)."""
     if request.GET.get("format") != "pdf":
         return render(request, template, context)
-    from weasyprint import CSS, HTML  # imported late: heavy, and only needed for a download
+    from weasyprint import CSS  # imported late: heavy, and only needed for a download
 
     html = render_to_string(template, {**context, "pdf": True}, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(
-        stylesheets=[CSS(filename=PRINT_CSS)]  # the page's own print.css, read from disk
+    pdf = pdf_render(  # tagged PDF/UA-1 on the program's paper (core.pdf)
+        html,
+        paper_size=context["client"].program.paper_size,
+        base_url=request.build_absolute_uri("/"),
+        stylesheets=[CSS(filename=PRINT_CSS)],  # the page's own print.css, read from disk
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="safety-plan.pdf"'

@@ -25,6 +25,9 @@ from .models import (
 from .services import sessions_generate
 
 PAST_DAYS = 21
+# Graduates (finished "Completed" IOP episodes) get the attendance of an earlier-cohort group over
+# their episode, so demo discharge summaries count real sessions; capped to keep big demos fast.
+MAX_GRADUATES_WITH_ATTENDANCE = 500
 GROUPS = [
     # name, type, track, rrule, start, minutes, capacity
     (
@@ -186,6 +189,8 @@ def extend(*, result, rng, today, staff, clients) -> None:
         client_ids=[i for members in group_members.values() for i in members],
     )
 
+    _graduates_attendance(result=result, rng=rng, today=today, facilitators=facilitators)
+
     # Notes: signed for the last week of the first clinician's sessions, three drafts overdue.
     clinician = staff["clinician"]
     recent = [
@@ -264,3 +269,77 @@ def extend(*, result, rng, today, staff, clients) -> None:
             )
         )
         Session.objects.bulk_create(individual)
+
+
+def _graduates_attendance(*, result, rng, today, facilitators) -> None:
+    """An earlier-cohort IOP group per program (Mon/Wed/Thu 09:00-12:00, 9 hours a week, the
+    ASAM 2.1 minimum) that met over the graduates' episodes, with their attendance at the usual
+    rates; sessions nobody attended are dropped, and the group is closed (it ended yesterday)."""
+    graduates = list(
+        EpisodeOfCare.objects.filter(
+            program__in=result.programs,
+            level_code="2.1",
+            status="finished",
+            end_reason__startswith="Completed",
+        ).order_by("id")[:MAX_GRADUATES_WITH_ATTENDANCE]
+    )
+    by_program: dict[int, list[EpisodeOfCare]] = {}
+    for episode in graduates:
+        by_program.setdefault(episode.program_id, []).append(episode)
+    for p_index, program in enumerate(result.programs):
+        episodes = by_program.get(program.id)
+        if not episodes:
+            continue
+        start = min(e.start_date for e in episodes)
+        group = Group.objects.create(
+            program=program,
+            name="IOP process group (earlier cohorts)",
+            session_type="group_therapy",
+            track=Track.GENERAL,
+            facilitator=facilitators[p_index % 2],
+            capacity=max(12, len(episodes)),
+            rrule="FREQ=WEEKLY;BYDAY=MO,WE,TH",
+            start_date=start,
+            start_time=time(9),
+            duration_minutes=180,
+            end_date=today - timedelta(days=1),
+        )
+        sessions_generate(group=group, until=today - timedelta(days=1), today=start)
+        zone = ZoneInfo(program.time_zone)
+        sessions = list(Session.objects.filter(group=group).order_by("starts_at"))
+        rows = []
+        for episode in episodes:
+            for session in sessions:
+                day = session.starts_at.astimezone(zone).date()
+                if not episode.start_date <= day <= episode.end_date:
+                    continue
+                status = _status(rng)
+                minutes = session.duration_minutes
+                if status == "late":
+                    minutes -= rng.choice([15, 20, 30])
+                elif status == "left_early":
+                    minutes -= rng.choice([30, 45, 60])
+                elif status in Attendance.ABSENT:
+                    minutes = 0
+                rows.append(
+                    Attendance(
+                        session=session,
+                        client_id=episode.client_id,
+                        status=status,
+                        minutes_attended=minutes,
+                        recorded_by=session.facilitator,
+                    )
+                )
+        Attendance.objects.bulk_create(rows, batch_size=2000)
+        GroupEnrollment.objects.bulk_create(
+            GroupEnrollment(
+                group=group,
+                client_id=e.client_id,
+                status="ended",
+                joined_on=e.start_date,
+                ended_on=e.end_date,
+            )
+            for e in episodes
+        )
+        Session.objects.filter(group=group, attendance__isnull=True).delete()
+        Group.objects.filter(pk=group.pk).update(is_active=False)

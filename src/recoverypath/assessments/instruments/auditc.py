@@ -30,6 +30,7 @@ ITEMS = (
             Option(4, "10 or more"),
         ),
         loinc="68519-8",
+        skippable_if=(1, 0),
     ),
     Item(
         3,
@@ -42,6 +43,7 @@ ITEMS = (
             Option(4, "Daily or almost daily"),
         ),
         loinc="68520-6",
+        skippable_if=(1, 0),
     ),
 )
 
@@ -60,10 +62,24 @@ def cut_off(sex_assigned_at_birth: str) -> int:
     return CUT_OFFS.get(sex_assigned_at_birth or "unknown", CUT_OFFS["unknown"])
 
 
+def consistency(answers) -> list[str]:
+    """Q1 "Never" (no drinking) means Q2 and Q3 score 0 or are not asked: a person who never
+    drinks has no typical drinking day and no occasion of six or more drinks. The WHO AUDIT
+    manual has the interviewer skip to the later questions after "Never"."""
+    if answers[0] != 0:
+        return []
+    return [
+        f"item {number}: must be 0 or not asked when item 1 is Never (no drinking)"
+        for number in (2, 3)
+        if answers[number - 1] not in (None, 0)
+    ]
+
+
 def score(answers, context: ScoringContext) -> Score:
-    total = sum(answers)
+    points = [answer or 0 for answer in answers]  # a question not asked after "Never" scores 0
+    total = sum(points)
     band = "positive" if total >= cut_off(context.sex_assigned_at_birth) else "negative"
-    flags = ["q1_only"] if total > 0 and answers[1] == 0 and answers[2] == 0 else []
+    flags = ["q1_only"] if total > 0 and points[1] == 0 and points[2] == 0 else []
     return Score(total, band, {}, flags, INSTRUMENT.scoring_version)
 
 
@@ -80,6 +96,7 @@ INSTRUMENT = Instrument(
     bands=BANDS,
     total_range=(0, 12),
     thresholds=THRESHOLDS,
+    consistency=consistency,
     band_note="Positive at 4 or more for men, 3 or more for women and when sex assigned at birth "
     "is not recorded.",
 )

@@ -161,6 +161,42 @@ def coded(answers) -> dict[int, int]:
     return out
 
 
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def consistency(answers) -> list[str]:
+    """Rules the manual's wording implies across items, each refusal naming the item.
+
+    - Item 5 (days with 5+/4+ drinks) counts a subset of item 4's drinking days: 5 <= 4.
+    - Item 7 breaks item 6 (any drug use days) down by drug: the manual skips it to item 8 when
+      item 6 is 0, and no drug can have been used on more days than any drug was, so each of
+      7A-7G is <= item 6. (The parts may add up to more than item 6: several drugs on one day.)
+    """
+    errors: list[str] = []
+    drinking, heavy, drug_days, by_drug = answers[3], answers[4], answers[5], answers[6]
+    if heavy > drinking:
+        errors.append(
+            f"item 5: {_days(heavy)} of heavy drinking is more than the {_days(drinking)} of "
+            f"any drinking in item 4"
+        )
+    for key, _label in DRUGS:
+        days = (by_drug or {}).get(key)
+        if not days:
+            continue
+        if drug_days == 0:
+            errors.append(
+                f"item 7: {key}: not asked when item 6 is 0 days of drug use; leave it empty "
+                f"or correct item 6"
+            )
+        elif days > drug_days:
+            errors.append(
+                f"item 7: {key}: {_days(days)} is more than the {_days(drug_days)} of any drug "
+                f"use in item 6"
+            )
+    return errors
+
+
 def score(answers, context: ScoringContext) -> Score:
     codes = coded(answers)
     subscales = {
@@ -191,6 +227,9 @@ INSTRUMENT = Instrument(
     total_range=None,
     chart_series=("use", "risk", "protective"),
     series_ranges={"use": (0, 12), "risk": (0, 24), "protective": (0, 24), "progress": (0, 4)},
+    consistency=consistency,
+    # A 30-day recall form given more often than monthly counts the same days twice.
+    min_interval_days=28,
     band_note="Guidance, not from the manual: use 1 or more, risk 12 or more, protective 12 or "
     "less are marked as clinically significant.",
 )

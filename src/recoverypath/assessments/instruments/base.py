@@ -43,10 +43,22 @@ class Item:
     asked_if: tuple[int, Any] | None = None
     # An item that may be left unanswered (null) even when asked, e.g. BAM item 7.
     optional: bool = False
+    # An item that need not be asked when item `skippable_if[0]` was answered
+    # `skippable_if[1]` (AUDIT-C items 2 and 3 after "Never"): then null is accepted and the
+    # scorer counts it as 0. Unlike `asked_if`, an answer is still accepted; the instrument's
+    # consistency rule says which answers agree with the earlier one.
+    skippable_if: tuple[int, Any] | None = None
 
     @property
     def label(self) -> str:
         return f"item {self.number}"
+
+    def may_skip(self, answers: Sequence[Any]) -> bool:
+        if self.skippable_if is None:
+            return False
+        number, wanted = self.skippable_if
+        given = answers[number - 1] if number - 1 < len(answers) else None
+        return given == wanted and type(given) is type(wanted)
 
     def is_asked(self, answers: Sequence[Any]) -> bool:
         if self.asked_if is None:
@@ -91,6 +103,8 @@ class Item:
             data["asked_if"] = {"item": self.asked_if[0], "answer": self.asked_if[1]}
         if self.optional:
             data["optional"] = True
+        if self.skippable_if is not None:
+            data["skippable_if"] = {"item": self.skippable_if[0], "answer": self.skippable_if[1]}
         return data
 
 
@@ -152,6 +166,12 @@ class Instrument:
     band_note: str = ""
     # Lines drawn on the trend chart: (value, label); by default each band's lower edge.
     thresholds: tuple[tuple[int, str], ...] = ()
+    # Rules across items that the manual implies (BAM item 5 <= item 4, ...): called with a list
+    # of answers that each passed their own item check; returns "item N: ..." messages.
+    consistency: Callable[[list[Any]], list[str]] | None = None
+    # The shortest gap between two administrations that keeps recall windows apart (the 30-day
+    # BAM: 28 days). Schedules never make the instrument due sooner.
+    min_interval_days: int | None = None
 
     def __str__(self) -> str:
         return self.code
@@ -189,6 +209,8 @@ class Instrument:
             message = self._check_item(item, value, answers)
             if message:
                 errors.append(f"{item.label}: {message}")
+        if not errors and self.consistency is not None:
+            errors.extend(self.consistency(answers))
         if errors:
             raise ValidationError({"answers": errors})
         return answers
@@ -199,7 +221,7 @@ class Instrument:
                 return f"not asked when {item.skip_reason}; send null"
             return ""
         if value is None:
-            return "" if item.optional else "an answer is required"
+            return "" if item.optional or item.may_skip(answers) else "an answer is required"
         if item.kind == BOOLEAN:
             return "" if isinstance(value, bool) else "must be true or false"
         if item.kind == CHOICE:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.errors import ConflictError
+from recoverypath.core.pdf import pdf_render
 
 from .. import checklist, rules, sources
 from ..models import ChecklistItem, DischargePlan, DischargeSummary, Referral
@@ -64,7 +65,10 @@ def summary_content(*, plan: DischargePlan) -> dict[str, Any]:
         "attendance": {
             k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in attendance.items()
         },
-        "scores": sources.scores_at_intake_and_discharge(client=client, zone=client.time_zone),
+        "scores": sources.scores_at_intake_and_discharge(
+            client=client, zone=client.time_zone, start=episode.start_date, end=end
+        ),
+        "score_window_days": sources.SCORE_WINDOW_DAYS,
         "diagnoses": plan.diagnoses or [],
         "medications": medication.get("medications", []),
         "no_medications": bool(medication.get("no_medications")),
@@ -184,10 +188,11 @@ def summary_html(*, summary: DischargeSummary, for_pdf: bool = False) -> str:
 
 
 def summary_pdf(*, summary: DischargeSummary) -> bytes:
-    """The summary as a PDF (WeasyPrint), with the Part 2 notice on it."""
-    from weasyprint import HTML
-
-    return HTML(string=summary_html(summary=summary, for_pdf=True)).write_pdf()
+    """The summary as a tagged PDF/UA-1 (core.pdf) on the program's paper, with the Part 2
+    notice on every page."""
+    return pdf_render(
+        summary_html(summary=summary, for_pdf=True), paper_size=summary.plan.program.paper_size
+    )
 
 
 def summary_share(

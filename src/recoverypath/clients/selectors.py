@@ -33,6 +33,11 @@ def client_queryset_for_user(*, user) -> QuerySet[Client]:
     return Client.objects.filter(scope)
 
 
+def client_ids_in_programs(program_ids: set[int]) -> QuerySet:
+    """Ids of the clients whose program is one of `program_ids` now (for the audit log's scope)."""
+    return Client.objects.filter(program_id__in=program_ids).values("id")
+
+
 def client_list(
     *,
     user,

@@ -4,6 +4,7 @@ from django.db.models import Q, QuerySet
 
 from recoverypath.core.audit import Action, audit_record, clients_in_programs
 from recoverypath.core.models import AuditEvent
+from recoverypath.core.params import Reach
 from recoverypath.core.permissions import Rank, staff_program_ids
 
 from .models import Membership, Program, Role, User
@@ -35,6 +36,11 @@ def program_staff(*, program_id: int, roles: list[str] | None = None) -> QuerySe
 
 def program_admins(*, program_id: int) -> QuerySet[User]:
     return program_staff(program_id=program_id, roles=[Role.ADMIN])
+
+
+# What a program or staff id in a request body may name: the caller's programs, their colleagues.
+PROGRAMS = Reach(Program, lambda user: program_list_for_user(user=user))
+STAFF = Reach(User, lambda user: staff_colleagues(user=user))
 
 
 def audit_events_for_admin(

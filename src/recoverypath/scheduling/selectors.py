@@ -15,6 +15,7 @@ from django.utils import timezone
 from recoverypath.clients.models import Client
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
+from recoverypath.core.params import Reach
 from recoverypath.core.timezones import local_today
 
 from .models import Attendance, ClinicalNote, Group, GroupEnrollment, Holiday, Room, Session
@@ -214,6 +215,13 @@ def room_list(*, user) -> QuerySet[Room]:
     return Room.objects.filter(program_id__in=permissions.staff_program_ids(user)).order_by(
         "program_id", "name"
     )
+
+
+# What a room or session id in a request body may name: those of the caller's programs.
+ROOMS = Reach(Room, lambda user: room_list(user=user))
+STAFF_SESSIONS = Reach(
+    Session, lambda user: Session.objects.filter(program_id__in=permissions.staff_program_ids(user))
+)
 
 
 def holiday_list(*, user, program_id: int | None = None) -> QuerySet[Holiday]:

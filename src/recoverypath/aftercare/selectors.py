@@ -92,6 +92,11 @@ def provider_queryset_for_user(*, user) -> QuerySet[ExternalProvider]:
 
 # What a provider id in a request body may name: the providers of the caller's organizations.
 PROVIDERS = Reach(ExternalProvider, lambda user: provider_queryset_for_user(user=user))
+# What a plan component id may name: components of the plans of the clients the caller may see.
+COMPONENTS = Reach(
+    PlanComponent,
+    lambda user: PlanComponent.objects.filter(plan__client__in=client_queryset_for_user(user=user)),
+)
 
 
 @dataclass

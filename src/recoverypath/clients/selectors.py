@@ -36,6 +36,11 @@ def client_queryset_for_user(*, user) -> QuerySet[Client]:
 
 # What a client id in a request body may name: the clients the caller may see.
 CLIENTS = Reach(Client, lambda user: client_queryset_for_user(user=user))
+# What a support contact id may name: the contacts of those clients.
+CONTACTS = Reach(
+    SupportContact,
+    lambda user: SupportContact.objects.filter(client__in=client_queryset_for_user(user=user)),
+)
 
 
 def client_ids_in_programs(program_ids: set[int]) -> QuerySet:

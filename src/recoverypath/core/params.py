@@ -147,11 +147,20 @@ class ScopedChoiceField(forms.ModelChoiceField):
         return found
 
 
-def scope_form(form, user) -> None:
-    """Narrow every ScopedChoiceField of `form` to what `user` may reach."""
-    for field in form.fields.values():
-        if isinstance(field, ScopedChoiceField):
-            field.queryset = field.reach.queryset_for(user)
+def scope_form(form, user, **narrower: QuerySet) -> None:
+    """Narrow every ScopedChoiceField of `form` to what `user` may reach, and those named in
+    `narrower` further to the rows of that queryset (in its order): a narrower choice can never
+    offer, nor accept, anything out of the user's reach."""
+    for name, field in form.fields.items():
+        if not isinstance(field, ScopedChoiceField):
+            continue
+        queryset = field.reach.queryset_for(user)
+        within = narrower.get(name)
+        if within is not None:
+            queryset = queryset.filter(pk__in=within.values("pk"))
+            if within.query.order_by:
+                queryset = queryset.order_by(*within.query.order_by)
+        field.queryset = queryset
 
 
 @extend_schema_field(OpenApiTypes.INT)

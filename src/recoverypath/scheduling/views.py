@@ -366,11 +366,13 @@ def session_attendance(request, session_id: int):
         }
         for c in roster
     ]
-    formset = AttendanceFormSet(request.POST or None, initial=initial, prefix="att")
+    formset = AttendanceFormSet(
+        request.POST or None, initial=initial, prefix="att", form_kwargs={"user": request.user}
+    )
     if request.method == "POST" and formset.is_valid():
         rows = [
             {
-                "client_id": f.cleaned_data["client_id"],
+                "client_id": f.cleaned_data["client_id"].id,
                 "status": f.cleaned_data["status"],
                 "minutes_attended": f.cleaned_data.get("minutes_attended"),
                 "note": f.cleaned_data.get("note", ""),
@@ -408,6 +410,7 @@ def session_move(request, session_id: int):
     local = session.starts_at.astimezone(ZoneInfo(zone))
     form = MoveForm(
         request.POST or None,
+        user=request.user,
         session=session,
         initial={
             "date": local.date(),

@@ -75,6 +75,7 @@ def todo_items(user) -> list[TodoItem]:
             priority="high" if item.due_date < today else "normal",
             due=timezone.make_aware(datetime.combine(item.due_date, time.min)),
             client_name=item.plan.client.display_name,
+            client_id=item.plan.client_id,
         )
         for item in items
     ]

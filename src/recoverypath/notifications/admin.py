@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from recoverypath.core.admin import AuditedAdminMixin
+
 from .models import Notification, NotificationPreference, Reminder
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "recipient", "channel", "template", "status", "attempts"]
     list_filter = ["status", "channel", "template"]
     readonly_fields = [f.name for f in Notification._meta.fields]
@@ -14,11 +16,11 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
+class NotificationPreferenceAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["user", "email", "sms", "in_app", "quiet_hours_start", "quiet_hours_end"]
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["at", "recipient", "template", "status"]
     list_filter = ["status", "template"]

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from recoverypath.accounts.selectors import PROGRAMS, STAFF
 from recoverypath.clients.selectors import CLIENTS, client_get
 from recoverypath.core import permissions
-from recoverypath.core.audit import audit_record_list
+from recoverypath.core.audit import Action, audit_record_list
 from recoverypath.core.params import ScopedIdField, id_param
 from recoverypath.core.routers import Router
 
@@ -272,8 +272,13 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
-        audit_record_list(actor=request.user, objects=[s for s in page if s.client_id])
+        selectors.sessions_audit(user=request.user, sessions=page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        session = self.get_object()
+        selectors.sessions_audit(user=request.user, sessions=[session], action=Action.READ)
+        return Response(self.get_serializer(session).data)
 
     def get_queryset(self):
         params = self.request.query_params

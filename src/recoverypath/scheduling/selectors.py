@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from recoverypath.clients.models import Client
 from recoverypath.core import permissions
-from recoverypath.core.audit import Action, audit_record
+from recoverypath.core.audit import Action, audit_record, audit_record_clients
 from recoverypath.core.params import Reach
 from recoverypath.core.timezones import local_today
 
@@ -58,6 +58,21 @@ def session_roster(*, session: Session) -> list[Client]:
         if record.client_id not in seen:
             seen[record.client_id] = record.client
     return list(seen.values())
+
+
+def sessions_audit(*, user, sessions, action: str = Action.LIST) -> None:
+    """Record what `sessions` show `user` (one INSERT): each individual session's client, and to
+    staff each group session's roster (sessions from `_with_roster`: no query per session)."""
+    staff = permissions.is_staff_member(user)
+    rows: list[tuple[int | None, str]] = []
+    for session in sessions:
+        if session.client_id:
+            rows.append((session.client_id, str(session.id)))
+        elif staff:
+            rows.extend((client.id, str(session.id)) for client in session_roster(session=session))
+    audit_record_clients(
+        actor=user, rows=rows, object_type=Session._meta.label_lower, action=action
+    )
 
 
 def roster_count(*, session: Session) -> int:

@@ -60,6 +60,7 @@ def todo_items(user) -> list[TodoItem]:
             priority="high",
             due=note.created_at + timedelta(hours=selectors.UNSIGNED_NOTE_HOURS),
             client_name=note.client.display_name,
+            client_id=note.client_id,
         )
         for note in selectors.notes_unsigned_overdue(user=user)
     ]
@@ -603,10 +604,25 @@ def my_calendar_ics(request):
     client = client_for_user_account(user=request.user)
     if client is not None:
         sessions = selectors.client_sessions(client=client, start=start, end=end)
+        audit_record(
+            actor=request.user,
+            action=Action.EXPORT,
+            obj=client,
+            client_id=client.id,
+            organization_id=client.organization_id,
+            changes={"format": [None, "ics"]},
+        )
         return _ics("my-sessions", ical.calendar_for(sessions, name="My sessions", private=True))
     if not permissions.is_staff_member(request.user):
         raise Http404
-    sessions = selectors.session_list(
-        user=request.user, start=start, end=end, facilitator_id=request.user.id
+    sessions = list(
+        selectors.session_list(
+            user=request.user, start=start, end=end, facilitator_id=request.user.id
+        )
+    )
+    # The feed gives each individual session's time (not the client's name): still a client's
+    # appointment, so each is recorded as exported.
+    audit_record_list(
+        actor=request.user, objects=[s for s in sessions if s.client_id], action=Action.EXPORT
     )
     return _ics("my-sessions", ical.calendar_for(sessions, name="My sessions"))

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from recoverypath.accounts.selectors import PROGRAMS, STAFF
 from recoverypath.clients.selectors import CLIENTS, client_get
 from recoverypath.core import permissions
-from recoverypath.core.audit import Action, audit_record_list
+from recoverypath.core.audit import Action, audit_record, audit_record_list
 from recoverypath.core.params import ScopedIdField, id_param
 from recoverypath.core.routers import Router
 
@@ -167,6 +167,17 @@ class EnrollmentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         return selectors.enrollment_queryset_for_user(user=self.request.user)
+
+    def retrieve(self, request, *args, **kwargs):
+        enrollment = self.get_object()
+        audit_record(
+            actor=request.user,
+            action=Action.READ,
+            obj=enrollment,
+            client_id=enrollment.client_id,
+            organization_id=enrollment.group.program.organization_id,
+        )
+        return Response(self.get_serializer(enrollment).data)
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])

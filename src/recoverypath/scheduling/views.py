@@ -317,6 +317,12 @@ def book(request):
         else:
             messages.success(request, "Session booked.")
             return redirect("scheduling:session", session_id=session.id)
+    # The client picker names every client the user may book for: each is a client shown.
+    audit_record_list(
+        actor=request.user,
+        objects=form.fields["client"].queryset.only("id", "organization_id"),
+        client_id_attr="pk",
+    )
     return render(request, "scheduling/book.html", {"form": form})
 
 

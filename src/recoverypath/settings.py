@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "recoverypath.core.middleware.RequestContextMiddleware",
     "recoverypath.core.middleware.SecurityHeadersMiddleware",
+    "recoverypath.core.middleware.ApiInputGuardMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -268,6 +269,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "recoverypath.core.errors.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON with limits (size, depth, NUL, number range), then the two form encodings.
+    "DEFAULT_PARSER_CLASSES": [
+        "recoverypath.core.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {

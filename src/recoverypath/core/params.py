@@ -194,3 +194,29 @@ class ScopedIdListField(serializers.ListField):
         if errors:
             raise serializers.ValidationError(errors)
         return [found[n] for n in numbers]
+
+
+# --- Dates in request bodies ------------------------------------------------------------------
+
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+
+
+def validate_plausible_date(value) -> None:
+    """Dates and times of care fall between 1900 and 2200: anything else is a typo (year 417,
+    year 9999) that would break arithmetic on it later (a plan end, a time zone shift)."""
+    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise serializers.ValidationError(
+            f"Use a date between {EARLIEST_YEAR}-01-01 and {LATEST_YEAR}-12-31."
+        )
+
+
+def bound_api_dates() -> None:
+    """Every DateField and DateTimeField of every serializer (declared or generated from a
+    model) checks the range: one rule at DRF's base classes, installed from CoreConfig.ready()
+    rather than repeated on some sixty fields."""
+    for field_class in (serializers.DateField, serializers.DateTimeField):
+        if validate_plausible_date not in field_class.default_validators:
+            field_class.default_validators = [
+                *field_class.default_validators,
+                validate_plausible_date,
+            ]

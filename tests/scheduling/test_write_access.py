@@ -42,7 +42,10 @@ def world(cast, iop, group_factory):
         actor=cast.clinician, session=session, client=cast.client, data="d", assessment="a"
     )
     services.note_update(actor=cast.clinician, note=draft, plan="p")
-    later = datetime.now(tz=UTC).replace(microsecond=0) + timedelta(days=3)
+    # 02:00 UTC (evening in New York): never on the morning group, whatever time the suite runs.
+    later = (datetime.now(tz=UTC) + timedelta(days=3)).replace(
+        hour=2, minute=0, second=0, microsecond=0
+    )
     future = Session.objects.create(
         program=cast.program,
         client=cast.client,

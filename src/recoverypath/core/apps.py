@@ -8,8 +8,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import navigation
-        from .params import bound_api_dates
+        from .params import bound_api_dates, bound_api_numbers
         from .views import nav_items
 
         navigation.register(nav_items)
         bound_api_dates()
+        bound_api_numbers()

@@ -74,14 +74,14 @@ class Reach:
             return self.model._default_manager.none()
         return self.within(user)
 
-    def resolve(self, user, value: Any, queryset: QuerySet | None = None) -> models.Model | None:
-        """The row `value` names among those `user` may reach (or among `queryset`, a narrower
-        choice), else None: malformed, missing and someone else's ids are all the same None."""
-        number = _as_id(value)
-        if number is None:
-            return None
-        source = queryset if queryset is not None else self.queryset_for(user)
-        return source.filter(pk=number).first()
+
+def _resolve(queryset: QuerySet, value: Any) -> models.Model | None:
+    """The row of `queryset` (what a user may reach) that `value` names, else None: malformed,
+    missing and someone else's ids are all the same None."""
+    number = _as_id(value)
+    if number is None:
+        return None
+    return queryset.filter(pk=number).first()
 
 
 def _as_id(value: Any) -> int | None:
@@ -121,7 +121,7 @@ class ScopedIdField(serializers.PrimaryKeyRelatedField):
         return self.reach.queryset_for(request.user)
 
     def to_internal_value(self, data):
-        found = self.reach.resolve(None, data, queryset=self.get_queryset())
+        found = _resolve(self.get_queryset(), data)
         if found is None:
             self.fail("not_found")
         return found
@@ -141,7 +141,7 @@ class ScopedChoiceField(forms.ModelChoiceField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        found = self.reach.resolve(None, value, queryset=self.queryset)
+        found = _resolve(self.queryset, value)
         if found is None:
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return found
@@ -208,6 +208,20 @@ def validate_plausible_date(value) -> None:
         raise serializers.ValidationError(
             f"Use a date between {EARLIEST_YEAR}-01-01 and {LATEST_YEAR}-12-31."
         )
+
+
+def validate_64_bit(value) -> None:
+    """No integer column holds more than 64 bits: a larger number is the field's own 400."""
+    if value is not None and not -MAX_ID - 1 <= value <= MAX_ID:
+        raise serializers.ValidationError("Must be a whole number of at most 19 digits.")
+
+
+def bound_api_numbers() -> None:
+    """Every IntegerField of every serializer refuses numbers beyond 64 bits (a database error
+    otherwise); installed with bound_api_dates()."""
+    field_class = serializers.IntegerField
+    if validate_64_bit not in field_class.default_validators:
+        field_class.default_validators = [*field_class.default_validators, validate_64_bit]
 
 
 def bound_api_dates() -> None:

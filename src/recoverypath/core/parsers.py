@@ -2,8 +2,10 @@
 never a server error or a database refusal later on.
 
 Refused here, before any view runs: bodies over DATA_UPLOAD_MAX_MEMORY_SIZE (413), malformed
-JSON, nesting deeper than MAX_DEPTH, numbers no column holds (beyond 64 bits, NaN, Infinity), and
-NUL characters in any string or key (PostgreSQL refuses them in text and JSON columns).
+JSON, nesting deeper than MAX_DEPTH, numbers JSON does not allow (NaN, Infinity, a float that
+overflows) and NUL characters in any string or key (PostgreSQL refuses them in text and JSON
+columns). Whole numbers beyond 64 bits pass here so that the field they were sent in can name
+itself in the 400 (see core.params.bound_api_numbers).
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from rest_framework import exceptions, status
 from rest_framework.parsers import JSONParser
 
 MAX_DEPTH = 32
-MAX_INT = 2**63 - 1
 
 
 class RequestTooLarge(exceptions.APIException):
@@ -28,13 +29,6 @@ class RequestTooLarge(exceptions.APIException):
 
 def body_limit() -> int | None:
     return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-
-
-def _int(text: str) -> int:
-    number = int(text)
-    if abs(number) > MAX_INT:
-        raise ValueError("number out of range")
-    return number
 
 
 def _float(text: str) -> float:
@@ -86,7 +80,6 @@ class SafeJSONParser(JSONParser):
         try:
             data = json.loads(
                 raw.decode(encoding),
-                parse_int=_int,
                 parse_float=_float,
                 parse_constant=_constant,
             )

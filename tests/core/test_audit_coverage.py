@@ -19,6 +19,7 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.core.management import call_command
+from django.db.models import F
 from django.test import Client as WebClient
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -137,7 +138,11 @@ def _pairs(label: str, keys: dict[str, str], **filters) -> Callable:
 
 def _clients(org):
     # The demo's client with a login first: the fullest record.
-    clients = list(_m("clients.Client").objects.filter(organization=org).order_by("-user", "id"))
+    clients = list(
+        _m("clients.Client")
+        .objects.filter(organization=org)
+        .order_by(F("user").desc(nulls_last=True), "id")
+    )
     return [{"client_id": c.pk} for c in clients[:3]]
 
 

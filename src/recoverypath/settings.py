@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "recoverypath.core.middleware.RequestContextMiddleware",
     "recoverypath.core.middleware.SecurityHeadersMiddleware",
+    "recoverypath.core.middleware.ApiInputGuardMiddleware",
     # After OTP, messages and the audit context: ends idle staff sessions, holds a session at
     # the two-factor code or enrolment step.
     "recoverypath.accounts.middleware.SignInPolicyMiddleware",
@@ -304,6 +305,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "recoverypath.core.errors.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON with limits (size, depth, NUL, number range), then the two form encodings.
+    "DEFAULT_PARSER_CLASSES": [
+        "recoverypath.core.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {

@@ -160,8 +160,9 @@ SUBMIT = {
     "clinician": 201,
     "coordinator": 403,
     "front_desk": 403,
-    "other_program_clinician": 404,
-    "outsider": 404,
+    # A client id out of reach in a request body is "Not found." (400), like every id field.
+    "other_program_clinician": 400,
+    "outsider": 400,
     "client_user": 201,
 }
 
@@ -194,7 +195,8 @@ def test_a_client_cannot_submit_for_another_client_through_the_api(cast):
         {"client": cast.other_program_client.id, "instrument": "PHQ-9", "answers": [0] * 9},
         format="json",
     )
-    assert response.status_code == 404
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"client": ["Not found."]}
 
 
 LIST_SEES = {

@@ -28,9 +28,14 @@ def test_marking_read_touches_only_the_callers_notifications(cast):
     _notice(cast.clinician, "For Cleo")
     mine = Notification.objects.get(recipient=cast.coordinator)
     theirs = Notification.objects.get(recipient=cast.clinician)
-    response = api_as(cast.coordinator).post(
-        "/api/v1/notifications/read/", {"ids": [mine.id, theirs.id]}, format="json"
-    )
+    api = api_as(cast.coordinator)
+    response = api.post("/api/v1/notifications/read/", {"ids": [mine.id, theirs.id]}, format="json")
+    # Someone else's id is "Not found." like any id out of reach, and nothing is marked.
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"ids.1": ["Not found."]}
+    mine.refresh_from_db()
+    assert mine.read_at is None
+    response = api.post("/api/v1/notifications/read/", {"ids": [mine.id]}, format="json")
     assert response.json() == {"marked": 1}
     mine.refresh_from_db()
     theirs.refresh_from_db()

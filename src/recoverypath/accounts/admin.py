@@ -4,6 +4,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from recoverypath.core.admin import AuditedAdminMixin
+
 from .models import ApiToken, Membership, Organization, Program, User
 from .services.two_factor import StaffNotFound, two_factor_reset
 
@@ -23,7 +25,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_active", "is_staff"]
     search_fields = ["email", "first_name", "last_name"]
@@ -51,7 +53,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Read-only: who holds which token, and since when. Secrets are never stored."""
 
     list_display = [
@@ -73,11 +75,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "organization", "time_zone", "weekly_hours_required", "paper_size"]
     inlines = [MembershipInline]

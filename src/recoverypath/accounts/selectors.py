@@ -7,7 +7,9 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from recoverypath.core.audit import Action, audit_record, clients_in_programs
 from recoverypath.core.models import AuditEvent
+from recoverypath.core.params import Reach
 from recoverypath.core.permissions import Rank, staff_program_ids
 
 from .models import (
@@ -50,6 +52,11 @@ def program_admins(*, program_id: int) -> QuerySet[User]:
     return program_staff(program_id=program_id, roles=[Role.ADMIN])
 
 
+# What a program or staff id in a request body may name: the caller's programs, their colleagues.
+PROGRAMS = Reach(Program, lambda user: program_list_for_user(user=user))
+STAFF = Reach(User, lambda user: staff_colleagues(user=user))
+
+
 def audit_events_for_admin(
     *,
     user,
@@ -59,17 +66,26 @@ def audit_events_for_admin(
     since=None,
     until=None,
 ):
-    """Audit events an admin may browse: their organizations' records and their staff's logins."""
-    org_ids = set(
-        Program.objects.filter(id__in=staff_program_ids(user, min_rank=Rank.ADMIN)).values_list(
-            "organization_id", flat=True
-        )
-    )
-    if not org_ids:
+    """Audit events an admin may browse: those of the programs they administer, no more.
+
+    1. An event about a client shows only while that client is in one of those programs now, i.e.
+       while the admin could read the client's record (so `changes` never reach anyone else).
+    2. An event about no client (a log in, a program setting) shows when its actor is on the staff
+       of one of those programs and it belongs to one of their organizations (or to none).
+    Web page and API both read through here.
+    """
+    program_ids = staff_program_ids(user, min_rank=Rank.ADMIN)
+    if not program_ids:
         return AuditEvent.objects.none()
-    staff_ids = Membership.objects.filter(program__organization_id__in=org_ids).values("user_id")
+    org_ids = Program.objects.filter(id__in=program_ids).values("organization_id")
+    staff_ids = Membership.objects.filter(program_id__in=program_ids).values("user_id")
     qs = AuditEvent.objects.filter(
-        Q(organization_id__in=org_ids) | Q(organization_id=None, actor_id__in=staff_ids)
+        Q(client_id__in=clients_in_programs(program_ids))
+        | Q(
+            Q(organization_id__in=org_ids) | Q(organization_id=None),
+            client_id=None,
+            actor_id__in=staff_ids,
+        )
     )
     if action:
         qs = qs.filter(action=action)
@@ -81,6 +97,26 @@ def audit_events_for_admin(
         qs = qs.filter(occurred_at__date__gte=since)
     if until:
         qs = qs.filter(occurred_at__date__lte=until)
+    # Reading the trail is itself a read of client data (the `changes`): it leaves an event.
+    audit_record(
+        actor=user,
+        action=Action.LIST,
+        object_type=AuditEvent._meta.label_lower,
+        client_id=client_id,
+        changes={
+            "filters": {
+                name: str(value)
+                for name, value in (
+                    ("action", action),
+                    ("actor", actor_email),
+                    ("client", client_id),
+                    ("since", since),
+                    ("until", until),
+                )
+                if value
+            }
+        },
+    )
     return qs.order_by("-occurred_at", "-id")
 
 

@@ -23,7 +23,7 @@ from recoverypath.care.api import PlacementSerializer, placement_errors_nested
 from recoverypath.clients.selectors import client_for_user_account, client_get
 from recoverypath.core import permissions
 from recoverypath.core.audit import audit_record_list
-from recoverypath.core.params import id_param
+from recoverypath.core.params import ScopedIdField, id_param
 from recoverypath.core.routers import ID_PATTERN, Router
 
 from . import selectors, services
@@ -32,7 +32,6 @@ from .models import (
     AftercarePlanChange,
     ComponentContact,
     CoordinatorCheckIn,
-    ExternalProvider,
     Goal,
     GoalProgressNote,
     HelpRequest,
@@ -239,9 +238,7 @@ class ComponentInputSerializer(serializers.Serializer):
     expected_per_week = serializers.DecimalField(
         max_digits=4, decimal_places=2, min_value=0, max_value=14, required=False, default=1
     )
-    provider = serializers.PrimaryKeyRelatedField(
-        queryset=ExternalProvider.objects.none(), required=False, allow_null=True
-    )
+    provider = ScopedIdField(selectors.PROVIDERS, required=False, allow_null=True)
     group_type = serializers.ChoiceField(
         choices=PlanComponent.GroupType.choices, required=False, allow_blank=True
     )
@@ -251,14 +248,6 @@ class ComponentInputSerializer(serializers.Serializer):
     prescriber = serializers.CharField(max_length=200, required=False, allow_blank=True)
     next_visit = serializers.DateField(required=False, allow_null=True)
     details = serializers.CharField(required=False, allow_blank=True)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            self.fields["provider"].queryset = selectors.provider_queryset_for_user(
-                user=request.user
-            )
 
 
 class GoalInputSerializer(serializers.Serializer):

@@ -5,8 +5,10 @@ from django import forms
 from recoverypath.care import forms as care_forms
 from recoverypath.care import levels as care_levels
 from recoverypath.clients.models import SupportContact
+from recoverypath.core.params import ScopedChoiceField, scope_form
 
 from .models import AftercarePlan, CoordinatorCheckIn, ExternalProvider, Goal, PlanComponent
+from .selectors import COMPONENTS, PROVIDERS
 
 
 class PlanStartForm(forms.Form):
@@ -29,6 +31,8 @@ class PlanStartForm(forms.Form):
 
 
 class ComponentForm(forms.ModelForm):
+    provider = ScopedChoiceField(PROVIDERS, required=False)
+
     class Meta:
         model = PlanComponent
         fields = [
@@ -51,24 +55,24 @@ class ComponentForm(forms.ModelForm):
             "details": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, organization_id: int, **kwargs):
+    def __init__(self, *args, user, organization_id: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["provider"].queryset = ExternalProvider.objects.filter(
-            organization_id=organization_id
+        scope_form(
+            self, user, provider=ExternalProvider.objects.filter(organization_id=organization_id)
         )
 
 
 class ContactForm(forms.Form):
-    component = forms.ModelChoiceField(queryset=PlanComponent.objects.none())
+    component = ScopedChoiceField(COMPONENTS)
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     attended = forms.TypedChoiceField(
         choices=[("yes", "Attended"), ("no", "Missed")], coerce=lambda v: v == "yes"
     )
     note = forms.CharField(required=False, max_length=500)
 
-    def __init__(self, *args, plan: AftercarePlan, **kwargs):
+    def __init__(self, *args, user, plan: AftercarePlan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["component"].queryset = plan.components.filter(active=True)
+        scope_form(self, user, component=plan.components.filter(active=True))
 
 
 class GoalForm(forms.Form):

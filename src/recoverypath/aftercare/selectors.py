@@ -15,6 +15,7 @@ from recoverypath.clients.models import Client, SupportContact
 from recoverypath.clients.selectors import client_queryset_for_user
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
+from recoverypath.core.params import Reach
 from recoverypath.core.timezones import local_today
 from recoverypath.monitoring.models import MeetingAttendance
 from recoverypath.testing.selectors import adherence_counts as testing_adherence_counts
@@ -103,6 +104,15 @@ def provider_queryset_for_user(*, user) -> QuerySet[ExternalProvider]:
         "organization_id"
     )
     return ExternalProvider.objects.filter(organization_id__in=org_ids)
+
+
+# What a provider id in a request body may name: the providers of the caller's organizations.
+PROVIDERS = Reach(ExternalProvider, lambda user: provider_queryset_for_user(user=user))
+# What a plan component id may name: components of the plans of the clients the caller may see.
+COMPONENTS = Reach(
+    PlanComponent,
+    lambda user: PlanComponent.objects.filter(plan__client__in=client_queryset_for_user(user=user)),
+)
 
 
 @dataclass

@@ -95,8 +95,10 @@ def plan_detail(request, plan_id: int):
             "upcoming": selectors.check_ins_upcoming(plan=plan),
             "past": selectors.check_ins_past(plan=plan)[:20],
             "history": plan.history.select_related("actor"),
-            "component_form": ComponentForm(organization_id=plan.client.organization_id),
-            "contact_form": ContactForm(plan=plan),
+            "component_form": ComponentForm(
+                user=request.user, organization_id=plan.client.organization_id
+            ),
+            "contact_form": ContactForm(user=request.user, plan=plan),
             "goal_form": GoalForm(),
             "goal_note_form": GoalNoteForm(),
             "record_form": CheckInRecordForm(),
@@ -127,7 +129,9 @@ def _post_action(request, plan: AftercarePlan, form, action, success: str):
 @login_required
 def component_add(request, plan_id: int):
     plan = _coordinating_plan(request, plan_id)
-    form = ComponentForm(request.POST, organization_id=plan.client.organization_id)
+    form = ComponentForm(
+        request.POST, user=request.user, organization_id=plan.client.organization_id
+    )
     return _post_action(
         request,
         plan,
@@ -141,7 +145,7 @@ def component_add(request, plan_id: int):
 @login_required
 def contact_log(request, plan_id: int):
     plan = _coordinating_plan(request, plan_id)
-    form = ContactForm(request.POST, plan=plan)
+    form = ContactForm(request.POST, user=request.user, plan=plan)
     return _post_action(
         request,
         plan,

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from recoverypath.core.admin import AuditedAdminMixin
+
 from .models import Alert, AlertEvent, EscalationPolicy
 
 
@@ -11,7 +13,7 @@ class AlertEventInline(admin.TabularInline):
 
 
 @admin.register(Alert)
-class AlertAdmin(admin.ModelAdmin):
+class AlertAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["raised_at", "client", "kind", "severity", "status", "assignee"]
     list_filter = ["status", "severity", "kind"]
     raw_id_fields = ["client", "assignee", "raised_by", "acknowledged_by", "resolved_by"]
@@ -22,5 +24,5 @@ class AlertAdmin(admin.ModelAdmin):
 
 
 @admin.register(EscalationPolicy)
-class EscalationPolicyAdmin(admin.ModelAdmin):
+class EscalationPolicyAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["program", "critical_minutes", "high_minutes", "medium_minutes", "low_minutes"]

@@ -9,8 +9,9 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from recoverypath.accounts.selectors import STAFF
 from recoverypath.core.audit import audit_record_list
-from recoverypath.core.params import IdField, id_param
+from recoverypath.core.params import ScopedIdField, id_param
 from recoverypath.core.routers import Router
 
 from . import selectors, services
@@ -46,7 +47,7 @@ class ResolveSerializer(serializers.Serializer):
 
 
 class AssignSerializer(serializers.Serializer):
-    assignee = IdField(allow_null=True, help_text="A user id, or null.")
+    assignee = ScopedIdField(STAFF, allow_null=True, help_text="A colleague's user id, or null.")
 
 
 @extend_schema_view(
@@ -124,14 +125,13 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         alert = self._quiet_object()
-        data = AssignSerializer(data=request.data)
+        data = AssignSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        assignee_id = data.validated_data["assignee"]
-        assignee = None
-        if assignee_id is not None:
+        assignee = data.validated_data["assignee"]
+        if assignee is not None:
             assignee = (
                 selectors.alert_assignee_choices(program_id=alert.client.program_id)
-                .filter(id=assignee_id)
+                .filter(id=assignee.id)
                 .first()
             )
             if assignee is None:

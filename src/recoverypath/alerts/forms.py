@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
-from recoverypath.accounts.models import Program, User
+from recoverypath.accounts.selectors import PROGRAMS, STAFF
+from recoverypath.core.params import ScopedChoiceField, scope_form
 
 from .kinds import kind_label
 from .models import EscalationPolicy, Severity
@@ -29,9 +30,7 @@ class InboxFilterForm(forms.Form):
     severity = forms.ChoiceField(required=False, choices=[("", "Any severity"), *Severity.choices])
     kind = forms.ChoiceField(required=False)
     assignee = forms.ChoiceField(required=False)
-    program = forms.ModelChoiceField(
-        required=False, queryset=Program.objects.none(), empty_label="All my programs"
-    )
+    program = ScopedChoiceField(PROGRAMS, required=False, empty_label="All my programs")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,7 +46,7 @@ class InboxFilterForm(forms.Form):
         if len(program_ids) < 2:
             del self.fields["program"]
         else:
-            self.fields["program"].queryset = alert_programs(user=user)
+            scope_form(self, user, program=alert_programs(user=user))
 
     def filters(self, user) -> dict:
         data = self.cleaned_data if self.is_valid() else {}
@@ -67,13 +66,11 @@ class InboxFilterForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(
-        queryset=User.objects.none(), required=False, empty_label="Nobody", label="Assign to"
-    )
+    assignee = ScopedChoiceField(STAFF, required=False, empty_label="Nobody", label="Assign to")
 
-    def __init__(self, *args, choices, **kwargs):
+    def __init__(self, *args, user, choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = choices
+        scope_form(self, user, assignee=choices)
 
 
 class ResolveForm(forms.Form):

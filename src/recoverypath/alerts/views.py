@@ -158,6 +158,7 @@ def _detail_context(request, alert: Alert, **extra) -> dict:
         "assign_form": extra.pop(
             "assign_form",
             AssignForm(
+                user=request.user,
                 initial={"assignee": alert.assignee_id},
                 choices=selectors.alert_assignee_choices(program_id=alert.client.program_id),
             ),
@@ -191,7 +192,9 @@ def alert_acknowledge(request, alert_id: int):
 def alert_assign(request, alert_id: int):
     alert = selectors.alert_get(user=request.user, alert_id=alert_id, audit=False)
     form = AssignForm(
-        request.POST, choices=selectors.alert_assignee_choices(program_id=alert.client.program_id)
+        request.POST,
+        user=request.user,
+        choices=selectors.alert_assignee_choices(program_id=alert.client.program_id),
     )
     if form.is_valid():
         try:

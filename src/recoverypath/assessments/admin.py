@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from recoverypath.core.admin import AuditedAdminMixin
+
 from .models import Assessment, ScheduleRule
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["client", "instrument", "total", "band", "mode", "administered_at"]
     list_filter = ["instrument", "mode"]
     raw_id_fields = ["client", "episode", "administered_by"]
@@ -14,5 +16,5 @@ class AssessmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScheduleRule)
-class ScheduleRuleAdmin(admin.ModelAdmin):
+class ScheduleRuleAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["program", "instrument", "at_intake", "iop_every_days", "aftercare_every_days"]

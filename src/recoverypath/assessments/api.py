@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from recoverypath.clients import selectors as client_selectors
 from recoverypath.core.audit import audit_record_list
-from recoverypath.core.params import IdField, id_param
+from recoverypath.core.params import ScopedIdField, id_param
 from recoverypath.core.routers import Router
 
 from . import selectors, services
@@ -52,7 +52,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
 class AssessmentSubmitSerializer(serializers.Serializer):
     """Shape only: the instrument's own validation judges the answers (and names the item)."""
 
-    client = IdField()
+    client = ScopedIdField(client_selectors.CLIENTS)
     instrument = serializers.CharField(max_length=40)
     answers = serializers.JSONField()
     administered_at = serializers.DateTimeField(required=False)
@@ -98,10 +98,10 @@ class AssessmentViewSet(
 
     @extend_schema(request=AssessmentSubmitSerializer, responses={201: AssessmentSerializer})
     def create(self, request, *args, **kwargs):
-        incoming = AssessmentSubmitSerializer(data=request.data)
+        incoming = AssessmentSubmitSerializer(data=request.data, context={"request": request})
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        client = client_selectors.client_get(user=request.user, client_id=data["client"])
+        client = client_selectors.client_get(user=request.user, client_id=data["client"].id)
         instrument_get(data["instrument"])  # an unknown instrument is a 400 before anything else
         assessment = services.assessment_submit(
             actor=request.user,

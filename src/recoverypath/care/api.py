@@ -11,13 +11,10 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from recoverypath.accounts.models import Program
-from recoverypath.accounts.selectors import program_list_for_user
-from recoverypath.clients.models import Client
-from recoverypath.clients.selectors import client_queryset_for_user
+from recoverypath.accounts.selectors import PROGRAMS
+from recoverypath.clients.selectors import CLIENTS
 from recoverypath.core.audit import audit_record_list
-from recoverypath.core.params import id_param
-from recoverypath.core.permissions import Rank
+from recoverypath.core.params import ScopedIdField, id_param
 from recoverypath.core.routers import Router
 
 from . import levels, selectors, services
@@ -29,6 +26,7 @@ class HistorySerializer(serializers.ModelSerializer):
     class Meta:
         model = EpisodeStatusChange
         fields = ["from_status", "to_status", "reason", "actor", "changed_at"]
+        read_only_fields = fields
 
 
 class PlacementSerializer(serializers.Serializer):
@@ -60,8 +58,8 @@ def placement_errors_nested():
 
 
 class EpisodeSerializer(serializers.ModelSerializer):
-    client = serializers.PrimaryKeyRelatedField(queryset=Client.objects.none())
-    program = serializers.PrimaryKeyRelatedField(queryset=Program.objects.none(), required=False)
+    client = ScopedIdField(CLIENTS)
+    program = ScopedIdField(PROGRAMS, required=False)
     level_name = serializers.CharField(read_only=True)
     placement_answers = PlacementSerializer(required=False, allow_null=True, write_only=True)
     placement = serializers.JSONField(source="placement_answers", read_only=True)
@@ -104,14 +102,6 @@ class EpisodeSerializer(serializers.ModelSerializer):
         extra_kwargs = {"start_date": {"required": False}}
         validators: list = []  # one active episode per program is the service's rule (and the DB's)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            self.fields["client"].queryset = client_queryset_for_user(user=request.user)
-            self.fields["program"].queryset = program_list_for_user(
-                user=request.user, min_rank=Rank.CLINICIAN
-            )
 
 
 class TransitionSerializer(serializers.Serializer):

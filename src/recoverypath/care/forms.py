@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
-from recoverypath.accounts.selectors import program_list_for_user
+from recoverypath.accounts.selectors import PROGRAMS, program_list_for_user
+from recoverypath.core.params import ScopedChoiceField, scope_form
 from recoverypath.core.permissions import Rank
 
 from . import levels
@@ -55,7 +56,7 @@ def placement_answers_of(form: forms.Form, level_code: str) -> dict[str, bool] |
 class EnrollmentForm(forms.Form):
     """Enrollment into a level of care; for IOP the four placement questions are required."""
 
-    program = forms.ModelChoiceField(queryset=None)
+    program = ScopedChoiceField(PROGRAMS)
     level_code = forms.ChoiceField(label="Level of care", initial=levels.IOP)
     track = forms.ChoiceField(choices=Track.choices, initial=Track.GENERAL)
     start_date = forms.DateField(widget=DATE)
@@ -72,7 +73,7 @@ class EnrollmentForm(forms.Form):
         programs = program_list_for_user(user=user, min_rank=Rank.CLINICIAN).filter(
             organization_id=client.organization_id
         )
-        self.fields["program"].queryset = programs
+        scope_form(self, user, program=programs)
         self.fields["program"].initial = client.program_id
         self.fields["level_code"].choices = levels.level_choices()
         add_placement_fields(self)

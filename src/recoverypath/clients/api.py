@@ -7,10 +7,9 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS
 
-from recoverypath.accounts.models import Program, User
-from recoverypath.accounts.selectors import program_list_for_user, staff_colleagues
+from recoverypath.accounts.selectors import PROGRAMS, STAFF
 from recoverypath.core import permissions
-from recoverypath.core.params import AuditedListMixin, id_param
+from recoverypath.core.params import AuditedListMixin, ScopedIdField, id_param
 from recoverypath.core.phones import normalize_phone
 from recoverypath.core.routers import Router
 from recoverypath.core.timezones import validate_time_zone
@@ -28,13 +27,9 @@ def _phone_field(value: str) -> str:
 
 
 class ClientSerializer(serializers.ModelSerializer):
-    program = serializers.PrimaryKeyRelatedField(queryset=Program.objects.none())
-    primary_clinician = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.none(), required=False, allow_null=True
-    )
-    coordinator = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.none(), required=False, allow_null=True
-    )
+    program = ScopedIdField(PROGRAMS)
+    primary_clinician = ScopedIdField(STAFF, required=False, allow_null=True)
+    coordinator = ScopedIdField(STAFF, required=False, allow_null=True)
     time_zone = serializers.CharField(
         max_length=64, required=False, validators=[validate_time_zone]
     )
@@ -66,15 +61,6 @@ class ClientSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            user = request.user
-            self.fields["program"].queryset = program_list_for_user(user=user)
-            self.fields["primary_clinician"].queryset = staff_colleagues(user=user)
-            self.fields["coordinator"].queryset = staff_colleagues(user=user)
-
     def validate_phone(self, value: str) -> str:
         return _phone_field(value)
 
@@ -100,7 +86,7 @@ class ClientSerializer(serializers.ModelSerializer):
 
 
 class SupportContactSerializer(serializers.ModelSerializer):
-    client = serializers.PrimaryKeyRelatedField(queryset=Client.objects.none())
+    client = ScopedIdField(selectors.CLIENTS)
 
     class Meta:
         model = SupportContact
@@ -109,9 +95,6 @@ class SupportContactSerializer(serializers.ModelSerializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            self.fields["client"].queryset = selectors.client_queryset_for_user(user=request.user)
         if self.instance is not None and not isinstance(self.instance, list | tuple):
             self.fields["client"].read_only = True
 

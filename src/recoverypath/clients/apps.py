@@ -7,8 +7,10 @@ class ClientsConfig(AppConfig):
     verbose_name = "Clients"
 
     def ready(self) -> None:
-        from recoverypath.core import navigation
+        from recoverypath.core import audit, navigation
 
+        from .selectors import client_ids_in_programs
         from .views import nav_items
 
         navigation.register(nav_items)
+        audit.register_clients_in_programs(client_ids_in_programs)

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
-from recoverypath.accounts.selectors import program_list_for_user, staff_colleagues
+from recoverypath.accounts.selectors import PROGRAMS, STAFF, program_list_for_user, staff_colleagues
+from recoverypath.core.params import ScopedChoiceField, scope_form
 from recoverypath.core.permissions import Rank, staff_program_ids
 from recoverypath.core.phones import normalize_phone
 from recoverypath.core.timezones import time_zone_choices
@@ -13,6 +14,9 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ClientForm(forms.ModelForm):
+    program = ScopedChoiceField(PROGRAMS)
+    primary_clinician = ScopedChoiceField(STAFF, required=False)
+    coordinator = ScopedChoiceField(STAFF, required=False)
     time_zone = forms.ChoiceField(choices=time_zone_choices(), initial="America/New_York")
 
     class Meta:
@@ -41,12 +45,11 @@ class ClientForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["program"].queryset = program_list_for_user(user=user)
-        self.fields["primary_clinician"].queryset = staff_colleagues(
-            user=user, roles=["clinician", "admin"]
-        )
-        self.fields["coordinator"].queryset = staff_colleagues(
-            user=user, roles=["coordinator", "clinician", "admin"]
+        scope_form(
+            self,
+            user,
+            primary_clinician=staff_colleagues(user=user, roles=["clinician", "admin"]),
+            coordinator=staff_colleagues(user=user, roles=["coordinator", "clinician", "admin"]),
         )
         self.fields["phone"].help_text = "e.g. (202) 555-0143 or +1 202 555 0143"
         if not staff_program_ids(user, min_rank=Rank.CLINICIAN):

@@ -7,6 +7,7 @@ from django.http import Http404
 
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
+from recoverypath.core.params import Reach
 
 from .models import Client, SupportContact
 
@@ -31,6 +32,20 @@ def client_queryset_for_user(*, user) -> QuerySet[Client]:
     if program_ids:
         scope |= Q(program_id__in=program_ids)
     return Client.objects.filter(scope)
+
+
+# What a client id in a request body may name: the clients the caller may see.
+CLIENTS = Reach(Client, lambda user: client_queryset_for_user(user=user))
+# What a support contact id may name: the contacts of those clients.
+CONTACTS = Reach(
+    SupportContact,
+    lambda user: SupportContact.objects.filter(client__in=client_queryset_for_user(user=user)),
+)
+
+
+def client_ids_in_programs(program_ids: set[int]) -> QuerySet:
+    """Ids of the clients whose program is one of `program_ids` now (for the audit log's scope)."""
+    return Client.objects.filter(program_id__in=program_ids).values("id")
 
 
 def client_list(

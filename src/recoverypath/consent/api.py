@@ -8,9 +8,8 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from recoverypath.clients.models import Client
-from recoverypath.clients.selectors import client_queryset_for_user
-from recoverypath.core.params import AuditedListMixin, id_param
+from recoverypath.clients.selectors import CLIENTS
+from recoverypath.core.params import AuditedListMixin, ScopedIdField, id_param
 from recoverypath.core.routers import Router
 
 from . import selectors, services
@@ -18,7 +17,7 @@ from .models import Consent, Purpose
 
 
 class ConsentSerializer(serializers.ModelSerializer):
-    client = serializers.PrimaryKeyRelatedField(queryset=Client.objects.none())
+    client = ScopedIdField(CLIENTS)
     purposes = serializers.ListField(child=serializers.ChoiceField(choices=Purpose.choices))
 
     class Meta:
@@ -51,12 +50,6 @@ class ConsentSerializer(serializers.ModelSerializer):
             "patient_name": {"required": False},
             "disclosing_party": {"required": False},
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            self.fields["client"].queryset = client_queryset_for_user(user=request.user)
 
 
 class RevokeSerializer(serializers.Serializer):

@@ -8,7 +8,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView
 
 from . import permissions
-from .todo import todo_list
+from .todo import todo_audit, todo_list
 
 
 class TodoItemSerializer(serializers.Serializer):
@@ -30,6 +30,7 @@ class TodoView(GenericAPIView):
         if not permissions.is_staff_member(request.user):
             raise PermissionDenied("The to-do list is for program staff.")
         page = self.paginate_queryset(todo_list(user=request.user))
+        todo_audit(user=request.user, items=page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 

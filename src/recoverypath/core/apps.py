@@ -8,6 +8,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks, navigation  # noqa: F401 (checks registers itself)
+        from .params import bound_api_dates, bound_api_numbers
         from .views import nav_items
 
         navigation.register(nav_items)
+        bound_api_dates()
+        bound_api_numbers()

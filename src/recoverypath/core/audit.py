@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -12,6 +12,24 @@ from . import context
 from .models import AuditEvent
 
 Action = AuditEvent.Action
+
+# Which clients sit in a set of programs now: (program ids) -> a queryset of client ids. The clients
+# app registers it (core and accounts come before clients), so the audit log can show an admin the
+# events of the clients they could read today, and nothing of anyone else's.
+ClientsInPrograms = Callable[[set[int]], models.QuerySet]
+_clients_in_programs: list[ClientsInPrograms] = []
+
+
+def register_clients_in_programs(provider: ClientsInPrograms) -> ClientsInPrograms:
+    _clients_in_programs[:] = [provider]
+    return provider
+
+
+def clients_in_programs(program_ids: set[int]) -> models.QuerySet:
+    """Ids of the clients of `program_ids` now, as a queryset usable in `client_id__in`."""
+    if not _clients_in_programs:
+        raise RuntimeError("No app registered clients_in_programs (is clients installed?)")
+    return _clients_in_programs[0](program_ids)
 
 
 def _base(actor) -> dict[str, Any]:
@@ -62,6 +80,7 @@ def audit_record_list(
     objects: Iterable[models.Model],
     client_id_attr: str = "client_id",
     organization_id: int | None = None,
+    action: str = Action.LIST,
 ) -> None:
     """Append one `list` event per client record shown on a page, in one INSERT.
 
@@ -75,7 +94,7 @@ def audit_record_list(
         events.append(
             AuditEvent(
                 **base,
-                action=Action.LIST,
+                action=action,
                 object_type=object_type,
                 object_id=object_id,
                 client_id=getattr(obj, client_id_attr, None),
@@ -86,16 +105,55 @@ def audit_record_list(
         AuditEvent.objects.bulk_create(events)
 
 
+def audit_record_clients(
+    *,
+    actor,
+    rows: Iterable[tuple[int | None, str]],
+    object_type: str,
+    action: str = Action.LIST,
+) -> None:
+    """Append one event per distinct (client id, object id) shown by something that is not one
+    row per client (a to-do list, a group session's roster, a calendar feed), in one INSERT."""
+    base = _base(actor)
+    events = [
+        AuditEvent(
+            **base,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            client_id=client_id,
+        )
+        for client_id, object_id in dict.fromkeys(rows)
+        if client_id is not None
+    ]
+    if events:
+        AuditEvent.objects.bulk_create(events)
+
+
+def client_id_of(obj: models.Model) -> int | None:
+    """The client a row belongs to: itself for a Client, else its `client_id`, if any."""
+    if obj._meta.label_lower == "clients.client":
+        return obj.pk
+    return getattr(obj, "client_id", None)
+
+
+def organization_id_of(obj: models.Model) -> int | None:
+    return _organization_id(obj)
+
+
 def _organization_id(obj: models.Model) -> int | None:
     if getattr(obj, "organization_id", None) is not None:
         return obj.organization_id
-    try:
-        client_field = obj._meta.get_field("client")
-    except FieldDoesNotExist:
-        return None
-    # Only when the client is already loaded (select_related): never a query per row.
-    if client_field.is_relation and client_field.is_cached(obj):
-        return getattr(obj.client, "organization_id", None)
+    # Only through relations already loaded (select_related): never a query per row.
+    for name in ("client", "program"):
+        try:
+            field = obj._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if field.is_relation and field.is_cached(obj):
+            related = getattr(obj, name)
+            if getattr(related, "organization_id", None) is not None:
+                return related.organization_id
     return None
 
 

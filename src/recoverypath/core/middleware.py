@@ -4,15 +4,58 @@ import re
 import uuid
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.utils import timezone
 
 from . import context
+from .errors import error_body
 from .net import client_address
 
 
 def client_ip(request) -> str | None:
     """The address the audit trail records: the first untrusted hop (core.net)."""
     return client_address(request)
+
+
+class ApiInputGuardMiddleware:
+    """Under /api/v1/, refuses before anything else runs what no endpoint can take, in the one
+    JSON error shape: a declared body over DATA_UPLOAD_MAX_MEMORY_SIZE (413) and NUL characters
+    in the query string (400: PostgreSQL refuses them in text)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/v1/"):
+            refusal = _api_refusal(request)
+            if refusal is not None:
+                return refusal
+        return self.get_response(request)
+
+
+def _api_refusal(request) -> JsonResponse | None:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if limit is not None and length > limit:
+        return JsonResponse(
+            error_body(413, "too_large", "The request body is too large."), status=413
+        )
+    bad = sorted(
+        name
+        for name, values in request.GET.lists()
+        if "\x00" in name or any("\x00" in value for value in values)
+    )
+    if bad:
+        message = ["May not contain NUL characters."]
+        fields = {(name.replace("\x00", "") or "query"): message for name in bad}
+        return JsonResponse(
+            error_body(400, "invalid", "The query string may not contain NUL characters.", fields),
+            status=400,
+        )
+    return None
 
 
 class RequestContextMiddleware:

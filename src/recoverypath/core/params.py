@@ -1,8 +1,20 @@
-"""Shared pieces of every app's API: query-string ids parsed once (a bad value is a 400 naming
-the parameter, never a database error) and lists that audit the client records they return."""
+"""Shared pieces of every app's API and forms: query-string ids parsed once (a bad value is a 400
+naming the parameter, never a database error), ids in request bodies resolved only within the
+caller's reach (ScopedIdField, ScopedChoiceField), and lists that audit the client records they
+return."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .audit import audit_record_list
@@ -41,3 +53,184 @@ class AuditedListMixin:
         page = self.paginate_queryset(queryset)
         audit_record_list(actor=request.user, objects=page, client_id_attr=self.audit_client_attr)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+# --- Ids in request bodies: resolved only within the caller's reach ---------------------------
+
+NOT_FOUND = "Not found."
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What an id of one kind may name for a user: `within(user)` is the queryset of the `model`
+    rows the user may reach. Each app declares its reaches in its selectors; every id field of a
+    serializer (ScopedIdField) or a form (ScopedChoiceField) resolves through one of them."""
+
+    model: type[models.Model]
+    within: Callable[[Any], QuerySet]
+
+    def queryset_for(self, user) -> QuerySet:
+        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.model._default_manager.none()
+        return self.within(user)
+
+
+def _resolve(queryset: QuerySet, value: Any) -> models.Model | None:
+    """The row of `queryset` (what a user may reach) that `value` names, else None: malformed,
+    missing and someone else's ids are all the same None."""
+    number = _as_id(value)
+    if number is None:
+        return None
+    return queryset.filter(pk=number).first()
+
+
+def _as_id(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+        if not value.isdigit() or len(value) > 19:
+            return None
+    elif not isinstance(value, int):
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
+
+
+class ScopedIdField(serializers.PrimaryKeyRelatedField):
+    """An id in a request body that names only what the caller may reach (`reach`): a foreign,
+    missing or malformed id is a 400 with the one message "Not found.", never a name or a hint."""
+
+    default_error_messages = {
+        "required": "This field is required.",
+        "null": "This field may not be null.",
+        "not_found": NOT_FOUND,
+    }
+
+    def __init__(self, reach: Reach, **kwargs):
+        self.reach = reach
+        if not kwargs.get("read_only"):
+            # The model (for the schema); the rows come from get_queryset() per request.
+            kwargs.setdefault("queryset", reach.model._default_manager.none())
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        request = self.context.get("request")
+        if request is None:
+            raise RuntimeError(f"{self.field_name}: pass the request in the serializer context.")
+        return self.reach.queryset_for(request.user)
+
+    def to_internal_value(self, data):
+        found = _resolve(self.get_queryset(), data)
+        if found is None:
+            self.fail("not_found")
+        return found
+
+
+class ScopedChoiceField(forms.ModelChoiceField):
+    """The form twin of ScopedIdField: choices are what the user may reach (set by
+    `scope_form(form, user)`; a form may narrow them further), and any other value is
+    "Not found."."""
+
+    default_error_messages = {"invalid_choice": NOT_FOUND}
+
+    def __init__(self, reach: Reach, **kwargs):
+        self.reach = reach
+        super().__init__(queryset=reach.model._default_manager.none(), **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        found = _resolve(self.queryset, value)
+        if found is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return found
+
+
+def scope_form(form, user, **narrower: QuerySet) -> None:
+    """Narrow every ScopedChoiceField of `form` to what `user` may reach, and those named in
+    `narrower` further to the rows of that queryset (in its order): a narrower choice can never
+    offer, nor accept, anything out of the user's reach."""
+    for name, field in form.fields.items():
+        if not isinstance(field, ScopedChoiceField):
+            continue
+        queryset = field.reach.queryset_for(user)
+        within = narrower.get(name)
+        if within is not None:
+            queryset = queryset.filter(pk__in=within.values("pk"))
+            if within.query.order_by:
+                queryset = queryset.order_by(*within.query.order_by)
+        field.queryset = queryset
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class _RawId(serializers.Field):
+    """An item of ScopedIdListField, passed through as sent: the list judges all at once."""
+
+    def to_internal_value(self, data):
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+class ScopedIdListField(serializers.ListField):
+    """A list of ids, each resolved like ScopedIdField, all in one query; each bad one is
+    "Not found." at its index."""
+
+    def __init__(self, reach: Reach, **kwargs):
+        self.reach = reach
+        kwargs.setdefault("child", _RawId())
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        items = super().to_internal_value(data)
+        request = self.context.get("request")
+        if request is None:
+            raise RuntimeError(f"{self.field_name}: pass the request in the serializer context.")
+        numbers = [_as_id(item) for item in items]
+        found = self.reach.queryset_for(request.user).in_bulk([n for n in numbers if n is not None])
+        errors = {i: [NOT_FOUND] for i, n in enumerate(numbers) if n is None or n not in found}
+        if errors:
+            raise serializers.ValidationError(errors)
+        return [found[n] for n in numbers]
+
+
+# --- Dates in request bodies ------------------------------------------------------------------
+
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+
+
+def validate_plausible_date(value) -> None:
+    """Dates and times of care fall between 1900 and 2200: anything else is a typo (year 417,
+    year 9999) that would break arithmetic on it later (a plan end, a time zone shift)."""
+    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise serializers.ValidationError(
+            f"Use a date between {EARLIEST_YEAR}-01-01 and {LATEST_YEAR}-12-31."
+        )
+
+
+def validate_64_bit(value) -> None:
+    """No integer column holds more than 64 bits: a larger number is the field's own 400."""
+    if value is not None and not -MAX_ID - 1 <= value <= MAX_ID:
+        raise serializers.ValidationError("Must be a whole number of at most 19 digits.")
+
+
+def bound_api_numbers() -> None:
+    """Every IntegerField of every serializer refuses numbers beyond 64 bits (a database error
+    otherwise); installed with bound_api_dates()."""
+    field_class = serializers.IntegerField
+    if validate_64_bit not in field_class.default_validators:
+        field_class.default_validators = [*field_class.default_validators, validate_64_bit]
+
+
+def bound_api_dates() -> None:
+    """Every DateField and DateTimeField of every serializer (declared or generated from a
+    model) checks the range: one rule at DRF's base classes, installed from CoreConfig.ready()
+    rather than repeated on some sixty fields."""
+    for field_class in (serializers.DateField, serializers.DateTimeField):
+        if validate_plausible_date not in field_class.default_validators:
+            field_class.default_validators = [
+                *field_class.default_validators,
+                validate_plausible_date,
+            ]

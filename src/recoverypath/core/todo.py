@@ -21,6 +21,7 @@ class TodoItem:
     priority: str = "normal"  # urgent, high, normal, low
     due: datetime | None = None
     client_name: str = ""
+    client_id: int | None = None  # whose record the item shows: its read is audited
 
 
 Provider = Callable[[object], list[TodoItem]]
@@ -31,6 +32,17 @@ def register(provider: Provider) -> Provider:
     if provider not in _providers:
         _providers.append(provider)
     return provider
+
+
+def todo_audit(*, user, items) -> None:
+    """Record the clients named by the to-do items shown (one INSERT)."""
+    from .audit import audit_record_clients
+
+    audit_record_clients(
+        actor=user,
+        rows=[(item.client_id, item.kind[:64]) for item in items],
+        object_type="core.todo",
+    )
 
 
 def todo_list(*, user) -> list[TodoItem]:

@@ -12,7 +12,7 @@ from . import permissions
 from .errors import RETRY_AFTER_SECONDS, is_service_unavailable, json_503
 from .navigation import NavItem
 from .pagination import paginate
-from .todo import todo_list
+from .todo import todo_audit, todo_list
 
 
 def permission_denied(request, exception=None):
@@ -42,6 +42,7 @@ def todo(request):
     if not permissions.is_staff_member(request.user):
         raise Http404  # the staff area does not exist for clients
     page = paginate(request, todo_list(user=request.user), per_page=50)
+    todo_audit(user=request.user, items=page)
     return render(request, "core/todo.html", {"items": page, "page": page})
 
 

@@ -15,12 +15,12 @@ from rest_framework.views import APIView
 
 from recoverypath.accounts.selectors import program_list_for_user
 from recoverypath.aftercare.models import ExternalProvider
-from recoverypath.clients.models import Client
-from recoverypath.clients.selectors import client_queryset_for_user
+from recoverypath.aftercare.selectors import PROVIDERS
+from recoverypath.clients.selectors import CLIENTS
 from recoverypath.core import permissions
 from recoverypath.core.audit import audit_record_list
 from recoverypath.core.pagination import paginate
-from recoverypath.core.params import AuditedListMixin, IdField, id_param
+from recoverypath.core.params import AuditedListMixin, ScopedIdField, id_param
 from recoverypath.core.permissions import Rank
 from recoverypath.core.routers import Router
 
@@ -48,15 +48,7 @@ class ChecklistItemSerializer(serializers.ModelSerializer):
             "completed_at",
             "completed_by",
         ]
-        read_only_fields = [
-            "id",
-            "plan",
-            "kind",
-            "label",
-            "required",
-            "completed_at",
-            "completed_by",
-        ]
+        read_only_fields = fields  # output only: writes go through ChecklistItemWriteSerializer
 
 
 class ChecklistItemWriteSerializer(serializers.Serializer):
@@ -205,8 +197,8 @@ class ChecklistItemViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
 
 class ReferralSerializer(serializers.ModelSerializer):
-    client = serializers.PrimaryKeyRelatedField(queryset=Client.objects.none())
-    provider = serializers.PrimaryKeyRelatedField(queryset=ExternalProvider.objects.none())
+    client = ScopedIdField(CLIENTS)
+    provider = ScopedIdField(PROVIDERS)
     allowed_transitions = serializers.SerializerMethodField()
 
     class Meta:
@@ -227,12 +219,6 @@ class ReferralSerializer(serializers.ModelSerializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            self.fields["client"].queryset = client_queryset_for_user(user=request.user)
-            self.fields["provider"].queryset = selectors.provider_queryset_for_user(
-                user=request.user
-            )
         self.fields["sent_at"].required = False
 
     def get_allowed_transitions(self, obj) -> list[str]:
@@ -379,7 +365,7 @@ class DischargeSummarySerializer(serializers.ModelSerializer):
 
 
 class ShareSerializer(serializers.Serializer):
-    referral = IdField()
+    referral = ScopedIdField(selectors.REFERRALS)
 
 
 class DischargeSummaryViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -401,10 +387,10 @@ class DischargeSummaryViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet
     @action(detail=True, methods=["post"])
     def share(self, request, pk=None):
         summary = self.get_object()
-        body = ShareSerializer(data=request.data)
+        body = ShareSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         referral = selectors.referral_get(
-            user=request.user, referral_id=body.validated_data["referral"]
+            user=request.user, referral_id=body.validated_data["referral"].id
         )
         disclosure = services.summary_share(actor=request.user, summary=summary, referral=referral)
         return Response(

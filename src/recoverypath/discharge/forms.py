@@ -6,15 +6,22 @@ from __future__ import annotations
 from django import forms
 
 from recoverypath.aftercare.models import ExternalProvider
+from recoverypath.aftercare.selectors import PROVIDERS
+from recoverypath.clients.selectors import CONTACTS
+from recoverypath.core.params import ScopedChoiceField, scope_form
 from recoverypath.core.phones import normalize_phone
 
 from . import checklist
 from .models import ChecklistItem, Referral
-from .selectors import referral_list_for_client
+from .selectors import REFERRALS, referral_queryset_for_client
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 Kind = ChecklistItem.Kind
+
+
+def _id(row) -> int | None:
+    return None if row is None else row.id
 
 
 class ItemBaseForm(forms.Form):
@@ -26,9 +33,14 @@ class ItemBaseForm(forms.Form):
         help_text="Where the proof is: a note, a call, a document.",
     )
 
-    def __init__(self, *args, item: ChecklistItem, **kwargs):
+    def __init__(self, *args, item: ChecklistItem, user, **kwargs):
         self.item = item
         super().__init__(*args, **kwargs)
+        scope_form(self, user, **self.narrower())
+
+    def narrower(self) -> dict:
+        """Per id field, the rows of this item's client it may name (within the user's reach)."""
+        return {}
 
     def item_data(self) -> dict:
         return {}
@@ -91,23 +103,23 @@ class FamilyForm(ItemBaseForm):
     family_receives_information = forms.BooleanField(
         required=False, label="Family will receive information about treatment"
     )
-    contact_id = forms.TypedChoiceField(
-        label="Family member", required=False, coerce=int, empty_value=None
-    )
+    contact_id = ScopedChoiceField(CONTACTS, label="Family member", required=False, empty_label="—")
 
-    def __init__(self, *args, item: ChecklistItem, **kwargs):
-        super().__init__(*args, item=item, **kwargs)
-        self.fields["contact_id"].choices = [("", "—")] + [
-            (c.id, f"{c.name} ({c.relationship or c.get_kind_display()})")
-            for c in item.plan.client.support_contacts.all()
-        ]
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact_id"].label_from_instance = lambda c: (
+            f"{c.name} ({c.relationship or c.get_kind_display()})"
+        )
+
+    def narrower(self) -> dict:
+        return {"contact_id": self.item.plan.client.support_contacts.order_by("id")}
 
     def item_data(self) -> dict:
         return {
             "involvement": self.cleaned_data["involvement"],
             "sessions": self.cleaned_data["sessions"] or 0,
             "family_receives_information": self.cleaned_data["family_receives_information"],
-            "contact_id": self.cleaned_data["contact_id"],
+            "contact_id": _id(self.cleaned_data["contact_id"]),
         }
 
 
@@ -139,19 +151,21 @@ class MedicationForm(ItemBaseForm):
 
 
 class FirstAppointmentForm(ItemBaseForm):
-    referral_id = forms.TypedChoiceField(
-        label="Booked referral", required=False, coerce=int, empty_value=None
+    referral_id = ScopedChoiceField(
+        REFERRALS, label="Booked referral", required=False, empty_label="—"
     )
 
-    def __init__(self, *args, item: ChecklistItem, **kwargs):
-        super().__init__(*args, item=item, **kwargs)
-        referrals = referral_list_for_client(client=item.plan.client)
-        self.fields["referral_id"].choices = [("", "—")] + [
-            (r.id, f"{r.provider.name} · {r.get_status_display()}") for r in referrals
-        ]
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referral_id"].label_from_instance = lambda r: (
+            f"{r.provider.name} · {r.get_status_display()}"
+        )
+
+    def narrower(self) -> dict:
+        return {"referral_id": referral_queryset_for_client(client=self.item.plan.client)}
 
     def item_data(self) -> dict:
-        return {"referral_id": self.cleaned_data["referral_id"]}
+        return {"referral_id": _id(self.cleaned_data["referral_id"])}
 
 
 class AftercarePlanForm(ItemBaseForm):
@@ -234,15 +248,15 @@ class GraduateForm(forms.Form):
 
 
 class ReferralForm(forms.Form):
-    provider = forms.ModelChoiceField(queryset=ExternalProvider.objects.none())
+    provider = ScopedChoiceField(PROVIDERS)
     reason = forms.CharField(required=False, max_length=300)
     appointment_at = forms.DateTimeField(
         required=False, widget=DATETIME, label="First appointment (if booked)"
     )
 
-    def __init__(self, *args, providers, **kwargs):
+    def __init__(self, *args, user, providers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["provider"].queryset = providers
+        scope_form(self, user, provider=providers)
 
 
 class ReferralMoveForm(forms.Form):
@@ -288,9 +302,9 @@ class ProviderFilterForm(forms.Form):
 
 
 class ShareForm(forms.Form):
-    referral = forms.ModelChoiceField(queryset=Referral.objects.none(), label="Send to")
+    referral = ScopedChoiceField(REFERRALS, label="Send to")
 
-    def __init__(self, *args, referrals, **kwargs):
+    def __init__(self, *args, user, referrals, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["referral"].queryset = referrals
+        scope_form(self, user, referral=referrals)
         self.fields["referral"].label_from_instance = lambda r: r.provider.name

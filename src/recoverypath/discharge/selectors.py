@@ -14,6 +14,7 @@ from recoverypath.aftercare.models import ExternalProvider
 from recoverypath.aftercare.selectors import provider_queryset_for_user
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
+from recoverypath.core.params import Reach
 from recoverypath.core.permissions import Rank
 from recoverypath.core.timezones import local_today
 
@@ -201,6 +202,10 @@ def referral_queryset_for_user(*, user) -> QuerySet[Referral]:
     return Referral.objects.filter(client__program_id__in=program_ids).select_related(
         "client", "provider", "plan"
     )
+
+
+# What a referral id in a request body may name: referrals of the caller's clients (coordinator up).
+REFERRALS = Reach(Referral, lambda user: referral_queryset_for_user(user=user))
 
 
 def referral_get(*, user, referral_id: int) -> Referral:

@@ -75,6 +75,7 @@ def todo_items(user) -> list[TodoItem]:
             priority="high" if item.due_date < today else "normal",
             due=timezone.make_aware(datetime.combine(item.due_date, time.min)),
             client_name=item.plan.client.display_name,
+            client_id=item.plan.client_id,
         )
         for item in items
     ]
@@ -208,7 +209,9 @@ def item_edit(request, plan_id: int, kind: str):
     if item is None:
         raise Http404
     form_class = forms.ITEM_FORMS[item.kind]
-    form = form_class(request.POST or None, item=item, initial=forms.item_initial(item))
+    form = form_class(
+        request.POST or None, item=item, user=request.user, initial=forms.item_initial(item)
+    )
     saved = _save(
         request,
         form,
@@ -299,7 +302,7 @@ def referral_create(request, client_id: int):
     providers = selectors.provider_list(user=request.user).filter(
         organization_id=client.organization_id
     )
-    form = forms.ReferralForm(request.POST or None, providers=providers)
+    form = forms.ReferralForm(request.POST or None, user=request.user, providers=providers)
     saved = _save(
         request,
         form,
@@ -363,7 +366,8 @@ def summary_detail(request, summary_id: int):
     share_form = None
     if can_sign and summary.is_signed:
         share_form = forms.ShareForm(
-            referrals=selectors.referral_queryset_for_client(client=plan.client)
+            user=request.user,
+            referrals=selectors.referral_queryset_for_client(client=plan.client),
         )
     return render(
         request,
@@ -420,6 +424,7 @@ def summary_share(request, summary_id: int):
     summary = selectors.summary_get(user=request.user, summary_id=summary_id)
     form = forms.ShareForm(
         request.POST,
+        user=request.user,
         referrals=selectors.referral_queryset_for_client(client=summary.plan.client),
     )
     if not form.is_valid():

@@ -1,9 +1,11 @@
 from django.contrib import admin
 
+from recoverypath.core.admin import AuditedAdminMixin
+
 from .models import RuleSetting
 
 
 @admin.register(RuleSetting)
-class RuleSettingAdmin(admin.ModelAdmin):
+class RuleSettingAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["program", "rule", "enabled", "params"]
     list_filter = ["rule", "enabled"]

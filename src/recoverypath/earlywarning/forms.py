@@ -3,8 +3,10 @@ from __future__ import annotations
 from django import forms
 
 from recoverypath.accounts.models import Program, User
+from recoverypath.accounts.selectors import PROGRAMS
 from recoverypath.aftercare.models import AftercarePlan
 from recoverypath.core import permissions
+from recoverypath.core.params import ScopedChoiceField, scope_form
 
 from .config import DEFAULTS, PARAM_LIMITS
 from .models import Rule
@@ -13,7 +15,7 @@ from .models import Rule
 class DashboardFilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=100)
     mine = forms.BooleanField(label="Only my clients", required=False)
-    program = forms.ModelChoiceField(queryset=Program.objects.none(), required=False)
+    program = ScopedChoiceField(PROGRAMS, required=False)
     risk = forms.ChoiceField(
         required=False,
         choices=[
@@ -34,7 +36,7 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         ids = permissions.staff_program_ids(user, min_rank=permissions.Rank.COORDINATOR)
-        self.fields["program"].queryset = Program.objects.filter(id__in=ids)
+        scope_form(self, user, program=Program.objects.filter(id__in=ids))
 
 
 class RuleSettingsForm(forms.Form):

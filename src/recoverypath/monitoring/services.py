@@ -82,7 +82,8 @@ def _choices(errors: dict, name: str, values: Any, allowed: frozenset[str]) -> l
     if isinstance(values, str) or not isinstance(values, list | tuple):
         errors[name] = "Send a list."
         return []
-    unknown = [v for v in values if v not in allowed]
+    # Only strings can be choices: a nested list or an object is unknown, not a crash.
+    unknown = [v for v in values if not isinstance(v, str) or v not in allowed]
     if unknown:
         errors[name] = f"Unknown choice: {', '.join(map(str, unknown[:3]))}."
         return []

@@ -1,11 +1,13 @@
 from django.contrib import admin, messages
 
+from recoverypath.core.admin import AuditedAdminMixin
+
 from .models import Notification, NotificationPreference, Reminder
 from .services import notification_resolve_unknown
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """The delivery log. Rows whose outcome is unknown (status "Unknown — check": a worker died
     during the provider call) wait here for a person to check and settle them."""
 
@@ -49,11 +51,11 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
+class NotificationPreferenceAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["user", "email", "sms", "in_app", "quiet_hours_start", "quiet_hours_end"]
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["at", "recipient", "template", "status"]
     list_filter = ["status", "template"]

@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from recoverypath.core.params import IdField
+from recoverypath.core.params import ScopedIdListField
 from recoverypath.core.routers import Router
 
 from . import selectors, services
@@ -24,8 +24,8 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class MarkReadSerializer(serializers.Serializer):
-    ids = serializers.ListField(
-        child=IdField(),
+    ids = ScopedIdListField(
+        selectors.NOTIFICATIONS,
         required=False,
         max_length=500,
         help_text="Notifications to mark read; all of them when left out.",
@@ -46,10 +46,12 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["post"])
     def read(self, request):
-        data = MarkReadSerializer(data=request.data)
+        data = MarkReadSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
+        chosen = data.validated_data.get("ids")
         marked = services.notification_mark_read(
-            user=request.user, notification_ids=data.validated_data.get("ids")
+            user=request.user,
+            notification_ids=None if chosen is None else [n.id for n in chosen],
         )
         return Response({"marked": marked})
 

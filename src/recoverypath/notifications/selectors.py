@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from recoverypath.core.params import Reach
+
 from .models import Channel, Notification
 
 
@@ -12,6 +14,10 @@ def notification_list_for_user(*, user) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user, channel=Channel.IN_APP).order_by(
         "-created_at", "-id"
     )
+
+
+# What a notification id in a request body may name: the caller's own notifications.
+NOTIFICATIONS = Reach(Notification, lambda user: notification_list_for_user(user=user))
 
 
 def notification_unread_count(*, user) -> int:

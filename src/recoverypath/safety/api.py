@@ -11,10 +11,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from recoverypath.clients import selectors as client_selectors
-from recoverypath.clients.models import Client
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record, audit_record_list
-from recoverypath.core.params import id_param
+from recoverypath.core.params import ScopedIdField, id_param
 from recoverypath.core.routers import Router
 
 from . import selectors, services
@@ -22,7 +21,7 @@ from .models import SECTION_FIELDS, SafetyPlan
 
 
 class SafetyPlanSerializer(serializers.ModelSerializer):
-    client = serializers.PrimaryKeyRelatedField(queryset=Client.objects.none())
+    client = ScopedIdField(client_selectors.CLIENTS)
     written_by = serializers.SerializerMethodField()
 
     class Meta:
@@ -38,14 +37,6 @@ class SafetyPlanSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["id", "version", "written_by", "created_at"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            self.fields["client"].queryset = client_selectors.client_queryset_for_user(
-                user=request.user
-            )
 
     def get_written_by(self, plan: SafetyPlan) -> str:
         return plan.written_by.get_full_name() if plan.written_by else ""

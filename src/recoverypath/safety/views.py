@@ -271,6 +271,7 @@ def todo_items(user) -> list[TodoItem]:
             priority="urgent",
             due=event.occurred_at,
             client_name=event.client.display_name,
+            client_id=event.client_id,
         )
         for event in selectors.safety_reviews_due(user=user)
     ]

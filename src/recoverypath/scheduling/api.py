@@ -13,13 +13,11 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from recoverypath.accounts.models import Program, User
-from recoverypath.accounts.selectors import program_list_for_user, staff_colleagues
-from recoverypath.clients.models import Client
-from recoverypath.clients.selectors import client_get, client_queryset_for_user
+from recoverypath.accounts.selectors import PROGRAMS, STAFF
+from recoverypath.clients.selectors import CLIENTS, client_get
 from recoverypath.core import permissions
-from recoverypath.core.audit import audit_record_list
-from recoverypath.core.params import IdField, id_param
+from recoverypath.core.audit import Action, audit_record, audit_record_list
+from recoverypath.core.params import ScopedIdField, id_param
 from recoverypath.core.routers import Router
 
 from . import access, selectors, services
@@ -52,29 +50,10 @@ def _datetime(params, name: str, default: datetime) -> datetime:
 # --- Groups -------------------------------------------------------------------------------------
 
 
-def _scope_to_caller(serializer: serializers.Serializer, *names: str) -> None:
-    """Narrow the named id fields to what the caller may name: their programs, colleagues and
-    rooms, and the clients they may see (anyone else's id is an unknown id: 400, never a hint)."""
-    request = serializer.context.get("request")
-    if request is None or not request.user.is_authenticated:
-        return
-    user = request.user
-    scopes = {
-        "program": lambda: program_list_for_user(user=user),
-        "facilitator": lambda: staff_colleagues(user=user),
-        "room": lambda: selectors.room_list(user=user),
-        "client": lambda: client_queryset_for_user(user=user),
-    }
-    for name in names:
-        serializer.fields[name].queryset = scopes[name]()
-
-
 class GroupSerializer(serializers.ModelSerializer):
-    program = serializers.PrimaryKeyRelatedField(queryset=Program.objects.none())
-    facilitator = serializers.PrimaryKeyRelatedField(queryset=User.objects.none())
-    room = serializers.PrimaryKeyRelatedField(
-        queryset=Room.objects.none(), required=False, allow_null=True
-    )
+    program = ScopedIdField(PROGRAMS)
+    facilitator = ScopedIdField(STAFF)
+    room = ScopedIdField(selectors.ROOMS, required=False, allow_null=True)
     enrolled_count = serializers.SerializerMethodField()
 
     class Meta:
@@ -100,16 +79,12 @@ class GroupSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "generated_until", "enrolled_count"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _scope_to_caller(self, "program", "facilitator", "room")
-
     def get_enrolled_count(self, group: Group) -> int | None:
         return getattr(group, "enrolled_count", None)
 
 
 class EnrollmentSerializer(serializers.ModelSerializer):
-    client = serializers.PrimaryKeyRelatedField(queryset=Client.objects.none())
+    client = ScopedIdField(CLIENTS)
     waitlist = serializers.BooleanField(write_only=True, default=True)
 
     class Meta:
@@ -125,10 +100,6 @@ class EnrollmentSerializer(serializers.ModelSerializer):
             "waitlist",
         ]
         read_only_fields = ["id", "group", "status", "joined_on", "ended_on", "waitlisted_at"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _scope_to_caller(self, "client")
 
 
 class GroupViewSet(
@@ -197,6 +168,17 @@ class EnrollmentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         return selectors.enrollment_queryset_for_user(user=self.request.user)
 
+    def retrieve(self, request, *args, **kwargs):
+        enrollment = self.get_object()
+        audit_record(
+            actor=request.user,
+            action=Action.READ,
+            obj=enrollment,
+            client_id=enrollment.client_id,
+            organization_id=enrollment.group.program.organization_id,
+        )
+        return Response(self.get_serializer(enrollment).data)
+
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
@@ -211,6 +193,7 @@ class AttendanceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Attendance
         fields = ["client", "status", "minutes_attended", "note", "recorded_by", "recorded_at"]
+        read_only_fields = fields
 
 
 class SessionSerializer(serializers.ModelSerializer):
@@ -245,21 +228,14 @@ class SessionSerializer(serializers.ModelSerializer):
 
 
 class BookingSerializer(serializers.Serializer):
-    client = serializers.PrimaryKeyRelatedField(queryset=Client.objects.none())
-    # Any user id: the service refuses one who is not staff of the client's program, and a client
-    # user who books must hear 403 (not allowed), not 400 about the facilitator.
-    facilitator = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    client = ScopedIdField(CLIENTS)
+    # A colleague of the caller; the service refuses one who is not staff of the client's program.
+    facilitator = ScopedIdField(STAFF)
     session_type = serializers.ChoiceField(choices=[str(t) for t in INDIVIDUAL_TYPES])
     starts_at = serializers.DateTimeField()
     duration_minutes = serializers.IntegerField(min_value=5, max_value=480, default=50)
-    room = serializers.PrimaryKeyRelatedField(
-        queryset=Room.objects.none(), required=False, allow_null=True
-    )
+    room = ScopedIdField(selectors.ROOMS, required=False, allow_null=True)
     telehealth_url = serializers.URLField(required=False, allow_blank=True, default="")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _scope_to_caller(self, "client", "room")
 
 
 class MoveSerializer(serializers.Serializer):
@@ -273,7 +249,7 @@ class CancelSerializer(serializers.Serializer):
 
 
 class AttendanceRowSerializer(serializers.Serializer):
-    client_id = IdField()
+    client_id = ScopedIdField(CLIENTS)
     status = serializers.ChoiceField(choices=Attendance.Status.choices)
     minutes_attended = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -307,8 +283,13 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
-        audit_record_list(actor=request.user, objects=[s for s in page if s.client_id])
+        selectors.sessions_audit(user=request.user, sessions=page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        session = self.get_object()
+        selectors.sessions_audit(user=request.user, sessions=[session], action=Action.READ)
+        return Response(self.get_serializer(session).data)
 
     def get_queryset(self):
         params = self.request.query_params
@@ -332,6 +313,9 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(request=BookingSerializer, responses=SessionSerializer)
     def create(self, request):
+        if not permissions.is_staff_member(request.user):
+            # A client may not book: they hear so (403), not that the facilitator is unknown.
+            raise PermissionDenied("Only program staff book sessions.")
         serializer = BookingSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         session = services.session_book(actor=request.user, **serializer.validated_data)
@@ -368,11 +352,12 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             records = list(session.attendance.all())
             audit_record_list(actor=request.user, objects=records)
             return Response(AttendanceSerializer(records, many=True).data)
-        serializer = AttendanceSheetSerializer(data=request.data)
+        serializer = AttendanceSheetSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        saved = services.attendance_record(
-            actor=request.user, session=session, rows=serializer.validated_data["rows"]
-        )
+        rows = [
+            {**row, "client_id": row["client_id"].id} for row in serializer.validated_data["rows"]
+        ]
+        saved = services.attendance_record(actor=request.user, session=session, rows=rows)
         return Response(AttendanceSerializer(saved, many=True).data)
 
 
@@ -387,8 +372,8 @@ class AddendumSerializer(serializers.ModelSerializer):
 
 
 class NoteSerializer(serializers.ModelSerializer):
-    session = serializers.PrimaryKeyRelatedField(queryset=Session.objects.all())
-    client = serializers.PrimaryKeyRelatedField(queryset=Client.objects.none())
+    session = ScopedIdField(selectors.STAFF_SESSIONS)
+    client = ScopedIdField(CLIENTS)
     addenda = AddendumSerializer(many=True, read_only=True)
 
     class Meta:
@@ -419,12 +404,6 @@ class NoteSerializer(serializers.ModelSerializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            self.fields["client"].queryset = client_queryset_for_user(user=request.user)
-            self.fields["session"].queryset = Session.objects.filter(
-                program_id__in=permissions.staff_program_ids(request.user)
-            )
         if self.instance is not None and not isinstance(self.instance, list | tuple):
             self.fields["client"].read_only = True
             self.fields["session"].read_only = True
@@ -561,17 +540,16 @@ class RoomSerializer(serializers.ModelSerializer):
     class Meta:
         model = Room
         fields = ["id", "program", "name", "is_active"]
+        read_only_fields = fields
 
 
 class HolidaySerializer(serializers.ModelSerializer):
+    program = ScopedIdField(PROGRAMS)
+
     class Meta:
         model = Holiday
         fields = ["id", "program", "date", "name"]
         validators: list = []  # the service names the duplicate day
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _scope_to_caller(self, "program")
 
 
 class RoomViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from django import forms
 
-from recoverypath.accounts.selectors import program_list_for_user, program_staff
-from recoverypath.clients.selectors import client_queryset_for_user
+from recoverypath.accounts.selectors import PROGRAMS, STAFF, program_list_for_user, program_staff
+from recoverypath.clients.models import Client
+from recoverypath.clients.selectors import CLIENTS
+from recoverypath.core.params import ScopedChoiceField, scope_form
 from recoverypath.core.permissions import Rank, staff_program_ids
 
 from .models import (
@@ -15,20 +17,16 @@ from .models import (
     Room,
     SessionType,
 )
+from .selectors import ROOMS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-def _staff_queryset(user):
-    from recoverypath.accounts.models import User
-
-    ids = staff_program_ids(user)
-    return User.objects.filter(memberships__program_id__in=ids, is_active=True).distinct()
-
-
 class GroupForm(forms.ModelForm):
-    program = forms.ModelChoiceField(queryset=None)
+    program = ScopedChoiceField(PROGRAMS)
+    facilitator = ScopedChoiceField(STAFF)
+    room = ScopedChoiceField(ROOMS, required=False)
     telehealth_url = forms.URLField(required=False, label="Telehealth link", assume_scheme="https")
 
     class Meta:
@@ -52,35 +50,32 @@ class GroupForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["program"].queryset = program_list_for_user(user=user, min_rank=Rank.CLINICIAN)
+        scope_form(self, user, program=program_list_for_user(user=user, min_rank=Rank.CLINICIAN))
         self.fields["session_type"].choices = [
             (value, label) for value, label in SessionType.choices if value in GROUP_TYPES
         ]
-        self.fields["facilitator"].queryset = _staff_queryset(user)
-        self.fields["room"].queryset = Room.objects.filter(program_id__in=staff_program_ids(user))
         self.fields["rrule"].initial = "FREQ=WEEKLY;BYDAY=MO,WE,TH"
 
 
 class BookingForm(forms.Form):
-    client = forms.ModelChoiceField(queryset=None)
+    client = ScopedChoiceField(CLIENTS)
     session_type = forms.ChoiceField(
         choices=[(v, label) for v, label in SessionType.choices if v in INDIVIDUAL_TYPES]
     )
-    facilitator = forms.ModelChoiceField(queryset=None, label="Clinician")
+    facilitator = ScopedChoiceField(STAFF, label="Clinician")
     date = forms.DateField(widget=DATE)
     time = forms.TimeField(widget=TIME, help_text="Local time of the client's program.")
     duration_minutes = forms.IntegerField(min_value=5, max_value=480, initial=50)
-    room = forms.ModelChoiceField(queryset=None, required=False)
+    room = ScopedChoiceField(ROOMS, required=False)
     telehealth_url = forms.URLField(required=False, label="Telehealth link", assume_scheme="https")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = client_queryset_for_user(user=user).filter(
-            program_id__in=staff_program_ids(user)
-        )
-        self.fields["facilitator"].queryset = _staff_queryset(user)
-        self.fields["room"].queryset = Room.objects.filter(
-            program_id__in=staff_program_ids(user), is_active=True
+        scope_form(
+            self,
+            user,
+            client=Client.objects.filter(program_id__in=staff_program_ids(user)),
+            room=Room.objects.filter(is_active=True),
         )
 
 
@@ -88,12 +83,12 @@ class MoveForm(forms.Form):
     date = forms.DateField(widget=DATE)
     time = forms.TimeField(widget=TIME)
     duration_minutes = forms.IntegerField(min_value=5, max_value=720)
-    room = forms.ModelChoiceField(queryset=None, required=False)
+    room = ScopedChoiceField(ROOMS, required=False)
     reason = forms.CharField(max_length=300, required=False)
 
-    def __init__(self, *args, session, **kwargs):
+    def __init__(self, *args, user, session, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["room"].queryset = Room.objects.filter(program_id=session.program_id)
+        scope_form(self, user, room=Room.objects.filter(program_id=session.program_id))
 
 
 class CancelForm(forms.Form):
@@ -101,10 +96,14 @@ class CancelForm(forms.Form):
 
 
 class AttendanceRowForm(forms.Form):
-    client_id = forms.IntegerField(widget=forms.HiddenInput)
+    client_id = ScopedChoiceField(CLIENTS, widget=forms.HiddenInput)
     status = forms.ChoiceField(choices=Attendance.Status.choices)
     minutes_attended = forms.IntegerField(min_value=0, max_value=720, required=False)
     note = forms.CharField(max_length=300, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope_form(self, user)  # the service then refuses anyone not on the session's roster
 
 
 AttendanceFormSet = forms.formset_factory(AttendanceRowForm, extra=0)
@@ -122,17 +121,19 @@ class AddendumForm(forms.Form):
 
 
 class EnrollClientForm(forms.Form):
-    client = forms.ModelChoiceField(queryset=None)
+    client = ScopedChoiceField(CLIENTS)
     waitlist = forms.BooleanField(
         required=False, initial=True, label="Put on the waitlist if the group is full"
     )
 
     def __init__(self, *args, user, group, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = (
-            client_queryset_for_user(user=user)
-            .filter(episodes__program=group.program, episodes__status="active")
-            .distinct()
+        scope_form(
+            self,
+            user,
+            client=Client.objects.filter(
+                episodes__program=group.program, episodes__status="active"
+            ).distinct(),
         )
 
 

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from recoverypath.clients.models import Client
 from recoverypath.core import permissions
-from recoverypath.core.audit import Action, audit_record
+from recoverypath.core.audit import Action, audit_record, audit_record_clients
+from recoverypath.core.params import Reach
 from recoverypath.core.timezones import local_today
 
 from .models import Attendance, ClinicalNote, Group, GroupEnrollment, Holiday, Room, Session
@@ -57,6 +58,21 @@ def session_roster(*, session: Session) -> list[Client]:
         if record.client_id not in seen:
             seen[record.client_id] = record.client
     return list(seen.values())
+
+
+def sessions_audit(*, user, sessions, action: str = Action.LIST) -> None:
+    """Record what `sessions` show `user` (one INSERT): each individual session's client, and to
+    staff each group session's roster (sessions from `_with_roster`: no query per session)."""
+    staff = permissions.is_staff_member(user)
+    rows: list[tuple[int | None, str]] = []
+    for session in sessions:
+        if session.client_id:
+            rows.append((session.client_id, str(session.id)))
+        elif staff:
+            rows.extend((client.id, str(session.id)) for client in session_roster(session=session))
+    audit_record_clients(
+        actor=user, rows=rows, object_type=Session._meta.label_lower, action=action
+    )
 
 
 def roster_count(*, session: Session) -> int:
@@ -214,6 +230,13 @@ def room_list(*, user) -> QuerySet[Room]:
     return Room.objects.filter(program_id__in=permissions.staff_program_ids(user)).order_by(
         "program_id", "name"
     )
+
+
+# What a room or session id in a request body may name: those of the caller's programs.
+ROOMS = Reach(Room, lambda user: room_list(user=user))
+STAFF_SESSIONS = Reach(
+    Session, lambda user: Session.objects.filter(program_id__in=permissions.staff_program_ids(user))
+)
 
 
 def holiday_list(*, user, program_id: int | None = None) -> QuerySet[Holiday]:

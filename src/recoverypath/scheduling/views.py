@@ -60,6 +60,7 @@ def todo_items(user) -> list[TodoItem]:
             priority="high",
             due=note.created_at + timedelta(hours=selectors.UNSIGNED_NOTE_HOURS),
             client_name=note.client.display_name,
+            client_id=note.client_id,
         )
         for note in selectors.notes_unsigned_overdue(user=user)
     ]
@@ -316,6 +317,12 @@ def book(request):
         else:
             messages.success(request, "Session booked.")
             return redirect("scheduling:session", session_id=session.id)
+    # The client picker names every client the user may book for: each is a client shown.
+    audit_record_list(
+        actor=request.user,
+        objects=form.fields["client"].queryset.only("id", "organization_id"),
+        client_id_attr="pk",
+    )
     return render(request, "scheduling/book.html", {"form": form})
 
 
@@ -366,11 +373,13 @@ def session_attendance(request, session_id: int):
         }
         for c in roster
     ]
-    formset = AttendanceFormSet(request.POST or None, initial=initial, prefix="att")
+    formset = AttendanceFormSet(
+        request.POST or None, initial=initial, prefix="att", form_kwargs={"user": request.user}
+    )
     if request.method == "POST" and formset.is_valid():
         rows = [
             {
-                "client_id": f.cleaned_data["client_id"],
+                "client_id": f.cleaned_data["client_id"].id,
                 "status": f.cleaned_data["status"],
                 "minutes_attended": f.cleaned_data.get("minutes_attended"),
                 "note": f.cleaned_data.get("note", ""),
@@ -408,6 +417,7 @@ def session_move(request, session_id: int):
     local = session.starts_at.astimezone(ZoneInfo(zone))
     form = MoveForm(
         request.POST or None,
+        user=request.user,
         session=session,
         initial={
             "date": local.date(),
@@ -600,10 +610,25 @@ def my_calendar_ics(request):
     client = client_for_user_account(user=request.user)
     if client is not None:
         sessions = selectors.client_sessions(client=client, start=start, end=end)
+        audit_record(
+            actor=request.user,
+            action=Action.EXPORT,
+            obj=client,
+            client_id=client.id,
+            organization_id=client.organization_id,
+            changes={"format": [None, "ics"]},
+        )
         return _ics("my-sessions", ical.calendar_for(sessions, name="My sessions", private=True))
     if not permissions.is_staff_member(request.user):
         raise Http404
-    sessions = selectors.session_list(
-        user=request.user, start=start, end=end, facilitator_id=request.user.id
+    sessions = list(
+        selectors.session_list(
+            user=request.user, start=start, end=end, facilitator_id=request.user.id
+        )
+    )
+    # The feed gives each individual session's time (not the client's name): still a client's
+    # appointment, so each is recorded as exported.
+    audit_record_list(
+        actor=request.user, objects=[s for s in sessions if s.client_id], action=Action.EXPORT
     )
     return _ics("my-sessions", ical.calendar_for(sessions, name="My sessions"))

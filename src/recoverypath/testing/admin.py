@@ -1,22 +1,24 @@
 from django.contrib import admin
 
+from recoverypath.core.admin import AuditedAdminMixin
+
 from .models import SelectionDraw, TestingSettings, TestPanel
 
 
 @admin.register(TestingSettings)
-class TestingSettingsAdmin(admin.ModelAdmin):
+class TestingSettingsAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["program", "brac_threshold", "alert_on_presumptive", "default_tests"]
     raw_id_fields = ["program", "default_panel"]
 
 
 @admin.register(TestPanel)
-class TestPanelAdmin(admin.ModelAdmin):
+class TestPanelAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "program", "specimen_type", "active"]
     list_filter = ["specimen_type", "active"]
 
 
 @admin.register(SelectionDraw)
-class SelectionDrawAdmin(admin.ModelAdmin):
+class SelectionDrawAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Read-only: a draw is evidence."""
 
     list_display = ["date", "program", "policies", "selected", "drawn_at", "algorithm"]

@@ -40,3 +40,25 @@ class AuditFilterForm(forms.Form):
     client = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1, label="Client id")
     since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class StaffInviteForm(forms.Form):
+    email = forms.EmailField(label="E-mail")
+    name = forms.CharField(label="Name", max_length=200, required=False)
+    role = forms.ChoiceField(label="Role", choices=[])
+
+    def __init__(self, *args, **kwargs):
+        from .models import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = Role.choices
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label="Role", choices=[])
+
+    def __init__(self, *args, **kwargs):
+        from .models import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = Role.choices

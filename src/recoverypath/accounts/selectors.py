@@ -68,3 +68,12 @@ def audit_events_for_admin(
     if until:
         qs = qs.filter(occurred_at__date__lte=until)
     return qs.order_by("-occurred_at", "-id")
+
+
+def program_members(*, program_id: int) -> list[Membership]:
+    """The program's staff with their logins (one query)."""
+    return list(
+        Membership.objects.filter(program_id=program_id)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__email")
+    )

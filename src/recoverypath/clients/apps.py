@@ -9,6 +9,8 @@ class ClientsConfig(AppConfig):
     def ready(self) -> None:
         from recoverypath.core import navigation
 
+        from . import invitations
         from .views import nav_items
 
         navigation.register(nav_items)
+        invitations.register()

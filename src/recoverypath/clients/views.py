@@ -12,12 +12,13 @@ from django.views.decorators.http import require_POST
 
 from recoverypath.core import permissions
 from recoverypath.core.audit import audit_record_list
+from recoverypath.core.errors import DomainError
 from recoverypath.core.forms import add_service_errors
 from recoverypath.core.navigation import NavItem
 from recoverypath.core.pagination import paginate
 
-from . import selectors, services
-from .forms import CaseloadFilterForm, ClientForm, SupportContactForm
+from . import invitations, selectors, services
+from .forms import CaseloadFilterForm, ClientForm, ClientInviteForm, SupportContactForm
 from .models import SupportContact
 
 
@@ -81,9 +82,46 @@ def client_detail(request, client_id: int):
             "client": client,
             "contacts": selectors.support_contact_list(client=client),
             "can_edit": permissions.can_edit_client(request.user, client),
+            "can_deactivate": permissions.can_administer_program(request.user, client.program_id),
+            "invite_form": ClientInviteForm(initial={"email": client.email, "phone": client.phone}),
+            "invitations": invitations.client_invitations(client=client),
             "panels": client_panels(request, client),
         },
     )
+
+
+@require_POST
+@staff_required
+def client_invite(request, client_id: int):
+    client = selectors.client_get(user=request.user, client_id=client_id)
+    form = ClientInviteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give an e-mail address or a mobile number to invite.")
+        return redirect("clients:detail", client_id=client.id)
+    try:
+        invitation = invitations.client_invite(
+            actor=request.user, client=client, **form.cleaned_data
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Invitation sent to {invitation.address}.")
+    return redirect("clients:detail", client_id=client.id)
+
+
+@require_POST
+@staff_required
+def client_login_deactivate(request, client_id: int):
+    client = selectors.client_get(user=request.user, client_id=client_id)
+    try:
+        invitations.client_login_deactivate(actor=request.user, client=client)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "The client's login is switched off.")
+    return redirect("clients:detail", client_id=client.id)
 
 
 # Later apps add sections to the client page (timeline, alerts, scores) through this registry.

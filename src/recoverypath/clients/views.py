@@ -46,12 +46,26 @@ def staff_required(view):
     return wrapped
 
 
+# Later apps say where "/" takes someone who is neither staff nor a client (e.g. a family member).
+_home_destinations: list = []
+
+
+def register_home_destination(resolver) -> None:
+    """resolver(user) -> URL or None."""
+    if resolver not in _home_destinations:
+        _home_destinations.append(resolver)
+
+
 @login_required
 def home(request):
     if permissions.is_staff_member(request.user):
         return redirect("clients:caseload")
     if selectors.client_for_user_account(user=request.user) is not None:
         return redirect("clients:me")
+    for resolver in _home_destinations:
+        url = resolver(request.user)
+        if url:
+            return redirect(url)
     return render(request, "clients/no_access.html", status=403)
 
 

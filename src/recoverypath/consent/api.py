@@ -6,20 +6,24 @@ from django.urls import include, path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from recoverypath.clients.models import Client
 from recoverypath.clients.selectors import client_queryset_for_user
+from recoverypath.core import permissions
 from recoverypath.core.params import AuditedListMixin, id_param
 from recoverypath.core.routers import Router
 
 from . import selectors, services
+from .family_views import FamilyApiView
 from .models import Consent, Purpose
 
 
 class ConsentSerializer(serializers.ModelSerializer):
     client = serializers.PrimaryKeyRelatedField(queryset=Client.objects.none())
     purposes = serializers.ListField(child=serializers.ChoiceField(choices=Purpose.choices))
+    categories = serializers.ListField(child=serializers.CharField(max_length=40), required=False)
 
     class Meta:
         model = Consent
@@ -29,7 +33,9 @@ class ConsentSerializer(serializers.ModelSerializer):
             "patient_name",
             "disclosing_party",
             "information_description",
+            "categories",
             "scope",
+            "recipient_kind",
             "recipient_name",
             "purposes",
             "revocation_right_explained",
@@ -40,6 +46,7 @@ class ConsentSerializer(serializers.ModelSerializer):
             "signer_is_patient",
             "signer_authority",
             "signed_on",
+            "signature_attested",
             "redisclosure_explained",
             "refusal_consequences_explained",
             "status",
@@ -89,6 +96,8 @@ class ConsentViewSet(
         return selectors.consent_get(user=self.request.user, consent_id=self.kwargs["pk"])
 
     def perform_create(self, serializer):
+        if not permissions.is_staff_member(self.request.user):
+            raise PermissionDenied("Clients sign their consents from their phone pages.")
         data = dict(serializer.validated_data)
         client = data.pop("client")
         serializer.instance = services.consent_create(
@@ -99,6 +108,8 @@ class ConsentViewSet(
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
         consent = self.get_object()
+        if not permissions.is_staff_member(request.user):
+            raise PermissionDenied("Clients revoke their consents from their phone pages.")
         body = RevokeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         consent = services.consent_revoke(
@@ -110,4 +121,8 @@ class ConsentViewSet(
 router = Router()
 router.register("consents", ConsentViewSet, basename="consent")
 
-urlpatterns = [path("", include(router.urls))]
+urlpatterns = [
+    path("", include(router.urls)),
+    path("family/", FamilyApiView.as_view(), name="family-api"),
+    path("family/clients/<int:client_id>/", FamilyApiView.as_view(), name="family-api-client"),
+]

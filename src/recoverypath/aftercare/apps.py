@@ -14,3 +14,13 @@ class AftercareConfig(AppConfig):
         register_client_panel(client_panel)
         register_home_section(home_section, order=50)
         register_help_action(help_action)
+        _register_family_sections()
+
+
+def _register_family_sections() -> None:
+    from recoverypath.consent.family import register_family_section
+    from recoverypath.consent.models import Category
+
+    from .family import plan_for_family
+
+    register_family_section(Category.AFTERCARE_PLAN, plan_for_family)

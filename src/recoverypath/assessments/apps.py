@@ -18,3 +18,13 @@ class AssessmentsConfig(AppConfig):
         register_client_panel(views.client_panel)
         register_kind("safety.phq9_item9", "PHQ-9 item 9 above 0 (thoughts of self-harm)")
         register_kind("safety.cssrs_positive", "C-SSRS screener: moderate or high risk")
+        _register_family_sections()
+
+
+def _register_family_sections() -> None:
+    from recoverypath.consent.family import register_family_section
+    from recoverypath.consent.models import Category
+
+    from .family import scores_for_family
+
+    register_family_section(Category.ASSESSMENT_SCORES, scores_for_family)

@@ -87,7 +87,7 @@ def family_view(*, user, client_id: int | None = None, how: str) -> list[ShownCl
     shown: list[ShownClient] = []
     labels = dict(Category.choices)
     grants = selectors.family_grants(user=user, client_id=client_id)
-    for cid, (client, by_category) in sorted(grants.items()):
+    for _cid, (client, by_category) in sorted(grants.items()):
         sections = []
         logged = {}
         for category in Category.values:

@@ -53,11 +53,9 @@ def consent_grants(
     `category` and `purpose` when they are asked about. Every check below uses it."""
     if not consent_is_active(consent=consent, today=today):
         return False
-    if category is not None and category not in (consent.categories or []):
-        return False
-    if purpose is not None and purpose not in (consent.purposes or []):
-        return False
-    return True
+    covers_category = category is None or category in (consent.categories or [])
+    covers_purpose = purpose is None or purpose in (consent.purposes or [])
+    return covers_category and covers_purpose
 
 
 def consent_check(

@@ -236,3 +236,27 @@ def test_only_program_admins_manage_staff(cast, client):
     page = client.get(f"/staff/programs/{cast.program.id}/")
     assert page.status_code == 200 and b"frontdesk@test.example.org" in page.content
     assert client.get(f"/staff/programs/{cast.outsider_program.id}/").status_code == 404
+
+
+def test_an_sms_invitation_goes_through_the_sms_provider_and_asks_for_an_email(
+    cast, client, settings, capsys, django_capture_on_commit_callbacks
+):
+    settings.SMS_URL = ""
+    newcomer = ClientFactory(program=cast.program, email="", phone="+12025550161")
+    with django_capture_on_commit_callbacks(execute=True):
+        client_invite(actor=cast.front_desk, client=newcomer, phone="+12025550161")
+    out = capsys.readouterr().out
+    assert "SMS to +12025550161:" in out
+    token = LINK.search(out).group(1)
+    response = client.post(
+        f"/invite/{token}/",
+        {
+            "email": "texted@test.example.org",
+            "date_of_birth": "1990-05-17",
+            "password": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    newcomer.refresh_from_db()
+    assert newcomer.user.email == "texted@test.example.org"

@@ -260,3 +260,30 @@ def test_an_sms_invitation_goes_through_the_sms_provider_and_asks_for_an_email(
     assert response.status_code == 302
     newcomer.refresh_from_db()
     assert newcomer.user.email == "texted@test.example.org"
+
+
+def test_a_program_admin_invites_changes_a_role_and_removes_through_the_page(
+    cast, client, django_capture_on_commit_callbacks
+):
+    client.force_login(cast.admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/staff/programs/{cast.program.id}/",
+            {"email": "nurse@test.example.org", "name": "Nell", "role": "clinician"},
+        )
+    assert response.status_code == 302
+    assert mail.outbox[-1].to == ["nurse@test.example.org"]
+    duplicate = client.post(
+        f"/staff/programs/{cast.program.id}/",
+        {"email": cast.front_desk.email, "role": "clinician"},
+    )
+    assert b"already on the staff" in duplicate.content
+    member = Membership.objects.get(user=cast.front_desk)
+    client.post(f"/staff/members/{member.id}/role/", {"role": "coordinator"})
+    member.refresh_from_db()
+    assert member.role == "coordinator"
+    client.post(f"/staff/members/{member.id}/remove/")
+    assert not Membership.objects.filter(pk=member.pk).exists()
+    assert AuditEvent.objects.filter(
+        actor=cast.admin, object_type="accounts.membership", action="delete"
+    ).exists()

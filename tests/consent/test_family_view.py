@@ -376,3 +376,22 @@ def test_family_invitation_needs_a_family_consent_and_one_login(cast, sister):
     consent.refresh_from_db()
     with pytest.raises(ConflictError):
         family_invite(actor=cast.client_user, consent=consent, email="b@test.example.org")
+
+
+def test_the_family_api_runs_a_fixed_number_of_queries(cast, sister, django_assert_num_queries):
+    """Same count with one category or all of them shown twice over: no query per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    consent = family_consent(cast, registered_categories())
+    consent_link_recipient(consent_id=consent.id, user=sister)
+    api = api_as(sister)
+    api.get("/api/v1/family/")  # warm caches (content types, sessions)
+    with CaptureQueriesContext(connection) as first:
+        api.get("/api/v1/family/")
+    family_consent(cast, ["attendance", "sobriety"])  # a second, unlinked consent changes nothing
+    with CaptureQueriesContext(connection) as second:
+        api.get("/api/v1/family/")
+    assert len(first) == len(second)
+    inserts = [q for q in first.captured_queries if q["sql"].startswith("INSERT")]
+    assert len(inserts) == 2  # disclosures and audit events, one INSERT each

@@ -97,7 +97,9 @@ def client_detail(request, client_id: int):
             "contacts": selectors.support_contact_list(client=client),
             "can_edit": permissions.can_edit_client(request.user, client),
             "can_deactivate": permissions.can_administer_program(request.user, client.program_id),
-            "invite_form": ClientInviteForm(initial={"email": client.email, "phone": client.phone}),
+            "invite_form": ClientInviteForm(
+                initial={"email": client.email, "phone": client.phone}, auto_id="id_login_%s"
+            ),
             "invitations": invitations.client_invitations(client=client),
             "panels": client_panels(request, client),
         },

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -24,6 +25,7 @@ from rest_framework.views import APIView
 
 from recoverypath.core.forms import add_service_errors
 from recoverypath.core.navigation import NavItem
+from recoverypath.core.permissions import is_staff_member
 
 from . import selectors, services
 from .family import FamilySectionData, section_data
@@ -79,6 +81,22 @@ class ShownClient:
     sections: list[ShownSection]
     consents: dict
 
+    @property
+    def scopes(self) -> list[str]:
+        """A plain statement of each consent relied on: what it covers and until when."""
+        out = []
+        for consent in {c.id: c for c in self.consents.values()}.values():
+            until = (
+                f"until {consent.expires_on:%b %-d, %Y}"
+                if consent.expires_on
+                else f"until {consent.expiration_event}"
+            )
+            out.append(
+                f"Shared with you by a consent signed {consent.signed_on:%b %-d, %Y}, {until}: "
+                f"{', '.join(consent.category_labels())}. It can be revoked at any time."
+            )
+        return out
+
 
 def family_view(*, user, client_id: int | None = None, how: str) -> list[ShownClient]:
     """What `user` may see now, per client, in category order; each category shown is logged as
@@ -111,6 +129,8 @@ def _family_only(request) -> None:
 
 
 def nav_items(request) -> list[NavItem]:
+    if not request.user.is_authenticated or is_staff_member(request.user):
+        return []  # staff roles are cached for the request: no query for them
     if selectors.is_family_member(request.user):
         return [NavItem("Family", reverse("consent:family_home"), order=12)]
     return []
@@ -196,12 +216,20 @@ class FamilyClientSerializer(serializers.Serializer):
     sections = FamilySectionSerializer(many=True)
 
 
+class FamilyViewSerializer(serializers.Serializer):
+    notice = serializers.CharField()
+    notice_version = serializers.CharField()
+    clients = FamilyClientSerializer(many=True)
+
+
 class FamilyApiView(APIView):
     """What the caller's family consents allow now, each response carrying the Part 2 notice.
     `GET /api/v1/family/` every client; `GET /api/v1/family/clients/{id}/` one."""
 
     permission_classes = [IsAuthenticated]
+    serializer_class = FamilyViewSerializer
 
+    @extend_schema(responses=FamilyViewSerializer)
     def get(self, request, client_id: int | None = None):
         if not selectors.is_family_member(request.user):
             raise Http404

@@ -187,6 +187,7 @@ def disclosure_record(
             recipient_id=rid,
             purpose=purpose,
             category=category or "",
+            recipient_user=recipient if rtype == "accounts.user" else None,
             description=description[:300],
             object_type=otype,
             object_id=oid,

@@ -31,17 +31,23 @@ from .models import Consent, FamilyMessage
 def client_panel(request, client) -> str:
     if not permissions.can_coordinate(request.user, client):
         return ""
-    consents = list(selectors.consent_list(client=client))
+    consents = _with_invite_forms(list(selectors.consent_list(client=client)))
     return render_to_string(
         "consent/_client_panel.html",
         {
             "client": client,
             "consents": consents,
             "family_messages": selectors.family_messages_open(client=client),
-            "invite_form": FamilyInviteForm(),
         },
         request=request,
     )
+
+
+def _with_invite_forms(consents: list[Consent]) -> list[Consent]:
+    """Each family consent gets its own invitation form (ids unique on the page)."""
+    for consent in consents:
+        consent.invite_form = FamilyInviteForm(auto_id=f"id_family{consent.id}_%s")
+    return consents
 
 
 def todo_items(user) -> list[TodoItem]:
@@ -171,12 +177,8 @@ def _my_consent(request, consent_id: int) -> Consent:
 @login_required
 def my_consents(request):
     client = own_client_get(user=request.user)
-    consents = list(selectors.consent_list(client=client))
-    return render(
-        request,
-        "consent/my_consents.html",
-        {"client": client, "consents": consents, "invite_form": FamilyInviteForm()},
-    )
+    consents = _with_invite_forms(list(selectors.consent_list(client=client)))
+    return render(request, "consent/my_consents.html", {"client": client, "consents": consents})
 
 
 @login_required

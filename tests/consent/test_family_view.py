@@ -395,3 +395,57 @@ def test_the_family_api_runs_a_fixed_number_of_queries(cast, sister, django_asse
     assert len(first) == len(second)
     inserts = [q for q in first.captured_queries if q["sql"].startswith("INSERT")]
     assert len(inserts) == 2  # disclosures and audit events, one INSERT each
+
+
+def test_a_family_member_named_by_two_clients_sees_each_ones_categories(cast, sister):
+    from tests.factories import ClientFactory
+
+    brother = ClientFactory(program=cast.program, first_name="Rowan", last_name="Quillfeather")
+    consent_link_recipient(consent_id=family_consent(cast, ["attendance"]).id, user=sister)
+    second = consent_create(
+        actor=cast.coordinator,
+        client=brother,
+        recipient_name="Marlow Quillfeather (sister)",
+        recipient_kind="family",
+        categories=["schedule"],
+        information_description="Appointments and schedule",
+        purposes=["family_involvement"],
+        revocation_right_explained=True,
+        how_to_revoke="In writing.",
+        expiration_event="When Rowan finishes aftercare",
+        signed_by_name="Rowan Quillfeather",
+        signature_attested=True,
+        signed_on=TODAY,
+    )
+    consent_link_recipient(consent_id=second.id, user=sister)
+    body = fetch(sister, "/api/v1/family/").json()
+    shown = {c["client"]: {s["category"] for s in c["sections"]} for c in body["clients"]}
+    assert shown == {cast.client.id: {"attendance"}, brother.id: {"schedule"}}
+    page = fetch(sister, "/family/").content.decode()
+    assert "Rowan Quillfeather" in page and "Juniper Quillfeather" in page
+
+
+def test_staff_invite_the_family_member_with_the_client_present(
+    cast, django_capture_on_commit_callbacks
+):
+    consent = family_consent(cast, ["attendance"])
+    front = WebClient()
+    front.force_login(cast.front_desk)
+    assert front.post(f"/consent/{consent.id}/invite/", {"email": "m@test.example.org"}).status_code == 404
+    web = WebClient()
+    web.force_login(cast.coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        web.post(f"/consent/{consent.id}/invite/", {"email": "marlow@test.example.org"})
+    assert mail.outbox[-1].to == ["marlow@test.example.org"]
+    assert "/invite/" in mail.outbox[-1].body
+
+
+def test_a_revoked_consent_also_closes_the_message_form(cast, sister):
+    consent = family_consent(cast, ["attendance"])
+    consent_link_recipient(consent_id=consent.id, user=sister)
+    consent_revoke(actor=cast.client_user, consent=consent)
+    web = WebClient()
+    web.force_login(sister)
+    response = web.post(f"/family/clients/{cast.client.id}/message/", {"body": "Hello?"})
+    assert response.status_code == 404
+    assert not FamilyMessage.objects.exists()

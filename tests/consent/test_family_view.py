@@ -431,7 +431,10 @@ def test_staff_invite_the_family_member_with_the_client_present(
     consent = family_consent(cast, ["attendance"])
     front = WebClient()
     front.force_login(cast.front_desk)
-    assert front.post(f"/consent/{consent.id}/invite/", {"email": "m@test.example.org"}).status_code == 404
+    assert (
+        front.post(f"/consent/{consent.id}/invite/", {"email": "m@test.example.org"}).status_code
+        == 404
+    )
     web = WebClient()
     web.force_login(cast.coordinator)
     with django_capture_on_commit_callbacks(execute=True):
@@ -449,3 +452,26 @@ def test_a_revoked_consent_also_closes_the_message_form(cast, sister):
     response = web.post(f"/family/clients/{cast.client.id}/message/", {"body": "Hello?"})
     assert response.status_code == 404
     assert not FamilyMessage.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "sees"),
+    [
+        ("client", True),
+        ("coordinator", True),
+        ("admin", True),
+        ("front_desk", False),
+        ("other_program", False),
+        ("outsider", False),
+    ],
+)
+def test_the_accounting_of_disclosures_api_is_scoped(cast, sister, role, sees):
+    consent_link_recipient(consent_id=family_consent(cast, ["attendance"]).id, user=sister)
+    fetch(sister, "/family/")
+    body = api_as(cast.person(role)).get("/api/v1/disclosures/").json()
+    rows = body["results"]
+    assert bool(rows) == sees
+    if sees:
+        assert rows[0]["category"] == "attendance"
+        assert rows[0]["recipient_name"] == "Marlow Quillfeather (sister)"
+    assert api_as(sister).get("/api/v1/disclosures/").json()["results"] == []

@@ -17,7 +17,7 @@ from recoverypath.core.routers import Router
 
 from . import selectors, services
 from .family_views import FamilyApiView
-from .models import Consent, Purpose
+from .models import Consent, Disclosure, Purpose
 
 
 class ConsentSerializer(serializers.ModelSerializer):
@@ -118,8 +118,44 @@ class ConsentViewSet(
         return Response(ConsentSerializer(consent, context={"request": request}).data)
 
 
+class DisclosureSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Disclosure
+        fields = [
+            "id",
+            "client",
+            "consent",
+            "recipient_name",
+            "purpose",
+            "category",
+            "description",
+            "notice_version",
+            "disclosed_at",
+        ]
+        read_only_fields = fields
+
+
+class DisclosureViewSet(AuditedListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The accounting of disclosures: who was shown what of a client's record, when, under which
+    consent. A client reads their own ("Who saw my record"); coordinators and above by program."""
+
+    serializer_class = DisclosureSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("client", int)])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        qs = selectors.disclosure_queryset_for_user(user=self.request.user)
+        client_id = id_param(self.request.query_params, "client")
+        if client_id:
+            qs = qs.filter(client_id=client_id)
+        return qs.order_by("-disclosed_at", "-id")
+
+
 router = Router()
 router.register("consents", ConsentViewSet, basename="consent")
+router.register("disclosures", DisclosureViewSet, basename="disclosure")
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -210,3 +210,14 @@ def consent_get(*, user, consent_id: int) -> Consent:
         organization_id=consent.organization_id,
     )
     return consent
+
+
+def disclosure_queryset_for_user(*, user) -> QuerySet[Disclosure]:
+    """Disclosures `user` may read: a client their own, coordinators and above by program."""
+    if not user.is_authenticated or not user.is_active:
+        return Disclosure.objects.none()
+    scope = Q(client__user_id=user.id)
+    program_ids = permissions.staff_program_ids(user, min_rank=permissions.Rank.COORDINATOR)
+    if program_ids:
+        scope |= Q(client__program_id__in=program_ids)
+    return Disclosure.objects.filter(scope).select_related("client")

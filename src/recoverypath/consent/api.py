@@ -119,6 +119,8 @@ class ConsentViewSet(
 
 
 class DisclosureSerializer(serializers.ModelSerializer):
+    purpose = serializers.CharField(read_only=True)
+
     class Meta:
         model = Disclosure
         fields = [

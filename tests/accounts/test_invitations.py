@@ -287,3 +287,16 @@ def test_a_program_admin_invites_changes_a_role_and_removes_through_the_page(
     assert AuditEvent.objects.filter(
         actor=cast.admin, object_type="accounts.membership", action="delete"
     ).exists()
+
+
+def test_a_program_admin_switches_a_client_login_off_and_on_from_the_client_page(cast, client):
+    client.force_login(cast.admin)
+    client.post(f"/clients/{cast.client.id}/login/deactivate/")
+    assert not User.objects.get(pk=cast.client_user.pk).is_active
+    page = client.get(f"/clients/{cast.client.id}/").content.decode()
+    assert "is switched off" in page
+    client.post(f"/clients/{cast.client.id}/login/reactivate/")
+    assert User.objects.get(pk=cast.client_user.pk).is_active
+    client.force_login(cast.front_desk)
+    client.post(f"/clients/{cast.client.id}/login/deactivate/")
+    assert User.objects.get(pk=cast.client_user.pk).is_active

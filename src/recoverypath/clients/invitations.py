@@ -112,6 +112,28 @@ def client_login_deactivate(*, actor, client: Client) -> Client:
     return client
 
 
+def client_login_reactivate(*, actor, client: Client) -> Client:
+    """Switch a switched-off client login back on (program admins). Raises PermissionDenied or
+    ConflictError."""
+    if not permissions.can_administer_program(actor, client.program_id):
+        raise PermissionDenied("Only program admins switch a client's login back on.")
+    if client.user_id is None or client.user.is_active:
+        raise ConflictError("This client has no switched-off login.", code="no_login")
+    user = client.user
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(is_active=True)
+        user.is_active = True
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=user,
+            client_id=client.id,
+            organization_id=client.organization_id,
+            changes={"is_active": [False, True]},
+        )
+    return client
+
+
 # --- The client invitation kind ---------------------------------------------------------------
 
 

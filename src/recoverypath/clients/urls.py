@@ -15,6 +15,11 @@ urlpatterns = [
         views.client_login_deactivate,
         name="login_deactivate",
     ),
+    path(
+        "clients/<int:client_id>/login/reactivate/",
+        views.client_login_reactivate,
+        name="login_reactivate",
+    ),
     path("clients/<int:client_id>/contacts/new/", views.contact_create, name="contact_create"),
     path(
         "clients/<int:client_id>/contacts/<int:contact_id>/edit/",

@@ -129,6 +129,19 @@ def client_invite(request, client_id: int):
 
 @require_POST
 @staff_required
+def client_login_reactivate(request, client_id: int):
+    client = selectors.client_get(user=request.user, client_id=client_id)
+    try:
+        invitations.client_login_reactivate(actor=request.user, client=client)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "The client's login is switched on again.")
+    return redirect("clients:detail", client_id=client.id)
+
+
+@require_POST
+@staff_required
 def client_login_deactivate(request, client_id: int):
     client = selectors.client_get(user=request.user, client_id=client_id)
     try:

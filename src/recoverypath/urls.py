@@ -13,6 +13,7 @@ handler500 = "recoverypath.core.views.server_error"
 urlpatterns = [
     path("", client_views.home, name="home"),
     path("accounts/", include("recoverypath.accounts.urls")),
+    path("invite/", include("recoverypath.accounts.invitation_urls")),
     path("api/v1/", include("recoverypath.api")),
     path("admin/", admin.site.urls),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),

@@ -42,6 +42,8 @@ FIELDS = {
     "expires_on": (TODAY + timedelta(days=90)).isoformat(),
     "signed_by_name": "Juniper Quillfeather",
     "signed_on": TODAY.isoformat(),
+    "categories": ["discharge_summary", "aftercare_plan"],
+    "signature_attested": True,
 }
 
 

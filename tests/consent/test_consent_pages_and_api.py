@@ -24,6 +24,8 @@ def body(cast, **overrides):
         "expires_on": (TODAY + timedelta(days=90)).isoformat(),
         "signed_by_name": "Juniper Quillfeather",
         "signed_on": TODAY.isoformat(),
+        "categories": ["discharge_summary", "aftercare_plan"],
+        "signature_attested": True,
     }
     data.update(overrides)
     return data
@@ -90,6 +92,9 @@ def test_the_client_page_lists_consents_and_records_one_for_a_support_contact(ca
             "signed_by_name": "Juniper Quillfeather",
             "signer_is_patient": "on",
             "signed_on": TODAY.isoformat(),
+            "categories": ["sobriety"],
+            "recipient_kind": "family",
+            "signature_attested": "on",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -46,6 +46,8 @@ def signed(cast, **overrides) -> Consent:
         expires_on=TODAY + timedelta(days=90),
         signed_by_name="Juniper Quillfeather",
         signed_on=TODAY - timedelta(days=1),
+        categories=["discharge_summary", "aftercare_plan"],
+        signature_attested=True,
     )
     data.update(overrides)
     return consent_create(actor=cast.coordinator, client=cast.client, **data)
@@ -123,6 +125,8 @@ def test_a_consent_naming_a_record_allows_only_that_record(cast, provider, siste
         expires_on=TODAY + timedelta(days=30),
         signed_by_name="Juniper Quillfeather",
         signed_on=TODAY,
+        categories=["attendance"],
+        signature_attested=True,
     )
     assert consent_allows_disclosure(
         client=cast.client, recipient=sister, purpose="family_involvement"

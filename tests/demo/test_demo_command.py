@@ -94,6 +94,8 @@ def test_the_demo_prints_one_working_login_per_line_including_a_client():
         assert user.check_password(password), email
         if role == "client":
             assert Client.objects.filter(user=user).exists()
+        elif role == "family":
+            assert user.consents_received.filter(status="active").exists()
         else:
             assert Membership.objects.filter(user=user, role=role).exists()
 
@@ -136,7 +138,7 @@ def test_a_second_demo_with_the_same_seed_is_refused_and_if_empty_prints_the_log
         _demo(clients=2, seed=1)
     again, err = _demo(clients=2, seed=1, if_empty=True)
     assert "already has data" in err
-    core_roles = ("admin ", "clinician ", "coordinator ", "front_desk ", "client ")
+    core_roles = ("admin ", "clinician ", "coordinator ", "front_desk ", "client ", "family ")
     assert sorted(line for line in again.splitlines() if line.startswith(core_roles)) == sorted(
         line for line in first.splitlines() if line.startswith(core_roles)
     )

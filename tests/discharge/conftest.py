@@ -83,6 +83,9 @@ def family_consent(cast, contact, **overrides):
         expires_on=local_today("America/New_York") + timedelta(days=180),
         signed_by_name="Juniper Quillfeather",
         signed_on=local_today("America/New_York") - timedelta(days=3),
+        categories=["attendance", "discharge_summary"],
+        recipient_kind="family",
+        signature_attested=True,
     )
     data.update(overrides)
     return consent_create(actor=cast.clinician, client=cast.client, recipient=contact, **data)

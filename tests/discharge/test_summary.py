@@ -120,6 +120,24 @@ def test_sharing_under_a_consent_logs_a_disclosure_with_the_notice(cast, graduat
     assert "42 CFR part 2 prohibits" in event.changes["notice"]
 
 
+def test_a_consent_that_does_not_cover_the_discharge_summary_does_not_allow_sharing_it(
+    cast, graduated, provider
+):
+    services.summary_sign(actor=cast.clinician, summary=graduated)
+    family_consent(
+        cast,
+        provider,
+        recipient_name=provider.name,
+        purposes=["treatment"],
+        categories=["aftercare_plan"],
+        information_description="Aftercare plan",
+    )
+    referral = graduated.plan.client.referrals.get()
+    with pytest.raises(DomainError) as refused:
+        services.summary_share(actor=cast.clinician, summary=graduated, referral=referral)
+    assert refused.value.code == "no_consent"
+
+
 def test_the_api_serves_the_pdf_and_signs(cast, graduated):
     api = api_as(cast.clinician)
     response = api.get(f"/api/v1/discharge-summaries/{graduated.id}/pdf/")

@@ -9,7 +9,11 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from recoverypath.core import navigation
 
-        from . import receivers  # noqa: F401  (auth signal -> audit trail)
+        from . import (
+            receivers,  # noqa: F401  (auth signal -> audit trail)
+            services,
+        )
         from .views import nav_items
 
         navigation.register(nav_items)
+        services.register()

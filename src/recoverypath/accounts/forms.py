@@ -86,3 +86,25 @@ class ProgramSignInForm(forms.Form):
         max_value=480,
         help_text="Staff sessions end after this long without activity.",
     )
+
+
+class StaffInviteForm(forms.Form):
+    email = forms.EmailField(label="E-mail")
+    name = forms.CharField(label="Name", max_length=200, required=False)
+    role = forms.ChoiceField(label="Role", choices=[])
+
+    def __init__(self, *args, **kwargs):
+        from .models import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = Role.choices
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label="Role", choices=[])
+
+    def __init__(self, *args, **kwargs):
+        from .models import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = Role.choices

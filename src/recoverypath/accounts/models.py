@@ -281,3 +281,80 @@ class SignedInSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} since {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Invitation(models.Model):
+    """A single-use link that lets a person create (or link) their login: staff to a program with
+    a role, a client to their own record, a family member to the consents that name them.
+
+    Only the SHA-256 of the token is stored; the token itself travels once, in the message.
+    What the invitation is for is named by `subject_type` + `subject_id` (a model label and id),
+    because accounts comes before the apps that own clients and consents.
+    """
+
+    class Kind(models.TextChoices):
+        STAFF = "staff", "Staff"
+        CLIENT = "client", "Client"
+        FAMILY = "family", "Family member"
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "E-mail"
+        SMS = "sms", "Text message"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        ACCEPTED = "accepted", "Accepted"
+        REVOKED = "revoked", "Revoked"
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="invitations")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=20, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices, blank=True)
+    subject_type = models.CharField(max_length=60)
+    subject_id = models.CharField(max_length=64)
+    name = models.CharField(max_length=200, blank=True, help_text="Whom the invitation is for.")
+    token_hash = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    expires_at = models.DateTimeField()
+    invited_by = models.ForeignKey(
+        User, null=True, on_delete=models.PROTECT, related_name="invitations_sent"
+    )
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["subject_type", "subject_id", "status"], name="invitation_subject"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(email="", phone=""), name="invitation_has_address"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} invitation to {self.address} ({self.display_status})"
+
+    @property
+    def address(self) -> str:
+        return self.email if self.channel == self.Channel.EMAIL else self.phone
+
+    @property
+    def is_expired(self) -> bool:
+        return self.status == self.Status.PENDING and self.expires_at <= timezone.now()
+
+    @property
+    def display_status(self) -> str:
+        """Waiting, Accepted, Revoked or Expired (an expired invitation is a waiting one past
+        its time: nothing has to run for it to stop working)."""
+        return "Expired" if self.is_expired else self.get_status_display()

@@ -17,3 +17,14 @@ class AftercareConfig(AppConfig):
         register_help_action(help_action)
         register_help_request(help_request_handler)
         register_kind("aftercare.help_requested", '"I need help now" pressed')
+
+        _register_family_sections()
+
+
+def _register_family_sections() -> None:
+    from recoverypath.consent.family import register_family_section
+    from recoverypath.consent.models import Category
+
+    from .family import plan_for_family
+
+    register_family_section(Category.AFTERCARE_PLAN, plan_for_family)

@@ -20,3 +20,14 @@ class AssessmentsConfig(AppConfig):
         register_kind("safety.cssrs_positive", "C-SSRS screener: moderate or high risk")
         register_kind("safety.cssrs_low", "C-SSRS screener: low risk, review within 72 hours")
         todo.register(views.todo_items)
+
+        _register_family_sections()
+
+
+def _register_family_sections() -> None:
+    from recoverypath.consent.family import register_family_section
+    from recoverypath.consent.models import Category
+
+    from .family import scores_for_family
+
+    register_family_section(Category.ASSESSMENT_SCORES, scores_for_family)

@@ -103,7 +103,6 @@ class EpisodeSerializer(serializers.ModelSerializer):
         validators: list = []  # one active episode per program is the service's rule (and the DB's)
 
 
-
 class TransitionSerializer(serializers.Serializer):
     """A move into IOP (step down from PHP, step up from aftercare) needs `placement_answers`,
     and a warning needs `placement_override_reason`."""

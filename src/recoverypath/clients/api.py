@@ -4,8 +4,10 @@ from django.core.exceptions import ValidationError
 from django.urls import include, path
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS
+from rest_framework.response import Response
 
 from recoverypath.accounts.selectors import PROGRAMS, STAFF
 from recoverypath.core import permissions
@@ -14,7 +16,7 @@ from recoverypath.core.phones import normalize_phone
 from recoverypath.core.routers import Router
 from recoverypath.core.timezones import validate_time_zone
 
-from . import selectors, services
+from . import invitations, selectors, services
 from .models import Client, SupportContact
 from .sobriety import sobriety_summary_for
 
@@ -24,6 +26,51 @@ def _phone_field(value: str) -> str:
         return normalize_phone(value)
     except ValidationError as exc:
         raise serializers.ValidationError(exc.messages) from exc
+
+
+class InviteSerializer(serializers.Serializer):
+    email = serializers.EmailField(required=False, allow_blank=True)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=32)
+
+
+class InvitationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    channel = serializers.CharField()
+    address = serializers.CharField()
+    status = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    accepted_at = serializers.DateTimeField(allow_null=True)
+
+    def get_status(self, invitation) -> str:
+        return "expired" if invitation.is_expired else invitation.status
+
+
+class ClientInvitationMixin:
+    @extend_schema(request=InviteSerializer, responses={201: InvitationSerializer})
+    @action(detail=True, methods=["post"])
+    def invite(self, request, pk=None):
+        """Invite the client to their own login (e-mail, else text message to `phone`)."""
+        client = self.get_object()
+        body = InviteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        invitation = invitations.client_invite(
+            actor=request.user,
+            client=client,
+            email=body.validated_data.get("email") or "",
+            phone=body.validated_data.get("phone") or "",
+        )
+        return Response(InvitationSerializer(invitation).data, status=201)
+
+    @extend_schema(responses=InvitationSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def invitations(self, request, pk=None):
+        """The client's invitations, newest first, with their status."""
+        client = self.get_object()
+        if not permissions.can_edit_client(request.user, client):
+            raise PermissionDenied("Only the client's program staff see invitations.")
+        items = invitations.client_invitations(client=client)
+        return Response(InvitationSerializer(items, many=True).data)
 
 
 class ClientSerializer(serializers.ModelSerializer):
@@ -113,6 +160,7 @@ class SupportContactSerializer(serializers.ModelSerializer):
     )
 )
 class ClientViewSet(
+    ClientInvitationMixin,
     AuditedListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

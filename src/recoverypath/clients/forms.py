@@ -103,3 +103,16 @@ class CaseloadFilterForm(forms.Form):
         self.fields["clinician"].choices = [("", "All clinicians")] + [
             (u.id, str(u)) for u in staff_colleagues(user=user, roles=["clinician", "admin"])
         ]
+
+
+class ClientInviteForm(forms.Form):
+    email = forms.EmailField(label="Invite by e-mail", required=False)
+    phone = forms.CharField(
+        label="or by text message to", max_length=32, required=False, help_text="A mobile number."
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("email") and not (data.get("phone") or "").strip():
+            raise forms.ValidationError("Give an e-mail address or a mobile number.")
+        return data

@@ -12,12 +12,13 @@ from django.views.decorators.http import require_POST
 
 from recoverypath.core import permissions
 from recoverypath.core.audit import audit_record_list
+from recoverypath.core.errors import DomainError
 from recoverypath.core.forms import add_service_errors
 from recoverypath.core.navigation import NavItem
 from recoverypath.core.pagination import paginate
 
-from . import selectors, services
-from .forms import CaseloadFilterForm, ClientForm, SupportContactForm
+from . import invitations, selectors, services
+from .forms import CaseloadFilterForm, ClientForm, ClientInviteForm, SupportContactForm
 from .models import SupportContact
 
 
@@ -45,12 +46,26 @@ def staff_required(view):
     return wrapped
 
 
+# Later apps say where "/" takes someone who is neither staff nor a client (e.g. a family member).
+_home_destinations: list = []
+
+
+def register_home_destination(resolver) -> None:
+    """resolver(user) -> URL or None."""
+    if resolver not in _home_destinations:
+        _home_destinations.append(resolver)
+
+
 @login_required
 def home(request):
     if permissions.is_staff_member(request.user):
         return redirect("clients:caseload")
     if selectors.client_for_user_account(user=request.user) is not None:
         return redirect("clients:me")
+    for resolver in _home_destinations:
+        url = resolver(request.user)
+        if url:
+            return redirect(url)
     return render(request, "clients/no_access.html", status=403)
 
 
@@ -81,9 +96,61 @@ def client_detail(request, client_id: int):
             "client": client,
             "contacts": selectors.support_contact_list(client=client),
             "can_edit": permissions.can_edit_client(request.user, client),
+            "can_deactivate": permissions.can_administer_program(request.user, client.program_id),
+            "invite_form": ClientInviteForm(
+                initial={"email": client.email, "phone": client.phone}, auto_id="id_login_%s"
+            ),
+            "invitations": invitations.client_invitations(client=client),
             "panels": client_panels(request, client),
         },
     )
+
+
+@require_POST
+@staff_required
+def client_invite(request, client_id: int):
+    client = selectors.client_get(user=request.user, client_id=client_id)
+    form = ClientInviteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give an e-mail address or a mobile number to invite.")
+        return redirect("clients:detail", client_id=client.id)
+    try:
+        invitation = invitations.client_invite(
+            actor=request.user, client=client, **form.cleaned_data
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Invitation sent to {invitation.address}.")
+    return redirect("clients:detail", client_id=client.id)
+
+
+@require_POST
+@staff_required
+def client_login_reactivate(request, client_id: int):
+    client = selectors.client_get(user=request.user, client_id=client_id)
+    try:
+        invitations.client_login_reactivate(actor=request.user, client=client)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "The client's login is switched on again.")
+    return redirect("clients:detail", client_id=client.id)
+
+
+@require_POST
+@staff_required
+def client_login_deactivate(request, client_id: int):
+    client = selectors.client_get(user=request.user, client_id=client_id)
+    try:
+        invitations.client_login_deactivate(actor=request.user, client=client)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "The client's login is switched off.")
+    return redirect("clients:detail", client_id=client.id)
 
 
 # Later apps add sections to the client page (timeline, alerts, scores) through this registry.

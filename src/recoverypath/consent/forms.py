@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
-from .models import Consent, Purpose
+from .family import category_choices
+from .models import Consent, Purpose, RecipientKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -10,6 +11,9 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class ConsentForm(forms.ModelForm):
     purposes = forms.MultipleChoiceField(
         choices=Purpose.choices, widget=forms.CheckboxSelectMultiple
+    )
+    categories = forms.MultipleChoiceField(
+        label="What it shares", choices=[], widget=forms.CheckboxSelectMultiple
     )
     recipient_contact = forms.TypedChoiceField(
         label="Recipient from the client's support contacts",
@@ -23,8 +27,10 @@ class ConsentForm(forms.ModelForm):
         model = Consent
         fields = [
             "scope",
+            "recipient_kind",
             "recipient_contact",
             "recipient_name",
+            "categories",
             "information_description",
             "purposes",
             "revocation_right_explained",
@@ -35,6 +41,7 @@ class ConsentForm(forms.ModelForm):
             "signer_is_patient",
             "signer_authority",
             "signed_on",
+            "signature_attested",
             "redisclosure_explained",
             "refusal_consequences_explained",
         ]
@@ -44,10 +51,14 @@ class ConsentForm(forms.ModelForm):
             "information_description": forms.Textarea(attrs={"rows": 2}),
             "how_to_revoke": forms.Textarea(attrs={"rows": 2}),
         }
-        labels = {"revocation_right_explained": "The form states the right to revoke in writing"}
+        labels = {
+            "revocation_right_explained": "The form states the right to revoke in writing",
+            "signature_attested": "The signer attested that the typed name is their signature",
+        }
 
     def __init__(self, *args, client, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["categories"].choices = category_choices()
         self.contacts = {c.id: c for c in client.support_contacts.all()}
         self.fields["recipient_contact"].choices = [("", "—")] + [
             (c.id, f"{c.name} ({c.relationship or c.get_kind_display()})")
@@ -67,3 +78,92 @@ class ConsentForm(forms.ModelForm):
 
 class RevokeForm(forms.Form):
     note = forms.CharField(label="How the client revoked (e.g. letter dated ...)", max_length=500)
+
+
+HOW_TO_REVOKE = (
+    "Tap Revoke on this consent in RecoveryPath, or write to the program. It stops the next "
+    "time anyone opens my record; what was already shared stays shared."
+)
+
+
+class MyConsentForm(forms.Form):
+    """The client's own consent, from their phone, for a family member or supporter."""
+
+    recipient_name = forms.CharField(label="Who may see it (full name)", max_length=200)
+    relationship = forms.CharField(label="Who they are to you", max_length=60, required=False)
+    categories = forms.MultipleChoiceField(
+        label="What they may see", choices=[], widget=forms.CheckboxSelectMultiple
+    )
+    purpose = forms.ChoiceField(
+        label="Why",
+        choices=[
+            (Purpose.FAMILY_INVOLVEMENT, "So they can support me in treatment"),
+            (Purpose.PATIENT_REQUEST, "Because I ask for it"),
+        ],
+        initial=Purpose.FAMILY_INVOLVEMENT,
+    )
+    expires_on = forms.DateField(
+        label="Until (date)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    expiration_event = forms.CharField(
+        label="or until (event)",
+        max_length=300,
+        required=False,
+        help_text="For example: when I finish aftercare.",
+    )
+    revocation_right_explained = forms.BooleanField(
+        label="I understand I can revoke this at any time with one tap (it stops from the next "
+        "time they open RecoveryPath)",
+        required=False,
+    )
+    signed_by_name = forms.CharField(label="Sign by typing your full name", max_length=200)
+    signature_attested = forms.BooleanField(
+        label="I attest that the name I typed is my signature and that I read this consent",
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].choices = category_choices()
+
+    def service_data(self, client) -> dict:
+        """The consent the client signed, in the service's terms."""
+        from .models import Category
+
+        data = self.cleaned_data
+        labels = dict(Category.choices)
+        name = data["recipient_name"].strip()
+        if data.get("relationship"):
+            name = f"{name} ({data['relationship'].strip()})"
+        return {
+            "recipient_name": name,
+            "recipient_kind": RecipientKind.FAMILY,
+            "categories": list(data["categories"]),
+            "information_description": "; ".join(labels[c] for c in data["categories"]),
+            "purposes": [data["purpose"]],
+            "expires_on": data.get("expires_on"),
+            "expiration_event": data.get("expiration_event") or "",
+            "revocation_right_explained": bool(data.get("revocation_right_explained")),
+            "how_to_revoke": HOW_TO_REVOKE,
+            "signed_by_name": data["signed_by_name"],
+            "signature_attested": bool(data.get("signature_attested")),
+        }
+
+
+class FamilyInviteForm(forms.Form):
+    email = forms.EmailField(label="Their e-mail", required=False)
+    phone = forms.CharField(label="or their mobile number", max_length=32, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("email") and not (data.get("phone") or "").strip():
+            raise forms.ValidationError("Give their e-mail address or mobile number.")
+        return data
+
+
+class FamilyMessageForm(forms.Form):
+    body = forms.CharField(
+        label="Message to the care team",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

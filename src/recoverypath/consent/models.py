@@ -24,6 +24,28 @@ class Purpose(models.TextChoices):
     PATIENT_REQUEST = "patient_request", "At the request of the patient"
 
 
+class Category(models.TextChoices):
+    """What of the record a consent may share. Session notes are never among them: SUD
+    counseling notes need their own separate consent, which RecoveryPath does not take."""
+
+    ATTENDANCE = "attendance", "Attendance"
+    SCHEDULE = "schedule", "Appointments and schedule"
+    CHECK_INS = "check_ins", "Check-in summary"
+    SOBRIETY = "sobriety", "Sobriety days and milestones"
+    TEST_RESULTS = "test_results", "Drug and breath test results"
+    ASSESSMENT_SCORES = "assessment_scores", "Assessment scores"
+    DISCHARGE_SUMMARY = "discharge_summary", "Discharge summary"
+    AFTERCARE_PLAN = "aftercare_plan", "Aftercare plan"
+
+
+NEVER_SHARED = frozenset({"session_notes", "notes", "counseling_notes"})
+
+
+class RecipientKind(models.TextChoices):
+    FAMILY = "family", "A family member or supporter"
+    PROVIDER = "provider", "An external provider"
+
+
 TPO_PURPOSES = frozenset({Purpose.TREATMENT, Purpose.PAYMENT, Purpose.HEALTH_CARE_OPERATIONS})
 TPO_RECIPIENTS = (
     "my treating providers, health plans, third-party payers, and people helping to operate "
@@ -57,8 +79,22 @@ class Consent(models.Model):
     disclosing_party = models.CharField(max_length=200)
     # 3 a specific and meaningful description of the information
     information_description = models.TextField()
+    categories = models.JSONField(
+        default=list, blank=True, help_text="The categories of the record the consent covers."
+    )
     # 4 the recipients
     scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.SPECIFIC)
+    recipient_kind = models.CharField(
+        max_length=10, choices=RecipientKind.choices, default=RecipientKind.PROVIDER
+    )
+    recipient_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consents_received",
+        help_text="The family member's login, once they accepted their invitation.",
+    )
     recipient_name = models.CharField(max_length=300)
     recipient_type = models.CharField(
         max_length=60, blank=True, help_text="Model label of the named recipient record, if any."
@@ -79,6 +115,12 @@ class Consent(models.Model):
         max_length=200, blank=True, help_text="When someone other than the patient signs."
     )
     signed_on = models.DateField()
+    signature_attested = models.BooleanField(
+        default=False,
+        help_text="The signer attested that the typed name is their signature and that they "
+        "read the consent.",
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
     # 10 for a TPO consent: redisclosure under HIPAA and the consequences of refusing were explained
     redisclosure_explained = models.BooleanField(default=False)
     refusal_consequences_explained = models.BooleanField(default=False)
@@ -102,20 +144,69 @@ class Consent(models.Model):
     def __str__(self) -> str:
         return f"Part 2 consent for {self.recipient_name} ({self.get_status_display()})"
 
-    def clean(self) -> None:
-        errors: dict[str, str] = {}
+    def missing_elements(self) -> dict[str, str]:
+        """{field: message} for each element of 42 CFR 2.31 that is missing, each message naming
+        the element, so a refused consent says exactly what to add."""
+        missing: dict[str, str] = {}
+        if not (self.patient_name or "").strip():
+            missing["patient_name"] = "Missing required element: the patient's name."
+        if not (self.disclosing_party or "").strip():
+            missing["disclosing_party"] = (
+                "Missing required element: who is authorized to make the disclosure."
+            )
+        if not self.categories:
+            missing["categories"] = (
+                "Missing required element: the information to share (choose at least one category)."
+            )
+        if not (self.information_description or "").strip():
+            missing["information_description"] = (
+                "Missing required element: a description of the information to share."
+            )
+        if not (self.recipient_name or "").strip():
+            missing["recipient_name"] = "Missing required element: the recipient."
         if not self.purposes:
-            errors["purposes"] = "Name at least one purpose."
+            missing["purposes"] = "Missing required element: the purpose (name at least one)."
+        if not self.revocation_right_explained or not (self.how_to_revoke or "").strip():
+            missing["how_to_revoke"] = (
+                "Missing required element: the right to revoke in writing and how to revoke."
+            )
+        if self.expires_on is None and not (self.expiration_event or "").strip():
+            missing["expires_on"] = (
+                "Missing required element: an expiration date or an expiration event."
+            )
+        if not (self.signed_by_name or "").strip():
+            missing["signed_by_name"] = (
+                "Missing required element: the signature (the signer's typed full name)."
+            )
+        if not self.signature_attested:
+            missing["signature_attested"] = (
+                "Missing required element: the signer's attestation that the typed name is "
+                "their signature."
+            )
+        if self.signed_on is None:
+            missing["signed_on"] = "Missing required element: the date signed."
+        return missing
+
+    def clean(self) -> None:
+        errors: dict[str, str] = dict(self.missing_elements())
+        if not isinstance(self.categories, list):
+            errors["categories"] = "Categories must be a list."
+        else:
+            never = NEVER_SHARED & set(self.categories)
+            unknown = set(self.categories) - set(Category.values) - never
+            if never:
+                errors["categories"] = (
+                    "Session notes are never shared here: SUD counseling notes need their own "
+                    "separate consent."
+                )
+            elif unknown:
+                errors["categories"] = f"Unknown category: {', '.join(sorted(unknown))}."
+        if not self.purposes:
+            errors.setdefault("purposes", "Name at least one purpose.")
         else:
             unknown = set(self.purposes) - set(Purpose.values)
             if unknown:
                 errors["purposes"] = f"Unknown purpose: {', '.join(sorted(unknown))}."
-        if not self.revocation_right_explained or not self.how_to_revoke.strip():
-            errors["how_to_revoke"] = (
-                "The consent must state the right to revoke in writing and how to revoke."
-            )
-        if self.expires_on is None and not self.expiration_event.strip():
-            errors["expires_on"] = "Give an expiration date or an expiration event."
         if self.expires_on and self.signed_on and self.expires_on < self.signed_on:
             errors["expires_on"] = "The consent cannot expire before it was signed."
         if not self.signer_is_patient and not self.signer_authority.strip():
@@ -134,6 +225,10 @@ class Consent(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def category_labels(self) -> list[str]:
+        labels = dict(Category.choices)
+        return [labels.get(c, c) for c in self.categories]
+
 
 class Disclosure(models.Model):
     """One disclosure of Part 2 records, for the patient's accounting of disclosures."""
@@ -145,6 +240,10 @@ class Disclosure(models.Model):
     recipient_type = models.CharField(max_length=60, blank=True)
     recipient_id = models.CharField(max_length=64, blank=True)
     purpose = models.CharField(max_length=30, choices=Purpose.choices)
+    category = models.CharField(max_length=30, choices=Category.choices, blank=True)
+    recipient_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     description = models.CharField(max_length=300)
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
@@ -161,3 +260,25 @@ class Disclosure(models.Model):
 
     def __str__(self) -> str:
         return f"Disclosure to {self.recipient_name} ({self.disclosed_at:%Y-%m-%d})"
+
+
+class FamilyMessage(models.Model):
+    """A message from a family member to the client's care team (it discloses nothing)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="family_messages")
+    consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="messages")
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(max_length=2000)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        indexes = [models.Index(fields=["client", "handled_at"], name="familymsg_client_open")]
+
+    def __str__(self) -> str:
+        return f"Message from {self.sender} about client {self.client_id}"

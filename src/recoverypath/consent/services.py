@@ -9,20 +9,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from recoverypath.core import permissions
-from recoverypath.core.audit import Action, audit_record, model_changes, snapshot
+from recoverypath.core.audit import Action, audit_record, audit_record_many, model_changes, snapshot
 from recoverypath.core.errors import ConflictError, DomainError
+from recoverypath.core.permissions import can_coordinate
 from recoverypath.core.timezones import local_today
 
-from .models import Consent, Disclosure
+from . import permissions as rules
+from .models import Category, Consent, Disclosure, FamilyMessage, RecipientKind
 from .notices import NOTICE_VERSION, part2_notice
-from .selectors import _recipient_key, consent_allows_disclosure
+from .selectors import _recipient_key, consent_check
 
 CONSENT_FIELDS = [
     "patient_name",
     "disclosing_party",
     "information_description",
+    "categories",
     "scope",
+    "recipient_kind",
     "recipient_name",
     "recipient_type",
     "recipient_id",
@@ -35,6 +38,7 @@ CONSENT_FIELDS = [
     "signer_is_patient",
     "signer_authority",
     "signed_on",
+    "signature_attested",
     "redisclosure_explained",
     "refusal_consequences_explained",
     "status",
@@ -45,9 +49,13 @@ def consent_create(*, actor, client, recipient=None, **data: Any) -> Consent:
     """Record a signed consent. `recipient` (a record) fills the recipient fields when given (its
     name when `recipient_name` is blank).
 
-    Raises PermissionDenied (coordinators and above record consents) or ValidationError.
+    The client records their own from their phone (they sign it themself); coordinators and
+    above record a signed paper or electronic form. A consent missing any element 42 CFR 2.31
+    requires is refused with a message naming it.
+
+    Raises PermissionDenied or ValidationError.
     """
-    if not permissions.can_coordinate(actor, client):
+    if not rules.can_record_consent(actor, client):
         raise PermissionDenied("You cannot record consents for this client.")
     unknown = set(data) - set(CONSENT_FIELDS)
     if unknown:
@@ -60,9 +68,19 @@ def consent_create(*, actor, client, recipient=None, **data: Any) -> Consent:
     data.setdefault("patient_name", f"{client.first_name} {client.last_name}")
     data.setdefault("disclosing_party", client.program.name)
     data["status"] = Consent.Status.ACTIVE
+    if actor.id == client.user_id:
+        data["signer_is_patient"] = True
+        data["signer_authority"] = ""
     consent = Consent(
-        organization_id=client.organization_id, client=client, created_by=actor, **data
+        organization_id=client.organization_id,
+        client=client,
+        created_by=actor,
+        signed_at=timezone.now(),
+        **data,
     )
+    missing = consent.missing_elements()
+    if missing:
+        raise ValidationError(missing)
     consent.full_clean()
     if consent.signed_on > local_today(client.time_zone):
         raise ValidationError({"signed_on": "The date signed cannot be in the future."})
@@ -103,9 +121,12 @@ def _transition(*, actor, consent: Consent, to: str, **fields: Any) -> Consent:
 
 
 def consent_revoke(*, actor, consent: Consent, note: str = "") -> Consent:
-    """The patient revoked the consent (in writing). Disclosures already made stand."""
-    if not permissions.can_coordinate(actor, consent.client):
+    """The patient revoked the consent (in writing, or with one tap on their phone). It stops
+    allowing anything from the next request on; disclosures already made stand."""
+    if not rules.can_revoke_consent(actor, consent):
         raise PermissionDenied("You cannot change this client's consents.")
+    if not note.strip() and actor.id == consent.client.user_id:
+        note = "Revoked by the client in RecoveryPath."
     return _transition(
         actor=actor,
         consent=consent,
@@ -118,7 +139,7 @@ def consent_revoke(*, actor, consent: Consent, note: str = "") -> Consent:
 
 def consent_expire(*, actor, consent: Consent, note: str = "") -> Consent:
     """The consent's expiration event happened (a dated consent simply stops allowing)."""
-    if not permissions.can_coordinate(actor, consent.client):
+    if not can_coordinate(actor, consent.client):
         raise PermissionDenied("You cannot change this client's consents.")
     return _transition(
         actor=actor,
@@ -138,14 +159,15 @@ def disclosure_record(
     description: str,
     obj: models.Model | None = None,
     today: date | None = None,
+    category: str | None = None,
 ) -> Disclosure:
     """Log one disclosure of `client`'s records to `recipient`, carrying the Part 2 notice.
 
     Refuses (DomainError, code "no_consent") unless a consent allows it. Writes a Disclosure row
     and an audit event with action "disclose" whose changes carry the notice and consent id.
     """
-    consent = consent_allows_disclosure(
-        client=client, recipient=recipient, purpose=purpose, today=today
+    consent = consent_check(
+        client=client, recipient=recipient, category=category, purpose=purpose, today=today
     )
     if consent is None:
         raise DomainError(
@@ -164,6 +186,8 @@ def disclosure_record(
             recipient_type=rtype,
             recipient_id=rid,
             purpose=purpose,
+            category=category or "",
+            recipient_user=recipient if rtype == "accounts.user" else None,
             description=description[:300],
             object_type=otype,
             object_id=oid,
@@ -180,6 +204,7 @@ def disclosure_record(
             changes={
                 "recipient": rname or consent.recipient_name,
                 "purpose": purpose,
+                "category": category or "",
                 "consent_id": consent.id,
                 "consent_scope": consent.scope,
                 "disclosure_id": disclosure.id,
@@ -188,3 +213,169 @@ def disclosure_record(
             },
         )
     return disclosure
+
+
+# --- Family: invitation, the disclosure log of what they are shown, messages to the team ------
+
+
+def family_invite(*, actor, consent: Consent, email: str = "", phone: str = ""):
+    """Invite the family member a consent names to create their login (or link an existing one).
+
+    Raises PermissionDenied, ValidationError (no address, not a family consent), ConflictError
+    (the consent no longer allows anything, or already has a login linked).
+    """
+    from recoverypath.accounts.invitations import invitation_issue
+    from recoverypath.accounts.models import Invitation
+    from recoverypath.core.phones import normalize_phone
+
+    if not rules.can_invite_family(actor, consent):
+        raise PermissionDenied("You cannot invite for this consent.")
+    if consent.recipient_kind != RecipientKind.FAMILY:
+        raise ValidationError({"consent": "Only a family member or supporter is invited."})
+    if consent.status != Consent.Status.ACTIVE:
+        raise ConflictError("This consent is no longer active.", code="inactive_consent")
+    if consent.recipient_user_id is not None:
+        raise ConflictError("This person already has access.", code="already_linked")
+    try:
+        phone = normalize_phone(phone or "")
+    except ValidationError as exc:
+        raise ValidationError({"phone": exc.messages}) from exc
+    client = consent.client
+    return invitation_issue(
+        actor=actor,
+        kind=Invitation.Kind.FAMILY,
+        program=client.program,
+        subject_type="consent.consent",
+        subject_id=consent.id,
+        name=consent.recipient_name,
+        email=email,
+        phone=phone,
+    )
+
+
+def consent_link_recipient(*, consent_id: int, user) -> Consent:
+    """Attach the family member's login to the consent naming them (on invitation acceptance)."""
+    locked = Consent.objects.select_for_update().select_related("client").get(pk=consent_id)
+    if locked.recipient_user_id not in (None, user.id):
+        raise ValidationError({"email": "Someone else already accepted this invitation."})
+    if locked.client.user_id == user.id:
+        raise ValidationError({"email": "Use the family member's own address, not the client's."})
+    if user.memberships.exists():
+        raise ValidationError({"email": "That address is a staff login: use a personal one."})
+    locked.recipient_user = user
+    locked.save(update_fields=["recipient_user", "updated_at"])
+    audit_record(
+        actor=user,
+        action=Action.UPDATE,
+        obj=locked,
+        client_id=locked.client_id,
+        organization_id=locked.organization_id,
+        changes={"recipient_user": [None, user.id]},
+    )
+    return locked
+
+
+def family_disclosures_record(
+    *, user, client, shown: dict[str, Consent], how: str
+) -> list[Disclosure]:
+    """Log that `user` was shown `client`'s record in each category of `shown`, under the consent
+    that allowed it: one Disclosure and one "disclose" audit event per category, in two INSERTs.
+    `how` says where (family page, API, download)."""
+    if not shown:
+        return []
+    notice = part2_notice()
+    labels = dict(Category.choices)
+    rows = [
+        Disclosure(
+            organization_id=client.organization_id,
+            client=client,
+            consent=consent,
+            recipient_name=consent.recipient_name or user.get_full_name() or user.email,
+            recipient_type="accounts.user",
+            recipient_id=str(user.id),
+            recipient_user=user,
+            purpose=consent.purposes[0] if consent.purposes else "patient_request",
+            category=category,
+            description=f"{labels.get(category, category)} ({how})"[:300],
+            notice_version=NOTICE_VERSION,
+            notice=notice,
+            disclosed_by=user,
+        )
+        for category, consent in shown.items()
+    ]
+    with transaction.atomic():
+        created = Disclosure.objects.bulk_create(rows)
+        audit_record_many(
+            actor=user,
+            action=Action.DISCLOSE,
+            events=[
+                {
+                    "object_type": "consent.consent",
+                    "object_id": str(row.consent_id),
+                    "client_id": client.id,
+                    "organization_id": client.organization_id,
+                    "changes": {
+                        "recipient": row.recipient_name,
+                        "category": row.category,
+                        "consent_id": row.consent_id,
+                        "via": how,
+                        "notice_version": NOTICE_VERSION,
+                    },
+                }
+                for row in created
+            ],
+        )
+    return created
+
+
+def family_message_send(*, user, client, body: str) -> FamilyMessage:
+    """A family member with an active consent for `client` writes to the client's care team.
+    Raises PermissionDenied (no active consent) or ValidationError."""
+    from .selectors import family_grants
+
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": "Write your message."})
+    if len(body) > 2000:
+        raise ValidationError({"body": "Keep the message under 2000 characters."})
+    grants = family_grants(user=user, client_id=client.id)
+    if client.id not in grants or not grants[client.id][1]:
+        raise PermissionDenied("You cannot message this care team.")
+    consent = next(iter(grants[client.id][1].values()))
+    with transaction.atomic():
+        message = FamilyMessage.objects.create(
+            organization_id=client.organization_id,
+            client=client,
+            consent=consent,
+            sender=user,
+            body=body,
+        )
+        audit_record(
+            actor=user,
+            action=Action.CREATE,
+            obj=message,
+            client_id=client.id,
+            organization_id=client.organization_id,
+        )
+    return message
+
+
+def family_message_handle(*, actor, message: FamilyMessage) -> FamilyMessage:
+    """Staff mark a family message as handled (e.g. they called back). Idempotent."""
+    if not rules.can_handle_family_message(actor, message.client):
+        raise PermissionDenied("You cannot handle this message.")
+    with transaction.atomic():
+        updated = FamilyMessage.objects.filter(pk=message.pk, handled_at__isnull=True).update(
+            handled_at=timezone.now(), handled_by=actor
+        )
+        if updated:
+            audit_record(
+                actor=actor,
+                action=Action.UPDATE,
+                obj=message,
+                client_id=message.client_id,
+                organization_id=message.organization_id,
+                changes={"handled": [False, True]},
+            )
+    message.refresh_from_db()
+    return message

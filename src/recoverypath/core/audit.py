@@ -176,3 +176,23 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, models.Model):
         return value.pk
     return str(value)
+
+
+def audit_record_many(*, actor, action: str, events: list[dict[str, Any]]) -> None:
+    """Append several events by one actor in one INSERT; each dict gives object_type, object_id,
+    client_id, organization_id and changes."""
+    base = _base(actor)
+    rows = [
+        AuditEvent(
+            **base,
+            action=action,
+            object_type=event.get("object_type", ""),
+            object_id=event.get("object_id", ""),
+            client_id=event.get("client_id"),
+            organization_id=event.get("organization_id"),
+            changes=event.get("changes") or {},
+        )
+        for event in events
+    ]
+    if rows:
+        AuditEvent.objects.bulk_create(rows)

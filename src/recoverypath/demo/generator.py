@@ -223,16 +223,25 @@ def demo_two_factor_note() -> str | None:
 def demo_logins() -> list[tuple[str, str]]:
     """(role, e-mail) of the demo accounts already in the database, for `make run`'s banner."""
     found: list[tuple[str, str]] = []
+    from django.db.models import Exists, OuterRef
+
+    from recoverypath.consent.models import Consent
+
     users = (
         User.objects.filter(email__endswith="@demo.example.org")
+        .annotate(is_family=Exists(Consent.objects.filter(recipient_user=OuterRef("pk"))))
         .select_related("client_record")
         .prefetch_related("memberships")
         .order_by("id")
     )
     for user in users:
+        if not user.has_usable_password():
+            continue  # e.g. a demo client who "accepted an invitation": no demo password
         roles = {m.role for m in user.memberships.all()}
         if roles:
             found.append((max(roles, key=ROLE_RANK.__getitem__), user.email))
         elif getattr(user, "client_record", None) is not None:
             found.append(("client", user.email))
+        elif user.is_family:
+            found.append(("family", user.email))
     return found

@@ -20,6 +20,16 @@ class DischargeConfig(AppConfig):
         register_home_section(client_home_section)
         register_kind("discharge.readiness", "Discharge items open before graduation")
         _register_finish_check()
+        _register_family_sections()
+
+
+def _register_family_sections() -> None:
+    from recoverypath.consent.family import register_family_section
+    from recoverypath.consent.models import Category
+
+    from .family import summary_for_family
+
+    register_family_section(Category.DISCHARGE_SUMMARY, summary_for_family)
 
 
 def _register_finish_check() -> None:

@@ -14,3 +14,14 @@ class MonitoringConfig(AppConfig):
         register_home_section(home_section, order=10)
         register_client_panel(client_panel)
         register_kind("monitoring.reach_out_requested", "Asked the coordinator to reach out")
+
+        _register_family_sections()
+
+
+def _register_family_sections() -> None:
+    from recoverypath.consent.family import register_family_section
+    from recoverypath.consent.models import Category
+
+    from .family import check_ins_for_family
+
+    register_family_section(Category.CHECK_INS, check_ins_for_family)

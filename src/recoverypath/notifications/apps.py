@@ -12,3 +12,18 @@ class NotificationsConfig(AppConfig):
         from .views import nav_items
 
         navigation.register(nav_items)
+        _register_invitation_sms()
+
+
+def _send_invitation_sms(to: str, body: str, key: str) -> str:
+    """Invitation links by text message, through the configured SMS provider (accounts comes
+    before notifications, so it is handed this function rather than importing it)."""
+    from .channels.sms.providers import provider_from_settings
+
+    return provider_from_settings().send(to=to, body=body, key=key)
+
+
+def _register_invitation_sms() -> None:
+    from recoverypath.accounts.invitations import register_sms_sender
+
+    register_sms_sender(_send_invitation_sms)

@@ -17,3 +17,14 @@ class SchedulingConfig(AppConfig):
         todo.register(todo_items)
         register_client_panel(client_panel)
         register_home_section(home_section)
+        _register_family_sections()
+
+
+def _register_family_sections() -> None:
+    from recoverypath.consent.family import register_family_section
+    from recoverypath.consent.models import Category
+
+    from .family import attendance_for_family, schedule_for_family
+
+    register_family_section(Category.ATTENDANCE, attendance_for_family)
+    register_family_section(Category.SCHEDULE, schedule_for_family)

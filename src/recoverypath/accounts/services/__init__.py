@@ -8,6 +8,12 @@ from .sessions import (  # noqa: F401
     signed_in_session_forget,
     signed_in_session_revoke,
 )
+from .staff import (  # noqa: F401
+    membership_change_role,
+    membership_remove,
+    register,
+    staff_invite,
+)
 from .tokens import (  # noqa: F401
     api_token_authenticate,
     api_token_issue,

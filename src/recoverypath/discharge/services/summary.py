@@ -201,7 +201,8 @@ def summary_share(
     """Send the signed summary to a referral's provider when a Part 2 consent allows it.
 
     Refuses an unsigned summary (ValidationError), another client's referral, or a disclosure no
-    consent allows (DomainError "no_consent"). Logs the disclosure (audit action "disclose",
+    consent allows (DomainError "no_consent": the one consent check, for the "discharge_summary"
+    category). Logs the disclosure (audit action "disclose",
     with the notice) and returns the consent.Disclosure row.
     """
     from recoverypath.consent.services import disclosure_record
@@ -220,4 +221,5 @@ def summary_share(
         purpose=purpose,
         description=f"Discharge summary ({plan.program.name}) to {referral.provider.name}",
         obj=summary,
+        category="discharge_summary",
     )

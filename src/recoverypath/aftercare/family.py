@@ -1,0 +1,22 @@
+"""What a family member may see of the aftercare plan: its parts and how often."""
+
+from __future__ import annotations
+
+from recoverypath.consent.family import FamilyEntry, FamilySectionData
+
+from . import selectors
+
+
+def plan_for_family(client) -> FamilySectionData:
+    """The open plan's components (kind, title, frequency). Two queries."""
+    plan = selectors.plan_current(client=client)
+    if plan is None:
+        return FamilySectionData(summary="No aftercare plan yet.")
+    components = list(plan.components.all())
+    return FamilySectionData(
+        summary=f"Aftercare plan: {plan.get_status_display().lower()}.",
+        entries=[
+            FamilyEntry(c.title or c.get_kind_display(), c.get_frequency_display())
+            for c in components
+        ],
+    )

@@ -1,0 +1,8 @@
+from __future__ import annotations
+
+from tests.security.conformance_stats import STATS
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if STATS.runs:
+        terminalreporter.write_line(STATS.summary())

@@ -1,0 +1,191 @@
+"""Every API operation, fuzzed by schemathesis for a client, a clinician and an admin, answers
+without a server error and exactly as the OpenAPI schema says (status, content type, headers,
+body).
+
+Runs in-process against the WSGI app on a freshly migrated test database seeded with a small demo
+(`make security`; excluded from `make test` by its marker). Bounded and deterministic: a fixed
+number of examples per operation and role, derandomized generation, no example database, no
+shrinking.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.security.conformance_stats import STATS
+
+# django_db: each operation-and-role test runs in a transaction rolled back afterwards, so every
+# test starts from the same seeded demo whatever ran before it.
+pytestmark = [pytest.mark.schemathesis, pytest.mark.django_db]
+
+EXAMPLES_PER_OPERATION = 12
+DEMO_CLIENTS = 10
+DEMO_SEED = 11
+ROLES = ("client", "clinician", "admin")
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+HTTP_METHODS = ("get", "put", "post", "patch", "delete")
+
+
+def _schema_dict() -> dict[str, Any]:
+    """The schema /api/v1/schema/ serves, built without a request (no database at collection)."""
+    from drf_spectacular.generators import SchemaGenerator
+    from drf_spectacular.renderers import OpenApiJsonRenderer
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return json.loads(OpenApiJsonRenderer().render(schema, renderer_context={}))
+
+
+SCHEMA = _schema_dict()
+OPERATIONS = [
+    (method.upper(), path)
+    for path, operations in SCHEMA["paths"].items()
+    for method in operations
+    if method in HTTP_METHODS
+]
+
+
+def _list_path(path: str) -> str | None:
+    """`/api/v1/clients/{id}/...` -> `/api/v1/clients/`, the list whose ids fill `{id}`."""
+    match = re.match(r"^(/api/v1/[^{}]+/)\{id\}/", path)
+    if not match:
+        return None
+    prefix = match.group(1)
+    # Detail routes without a list of their own: the list whose objects they belong to.
+    return {
+        "/api/v1/attendance-summary/": "/api/v1/clients/",
+    }.get(prefix, prefix)
+
+
+class Api:
+    """The seeded app: its schemathesis schema, a token per role, a real id per list and role."""
+
+    def __init__(self) -> None:
+        from recoverypath.demo.generator import DEMO_PASSWORD, build
+
+        result = build(clients=DEMO_CLIENTS, seed=DEMO_SEED)
+        emails = {}
+        for login in result.logins:
+            emails.setdefault(login.role, login.email)
+        self.app = WSGIHandler()
+        self.schema = schemathesis.openapi.from_dict(SCHEMA)
+        self.schema.app = self.app
+        self.credentials = {role: (emails[role], DEMO_PASSWORD) for role in ROLES}
+        self.headers = {role: self._sign_in(role) for role in ROLES}
+        self.ids: dict[tuple[str, str], int] = {}
+
+    def _sign_in(self, role: str) -> dict[str, str]:
+        """A token through the public token endpoint, whatever the token model is."""
+        email, password = self.credentials[role]
+        client = schemathesis.python.wsgi.get_client(self.app)
+        response = client.post("/api/v1/auth/token/", json={"email": email, "password": password})
+        assert response.status_code == 200, (role, response.get_data(as_text=True))
+        return {"Authorization": f"Token {response.get_json()['token']}"}
+
+    def real_id(self, role: str, path: str) -> int | None:
+        """The id of the first object the role sees in the list behind `path` (cached)."""
+        list_path = _list_path(path)
+        if list_path is None or list_path not in SCHEMA["paths"]:
+            return None
+        key = (role, list_path)
+        if key not in self.ids:
+            client = schemathesis.python.wsgi.get_client(self.app)
+            response = client.get(list_path, headers=self.headers[role])
+            body = response.get_json(silent=True) if response.status_code == 200 else None
+            results = body.get("results", body) if isinstance(body, dict) else body
+            found = results[0].get("id") if isinstance(results, list) and results else None
+            self.ids[key] = found if isinstance(found, int) else None
+        return self.ids[key]
+
+
+@pytest.fixture(scope="module")
+def api(django_db_setup, django_db_blocker):
+    """The demo, committed once for the module; each test's own writes are rolled back."""
+    # As Django's test client does: a request must not close the connection that holds the
+    # test's transaction.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        with django_db_blocker.unblock():
+            yield Api()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def _strategy(api: Api, role: str, method: str, path: str):
+    operation = api.schema[path][method]
+    modes = [GenerationMode.POSITIVE, GenerationMode.NEGATIVE]
+    strategies = [operation.as_strategy(generation_mode=mode) for mode in modes]
+    real = api.real_id(role, path)
+    if real is not None:
+        # Half the time the id names an object the role can reach, so success bodies are checked.
+        strategies += [
+            operation.as_strategy(generation_mode=mode, path_parameters={"id": real})
+            for mode in modes
+        ]
+    return st.one_of(strategies)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
+def test_the_operation_answers_as_its_schema_says(
+    api, role, method, path, django_capture_on_commit_callbacks
+):
+    started = time.monotonic()
+    count = 0
+
+    @settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+        print_blob=False,
+    )
+    @given(case=_strategy(api, role, method, path))
+    def run(case):
+        nonlocal count
+        count += 1
+        headers = api.headers[role]
+        # What the services defer to commit (notices, signals' tasks) runs after each call.
+        with django_capture_on_commit_callbacks(execute=True):
+            response = case.call(headers=headers)
+        if response.status_code == 401:
+            # A fuzzed call may have revoked this role's token: sign in again, once.
+            api.headers[role] = headers = api._sign_in(role)
+            with django_capture_on_commit_callbacks(execute=True):
+                response = case.call(headers=headers)
+        case.validate_response(response, checks=CHECKS, headers=headers)
+
+    try:
+        run()
+    except BaseException:
+        STATS.record(method, path, role, count, time.monotonic() - started, failed=True)
+        raise
+    STATS.record(method, path, role, count, time.monotonic() - started, failed=False)

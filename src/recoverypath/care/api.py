@@ -13,6 +13,7 @@ from recoverypath.accounts.selectors import program_list_for_user
 from recoverypath.clients.models import Client
 from recoverypath.clients.selectors import client_queryset_for_user
 from recoverypath.core.audit import audit_record_list
+from recoverypath.core.openapi import SingleObjectSchema
 from recoverypath.core.params import id_param
 from recoverypath.core.permissions import Rank
 from recoverypath.core.routers import Router
@@ -193,6 +194,8 @@ class LevelTableSerializer(serializers.Serializer):
 
 class LevelViewSet(viewsets.ViewSet):
     """The levels of care table (ASAM), by edition, and the IOP placement questions."""
+
+    schema = SingleObjectSchema()  # one table, not a list of tables
 
     @extend_schema(
         parameters=[OpenApiParameter("edition", str, enum=["3", "4"])],

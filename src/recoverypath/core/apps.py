@@ -7,7 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from . import navigation
+        from . import navigation, openapi  # noqa: F401 (openapi: schema field extensions)
+        from .params import require_plausible_dates
         from .views import nav_items
 
         navigation.register(nav_items)
+        require_plausible_dates()

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -109,6 +110,7 @@ def _summary(fields: dict[str, list[str]]) -> str:
     return f"{prefix}{messages[0]}{more}"
 
 
+@csrf_exempt  # answers 404 whatever the method; a POST must not get the HTML CSRF page instead
 def json_404(request, unknown: str = "", exception=None):
     from django.http import JsonResponse
 

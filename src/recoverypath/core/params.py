@@ -3,11 +3,17 @@ the parameter, never a database error) and lists that audit the client records t
 
 from __future__ import annotations
 
+from datetime import date
+
 from rest_framework import serializers
 
 from .audit import audit_record_list
 
 MAX_ID = 2**63 - 1  # the largest database id; beyond it SQLite overflows
+# Any date a client's record can mean. Outside it a date is a typo or a probe, and years before
+# 1900 come back from time zone conversion with offsets in seconds, which no client can parse.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2200
 
 
 def id_param(params, name: str) -> int | None:
@@ -29,6 +35,22 @@ class IdField(serializers.IntegerField):
 
     def __init__(self, **kwargs):
         super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+def plausible_date(value: date) -> None:
+    """A DRF validator for every date and date-time in a request body (see CoreConfig.ready):
+    400 outside EARLIEST_YEAR..LATEST_YEAR."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise serializers.ValidationError(
+            f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}.", code="date_range"
+        )
+
+
+def require_plausible_dates() -> None:
+    """Every DRF date and date-time field validates its year, unless it was given validators of
+    its own (none is)."""
+    serializers.DateField.default_validators = [plausible_date]
+    serializers.DateTimeField.default_validators = [plausible_date]
 
 
 class AuditedListMixin:

@@ -71,22 +71,28 @@ OPERATIONS = [
 ]
 
 
-def _list_path(path: str) -> str | None:
-    """`/api/v1/clients/{id}/...` -> `/api/v1/clients/`, the list whose ids fill `{id}`."""
-    match = re.match(r"^(/api/v1/[^{}]+/)\{id\}/", path)
-    if not match:
-        return None
-    prefix = match.group(1)
-    # Detail routes without a list of their own: the list whose objects they belong to.
-    return {
-        "/api/v1/attendance-summary/": "/api/v1/clients/",
-    }.get(prefix, prefix)
+# Ids in request bodies that, half the time, name an object the role can reach instead of a
+# random number, so that writes get past "not found" and their success bodies are checked.
+BODY_ID_LISTS = {
+    "client": "/api/v1/clients/",
+    "session": "/api/v1/sessions/",
+    "provider": "/api/v1/external-providers/",
+    "room": "/api/v1/rooms/",
+    "referral": "/api/v1/referrals/",
+}
+
+
+def _first_id(body: Any) -> int | str | None:
+    results = body.get("results", body) if isinstance(body, dict) else body
+    found = results[0].get("id") if isinstance(results, list) and results else None
+    return found if isinstance(found, int | str) else None
 
 
 class Api:
-    """The seeded app: its schemathesis schema, a token per role, a real id per list and role."""
+    """The seeded app: its schemathesis schema, a token per role, real ids per role."""
 
     def __init__(self) -> None:
+        from recoverypath.accounts.models import User
         from recoverypath.demo.generator import DEMO_PASSWORD, build
 
         result = build(clients=DEMO_CLIENTS, seed=DEMO_SEED)
@@ -98,7 +104,9 @@ class Api:
         self.schema.app = self.app
         self.credentials = {role: (emails[role], DEMO_PASSWORD) for role in ROLES}
         self.headers = {role: self._sign_in(role) for role in ROLES}
-        self.ids: dict[tuple[str, str], int] = {}
+        self.program_id = result.programs[0].id
+        self.clinician_id = User.objects.get(email=emails["clinician"]).id
+        self._first: dict[tuple[str, str], int | str | None] = {}
 
     def _sign_in(self, role: str) -> dict[str, str]:
         """A token through the public token endpoint, whatever the token model is."""
@@ -108,20 +116,54 @@ class Api:
         assert response.status_code == 200, (role, response.get_data(as_text=True))
         return {"Authorization": f"Token {response.get_json()['token']}"}
 
-    def real_id(self, role: str, path: str) -> int | None:
-        """The id of the first object the role sees in the list behind `path` (cached)."""
-        list_path = _list_path(path)
-        if list_path is None or list_path not in SCHEMA["paths"]:
-            return None
-        key = (role, list_path)
-        if key not in self.ids:
+    def first(self, role: str, url: str) -> int | str | None:
+        """The id of the first object the role sees at `url` (a list, cached)."""
+        key = (role, url)
+        if key not in self._first:
             client = schemathesis.python.wsgi.get_client(self.app)
-            response = client.get(list_path, headers=self.headers[role])
-            body = response.get_json(silent=True) if response.status_code == 200 else None
-            results = body.get("results", body) if isinstance(body, dict) else body
-            found = results[0].get("id") if isinstance(results, list) and results else None
-            self.ids[key] = found if isinstance(found, int) else None
-        return self.ids[key]
+            response = client.get(url, headers=self.headers[role])
+            ok = response.status_code == 200
+            self._first[key] = _first_id(response.get_json(silent=True)) if ok else None
+        return self._first[key]
+
+    def real_id(self, role: str, path: str) -> int | str | None:
+        """An `{id}` for `path` that names an object the role may reach, if there is one."""
+        match = re.match(r"^(/api/v1/[^{}]+/)\{id\}/", path)
+        if not match:
+            return None
+        prefix = match.group(1)
+        if prefix == "/api/v1/early-warning-rules/":
+            return self.program_id
+        if prefix == "/api/v1/attendance-summary/":
+            return self.first(role, "/api/v1/clients/")
+        if prefix == "/api/v1/group-enrollments/":
+            group = self.first(role, "/api/v1/groups/")
+            return group and self.first(role, f"/api/v1/groups/{group}/enrollments/")
+        if prefix in ("/api/v1/discharge-items/", "/api/v1/discharge-summaries/"):
+            return self._discharge_id(role, prefix)
+        return self.first(role, prefix) if prefix in SCHEMA["paths"] else None
+
+    def _discharge_id(self, role: str, prefix: str) -> int | None:
+        from recoverypath.discharge.models import ChecklistItem, DischargeSummary
+
+        plan = self.first(role, "/api/v1/discharge-plans/")
+        model = ChecklistItem if prefix.endswith("items/") else DischargeSummary
+        found = model.objects.filter(plan_id=plan).order_by("id").first() if plan else None
+        return found.id if found else None
+
+    def body_ids(self, role: str) -> dict[str, int | str | None]:
+        staff = {name: self.clinician_id for name in ("facilitator", "assignee")}
+        staff |= {name: self.clinician_id for name in ("coordinator", "primary_clinician")}
+        listed = {name: self.first(role, url) for name, url in BODY_ID_LISTS.items()}
+        return {"program": self.program_id, **staff, **listed}
+
+
+def _with_ids(case, ids: dict[str, int | str | None]):
+    if isinstance(case.body, dict):
+        for name, value in ids.items():
+            if name in case.body and value is not None:
+                case.body[name] = value
+    return case
 
 
 @pytest.fixture(scope="module")
@@ -140,16 +182,27 @@ def api(django_db_setup, django_db_blocker):
 
 
 def _strategy(api: Api, role: str, method: str, path: str):
+    """Positive and negative cases; and, when the role can reach one, the same with a real
+    `{id}` in the path and real ids in the body (positive cases only)."""
     operation = api.schema[path][method]
-    modes = [GenerationMode.POSITIVE, GenerationMode.NEGATIVE]
-    strategies = [operation.as_strategy(generation_mode=mode) for mode in modes]
+    positive, negative = GenerationMode.POSITIVE, GenerationMode.NEGATIVE
+    ids = api.body_ids(role)
+    strategies = [
+        operation.as_strategy(generation_mode=positive),
+        operation.as_strategy(generation_mode=negative),
+        operation.as_strategy(generation_mode=positive).map(lambda case: _with_ids(case, ids)),
+    ]
     real = api.real_id(role, path)
     if real is not None:
-        # Half the time the id names an object the role can reach, so success bodies are checked.
         strategies += [
             operation.as_strategy(generation_mode=mode, path_parameters={"id": real})
-            for mode in modes
+            for mode in (positive, negative)
         ]
+        strategies.append(
+            operation.as_strategy(generation_mode=positive, path_parameters={"id": real}).map(
+                lambda case: _with_ids(case, ids)
+            )
+        )
     return st.one_of(strategies)
 
 
@@ -183,6 +236,7 @@ def test_the_operation_answers_as_its_schema_says(
             api.headers[role] = headers = api._sign_in(role)
             with django_capture_on_commit_callbacks(execute=True):
                 response = case.call(headers=headers)
+        STATS.answer(method, path, role, response.status_code)
         case.validate_response(response, checks=CHECKS, headers=headers)
 
     try:

@@ -119,7 +119,7 @@ class BlankableUrlFieldExtension(OpenApiSerializerFieldExtension):
         uri = dict(schema)
         if getattr(self.target, "max_length", None):
             uri["maxLength"] = self.target.max_length
-        return {"oneOf": [uri, {"type": "string", "maxLength": 0}]}
+        return {"anyOf": [uri, {"type": "string", "maxLength": 0}]}
 
 
 def _model_field_is_blank(field) -> bool:

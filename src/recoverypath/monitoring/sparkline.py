@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 
 def _points(values: list[int | None], low: int, high: int, width: int, height: int) -> list[str]:
@@ -49,7 +49,7 @@ def sparkline_svg(
                 parts.append(
                     format_html('<circle cx="{}" cy="{}" r="1.8" fill="{}"></circle>', x, y, colour)
                 )
-    body = mark_safe("".join(parts))  # each part built with format_html above
+    body = format_html_join("", "{}", ((part,) for part in parts))
     return format_html(
         '<svg class="sparkline" role="img" aria-label="{}" width="{}" height="{}" '
         'viewBox="0 0 {} {}" xmlns="http://www.w3.org/2000/svg"><title>{}</title>{}</svg>',

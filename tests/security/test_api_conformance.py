@@ -71,8 +71,9 @@ OPERATIONS = [
 ]
 
 
-# Ids in request bodies that, half the time, name an object the role can reach instead of a
-# random number, so that writes get past "not found" and their success bodies are checked.
+# Ids in request bodies and query filters that, in some cases, name an object the role can reach
+# instead of a random number, so that writes and filtered lists get past "not found" and their
+# success bodies are checked.
 BODY_ID_LISTS = {
     "client": "/api/v1/clients/",
     "session": "/api/v1/sessions/",
@@ -158,11 +159,16 @@ class Api:
         return {"program": self.program_id, **staff, **listed}
 
 
-def _with_ids(case, ids: dict[str, int | str | None]):
-    if isinstance(case.body, dict):
-        for name, value in ids.items():
-            if name in case.body and value is not None:
-                case.body[name] = value
+def _with_ids(case, ids: dict[str, int | str | None], filters: set[str]):
+    """The case with every id in its body made a real one, and every id filter the operation
+    takes (`filters`) set to a real one."""
+    for name, value in ids.items():
+        if value is None:
+            continue
+        if isinstance(case.body, dict) and name in case.body:
+            case.body[name] = value
+        if name in filters:
+            case.query = {**(case.query or {}), name: value}
     return case
 
 
@@ -187,10 +193,17 @@ def _strategy(api: Api, role: str, method: str, path: str):
     operation = api.schema[path][method]
     positive, negative = GenerationMode.POSITIVE, GenerationMode.NEGATIVE
     ids = api.body_ids(role)
+    filters = {
+        parameter["name"]
+        for parameter in SCHEMA["paths"][path][method.lower()].get("parameters", [])
+        if parameter["in"] == "query"
+    }
     strategies = [
         operation.as_strategy(generation_mode=positive),
         operation.as_strategy(generation_mode=negative),
-        operation.as_strategy(generation_mode=positive).map(lambda case: _with_ids(case, ids)),
+        operation.as_strategy(generation_mode=positive).map(
+            lambda case: _with_ids(case, ids, filters)
+        ),
     ]
     real = api.real_id(role, path)
     if real is not None:
@@ -200,7 +213,7 @@ def _strategy(api: Api, role: str, method: str, path: str):
         ]
         strategies.append(
             operation.as_strategy(generation_mode=positive, path_parameters={"id": real}).map(
-                lambda case: _with_ids(case, ids)
+                lambda case: _with_ids(case, ids, filters)
             )
         )
     return st.one_of(strategies)

@@ -366,7 +366,8 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(
         methods=["PUT"],
         request=AttendanceSheetSerializer,
-        responses=AttendanceSerializer(many=True),
+        # The rows just saved, as a plain array: a write answers what it wrote, not a page.
+        responses={200: {"type": "array", "items": {"$ref": "#/components/schemas/Attendance"}}},
     )
     @action(detail=True, methods=["get", "put"])
     def attendance(self, request, pk=None):

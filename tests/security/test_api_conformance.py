@@ -104,12 +104,12 @@ class Api:
         self.schema = schemathesis.openapi.from_dict(SCHEMA)
         self.schema.app = self.app
         self.credentials = {role: (emails[role], DEMO_PASSWORD) for role in ROLES}
-        self.headers = {role: self._sign_in(role) for role in ROLES}
+        self.headers = {role: self.sign_in(role) for role in ROLES}
         self.program_id = result.programs[0].id
         self.clinician_id = User.objects.get(email=emails["clinician"]).id
         self._first: dict[tuple[str, str], int | str | None] = {}
 
-    def _sign_in(self, role: str) -> dict[str, str]:
+    def sign_in(self, role: str) -> dict[str, str]:
         """A token through the public token endpoint, whatever the token model is."""
         email, password = self.credentials[role]
         client = schemathesis.python.wsgi.get_client(self.app)
@@ -246,7 +246,7 @@ def test_the_operation_answers_as_its_schema_says(
             response = case.call(headers=headers)
         if response.status_code == 401:
             # A fuzzed call may have revoked this role's token: sign in again, once.
-            api.headers[role] = headers = api._sign_in(role)
+            api.headers[role] = headers = api.sign_in(role)
             with django_capture_on_commit_callbacks(execute=True):
                 response = case.call(headers=headers)
         STATS.answer(method, path, role, response.status_code)

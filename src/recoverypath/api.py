@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from recoverypath.core.errors import json_404
@@ -15,4 +15,5 @@ urlpatterns = [
     *app_includes("api"),
 ]
 
-urlpatterns.append(path("<path:unknown>", json_404))
+# Anything else under /api/v1/, whatever it holds (a newline too), is a JSON 404.
+urlpatterns.append(re_path(r"^(?P<unknown>(?s:.*))$", json_404))

@@ -323,6 +323,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The one error shape, documented for every operation (400/401/403/404/409/429).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "recoverypath.core.openapi.add_error_responses",
+    ],
     # Choice sets whose field names collide across apps get names of their own.
     "ENUM_NAME_OVERRIDES": {
         "AttendanceStatusEnum": "recoverypath.scheduling.models.Attendance.Status",

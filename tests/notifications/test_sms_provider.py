@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from recoverypath.notifications.channels import DeliveryError
 from recoverypath.notifications.channels.sms.providers import (
@@ -39,6 +40,12 @@ def test_the_http_provider_reports_an_unreachable_gateway():
     provider = HttpSmsProvider(url="http://127.0.0.1:9/none", token="t", timeout=2)
     with pytest.raises(DeliveryError, match="unreachable"):
         provider.send(to="+12025550143", body="x", key="k")
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://sms.example.org/", "sms.example.org"])
+def test_the_http_provider_refuses_a_gateway_url_that_is_not_http(url):
+    with pytest.raises(ImproperlyConfigured, match="SMS_URL"):
+        HttpSmsProvider(url=url, token="t")
 
 
 def test_the_console_provider_prints_the_message():

@@ -44,7 +44,10 @@ from .selectors import PlanAdherence
 
 class PlanComponentSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=PlanComponent.Kind.choices, read_only=True)
-    group_type = serializers.ChoiceField(choices=PlanComponent.GroupType.choices, read_only=True)
+    # Blank for every kind but a support group.
+    group_type = serializers.ChoiceField(
+        choices=PlanComponent.GroupType.choices, read_only=True, allow_blank=True
+    )
 
     class Meta:
         model = PlanComponent

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from recoverypath.accounts.selectors import PROGRAMS
 from recoverypath.clients.selectors import CLIENTS
 from recoverypath.core.audit import audit_record_list
+from recoverypath.core.openapi import SingleObjectSchema
 from recoverypath.core.params import ScopedIdField, id_param
 from recoverypath.core.routers import Router
 
@@ -216,6 +217,8 @@ class LevelTableSerializer(serializers.Serializer):
 
 class LevelViewSet(viewsets.ViewSet):
     """The levels of care table (ASAM), by edition, and the IOP placement questions."""
+
+    schema = SingleObjectSchema()  # one table, not a list of tables
 
     @extend_schema(
         parameters=[OpenApiParameter("edition", str, enum=["3", "4"])],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import path
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView
@@ -26,6 +27,7 @@ class TodoView(GenericAPIView):
 
     serializer_class = TodoItemSerializer
 
+    @extend_schema(responses=TodoItemSerializer(many=True))
     def get(self, request):
         if not permissions.is_staff_member(request.user):
             raise PermissionDenied("The to-do list is for program staff.")

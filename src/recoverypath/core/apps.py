@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from . import checks, navigation  # noqa: F401 (checks registers itself)
+        from . import checks, navigation, openapi  # noqa: F401 (checks, openapi register themselves)
         from .params import bound_api_dates, bound_api_numbers
         from .views import nav_items
 

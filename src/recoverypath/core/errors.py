@@ -13,6 +13,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -153,6 +154,7 @@ def json_503(request) -> JsonResponse:
     return response
 
 
+@csrf_exempt  # answers 404 whatever the method; a POST must not get the HTML CSRF page instead
 def json_404(request, unknown: str = "", exception=None):
     return JsonResponse(
         error_body(404, "not_found", "Not found."), status=status.HTTP_404_NOT_FOUND

@@ -20,6 +20,10 @@ from rest_framework import serializers
 from .audit import audit_record_list
 
 MAX_ID = 2**63 - 1  # the largest database id; beyond it SQLite overflows
+# Any date a client's record can mean. Outside it a date is a typo or a probe, and years before
+# 1900 come back from time zone conversion with offsets in seconds, which no client can parse.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2200
 
 
 def id_param(params, name: str) -> int | None:
@@ -197,8 +201,6 @@ class ScopedIdListField(serializers.ListField):
 
 
 # --- Dates in request bodies ------------------------------------------------------------------
-
-EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 
 
 def validate_plausible_date(value) -> None:

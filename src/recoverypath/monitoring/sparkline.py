@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 
 def _points(values: list[int | None], low: int, high: int, width: int, height: int) -> list[str]:
@@ -75,7 +75,7 @@ def sparkline_svg(
                     short,
                 )
             )
-    body = mark_safe("".join(parts))  # each part built with format_html above
+    body = format_html_join("", "{}", ((part,) for part in parts))
     full = width + LABEL_WIDTH
     return format_html(
         '<svg class="sparkline" role="img" aria-label="{}" width="{}" height="{}" '

@@ -137,17 +137,19 @@ class GroupViewSet(
             actor=self.request.user, group=serializer.instance, **data
         )
 
-    @extend_schema(request=EnrollmentSerializer, responses=EnrollmentSerializer(many=True))
+    @extend_schema(methods=["GET"], responses=EnrollmentSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=EnrollmentSerializer, responses={201: EnrollmentSerializer}
+    )
     @action(detail=True, methods=["get", "post"])
     def enrollments(self, request, pk=None):
         group = self.get_object()
         if request.method == "GET":
             enrolled, waitlist = selectors.group_roster(group=group)
-            audit_record_list(actor=request.user, objects=[*enrolled, *waitlist])
-            return Response(
-                EnrollmentSerializer(
-                    [*enrolled, *waitlist], many=True, context={"request": request}
-                ).data
+            page = self.paginate_queryset([*enrolled, *waitlist])
+            audit_record_list(actor=request.user, objects=page)
+            return self.get_paginated_response(
+                EnrollmentSerializer(page, many=True, context={"request": request}).data
             )
         serializer = EnrollmentSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
@@ -344,14 +346,20 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
         return Response(SessionSerializer(session, context=self.get_serializer_context()).data)
 
-    @extend_schema(request=AttendanceSheetSerializer, responses=AttendanceSerializer(many=True))
+    @extend_schema(methods=["GET"], responses=AttendanceSerializer(many=True))
+    @extend_schema(
+        methods=["PUT"],
+        request=AttendanceSheetSerializer,
+        # The rows just saved, as a plain array: a write answers what it wrote, not a page.
+        responses={200: {"type": "array", "items": {"$ref": "#/components/schemas/Attendance"}}},
+    )
     @action(detail=True, methods=["get", "put"])
     def attendance(self, request, pk=None):
         session = self._staff_session()
         if request.method == "GET":
-            records = list(session.attendance.all())
-            audit_record_list(actor=request.user, objects=records)
-            return Response(AttendanceSerializer(records, many=True).data)
+            page = self.paginate_queryset(session.attendance.order_by("client_id", "id"))
+            audit_record_list(actor=request.user, objects=page)
+            return self.get_paginated_response(AttendanceSerializer(page, many=True).data)
         serializer = AttendanceSheetSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         rows = [
@@ -459,7 +467,7 @@ class NoteViewSet(
         note = services.note_sign(actor=request.user, note=self.get_object())
         return Response(NoteSerializer(note, context={"request": request}).data)
 
-    @extend_schema(request=AddendumSerializer, responses=AddendumSerializer)
+    @extend_schema(request=AddendumSerializer, responses={201: AddendumSerializer})
     @action(detail=True, methods=["post"])
     def addenda(self, request, pk=None):
         serializer = AddendumSerializer(data=request.data)

@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 DEMO_CLIENTS ?= 60
 HOST ?= 127.0.0.1
 PORT ?= 8000
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n auto
 # What the test suite needs from the system: the browser tests drive Chromium, WeasyPrint draws
 # PDFs with Pango and the DejaVu fonts. Missing ones are installed by SYSTEM_INSTALL (Debian's
 # packages through apt-get); override it to install them another way.

@@ -41,6 +41,8 @@ def test_every_operation_documents_the_one_error_shape():
             assert content["schema"] == {"$ref": "#/components/schemas/Error"}, (method, path)
         if "requestBody" in operation:
             assert "415" in operation["responses"], (method, path)
+        if method == "post":  # an Idempotency-Key reused for another request
+            assert "422" in operation["responses"], (method, path)
 
 
 def test_the_error_component_describes_what_the_api_answers(cast):

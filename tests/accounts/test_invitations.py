@@ -154,7 +154,7 @@ def test_staff_of_another_program_cannot_invite_and_the_api_invites(cast, newcom
     assert ok.status_code == 201, ok.content
     assert ok.json()["status"] == "pending"
     listed = api_as(cast.front_desk).get(f"/api/v1/clients/{newcomer.id}/invitations/")
-    assert [i["status"] for i in listed.json()] == ["pending"]
+    assert [i["status"] for i in listed.json()["results"]] == ["pending"]
     no_address = api_as(cast.front_desk).post(
         f"/api/v1/clients/{newcomer.id}/invite/", {"email": "", "phone": ""}, format="json"
     )

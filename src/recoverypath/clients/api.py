@@ -69,8 +69,8 @@ class ClientInvitationMixin:
         client = self.get_object()
         if not permissions.can_edit_client(request.user, client):
             raise PermissionDenied("Only the client's program staff see invitations.")
-        items = invitations.client_invitations(client=client)
-        return Response(InvitationSerializer(items, many=True).data)
+        page = self.paginate_queryset(invitations.client_invitations(client=client))
+        return self.get_paginated_response(InvitationSerializer(page, many=True).data)
 
 
 class ClientSerializer(serializers.ModelSerializer):

@@ -55,13 +55,18 @@ ERROR_RESPONSES: dict[str, str] = {
 BODY_ERROR_RESPONSES: dict[str, str] = {
     "415": "The body's Content-Type is not one this operation reads.",
 }
+# Every POST takes an optional Idempotency-Key (core/idempotency.py): reusing one for a different
+# request is refused.
+POST_ERROR_RESPONSES: dict[str, str] = {
+    "422": "The Idempotency-Key was already used for a different request.",
+}
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 def _error_response(status: str) -> dict[str, Any]:
     response: dict[str, Any] = {
-        "description": {**ERROR_RESPONSES, **BODY_ERROR_RESPONSES}[status],
+        "description": {**ERROR_RESPONSES, **BODY_ERROR_RESPONSES, **POST_ERROR_RESPONSES}[status],
         "content": {
             "application/json": {"schema": {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}}
         },
@@ -87,6 +92,8 @@ def add_error_responses(result: dict[str, Any], generator, request, public) -> d
             statuses = [*ERROR_RESPONSES]
             if "requestBody" in operation:
                 statuses += [*BODY_ERROR_RESPONSES]
+            if method == "post":
+                statuses += [*POST_ERROR_RESPONSES]
             for status in statuses:
                 responses.setdefault(status, _error_response(status))
     return result

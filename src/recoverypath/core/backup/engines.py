@@ -178,8 +178,6 @@ def _pg_env(settings_dict: dict[str, Any]) -> dict[str, str]:
     return env
 
 
-
-
 def _pg_tables(cursor) -> list[tuple[str, str]]:
     cursor.execute(
         "SELECT schemaname, tablename FROM pg_tables "

@@ -8,7 +8,6 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
     extend_schema_view,
-    inline_serializer,
 )
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied, Throttled
@@ -30,22 +29,8 @@ from .forms import AuditFilterForm
 from .models import ApiToken
 from .selectors import api_tokens_for_user, audit_events_for_admin, sign_in_policy
 
-ERROR_RESPONSE = inline_serializer(
-    "ErrorResponse",
-    {
-        "error": inline_serializer(
-            "ErrorBody",
-            {
-                "status": serializers.IntegerField(),
-                "code": serializers.CharField(),
-                "message": serializers.CharField(),
-                "fields": serializers.DictField(
-                    child=serializers.ListField(child=serializers.CharField())
-                ),
-            },
-        )
-    },
-)
+# Error answers (400, 403 two-factor, 429 locked out...) are the one `Error` component, added to
+# every operation by core.openapi.add_error_responses.
 
 
 class LockedOut(DomainError):
@@ -111,12 +96,7 @@ class ObtainTokenView(APIView):
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={
-            200: IssuedTokenSerializer,
-            400: ERROR_RESPONSE,
-            403: ERROR_RESPONSE,
-            429: ERROR_RESPONSE,
-        },
+        responses={200: IssuedTokenSerializer},
     )
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)
@@ -192,7 +172,7 @@ class ObtainTokenView(APIView):
     list=extend_schema(description="The caller's own API tokens, live ones first."),
     destroy=extend_schema(
         description="Revoke one of the caller's tokens; it stops working at once.",
-        responses={204: None, 404: ERROR_RESPONSE},
+        responses={204: None},
     ),
 )
 class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):

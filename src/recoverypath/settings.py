@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "recoverypath.testing",
     "recoverypath.aftercare",
     "recoverypath.discharge",
+    "recoverypath.incentives",
     "recoverypath.earlywarning",
     "recoverypath.interop",
     "recoverypath.demo",

@@ -474,3 +474,15 @@ def report_programs(*, user) -> QuerySet[Program]:
     return Program.objects.filter(
         id__in=permissions.staff_program_ids(user, min_rank=permissions.Rank.COORDINATOR)
     ).order_by("name")
+
+
+def collection_outcome(*, client: Client, collection_id: int) -> tuple[date, str] | None:
+    """(local day collected, verdict) of one of the client's tests, or None when it is not
+    theirs (incentives reads this to reward a verified negative test). 2 queries."""
+    collection = collection_list(client=client).filter(pk=collection_id).first()
+    if collection is None:
+        return None
+    threshold = settings_for(program=client.program).brac_threshold
+    row = test_rows(collections=[collection], threshold=threshold)[0]
+    day = collection.collected_at.astimezone(ZoneInfo(client.program.time_zone)).date()
+    return day, row.verdict

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "recoverypath.discharge",
     "recoverypath.incentives",
     "recoverypath.earlywarning",
+    "recoverypath.outcomes",
     "recoverypath.interop",
     "recoverypath.demo",
 ]

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from . import views
+
+app_name = "outcomes"
+
+urlpatterns = [path("outcomes/", views.report, name="report")]

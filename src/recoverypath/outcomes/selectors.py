@@ -148,3 +148,69 @@ def outcome_report(*, user, program_id: int, start: date, end: date) -> tuple[Pr
         raise Http404("No such program.")
     program = Program.objects.get(pk=program_id)
     return program, compute(client_facts(program=program, start=start, end=end), start, end)
+
+
+def warning_histories(*, program: Program, start: date, end: date):
+    """One history per client with an episode of the program in the period: check-in days,
+    lapse days, early-warning alert firings (raised and raised again). 5 queries, any size."""
+    from recoverypath.alerts.models import AlertEvent
+    from recoverypath.clients.models import Client
+    from recoverypath.earlywarning.raising import KINDS
+
+    from .warnings import ClientHistory
+
+    zone = ZoneInfo(program.time_zone)
+    rule_of = {kind: rule for rule, kind in KINDS.items()}
+    spans: dict[int, list] = defaultdict(list)
+    for client_id, first, last in (
+        EpisodeOfCare.objects.filter(
+            program=program,
+            status__in=[EpisodeOfCare.Status.ACTIVE, EpisodeOfCare.Status.FINISHED],
+            start_date__lte=end,
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+        .values_list("client_id", "start_date", "end_date")
+    ):
+        spans[client_id].append((first, last))
+    if not spans:
+        return []
+    histories = {}
+    for client_id, sex, born in Client.objects.filter(id__in=list(spans)).values_list(
+        "id", "sex_assigned_at_birth", "date_of_birth"
+    ):
+        age = None
+        if born is not None:
+            age = start.year - born.year - ((start.month, start.day) < (born.month, born.day))
+        histories[client_id] = ClientHistory(client_id, sex or "unknown", age, spans[client_id])
+    hi = end + timedelta(days=15)
+    for client_id, day in CheckIn.objects.filter(
+        client_id__in=list(histories), date__gte=start, date__lte=hi
+    ).values_list("client_id", "date"):
+        histories[client_id].check_ins.add(day)
+    for client_id, day in Lapse.objects.filter(
+        client_id__in=list(histories), date__gte=start, date__lte=hi
+    ).values_list("client_id", "date"):
+        histories[client_id].lapses.append(day)
+    lo = datetime.combine(start - timedelta(days=8), time(), tzinfo=zone)
+    for client_id, kind, severity, at in AlertEvent.objects.filter(
+        alert__client_id__in=list(histories),
+        alert__kind__in=list(rule_of),
+        kind__in=["raised", "re_raised"],
+        at__gte=lo,
+        at__lt=datetime.combine(hi, time(), tzinfo=zone),
+    ).values_list("alert__client_id", "alert__kind", "alert__severity", "at"):
+        histories[client_id].firings.append((at.astimezone(zone).date(), rule_of[kind], severity))
+    return [histories[k] for k in sorted(histories)]
+
+
+def warning_performance(*, user, program_id: int, start: date, end: date):
+    """The early-warning performance report; Http404 for anyone but the program's admins."""
+    from recoverypath.earlywarning.raising import KINDS
+
+    from .warnings import evaluate
+
+    if not can_view_outcomes(user, program_id):
+        raise Http404("No such program.")
+    program = Program.objects.get(pk=program_id)
+    histories = warning_histories(program=program, start=start, end=end)
+    return program, evaluate(histories, start, end, sorted(KINDS))

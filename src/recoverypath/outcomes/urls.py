@@ -4,4 +4,7 @@ from . import views
 
 app_name = "outcomes"
 
-urlpatterns = [path("outcomes/", views.report, name="report")]
+urlpatterns = [
+    path("outcomes/", views.report, name="report"),
+    path("outcomes/early-warnings/", views.warnings_report, name="warnings"),
+]

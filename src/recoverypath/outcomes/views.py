@@ -13,6 +13,7 @@ from recoverypath.clients.views import staff_required
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.navigation import NavItem
+from recoverypath.earlywarning.models import Rule
 
 from . import selectors
 from .chart import rate_chart
@@ -131,3 +132,99 @@ def report(request):
                 }
             )
     return render(request, "outcomes/report.html", context, status=status)
+
+
+@staff_required
+def warnings_report(request):
+    """How well the early warnings predicted lapses and missed weeks (program admins)."""
+    programs = selectors.report_programs(user=request.user)
+    if not programs.exists():
+        raise Http404
+    form = ReportForm(request.GET or None, programs=programs)
+    context = {"form": form, "perf": None}
+    status = 200
+    if request.GET:
+        if not form.is_valid():
+            status = 400
+        else:
+            program, perf = selectors.warning_performance(
+                user=request.user,
+                program_id=form.cleaned_data["program"].id,
+                start=form.cleaned_data["start"],
+                end=form.cleaned_data["end"],
+            )
+            fmt = request.GET.get("format")
+            audit_record(
+                actor=request.user,
+                action=Action.EXPORT if fmt == "csv" else Action.READ,
+                object_type="outcomes.warning_performance",
+                object_id=str(program.id),
+                organization_id=program.organization_id,
+                changes={k: str(form.cleaned_data[k]) for k in ("start", "end")},
+            )
+            labels = dict(Rule.choices)
+            rule_rows = [
+                (labels.get(r.rule, r.rule), r, _pct(r.precision), _pct(r.recall))
+                for r in perf.rules
+            ]
+            if fmt == "csv":
+                response = HttpResponse(content_type="text/csv")
+                name = f"early-warnings-{program.id}.csv"
+                response["Content-Disposition"] = f'attachment; filename="{name}"'
+                writer = csv.writer(response)
+                writer.writerow(
+                    [
+                        "rule",
+                        "horizon_days",
+                        "warned",
+                        "warned_then_event",
+                        "events",
+                        "precision",
+                        "recall",
+                        "mean_lead_days",
+                    ]
+                )
+                for _, r, _, _ in rule_rows:
+                    writer.writerow(
+                        [
+                            r.rule,
+                            r.horizon,
+                            r.warned,
+                            r.warned_and_event,
+                            r.events,
+                            _num(r.precision),
+                            _num(r.recall),
+                            _num(r.mean_lead_days),
+                        ]
+                    )
+                for a in [perf.overall, perf.overall_14, *perf.by_group]:
+                    writer.writerow(
+                        [
+                            f"risk score AUC ({a.label})",
+                            14,
+                            a.positives + a.negatives,
+                            "",
+                            a.positives,
+                            _num(a.value),
+                            f"{_num(a.low)}-{_num(a.high)}",
+                            "",
+                        ]
+                    )
+                return response
+            context.update(
+                {
+                    "program": program,
+                    "perf": perf,
+                    "rule_rows": rule_rows,
+                    "overall": [perf.overall, perf.overall_14],
+                }
+            )
+    return render(request, "outcomes/warnings.html", context, status=status)
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f}%"
+
+
+def _num(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f}"

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "recoverypath.aftercare",
     "recoverypath.discharge",
     "recoverypath.incentives",
+    "recoverypath.alumni",
     "recoverypath.earlywarning",
     "recoverypath.outcomes",
     "recoverypath.interop",

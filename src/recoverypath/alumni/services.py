@@ -4,7 +4,7 @@ recorded)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -264,3 +264,51 @@ def help_ask(*, actor, member: Member, message: str = "") -> HelpRequest:
         item.save(update_fields=["alert_id"])
         _audit(actor, item, member.client_id, Action.CREATE)
     return item
+
+
+REMIND_BEFORE = timedelta(hours=24)
+
+
+def event_reminders_send_due(*, now: datetime | None = None) -> int:
+    """Remind members who said they will come, once per event, in the 24 hours before it.
+    E-mail and SMS say only "a message from your program" (membership is Part 2 data); the
+    event's name is in the app. Returns the number of members told."""
+    from zoneinfo import ZoneInfo
+
+    from recoverypath.notifications.services import notification_queue
+
+    now = now or timezone.now()
+    told = 0
+    due = Event.objects.filter(
+        cancelled=False,
+        reminded_at__isnull=True,
+        starts_at__gt=now,
+        starts_at__lte=now + REMIND_BEFORE,
+    ).select_related("program")
+    for event in due:
+        with transaction.atomic():
+            locked = (
+                Event.objects.select_for_update()
+                .filter(pk=event.pk, reminded_at__isnull=True)
+                .first()
+            )
+            if locked is None:
+                continue
+            when = event.starts_at.astimezone(ZoneInfo(event.program.time_zone))
+            for rsvp in event.rsvps.filter(going=True, member__status="active").select_related(
+                "member__client__user"
+            ):
+                notification_queue(
+                    recipient=rsvp.member.client.user,
+                    template="alumni.event_reminder",
+                    context={
+                        "title": event.title,
+                        "when": f"{when:%a %b} {when.day} at {when:%H:%M}",
+                    },
+                    link="/me/",  # a neutral link: the URL leaves the app too
+                    source=event,
+                )
+                told += 1
+            locked.reminded_at = now
+            locked.save(update_fields=["reminded_at"])
+    return told

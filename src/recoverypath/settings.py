@@ -80,7 +80,10 @@ INSTALLED_APPS = [
     "recoverypath.testing",
     "recoverypath.aftercare",
     "recoverypath.discharge",
+    "recoverypath.incentives",
+    "recoverypath.alumni",
     "recoverypath.earlywarning",
+    "recoverypath.outcomes",
     "recoverypath.interop",
     "recoverypath.demo",
 ]
@@ -403,3 +406,8 @@ SMS_STATUS_URL = env.str("SMS_STATUS_URL", default="")
 BACKUP_KEY = env.str("BACKUP_KEY", default="")
 BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
 BACKUP_PG_BIN_DIR = env.str("BACKUP_PG_BIN_DIR", default="")
+
+# The demo's early-warning history gives lapses a known relationship to the warnings raised the
+# week before (outcomes.demo_data); 0 makes lapses independent of them (the report then finds
+# an AUC near 0.5).
+DEMO_PLANTED_LAPSES = env.bool("DEMO_PLANTED_LAPSES", default=True)

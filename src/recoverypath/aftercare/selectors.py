@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -258,3 +259,13 @@ def textable_contacts(*, client: Client) -> QuerySet[SupportContact]:
 def help_request_get(*, client: Client, request_id: int) -> HelpRequest | None:
     """The client's own help request (None if it is not theirs)."""
     return HelpRequest.objects.filter(client=client, pk=request_id).first()
+
+
+def coordinator_check_in_outcome(*, client: Client, check_in_id: int) -> tuple[date, str] | None:
+    """(local day, status) of one of the client's coordinator check-ins, or None when it is not
+    theirs (incentives reads this to reward check-ins kept)."""
+    item = CoordinatorCheckIn.objects.filter(client=client, pk=check_in_id).first()
+    if item is None:
+        return None
+    zone = ZoneInfo(client.program.time_zone)
+    return item.scheduled_at.astimezone(zone).date(), item.status

@@ -457,3 +457,16 @@ def notes_unsigned_overdue(*, user, now: datetime | None = None) -> list[Clinica
         .select_related("client", "session", "session__group", "session__program")
         .order_by("created_at")
     )
+
+
+def attendance_outcome(*, client: Client, session_id: int) -> tuple[date, str] | None:
+    """(local day of the session, attendance status) of the client at one session, or None
+    when no attendance is recorded (incentives reads this to reward attended sessions)."""
+    row = (
+        Attendance.objects.filter(client=client, session_id=session_id)
+        .select_related("session__program")
+        .first()
+    )
+    if row is None:
+        return None
+    return session_local_date(row.session), row.status

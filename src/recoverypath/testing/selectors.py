@@ -474,3 +474,42 @@ def report_programs(*, user) -> QuerySet[Program]:
     return Program.objects.filter(
         id__in=permissions.staff_program_ids(user, min_rank=permissions.Rank.COORDINATOR)
     ).order_by("name")
+
+
+def collection_outcome(*, client: Client, collection_id: int) -> tuple[date, str] | None:
+    """(local day collected, verdict) of one of the client's tests, or None when it is not
+    theirs (incentives reads this to reward a verified negative test). 2 queries."""
+    collection = collection_list(client=client).filter(pk=collection_id).first()
+    if collection is None:
+        return None
+    threshold = settings_for(program=client.program).brac_threshold
+    row = test_rows(collections=[collection], threshold=threshold)[0]
+    day = collection.collected_at.astimezone(ZoneInfo(client.program.time_zone)).date()
+    return day, row.verdict
+
+
+def verdict_counts(*, client_ids, start: datetime, end: datetime) -> dict[int, tuple[int, int]]:
+    """{client_id: (tests resulted, positive)} for collections from `start` to `end` (outcome
+    reports read this). Tests awaiting results are left out; an expected (prescribed) positive
+    is not a positive. Two queries with their results, for any number of clients."""
+    collections = (
+        Collection.objects.filter(
+            client_id__in=list(client_ids), collected_at__gte=start, collected_at__lt=end
+        )
+        .select_related("program__testing")
+        .prefetch_related(_results_prefetch())
+    )
+    out: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    thresholds: dict[int, Decimal] = {}
+    for collection in collections:
+        if collection.program_id not in thresholds:
+            thresholds[collection.program_id] = settings_for(
+                program=collection.program
+            ).brac_threshold
+        row = test_rows(collections=[collection], threshold=thresholds[collection.program_id])[0]
+        if row.verdict == "pending":
+            continue
+        out[collection.client_id][0] += 1
+        if row.verdict in ("positive", "invalid"):
+            out[collection.client_id][1] += 1
+    return {k: (v[0], v[1]) for k, v in out.items()}

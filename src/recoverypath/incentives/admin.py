@@ -1,0 +1,14 @@
+from django.contrib import admin
+
+from .models import Award, RewardSchedule
+
+
+@admin.register(RewardSchedule)
+class RewardScheduleAdmin(admin.ModelAdmin):
+    list_display = ("program", "style", "active", "yearly_cap")
+
+
+@admin.register(Award)
+class AwardAdmin(admin.ModelAdmin):
+    list_display = ("client", "behaviour", "occurred_on", "outcome", "amount")
+    readonly_fields = [f.name for f in Award._meta.fields]

@@ -1,0 +1,27 @@
+"""Who may see and change rewards. The client reads their own; coordinators and above of the
+client's program award and record redemptions; clinicians and admins set the schedule."""
+
+from __future__ import annotations
+
+from recoverypath.core import permissions
+
+
+def can_read_rewards(user, client) -> bool:
+    if permissions.is_client_user(user, client):
+        return True
+    return permissions.can_coordinate(user, client)
+
+
+def can_award(user, client) -> bool:
+    """`user` None is the system (a verified behaviour arriving by signal)."""
+    if user is None:
+        return True
+    return permissions.can_coordinate(user, client)
+
+
+def can_record_redemption(user, client) -> bool:
+    return permissions.can_coordinate(user, client)
+
+
+def can_configure_rewards(user, program_id: int) -> bool:
+    return permissions.has_rank(user, program_id, permissions.Rank.CLINICIAN)

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+
+from recoverypath.core.timezones import local_today
+
+
+class ReportForm(forms.Form):
+    program = forms.ModelChoiceField(queryset=None, empty_label=None)
+    start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, programs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = programs
+        first = programs.first()
+        if first is not None and not self.is_bound:
+            today = local_today(first.time_zone)
+            self.initial.update(
+                {"program": first.id, "start": today - timedelta(days=365), "end": today}
+            )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            raise forms.ValidationError("The period starts after it ends.")
+        if start and end and (end - start).days > 366 * 5:
+            raise forms.ValidationError("Choose a period of at most five years.")
+        return data

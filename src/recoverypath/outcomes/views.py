@@ -1,0 +1,230 @@
+"""The outcome report: a program admin picks a program and a period and reads the figures as
+tables and server-drawn charts, or downloads them as CSV."""
+
+from __future__ import annotations
+
+import csv
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from recoverypath.clients.views import staff_required
+from recoverypath.core import permissions
+from recoverypath.core.audit import Action, audit_record
+from recoverypath.core.navigation import NavItem
+from recoverypath.earlywarning.models import Rule
+
+from . import selectors
+from .chart import rate_chart
+from .figures import Figures
+from .forms import ReportForm
+
+
+def nav_items(request) -> list[NavItem]:
+    if not permissions.staff_program_ids(request.user, min_rank=permissions.Rank.ADMIN):
+        return []
+    return [NavItem("Outcomes", reverse("outcomes:report"), order=80)]
+
+
+def rows(figures: Figures) -> list[tuple[str, str, str, str, str]]:
+    """(section, figure, value, numerator, denominator): the table and the CSV alike."""
+    out = []
+    for section, rates in (
+        ("Retention", figures.retention),
+        ("Discharge", figures.completion),
+        ("Connection to aftercare", figures.connection),
+        ("Check-ins", [figures.check_in_engagement]),
+        ("Testing", figures.testing),
+    ):
+        for rate in rates:
+            out.append(
+                (section, rate.label, rate.percent, str(rate.numerator), str(rate.denominator))
+            )
+    median = figures.median_days_to_aftercare
+    out.append(
+        (
+            "Connection to aftercare",
+            "Median days to first aftercare contact",
+            "-" if median is None else f"{median:g}",
+            "",
+            "",
+        )
+    )
+    per100 = figures.lapses_per_100_client_months
+    out.append(
+        (
+            "Lapses",
+            "Lapses per 100 client-months",
+            "-" if per100 is None else f"{per100:.1f}",
+            str(figures.lapses),
+            f"{float(figures.client_months):.2f} client-months",
+        )
+    )
+    for change in figures.score_changes:
+        rate = change.improved_rate
+        mean = "-" if change.mean_change is None else f"{change.mean_change:+.1f}"
+        out.append(
+            (
+                "Score change",
+                f"{change.instrument.upper()} intake to {change.when}: reliable improvement"
+                if rate
+                else f"{change.instrument.upper()} intake to {change.when}: mean change",
+                f"{rate.percent} (mean {mean})" if rate else mean,
+                str(change.improved) if rate else "",
+                str(change.clients),
+            )
+        )
+    return out
+
+
+@staff_required
+def report(request):
+    programs = selectors.report_programs(user=request.user)
+    if not programs.exists():
+        raise Http404
+    form = ReportForm(request.GET or None, programs=programs)
+    context = {"form": form, "figures": None}
+    status = 200
+    if request.GET:
+        if not form.is_valid():
+            status = 400
+        else:
+            program, figures = selectors.outcome_report(
+                user=request.user,
+                program_id=form.cleaned_data["program"].id,
+                start=form.cleaned_data["start"],
+                end=form.cleaned_data["end"],
+            )
+            audit_record(
+                actor=request.user,
+                action=Action.EXPORT if request.GET.get("format") == "csv" else Action.READ,
+                object_type="outcomes.report",
+                object_id=str(program.id),
+                organization_id=program.organization_id,
+                changes={"start": figures.start.isoformat(), "end": figures.end.isoformat()},
+            )
+            table = rows(figures)
+            if request.GET.get("format") == "csv":
+                response = HttpResponse(content_type="text/csv")
+                name = f"outcomes-{program.id}-{figures.start}-{figures.end}.csv"
+                response["Content-Disposition"] = f'attachment; filename="{name}"'
+                writer = csv.writer(response)
+                writer.writerow(["section", "figure", "value", "numerator", "denominator"])
+                writer.writerows(table)
+                return response
+            context.update(
+                {
+                    "program": program,
+                    "figures": figures,
+                    "table": table,
+                    "charts": [
+                        rate_chart(
+                            "Retention and discharge", figures.retention + figures.completion
+                        ),
+                        rate_chart("Connection to aftercare", figures.connection),
+                        rate_chart(
+                            "Engagement and testing",
+                            [figures.check_in_engagement, *figures.testing],
+                        ),
+                    ],
+                    "csv_query": request.GET.urlencode() + "&format=csv",
+                }
+            )
+    return render(request, "outcomes/report.html", context, status=status)
+
+
+@staff_required
+def warnings_report(request):
+    """How well the early warnings predicted lapses and missed weeks (program admins)."""
+    programs = selectors.report_programs(user=request.user)
+    if not programs.exists():
+        raise Http404
+    form = ReportForm(request.GET or None, programs=programs)
+    context = {"form": form, "perf": None}
+    status = 200
+    if request.GET:
+        if not form.is_valid():
+            status = 400
+        else:
+            program, perf = selectors.warning_performance(
+                user=request.user,
+                program_id=form.cleaned_data["program"].id,
+                start=form.cleaned_data["start"],
+                end=form.cleaned_data["end"],
+            )
+            fmt = request.GET.get("format")
+            audit_record(
+                actor=request.user,
+                action=Action.EXPORT if fmt == "csv" else Action.READ,
+                object_type="outcomes.warning_performance",
+                object_id=str(program.id),
+                organization_id=program.organization_id,
+                changes={k: str(form.cleaned_data[k]) for k in ("start", "end")},
+            )
+            labels = dict(Rule.choices)
+            rule_rows = [
+                (labels.get(r.rule, r.rule), r, _pct(r.precision), _pct(r.recall))
+                for r in perf.rules
+            ]
+            if fmt == "csv":
+                response = HttpResponse(content_type="text/csv")
+                name = f"early-warnings-{program.id}.csv"
+                response["Content-Disposition"] = f'attachment; filename="{name}"'
+                writer = csv.writer(response)
+                writer.writerow(
+                    [
+                        "rule",
+                        "horizon_days",
+                        "warned",
+                        "warned_then_event",
+                        "events",
+                        "precision",
+                        "recall",
+                        "mean_lead_days",
+                    ]
+                )
+                for _, r, _, _ in rule_rows:
+                    writer.writerow(
+                        [
+                            r.rule,
+                            r.horizon,
+                            r.warned,
+                            r.warned_and_event,
+                            r.events,
+                            _num(r.precision),
+                            _num(r.recall),
+                            _num(r.mean_lead_days),
+                        ]
+                    )
+                for a in [perf.overall, perf.overall_14, *perf.by_group]:
+                    writer.writerow(
+                        [
+                            f"risk score AUC ({a.label})",
+                            14,
+                            a.positives + a.negatives,
+                            "",
+                            a.positives,
+                            _num(a.value),
+                            f"{_num(a.low)}-{_num(a.high)}",
+                            "",
+                        ]
+                    )
+                return response
+            context.update(
+                {
+                    "program": program,
+                    "perf": perf,
+                    "rule_rows": rule_rows,
+                    "overall": [perf.overall, perf.overall_14],
+                }
+            )
+    return render(request, "outcomes/warnings.html", context, status=status)
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f}%"
+
+
+def _num(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f}"

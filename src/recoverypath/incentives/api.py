@@ -11,8 +11,8 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from recoverypath.clients.selectors import client_get
-from recoverypath.core.params import AuditedListMixin, IdField, id_param
+from recoverypath.clients.selectors import CLIENTS, client_get
+from recoverypath.core.params import AuditedListMixin, IdField, ScopedIdField, id_param
 from recoverypath.core.routers import Router
 
 from . import selectors, services
@@ -47,7 +47,7 @@ class AwardSerializer(serializers.ModelSerializer):
 
 
 class AwardInputSerializer(serializers.Serializer):
-    client = IdField()
+    client = ScopedIdField(CLIENTS)
     behaviour = serializers.ChoiceField(choices=Behaviour.choices)
     source_id = IdField(help_text="The collection, session, check-in or coordinator check-in.")
 
@@ -109,10 +109,10 @@ class AwardViewSet(
         request=AwardInputSerializer, responses={201: AwardSerializer, 200: AwardSerializer}
     )
     def create(self, request):
-        data = AwardInputSerializer(data=request.data)
+        data = AwardInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        client = client_get(user=request.user, client_id=values.pop("client"))
+        client = values.pop("client")
         if not can_award(request.user, client):
             raise Http404
         award = services.award_record(actor=request.user, client=client, **values)

@@ -1,0 +1,40 @@
+"""Routes of interop: the FHIR R4 API (/fhir/R4/), bulk export, calendar feeds and exports."""
+
+from __future__ import annotations
+
+from django.urls import path, re_path
+
+from .fhir import views as fhir_views
+from .fhir.capability import READ_SEARCH_TYPES
+
+app_name = "interop"
+
+FHIR_ID = r"(?P<resource_id>[A-Za-z0-9\-.]{1,64})"
+
+fhir_patterns = [path("fhir/R4/metadata", fhir_views.MetadataView.as_view(), name="fhir-metadata")]
+for _type in READ_SEARCH_TYPES:
+    fhir_patterns += [
+        path(
+            f"fhir/R4/{_type}",
+            fhir_views.SearchView.as_view(resource_type=_type),
+            name=f"fhir-search-{_type}",
+        ),
+        re_path(
+            rf"^fhir/R4/{_type}/{FHIR_ID}$",
+            fhir_views.ReadView.as_view(resource_type=_type),
+            name=f"fhir-read-{_type}",
+        ),
+    ]
+fhir_patterns.insert(
+    1,
+    re_path(
+        r"^fhir/R4/Patient/(?P<resource_id>[0-9]{1,19})/\$everything$",
+        fhir_views.EverythingView.as_view(),
+        name="fhir-operation-Patient-everything",
+    ),
+)
+
+urlpatterns = [
+    *fhir_patterns,
+    re_path(r"^fhir/R4/(?P<unknown>.*)$", fhir_views.UnknownView.as_view(), name="fhir-unknown"),
+]

@@ -34,7 +34,37 @@ fhir_patterns.insert(
     ),
 )
 
+UUID = r"(?P<export_id>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
+bulk_patterns = [
+    re_path(
+        r"^fhir/R4/\$export$",
+        fhir_views.ExportKickOffView.as_view(level="system"),
+        name="fhir-operation-System-export",
+    ),
+    re_path(
+        r"^fhir/R4/Patient/\$export$",
+        fhir_views.ExportKickOffView.as_view(level="patient"),
+        name="fhir-operation-Patient-export",
+    ),
+    re_path(
+        r"^fhir/R4/Group/(?P<program_id>[0-9]{1,18})/\$export$",
+        fhir_views.ExportKickOffView.as_view(level="group"),
+        name="fhir-operation-Group-export",
+    ),
+    re_path(
+        rf"^fhir/R4/\$export-poll/{UUID}$",
+        fhir_views.ExportStatusView.as_view(),
+        name="fhir-bulk-status",
+    ),
+    re_path(
+        rf"^fhir/R4/\$export-file/{UUID}/(?P<name>[A-Za-z]{{1,40}}\.ndjson)$",
+        fhir_views.ExportFileView.as_view(),
+        name="fhir-bulk-file",
+    ),
+]
+
 urlpatterns = [
+    *bulk_patterns,
     *fhir_patterns,
     re_path(r"^fhir/R4/(?P<unknown>.*)$", fhir_views.UnknownView.as_view(), name="fhir-unknown"),
 ]

@@ -15,6 +15,9 @@ BULK = "http://hl7.org/fhir/uv/bulkdata"
 # (resource type or "" for the system, operation name, canonical definition)
 OPERATIONS: tuple[tuple[str, str, str], ...] = (
     ("Patient", "everything", "http://hl7.org/fhir/OperationDefinition/Patient-everything"),
+    ("", "export", f"{BULK}/OperationDefinition/export"),
+    ("Patient", "export", f"{BULK}/OperationDefinition/patient-export"),
+    ("Group", "export", f"{BULK}/OperationDefinition/group-export"),
 )
 # Types with read and search-type interactions.
 READ_SEARCH_TYPES: tuple[str, ...] = RESOURCE_TYPES
@@ -60,6 +63,7 @@ def capability_statement() -> CapabilityStatement:
             "date": "2026-11-26",
             "publisher": "RecoveryPath",
             "kind": "instance",
+            "instantiates": [f"{BULK}/CapabilityStatement/bulk-data"],
             "software": {"name": "RecoveryPath", "version": getattr(settings, "APP_VERSION", "1")},
             "implementation": {"description": "RecoveryPath FHIR R4 API (read-only)"},
             "fhirVersion": "4.0.1",

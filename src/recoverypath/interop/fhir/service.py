@@ -257,7 +257,7 @@ def parse_date_param(name: str, raw: str) -> DateBound:
     return DateBound(prefix, start, end)
 
 
-def _instant_of(value: str) -> datetime | None:
+def instant_of(value: str) -> datetime | None:
     if not value:
         return None
     if len(value) == 10:
@@ -316,14 +316,14 @@ def parse_search(resource_type: str, params: list[tuple[str, str]]) -> SearchQue
             if base == "_lastUpdated":
                 query.filters.append(
                     lambda body, b=bound: (
-                        (i := _instant_of(body.get("meta", {}).get("lastUpdated", ""))) is not None
+                        (i := instant_of(body.get("meta", {}).get("lastUpdated", ""))) is not None
                         and b.matches(i)
                     )
                 )
             else:
                 query.filters.append(
                     lambda body, b=bound: any(
-                        (i := _instant_of(v)) is not None and b.matches(i)
+                        (i := instant_of(v)) is not None and b.matches(i)
                         for v in _dates(body, resource_type)
                     )
                 )

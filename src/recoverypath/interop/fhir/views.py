@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -15,6 +15,8 @@ from rest_framework.views import APIView
 
 from recoverypath.core.errors import is_service_unavailable
 
+from ..models import BulkExport
+from . import bulk
 from .capability import capability_statement
 from .service import FhirError, patient_everything, resource_read, resource_search
 
@@ -145,3 +147,64 @@ class UnknownView(FhirView):
 
 def outcome_json(status: int, message: str, code: str) -> str:
     return json.dumps(operation_outcome(status, message, code))
+
+
+# --- Bulk Data export --------------------------------------------------------------------------
+
+
+class ExportKickOffView(FhirView):
+    """`$export` at system, group (a program) or patient level: 202 + Content-Location."""
+
+    level = ""
+
+    def get(self, request, program_id: str | None = None):
+        export = bulk.export_kick_off(
+            user=request.user,
+            level=self.level,
+            params={k: v for k, v in request.GET.items()},
+            prefer=request.headers.get("Prefer", ""),
+            request_url=request.build_absolute_uri(),
+            program_id=int(program_id) if program_id else None,
+        )
+        response = HttpResponse(status=202)
+        response["Content-Location"] = f"{self.base_url()}/$export-poll/{export.id}"
+        return response
+
+
+class ExportStatusView(FhirView):
+    """Polling: 202 with X-Progress while it runs, 200 with the manifest when done; DELETE
+    cancels. Only the requester sees their export."""
+
+    def get(self, request, export_id: str):
+        export = bulk.export_get(user=request.user, export_id=export_id)
+        status = export.status
+        if status in (BulkExport.Status.QUEUED, BulkExport.Status.RUNNING):
+            response = HttpResponse(status=202)
+            total = export.clients_total
+            response["X-Progress"] = (
+                f"{export.clients_done} of {total} clients" if total else "queued"
+            )
+            response["Retry-After"] = "10"
+            return response
+        if status == BulkExport.Status.COMPLETED:
+            return HttpResponse(
+                json.dumps(bulk.export_manifest(export=export, base=self.base_url())),
+                content_type="application/json",
+            )
+        if status == BulkExport.Status.FAILED:
+            raise FhirError(500, export.error or "The export failed.", code="exception")
+        raise FhirError(
+            404, f"This export is {export.get_status_display().lower()}.", code="not-found"
+        )
+
+    def delete(self, request, export_id: str):
+        bulk.export_cancel(user=request.user, export_id=export_id)
+        return HttpResponse(status=202)
+
+
+class ExportFileView(FhirView):
+    def get(self, request, export_id: str, name: str):
+        _, _, path = bulk.export_file_path(user=request.user, export_id=export_id, name=name)
+        response = FileResponse(path.open("rb"), content_type="application/fhir+ndjson")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
+from . import views
 from .fhir import views as fhir_views
 from .fhir.capability import READ_SEARCH_TYPES
 
@@ -64,6 +65,12 @@ bulk_patterns = [
 ]
 
 urlpatterns = [
+    path("calendar/", views.calendar_settings, name="calendar_settings"),
+    re_path(
+        r"^calendar/feed/(?P<token>[A-Za-z0-9_\-]{20,100})\.ics$",
+        views.calendar_feed,
+        name="calendar_feed",
+    ),
     *bulk_patterns,
     *fhir_patterns,
     re_path(r"^fhir/R4/(?P<unknown>.*)$", fhir_views.UnknownView.as_view(), name="fhir-unknown"),

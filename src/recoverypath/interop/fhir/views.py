@@ -75,6 +75,8 @@ def fhir_exception_handler(exc: Exception, context: dict[str, Any]) -> Response 
 class FhirView(APIView):
     renderer_classes = [FhirJSONRenderer, JSONRenderer]
     permission_classes: list = []
+    # Described by its CapabilityStatement (/fhir/R4/metadata), not the /api/v1 OpenAPI schema.
+    schema = None
 
     def get_exception_handler(self):
         return fhir_exception_handler

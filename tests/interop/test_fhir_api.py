@@ -8,6 +8,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from recoverypath.assessments.services import assessment_submit
@@ -213,3 +215,27 @@ def test_a_client_reads_their_own_everything_and_nobody_elses(cast, record):
     assert AuditEvent.objects.filter(
         actor=cast.client_user, object_type="fhir.Patient/$everything"
     ).exists()
+
+
+def test_everything_loads_in_a_fixed_number_of_queries(cast, record, django_assert_num_queries):
+    """More data for the patient does not mean more queries: one query per kind of record."""
+    api = api_as(cast.clinician)
+    with CaptureQueriesContext(connection) as few:
+        assert api.get(f"/fhir/R4/Patient/{cast.client.id}/$everything").status_code == 200
+    for _ in range(3):
+        assessment_submit(
+            actor=cast.client_user, client=cast.client, instrument="GAD-7", answers=[1] * 7
+        )
+    for days in (5, 6):
+        start = (timezone.now() + timedelta(days=days)).replace(
+            hour=15, minute=0, second=0, microsecond=0
+        )
+        session_book(
+            actor=cast.clinician,
+            client=cast.client,
+            facilitator=cast.clinician,
+            session_type="individual_counseling",
+            starts_at=start,
+        )
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert api.get(f"/fhir/R4/Patient/{cast.client.id}/$everything").status_code == 200

@@ -132,6 +132,9 @@ def test_kick_off_refusals_are_operation_outcomes(demo, admin, cast):
     assert api.get("/fhir/R4/$export", {"_since": "soon"}, **ASYNC).status_code == 400
     assert api.get("/fhir/R4/$export", {"_outputFormat": "csv"}, **ASYNC).status_code == 400
     assert api_as(cast.client_user).get("/fhir/R4/$export", **ASYNC).status_code == 403
+    front_desk = api_as(cast.front_desk).get("/fhir/R4/Patient/$export", **ASYNC)
+    assert front_desk.status_code == 403
+    assert front_desk.json()["resourceType"] == "OperationOutcome"
     assert api_as(None).get("/fhir/R4/$export", **ASYNC).status_code == 401
 
 

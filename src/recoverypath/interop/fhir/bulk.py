@@ -129,6 +129,12 @@ def export_kick_off(
         user, min_rank=permissions.Rank.ADMIN
     ):
         raise FhirError(403, "System exports are for program admins.", code="forbidden")
+    elif (
+        level == BulkExport.Level.PATIENT
+        and not permissions.staff_program_ids(user, min_rank=permissions.Rank.COORDINATOR)
+        and not Client.objects.filter(user_id=user.id).exists()
+    ):
+        raise FhirError(403, "Your role may not export clinical records.", code="forbidden")
     if "respond-async" not in prefer:
         raise FhirError(400, "Send the header `Prefer: respond-async`.", code="invalid")
     unknown = set(params) - {"_type", "_since", "_outputFormat"}

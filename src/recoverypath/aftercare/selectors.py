@@ -49,6 +49,35 @@ def plan_current(*, client: Client) -> AftercarePlan | None:
     )
 
 
+def plans_for_client(*, client: Client) -> list[AftercarePlan]:
+    """Every aftercare plan of the client, oldest first, with components (and their providers)
+    and goals loaded: what an export of the client's record needs (interop)."""
+    return list(
+        AftercarePlan.objects.filter(client=client)
+        .select_related("program", "coordinator")
+        .prefetch_related("components__provider", "goals")
+        .order_by("start_date", "id")
+    )
+
+
+def check_ins_for_client(*, client: Client) -> QuerySet[CoordinatorCheckIn]:
+    """Every coordinator check-in of the client, oldest first (calendar feeds, exports)."""
+    return (
+        CoordinatorCheckIn.objects.filter(plan__client=client)
+        .select_related("plan", "plan__program", "coordinator")
+        .order_by("scheduled_at", "id")
+    )
+
+
+def check_ins_for_coordinator(*, user) -> QuerySet[CoordinatorCheckIn]:
+    """Every check-in `user` holds as coordinator, oldest first (their calendar feed)."""
+    return (
+        CoordinatorCheckIn.objects.filter(coordinator=user)
+        .select_related("plan", "plan__program")
+        .order_by("scheduled_at", "id")
+    )
+
+
 def plan_get(*, user, plan_id: int, audit: bool = True) -> AftercarePlan:
     plan = (
         AftercarePlan.objects.filter(client__in=client_queryset_for_user(user=user), pk=plan_id)

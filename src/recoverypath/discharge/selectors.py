@@ -270,6 +270,15 @@ def provider_get(*, user, provider_id: int) -> ExternalProvider:
 # Summary ----------------------------------------------------------------------------------------
 
 
+def summaries_for_client(*, client) -> list[DischargeSummary]:
+    """The client's discharge summaries, oldest first (exports; interop)."""
+    return list(
+        DischargeSummary.objects.filter(plan__client=client)
+        .select_related("plan", "plan__program", "signed_by")
+        .order_by("generated_at", "id")
+    )
+
+
 def summary_get(*, user, summary_id: int) -> DischargeSummary:
     summary = (
         DischargeSummary.objects.select_related(

@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class InteropConfig(AppConfig):
     name = "recoverypath.interop"
     label = "interop"
+    verbose_name = "Interoperability (FHIR, calendars, exports)"
+
+    def ready(self) -> None:
+        from recoverypath.clients.views import register_home_section
+        from recoverypath.core import navigation
+
+        from .views import home_section, nav_items, staff_nav_items
+
+        navigation.register(nav_items)
+        navigation.register(staff_nav_items)
+        register_home_section(home_section, order=90)

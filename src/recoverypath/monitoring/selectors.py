@@ -35,6 +35,12 @@ def check_in_list(*, user, client: Client, since: date | None = None) -> QuerySe
     return qs.order_by("-date")
 
 
+def check_ins_all(*, client: Client) -> QuerySet[CheckIn]:
+    """Every check-in of the client, oldest first: exports of the client's own record (interop),
+    whose caller has already checked access."""
+    return CheckIn.objects.filter(client=client).order_by("date", "id")
+
+
 def check_in_today(*, client: Client) -> CheckIn | None:
     return CheckIn.objects.filter(client=client, date=local_today(client.time_zone)).first()
 

@@ -161,6 +161,9 @@ class Session(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
     moved = models.BooleanField(default=False)
     cancel_reason = models.CharField(max_length=300, blank=True)
+    # iCalendar SEQUENCE of the session's event in calendar feeds: raised by every service that
+    # changes what a subscribed calendar shows (move, cancel, holiday, group edit).
+    sequence = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

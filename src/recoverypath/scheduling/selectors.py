@@ -209,6 +209,28 @@ def client_upcoming_sessions(*, client: Client, limit: int = 10) -> list[Session
     )
 
 
+def client_sessions_all(*, client: Client) -> QuerySet[Session]:
+    """Every session of the client (individual ones and those of groups they are or were in),
+    oldest first, for exports and calendar feeds (interop)."""
+    enrolled = GroupEnrollment.objects.filter(
+        client=client, status__in=[GroupEnrollment.Status.ACTIVE, GroupEnrollment.Status.ENDED]
+    ).values("group_id")
+    return (
+        Session.objects.filter(Q(client=client) | Q(group_id__in=enrolled))
+        .select_related("group", "program", "facilitator", "room")
+        .order_by("starts_at", "id")
+    )
+
+
+def facilitator_sessions_all(*, user) -> QuerySet[Session]:
+    """Every session `user` facilitates, oldest first (a staff member's calendar feed)."""
+    return (
+        Session.objects.filter(facilitator=user)
+        .select_related("group", "program", "room")
+        .order_by("starts_at", "id")
+    )
+
+
 def client_sessions(*, client: Client, start: datetime, end: datetime) -> list[Session]:
     enrolled = GroupEnrollment.objects.filter(
         client=client, status__in=[GroupEnrollment.Status.ACTIVE, GroupEnrollment.Status.ENDED]
@@ -394,12 +416,14 @@ def attendance_unexcused_streak(*, client_id: int, limit: int = 10) -> list[Atte
     return streak
 
 
-def attendance_for_client(*, client: Client, limit: int = 20) -> list[Attendance]:
-    return list(
+def attendance_for_client(*, client: Client, limit: int | None = 20) -> list[Attendance]:
+    """The client's attendance, newest first; `limit=None` for all of it (exports)."""
+    qs = (
         Attendance.objects.filter(client=client)
         .select_related("session", "session__group", "session__program")
-        .order_by("-session__starts_at")[:limit]
+        .order_by("-session__starts_at")
     )
+    return list(qs if limit is None else qs[:limit])
 
 
 # --- Notes --------------------------------------------------------------------------------------

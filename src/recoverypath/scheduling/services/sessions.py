@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import rrulestr
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from recoverypath.accounts.models import Membership, Program
@@ -135,7 +135,11 @@ def group_update(*, actor, group: Group, **data: Any) -> Group:
             group.save(update_fields=["generated_until"])
         if "facilitator" in changes or "room" in changes or "telehealth_url" in changes:
             future.update(
-                facilitator=group.facilitator, room=group.room, telehealth_url=group.telehealth_url
+                facilitator=group.facilitator,
+                room=group.room,
+                telehealth_url=group.telehealth_url,
+                sequence=F("sequence") + 1,
+                updated_at=timezone.now(),
             )
         if group.is_active:
             sessions_generate(group=group)
@@ -236,7 +240,12 @@ def holiday_add(*, actor, program: Program, day: date, name: str) -> Holiday:
             moved=False,
             status=Session.Status.SCHEDULED,
             attendance__isnull=True,
-        ).update(status=Session.Status.CANCELLED, cancel_reason=f"Holiday: {holiday.name}")
+        ).update(
+            status=Session.Status.CANCELLED,
+            cancel_reason=f"Holiday: {holiday.name}",
+            sequence=F("sequence") + 1,
+            updated_at=timezone.now(),
+        )
         audit_record(
             actor=actor,
             action=Action.CREATE,
@@ -413,7 +422,10 @@ def session_move(
         )
         session.starts_at, session.ends_at, session.room = starts_at, ends_at, new_room
         session.moved = True
-        session.save(update_fields=["starts_at", "ends_at", "room", "moved", "updated_at"])
+        session.sequence += 1
+        session.save(
+            update_fields=["starts_at", "ends_at", "room", "moved", "sequence", "updated_at"]
+        )
         audit_record(
             actor=actor,
             action=Action.UPDATE,
@@ -441,7 +453,8 @@ def session_cancel(*, actor, session: Session, reason: str) -> Session:
     with transaction.atomic():
         session.status = Session.Status.CANCELLED
         session.cancel_reason = reason.strip()[:300]
-        session.save(update_fields=["status", "cancel_reason", "updated_at"])
+        session.sequence += 1
+        session.save(update_fields=["status", "cancel_reason", "sequence", "updated_at"])
         audit_record(
             actor=actor,
             action=Action.UPDATE,

@@ -186,6 +186,8 @@ RATE_LIMITS = {
     "password_reset_account": (3, 3600),
     # Opening or answering invitation links from one address: guessing links or passwords.
     "invitation_accept_address": (30, 900),
+    # Invitations (client, staff, family) one person sends: a stolen session spamming links.
+    "invitation_send_account": (30, 3600),
 }
 RATE_LIMIT_NAMESPACE = ""
 

@@ -187,6 +187,10 @@ RATE_LIMITS = {
     "two_factor_account": (5, 300),
     "password_reset_address": (10, 3600),
     "password_reset_account": (3, 3600),
+    # Opening or answering invitation links from one address: guessing links or passwords.
+    "invitation_accept_address": (30, 900),
+    # Invitations (client, staff, family) one person sends: a stolen session spamming links.
+    "invitation_send_account": (30, 3600),
 }
 RATE_LIMIT_NAMESPACE = ""
 

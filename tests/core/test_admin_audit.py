@@ -60,6 +60,8 @@ def records(cast):
         expires_on=date(2099, 1, 1),
         signed_by_name="Juniper Quillfeather",
         signed_on=date.today(),  # noqa: DTZ011 - the consent's own calendar day
+        categories=["discharge_summary"],
+        signature_attested=True,
     )
     return {"assessments/assessment": assessment, "alerts/alert": alert, "consent/consent": consent}
 

@@ -68,6 +68,8 @@ NO_CLIENT_DATA = {
     "discharge/providers/new/": "an empty provider form",
     "discharge/providers/<provider_id>/edit/": "one outside provider",
     "aftercare/rules/<program_id>/": "a program's early-warning thresholds",
+    "invite/<token>/": "an invitation's set-a-password form, opened with its single-use secret "
+    "before any login; it shows the invitee whom the invitation is for, no record",
 }
 
 
@@ -119,6 +121,12 @@ def _rows(label: str, org, **filters):
         scope = {"plan__client__organization": org}
     elif "session" in names:
         scope = {"session__program__organization": org}
+    elif "collection" in names:
+        scope = {"collection__client__organization": org}
+    elif "user" in names:
+        scope = {"user__memberships__program__organization": org}
+    elif "memberships" in names:
+        scope = {"memberships__program__organization": org}
     else:
         scope = {"program__organization": org}
     return model.objects.filter(**scope, **filters).order_by("id")[:3]
@@ -191,6 +199,41 @@ ARGUMENTS: dict[tuple[str, frozenset], Callable] = {
     ),
     ("", frozenset({"referral_id"})): _by_model("discharge.Referral", "referral_id"),
     ("", frozenset({"summary_id"})): _by_model("discharge.DischargeSummary", "summary_id"),
+    ("accounts/", frozenset({"token_id"})): lambda org: [
+        {"token_id": token.pk} for token in _rows("accounts.ApiToken", org)
+    ],
+    ("clients/", frozenset({"client_id", "collection_id"})): _pairs(
+        "testing.Collection", {"client_id": "client_id", "collection_id": "pk"}
+    ),
+    ("clients/", frozenset({"client_id", "policy_id"})): _pairs(
+        "testing.TestingPolicy", {"client_id": "client_id", "policy_id": "pk"}
+    ),
+    ("clients/", frozenset({"client_id", "selection_id"})): _pairs(
+        "testing.TestSelection", {"client_id": "client_id", "selection_id": "pk"}
+    ),
+    ("clients/", frozenset({"client_id", "result_id"})): lambda org: [
+        {"client_id": result.collection.client_id, "result_id": result.pk}
+        for result in _rows("testing.AnalyteResult", org).select_related("collection")
+    ],
+    ("consent/", frozenset({"message_id"})): _by_model("consent.FamilyMessage", "message_id"),
+    ("invitations/", frozenset({"invitation_id"})): _by_model(
+        "accounts.Invitation", "invitation_id"
+    ),
+    ("me/", frozenset({"check_in_id"})): lambda org: [
+        {"check_in_id": check_in.pk}
+        for check_in in _m("monitoring.CheckIn")
+        .objects.filter(client__user__isnull=False, client__organization=org)
+        .order_by("-id")[:3]
+    ],
+    ("staff/", frozenset({"membership_id"})): _by_model("accounts.Membership", "membership_id"),
+    ("staff/", frozenset({"program_id"})): _by_model("accounts.Program", "program_id"),
+    ("staff/", frozenset({"user_id"})): lambda org: [
+        {"user_id": user.pk}
+        for user in _m("accounts.User")
+        .objects.filter(memberships__program__organization=org)
+        .distinct()
+        .order_by("id")[:3]
+    ],
 }
 API_MODELS = {
     "clients": "clients.Client",
@@ -211,6 +254,12 @@ API_MODELS = {
     "discharge-items": "discharge.ChecklistItem",
     "referrals": "discharge.Referral",
     "discharge-summaries": "discharge.DischargeSummary",
+    "auth": "accounts.ApiToken",  # auth/tokens/<pk>/
+    "escalation-policies": "accounts.Program",
+    "testing-policies": "testing.TestingPolicy",
+    "test-selections": "testing.TestSelection",
+    "test-collections": "testing.Collection",
+    "test-results": "testing.AnalyteResult",
 }
 
 
@@ -243,7 +292,9 @@ def _argument_sets(route: str, org) -> Iterator[dict]:
 
 # Routes that need a query string to show anything.
 QUERIES: dict[str, Callable] = {
-    "api/v1/safety-plans/current/": lambda org: {"client": _clients(org)[0]["client_id"]},
+    "api/v1/safety-plans/current/": lambda org: {
+        "client": _rows("safety.SafetyPlan", org)[0].client_id
+    },
     "api/v1/discharge-reports/gap/": lambda org: {"program": org.programs.order_by("id")[0].pk},
 }
 
@@ -262,7 +313,8 @@ def _url(route: str, args: dict, org) -> str:
 def demo_org(db):
     """The demo organization, plus what the demo lacks: a consent, and a lapse of the client with
     a login (so their own lapse page has something to show)."""
-    from recoverypath.consent.services import consent_create
+    from recoverypath.accounts.services.tokens import api_token_issue
+    from recoverypath.consent.services import consent_create, family_message_send
     from recoverypath.monitoring.services import check_in_submit
 
     with time_machine.travel(TODAY, tick=False):
@@ -281,6 +333,16 @@ def demo_org(db):
             expires_on=date(2026, 6, 1),
             signed_by_name=client.first_name,
             signed_on=date(2026, 3, 2),
+            categories=["discharge_summary"],
+            signature_attested=True,
+        )
+        family_message_send(  # a family member's message, for the care team's pages
+            user=User.objects.get(email="family@demo.example.org"),
+            client=client,
+            body="Can I bring her to group on Thursday?",
+        )
+        api_token_issue(  # a token of a staff member, for the token pages
+            user=User.objects.get(email="coordinator@demo.example.org"), name="Coverage"
         )
         check_in_submit(
             actor=client_user,
@@ -305,6 +367,7 @@ def _viewers() -> list[WebClient]:
         "coordinator@demo.example.org",
         "frontdesk@demo.example.org",
         "client@demo.example.org",
+        "family@demo.example.org",
     ):
         web = WebClient()
         web.force_login(User.objects.get(email=email))

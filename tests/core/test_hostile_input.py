@@ -223,6 +223,12 @@ def _path_ids(path: str) -> str:
         "external-providers": "aftercare.ExternalProvider",
         "discharge-summaries": "discharge.DischargeSummary",
         "early-warning-rules": "accounts.Program",
+        "escalation-policies": "accounts.Program",
+        "auth": "accounts.ApiToken",  # /auth/tokens/{id}/
+        "testing-policies": "testing.TestingPolicy",
+        "test-selections": "testing.TestSelection",
+        "test-collections": "testing.Collection",
+        "test-results": "testing.AnalyteResult",
     }
     prefix = path.split("/")[3]
     if "{id}" in path:

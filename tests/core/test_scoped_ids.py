@@ -29,6 +29,7 @@ from recoverypath.core.params import (
     ScopedIdListField,
 )
 from recoverypath.scheduling.models import SessionType
+from recoverypath.testing.models import TestPanel
 from tests.conftest import api_as
 from tests.factories import ClientFactory, UserFactory
 
@@ -112,6 +113,13 @@ def two_orgs(db):
         stranger = UserFactory(first_name="Zebulon", last_name=LEAK)
         Membership.objects.create(user=stranger, program=program, role=Role.CLINICIAN)
         ClientFactory(program=program, first_name="Xanthe", last_name=LEAK)
+        TestPanel.objects.create(  # the demo has only the standard panels, shared by all
+            program=program,
+            code="leakcheck",
+            name=f"{LEAK} panel",
+            specimen_type="urine",
+            cutoffs={"marijuana": {"screen": "50", "confirm": "15"}},
+        )
         yield Organization.objects.get(slug="demo-1"), theirs
 
 
@@ -159,6 +167,7 @@ PATH_MODELS = {
     "alerts": "alerts.Alert",
     "aftercare-plans": "aftercare.AftercarePlan",
     "discharge-summaries": "discharge.DischargeSummary",
+    "testing-policies": "testing.TestingPolicy",
 }
 # Fields fixed once the object exists (read only on update): a foreign id there is ignored,
 # never applied; the test checks that instead of a 400.

@@ -41,7 +41,7 @@ def _urine(cast, **extra):
         "collected_at": NOW - timedelta(hours=2),
         "specimen_type": "urine",
         "collector": "Cora Coordwell",
-        "chain_of_custody_id": "COC-0001",
+        "custody_form_number": "COC-0001",
         "observed": True,
     }
     values.update(extra)

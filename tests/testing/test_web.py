@@ -89,7 +89,7 @@ def test_recording_a_collection_on_the_web_by_role(client, cast, policy, role, s
             "collected_at": "2026-11-26T09:30",
             "specimen_type": "urine",
             "collector": "Cora Coordwell",
-            "chain_of_custody_id": "COC-77",
+            "custody_form_number": "COC-77",
             "validity": "valid",
         },
     )

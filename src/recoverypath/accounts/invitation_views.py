@@ -13,11 +13,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
+from recoverypath.core import ratelimit
 from recoverypath.core.errors import DomainError
 from recoverypath.core.forms import add_service_errors
+from recoverypath.core.net import client_address
 
 from .invitations import existing_user, invitation_accept, invitation_for_token, invitation_kind
 from .models import Invitation
+from .views import rate_limited
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -66,6 +69,12 @@ class AcceptForm(forms.Form):
 @never_cache
 @sensitive_post_parameters("password", "password2")
 def invitation_accept_view(request, token: str):
+    # Every look at a link counts against the caller's address (the first untrusted hop, so a
+    # forged X-Forwarded-For changes nothing): guessing secret links, or passwords, is slowed.
+    try:
+        ratelimit.hit("invitation_accept_address", client_address(request))
+    except ratelimit.RateLimited as exc:
+        return rate_limited(request, exc)
     invitation = invitation_for_token(token)
     if invitation is None:
         return render(request, "accounts/invitations/unusable.html", status=404)

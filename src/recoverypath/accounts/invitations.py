@@ -31,6 +31,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from recoverypath.core import ratelimit
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.errors import ConflictError, DomainError
 
@@ -105,6 +106,13 @@ def register_sms_sender(sender: SmsSender) -> None:
 # --- Issuing ----------------------------------------------------------------------------------
 
 
+class TooManyInvitations(DomainError):
+    """The sender is over their invitation limit (RATE_LIMITS["invitation_send_account"])."""
+
+    status_code = 429
+    code = "rate_limited"
+
+
 def invitation_issue(
     *,
     actor,
@@ -123,8 +131,16 @@ def invitation_issue(
     2. Revokes earlier waiting invitations for the same kind, subject (and, for staff, address).
     3. Stores the token's hash, audits (the address, never the token), and sends the link by
        e-mail when there is an address, else by text message.
-    Raises ValidationError for a missing address, DomainError when SMS is not available.
+    Raises ValidationError for a missing address, DomainError when SMS is not available,
+    TooManyInvitations (429) when the sender is over their limit.
     """
+    try:
+        ratelimit.hit("invitation_send_account", str(actor.pk))
+    except ratelimit.RateLimited as exc:
+        minutes = max(1, -(-exc.retry_after // 60))
+        raise TooManyInvitations(
+            f"Too many invitations sent: try again in {minutes} minutes."
+        ) from exc
     email = (email or "").strip().lower()
     phone = (phone or "").strip()
     if not email and not phone:

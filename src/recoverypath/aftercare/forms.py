@@ -4,8 +4,8 @@ from django import forms
 
 from recoverypath.care import forms as care_forms
 from recoverypath.care import levels as care_levels
-from recoverypath.clients.models import SupportContact
-from recoverypath.core.params import ScopedChoiceField, scope_form
+from recoverypath.clients.selectors import CONTACTS
+from recoverypath.core.params import ScopedChoiceField, ScopedMultipleChoiceField, scope_form
 
 from .models import AftercarePlan, CoordinatorCheckIn, ExternalProvider, Goal, PlanComponent
 from .selectors import COMPONENTS, PROVIDERS
@@ -129,17 +129,17 @@ class StepUpForm(ReasonForm):
 
 
 class SupportPreferencesForm(forms.Form):
-    text_on_help = forms.ModelMultipleChoiceField(
+    text_on_help = ScopedMultipleChoiceField(
+        CONTACTS,
         label='When I press "I need help now", also text',
-        queryset=SupportContact.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Your clinician and coordinator are always told at once.",
     )
 
-    def __init__(self, *args, contacts, **kwargs):
+    def __init__(self, *args, user, contacts, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["text_on_help"].queryset = contacts
+        scope_form(self, user, text_on_help=contacts)
         self.fields["text_on_help"].label_from_instance = lambda c: (
             f"{c.name} ({c.get_kind_display().lower()})"
         )

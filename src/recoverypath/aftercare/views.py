@@ -291,6 +291,7 @@ def support(request):
     prefs = selectors.support_preferences_get(client=client)
     form = SupportPreferencesForm(
         request.POST or None,
+        user=request.user,
         contacts=selectors.textable_contacts(client=client),
         initial={"text_on_help": list(prefs.text_on_help.all()) if prefs else []},
     )

@@ -151,6 +151,37 @@ class ScopedChoiceField(forms.ModelChoiceField):
         return found
 
 
+class ScopedMultipleChoiceField(ScopedChoiceField, forms.ModelMultipleChoiceField):
+    """Several ids in a form (checkboxes), each resolved like ScopedChoiceField, all in one
+    query: any value out of reach, missing or malformed is the one "Not found."."""
+
+    default_error_messages = {
+        "invalid_choice": NOT_FOUND,
+        "invalid_list": "Enter a list of values.",
+    }
+
+    def to_python(self, value):
+        if not value:
+            return []
+        numbers = [_as_id(item) for item in value]
+        found = self.queryset.in_bulk([n for n in numbers if n is not None])
+        if any(n is None or n not in found for n in numbers):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return [found[n] for n in dict.fromkeys(numbers)]
+
+    def clean(self, value):
+        value = self.prepare_value(value)
+        if not value:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return self.queryset.none()
+        if not isinstance(value, list | tuple):
+            raise ValidationError(self.error_messages["invalid_list"], code="invalid_list")
+        chosen = self.to_python(value)
+        self.run_validators(value)
+        return self.queryset.filter(pk__in=[row.pk for row in chosen])
+
+
 def scope_form(form, user, **narrower: QuerySet) -> None:
     """Narrow every ScopedChoiceField of `form` to what `user` may reach, and those named in
     `narrower` further to the rows of that queryset (in its order): a narrower choice can never

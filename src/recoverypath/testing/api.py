@@ -10,8 +10,8 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from recoverypath.clients.selectors import client_get
-from recoverypath.core.params import AuditedListMixin, IdField, id_param
+from recoverypath.clients.selectors import CLIENTS
+from recoverypath.core.params import AuditedListMixin, ScopedIdField, id_param
 from recoverypath.core.routers import Router
 
 from . import draw, selectors, services
@@ -79,10 +79,15 @@ class PolicySerializer(serializers.ModelSerializer):
 
 
 class PolicyInputSerializer(serializers.Serializer):
-    client = IdField()
+    client = ScopedIdField(CLIENTS)
     tests_per_period = serializers.IntegerField(min_value=1, max_value=31)
     period = serializers.ChoiceField(choices=TestingPolicy.Period.choices)
-    panel = IdField(required=False, allow_null=True, help_text="Needed for urine or oral fluid.")
+    panel = ScopedIdField(
+        selectors.PANELS,
+        required=False,
+        allow_null=True,
+        help_text="Needed for urine or oral fluid.",
+    )
     specimen_types = serializers.ListField(
         child=serializers.ChoiceField(choices=SPECIMEN_TYPES), allow_empty=False
     )
@@ -105,7 +110,7 @@ class PolicyInputSerializer(serializers.Serializer):
 class PolicyUpdateSerializer(serializers.Serializer):
     tests_per_period = serializers.IntegerField(min_value=1, max_value=31, required=False)
     period = serializers.ChoiceField(choices=TestingPolicy.Period.choices, required=False)
-    panel = IdField(required=False, allow_null=True)
+    panel = ScopedIdField(selectors.PANELS, required=False, allow_null=True)
     specimen_types = serializers.ListField(
         child=serializers.ChoiceField(choices=SPECIMEN_TYPES), required=False
     )
@@ -156,7 +161,7 @@ class SelectionSerializer(serializers.ModelSerializer):
 
 
 class SelectionInputSerializer(serializers.Serializer):
-    client = IdField()
+    client = ScopedIdField(CLIENTS)
     kind = serializers.ChoiceField(
         choices=[(k, v) for k, v in TestSelection.Kind.choices if k != "random"],
         help_text="Random tests come from the daily draw only.",
@@ -234,7 +239,7 @@ class CollectionSerializer(serializers.ModelSerializer):
             "panel",
             "observed",
             "collector",
-            "chain_of_custody_id",
+            "custody_form_number",
             "validity",
             "brac",
             "note",
@@ -259,14 +264,24 @@ class CollectionSerializer(serializers.ModelSerializer):
 
 
 class CollectionInputSerializer(serializers.Serializer):
-    client = IdField()
-    selection = IdField(required=False, allow_null=True, help_text="Default: the day's open test.")
+    client = ScopedIdField(CLIENTS)
+    selection = ScopedIdField(
+        selectors.SELECTIONS,
+        required=False,
+        allow_null=True,
+        help_text="Default: the day's open test.",
+    )
     collected_at = serializers.DateTimeField()
     specimen_type = serializers.ChoiceField(choices=SPECIMEN_TYPES, help_text=SPECIMEN_HELP)
-    panel = IdField(required=False, allow_null=True, help_text="Default: the policy's panel.")
+    panel = ScopedIdField(
+        selectors.PANELS,
+        required=False,
+        allow_null=True,
+        help_text="Default: the policy's panel.",
+    )
     observed = serializers.BooleanField(default=False)
     collector = serializers.CharField(max_length=200)
-    chain_of_custody_id = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    custody_form_number = serializers.CharField(max_length=64, required=False, allow_blank=True)
     validity = serializers.ChoiceField(choices=Validity.choices, default=Validity.VALID)
     brac = serializers.DecimalField(
         max_digits=5, decimal_places=3, required=False, allow_null=True, help_text="g/210 L"
@@ -278,15 +293,12 @@ class CollectionInputSerializer(serializers.Serializer):
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def _client_for_write(request, client_id: int):
-    return client_get(user=request.user, client_id=client_id, audit=False)
-
-
-def _panel(client, panel_id: int | None):
-    if panel_id is None:
-        return None
-    panel = selectors.panels_for(program_id=client.program_id).filter(pk=panel_id).first()
+def _panel(client, panel):
+    """The panel named (already within the caller's reach), if it is one for the client's
+    program."""
     if panel is None:
+        return None
+    if not selectors.panels_for(program_id=client.program_id).filter(pk=panel.pk).exists():
         raise serializers.ValidationError({"panel": ["No such panel for this client's program."]})
     return panel
 
@@ -346,10 +358,10 @@ class PolicyViewSet(
 
     @extend_schema(request=PolicyInputSerializer, responses={201: PolicySerializer})
     def create(self, request):
-        data = PolicyInputSerializer(data=request.data)
+        data = PolicyInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        client = _client_for_write(request, values.pop("client"))
+        client = values.pop("client")
         values["panel"] = _panel(client, values.get("panel"))
         if values.get("start_date") is None:
             values.pop("start_date", None)
@@ -363,7 +375,7 @@ class PolicyViewSet(
     )
     def partial_update(self, request, pk=None):
         policy = self.get_object()
-        data = PolicyUpdateSerializer(data=request.data)
+        data = PolicyUpdateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         if "panel" in values:
@@ -436,10 +448,10 @@ class SelectionViewSet(
 
     @extend_schema(request=SelectionInputSerializer, responses={201: SelectionSerializer})
     def create(self, request):
-        data = SelectionInputSerializer(data=request.data)
+        data = SelectionInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        client = _client_for_write(request, values.pop("client"))
+        client = values.pop("client")
         selection = services.selection_add(
             actor=request.user,
             client=client,
@@ -499,17 +511,14 @@ class CollectionViewSet(
 
     @extend_schema(request=CollectionInputSerializer, responses={201: CollectionSerializer})
     def create(self, request):
-        data = CollectionInputSerializer(data=request.data)
+        data = CollectionInputSerializer(data=request.data, context={"request": request})
         if not data.is_valid():
             raise serializers.ValidationError(_indexed(data.errors))
         values = dict(data.validated_data)
-        client = _client_for_write(request, values.pop("client"))
-        selection_id = values.pop("selection", None)
-        selection = None
-        if selection_id is not None:
-            selection = selectors.selection_list(client=client).filter(pk=selection_id).first()
-            if selection is None:
-                raise serializers.ValidationError({"selection": ["No such test for this client."]})
+        client = values.pop("client")
+        selection = values.pop("selection", None)
+        if selection is not None and selection.client_id != client.id:
+            raise serializers.ValidationError({"selection": ["No such test for this client."]})
         values["panel"] = _panel(client, values.get("panel"))
         values["results"] = [dict(r) for r in values.get("results", [])]
         collection = services.collection_record(

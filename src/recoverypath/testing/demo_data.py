@@ -205,7 +205,7 @@ def _collections(*, rng, selections, policies, staff, now) -> None:
             panel=None if breath else policy.panel,
             observed=policy.observed,
             collector="Cora Coordwell",
-            chain_of_custody_id=""
+            custody_form_number=""
             if breath
             else f"DEMO-{selection.date:%m%d}-{selection.client_id}",
             brac=Decimal("0.000") if breath else None,

@@ -6,8 +6,12 @@ from datetime import timedelta
 
 from django import forms
 
+from recoverypath.accounts.selectors import PROGRAMS
+from recoverypath.core.params import ScopedChoiceField, scope_form
+
 from .catalog import ANALYTE_CHOICES, SPECIMEN_TYPES
-from .models import AnalyteResult, TestingPolicy, TestPanel, TestSelection, Validity
+from .models import AnalyteResult, TestingPolicy, TestSelection, Validity
+from .selectors import PANELS
 
 WEEKDAY_CHOICES = [
     (0, "Mon"),
@@ -23,7 +27,7 @@ WEEKDAY_CHOICES = [
 class PolicyForm(forms.Form):
     tests_per_period = forms.IntegerField(label="Tests", min_value=1, max_value=31, initial=2)
     period = forms.ChoiceField(choices=TestingPolicy.Period.choices, initial="week")
-    panel = forms.ModelChoiceField(queryset=TestPanel.objects.none(), required=False)
+    panel = ScopedChoiceField(PANELS, required=False)
     specimen_types = forms.MultipleChoiceField(
         choices=SPECIMEN_TYPES, widget=forms.CheckboxSelectMultiple, initial=["urine"]
     )
@@ -42,10 +46,9 @@ class PolicyForm(forms.Form):
     end_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     replace = forms.BooleanField(required=False, label="Replace the current policy")
 
-    def __init__(self, *args, panels=None, **kwargs):
+    def __init__(self, *args, user, panels=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if panels is not None:
-            self.fields["panel"].queryset = panels
+        scope_form(self, user, **({"panel": panels} if panels is not None else {}))
 
 
 class SelectionForm(forms.Form):
@@ -66,8 +69,8 @@ class CollectionForm(forms.Form):
     specimen_type = forms.ChoiceField(label="Specimen", choices=SPECIMEN_TYPES)
     observed = forms.BooleanField(required=False)
     collector = forms.CharField(max_length=200)
-    chain_of_custody_id = forms.CharField(
-        label="Chain-of-custody id", max_length=64, required=False
+    custody_form_number = forms.CharField(
+        label="Chain-of-custody form number", max_length=64, required=False
     )
     validity = forms.ChoiceField(choices=Validity.choices, initial=Validity.VALID)
     brac = forms.DecimalField(
@@ -100,13 +103,13 @@ class ExcuseForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    program = forms.ModelChoiceField(queryset=None, empty_label=None)
+    program = ScopedChoiceField(PROGRAMS, empty_label=None)
     start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, programs=None, today=None, **kwargs):
+    def __init__(self, *args, user, programs=None, today=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["program"].queryset = programs
+        scope_form(self, user, **({"program": programs} if programs is not None else {}))
         if today is not None:
             self.fields["start"].initial = today - timedelta(days=83)
             self.fields["end"].initial = today

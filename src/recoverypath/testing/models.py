@@ -339,7 +339,9 @@ class Collection(models.Model):
     )
     observed = models.BooleanField(default=False)
     collector = models.CharField(max_length=200)
-    chain_of_custody_id = models.CharField("chain-of-custody id", max_length=64, blank=True)
+    custody_form_number = models.CharField(
+        "chain-of-custody form number", max_length=64, blank=True
+    )
     validity = models.CharField(max_length=12, choices=Validity.choices, default=Validity.VALID)
     brac = models.DecimalField(
         "BrAC (g/210 L)", max_digits=4, decimal_places=3, null=True, blank=True

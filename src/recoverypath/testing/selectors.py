@@ -20,6 +20,7 @@ from recoverypath.clients.models import Client
 from recoverypath.clients.selectors import client_for_user_account
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
+from recoverypath.core.params import Reach
 from recoverypath.core.timezones import local_today
 
 from .catalog import ANALYTES
@@ -181,6 +182,14 @@ def selections_open(*, client: Client, now: datetime | None = None) -> list[Test
 def panels_for(*, program_id: int) -> QuerySet[TestPanel]:
     return TestPanel.objects.filter(
         Q(program=None) | Q(program_id=program_id), active=True
+    ).order_by("program_id", "name")
+
+
+def panel_queryset_for_user(*, user) -> QuerySet[TestPanel]:
+    """Active panels a user may name: the standard ones and those of programs they coordinate."""
+    program_ids = permissions.staff_program_ids(user, min_rank=permissions.Rank.COORDINATOR)
+    return TestPanel.objects.filter(
+        Q(program=None) | Q(program_id__in=program_ids), active=True
     ).order_by("program_id", "name")
 
 
@@ -513,3 +522,9 @@ def verdict_counts(*, client_ids, start: datetime, end: datetime) -> dict[int, t
         if row.verdict in ("positive", "invalid"):
             out[collection.client_id][1] += 1
     return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+# What a panel or test (selection) id in a request body may name: the caller's panels and the
+# tests of clients within their reach.
+PANELS = Reach(TestPanel, lambda user: panel_queryset_for_user(user=user))
+SELECTIONS = Reach(TestSelection, lambda user: selection_queryset_for_user(user=user))

@@ -134,6 +134,7 @@ def _page(request, client, **forms):
         "policy_form": forms.get("policy_form")
         or PolicyForm(
             auto_id="pol_%s",
+            user=request.user,
             panels=panels,
             initial={
                 "start_date": today,
@@ -172,7 +173,10 @@ def client_testing(request, client_id: int):
 def policy_start(request, client_id: int):
     client = _staff_client(request, client_id, write=True)
     form = PolicyForm(
-        request.POST, auto_id="pol_%s", panels=selectors.panels_for(program_id=client.program_id)
+        request.POST,
+        auto_id="pol_%s",
+        user=request.user,
+        panels=selectors.panels_for(program_id=client.program_id),
     )
     if form.is_valid():
         data = dict(form.cleaned_data)
@@ -367,7 +371,7 @@ def report(request):
         raise PermissionDenied
     today = local_today(programs[0].time_zone)
     data = request.GET if "program" in request.GET else None
-    form = ReportForm(data, programs=programs, today=today)
+    form = ReportForm(data, user=request.user, programs=programs, today=today)
     if data is None:
         form = ReportForm(
             {
@@ -375,6 +379,7 @@ def report(request):
                 "start": form.fields["start"].initial,
                 "end": form.fields["end"].initial,
             },
+            user=request.user,
             programs=programs,
         )
     if not form.is_valid():

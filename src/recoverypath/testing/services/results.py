@@ -169,7 +169,7 @@ def collection_record(
     specimen_type: str,
     collector: str,
     observed: bool = False,
-    chain_of_custody_id: str = "",
+    custody_form_number: str = "",
     validity: str = Validity.VALID,
     brac: Decimal | str | float | None = None,
     selection: TestSelection | None = None,
@@ -293,8 +293,8 @@ def collection_record(
     note = (note or "").strip()
     if len(note) > 500:
         errors["note"] = "Keep the note under 500 characters."
-    if len(chain_of_custody_id) > 64:
-        errors["chain_of_custody_id"] = "At most 64 characters."
+    if len(custody_form_number) > 64:
+        errors["custody_form_number"] = "At most 64 characters."
     if errors:
         raise ValidationError(errors)
     expected = _expected_analytes(client, day) if cleaned else set()
@@ -316,7 +316,7 @@ def collection_record(
             panel=panel if specimen_type in DRUG_SPECIMENS else None,
             observed=bool(observed),
             collector=collector[:200],
-            chain_of_custody_id=chain_of_custody_id.strip(),
+            custody_form_number=custody_form_number.strip(),
             validity=validity,
             brac=brac_value,
             note=note,

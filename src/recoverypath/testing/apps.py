@@ -22,3 +22,14 @@ class TestingConfig(AppConfig):
         register_kind(KIND_BRAC, "Breath alcohol above the program's threshold")
         register_kind(KIND_INVALID, "Test specimen not valid")
         register_kind(KIND_NO_SHOW, "Random test not given (no-show)")
+
+        _register_family_sections()
+
+
+def _register_family_sections() -> None:
+    from recoverypath.consent.family import register_family_section
+    from recoverypath.consent.models import Category
+
+    from .family import results_for_family
+
+    register_family_section(Category.TEST_RESULTS, results_for_family)

@@ -199,7 +199,7 @@ def test_a_record_of_another_client_is_refused(rewarded):
         assert reply.status_code == 400
         assert reply.json()["error"]["fields"] == {"source_id": ["Not found."]}
         assert other.last_name not in reply.content.decode()
-    assert not rewarded.client.reward_awards.filter(source_id__in=[theirs.id, foreign.id]).exists()
+    assert not rewarded.client.reward_awards.filter(behaviour="daily_check_in").exists()
 
 
 def test_the_award_form_refuses_another_clients_record_on_its_field(client, rewarded):

@@ -231,6 +231,8 @@ def _write_endpoints():
     for path, _regex, method, view in generator._get_paths_and_endpoints():
         if method == "GET":
             continue
+        # What the generator sets before it reads an operation (extend_schema(methods=...) asks).
+        view.schema.method, view.schema.path = method, path
         serializer = view.schema.get_request_serializer()
         if isinstance(serializer, type):
             serializer = serializer()

@@ -28,7 +28,7 @@ def test_a_recorded_positive_shows_on_the_record_the_phone_and_the_inbox(new_pag
     desk.get_by_label("Collected at").fill(collected.strftime("%Y-%m-%dT%H:%M"))
     desk.get_by_role("combobox", name=re.compile("^Specimen")).select_option("urine")
     desk.get_by_label("Collector").fill("Cora Coordwell")
-    desk.get_by_label("Chain-of-custody id").fill("COC-2026-0042")
+    desk.get_by_label("Chain-of-custody form number").fill("COC-2026-0042")
     desk.get_by_role("button", name="Record collection").click()
     expect(desk.get_by_text("Collection recorded.")).to_be_visible()
     expect(desk.get_by_test_id("test-row")).to_contain_text("Awaiting results")

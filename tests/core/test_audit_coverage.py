@@ -9,9 +9,10 @@ reason; a route this test cannot reach fails it, so a new page cannot go unexami
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from io import StringIO
 from urllib.parse import urlencode
 
@@ -70,6 +71,13 @@ NO_CLIENT_DATA = {
     "aftercare/rules/<program_id>/": "a program's early-warning thresholds",
     "invite/<token>/": "an invitation's set-a-password form, opened with its single-use secret "
     "before any login; it shows the invitee whom the invitation is for, no record",
+    "fhir/R4/metadata": "the FHIR CapabilityStatement: what the server supports, public",
+    "fhir/R4/<unknown>": "the FHIR catch-all: a 404 OperationOutcome for anything not served",
+    "fhir/R4/$export": "starts a bulk export (202 and a status URL), shows nothing; the export "
+    "audits each client as it is written and each file as it is downloaded",
+    "fhir/R4/Patient/$export": "starts a bulk export (202), as above",
+    "fhir/R4/Group/<program_id>/$export": "starts a bulk export of a program (202), as above",
+    "calendar/": "the caller's own calendar-link settings (whether a link exists), no record",
 }
 
 
@@ -87,7 +95,10 @@ def _routes() -> list[tuple[str, str]]:
                 walk(entry.url_patterns, prefix + route, regex + entry.pattern.regex.pattern)
             elif isinstance(entry, URLPattern):
                 route = prefix + str(entry.pattern)
-                if route.endswith("<path:unknown>") or route.startswith("__debug__/"):
+                catch_all = route.endswith("<path:unknown>") or route.startswith(
+                    "api/v1/^(?P<unknown>"
+                )
+                if catch_all or route.startswith("__debug__/"):
                     continue
                 found.append((route, regex + entry.pattern.regex.pattern))
 
@@ -98,9 +109,10 @@ def _routes() -> list[tuple[str, str]]:
 def _tidy(route: str) -> str:
     """Every route in one form: clients/<int:client_id>/ -> clients/<client_id>/, and the
     router's ^clients/(?P<pk>[0-9]{1,18})/$ -> clients/<pk>/."""
-    route = route.replace("^", "").replace("$", "")
+    route = re.sub(r"(?<!\\)\$", "", route.replace("^", ""))  # anchors, not an escaped \$
     route = re.sub(r"<\w+:(\w+)>", r"<\1>", route)
-    return re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<\1>", route)
+    route = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<\1>", route)
+    return re.sub(r"\\(.)", r"\1", route)  # regex escapes: \.ics, \$export
 
 
 # --- The records each route argument is filled with ----------------------------------------------
@@ -142,6 +154,12 @@ def _pairs(label: str, keys: dict[str, str], **filters) -> Callable:
         {arg: getattr(row, attr) for arg, attr in keys.items()}
         for row in _rows(label, org, **filters)
     ]
+
+
+def _alumni(model: str, key: str, org) -> list[dict]:
+    via = {"MentorOffer": "member", "MentorMatch": "offer__member"}[model]
+    rows = _m(f"alumni.{model}").objects.filter(**{f"{via}__program__organization": org})
+    return [{key: row.pk} for row in rows.order_by("id")[:3]]
 
 
 def _clients(org):
@@ -225,6 +243,33 @@ ARGUMENTS: dict[tuple[str, frozenset], Callable] = {
         .objects.filter(client__user__isnull=False, client__organization=org)
         .order_by("-id")[:3]
     ],
+    ("calendar/", frozenset({"token"})): lambda org: [{"token": SECRETS["calendar"]}],
+    ("exports/", frozenset({"key"})): lambda org: [
+        {"key": key} for key in ("caseload", "scores", "gap-in-care", "dashboard")
+    ],
+    ("fhir/R4/", frozenset({"export_id"})): lambda org: [
+        {"export_id": export.pk}
+        for export in _m("interop.BulkExport").objects.filter(
+            requester__memberships__program__organization=org
+        )[:1]
+    ],
+    ("fhir/R4/", frozenset({"export_id", "name"})): lambda org: [
+        {"export_id": file.export_id, "name": file.name}
+        for file in _m("interop.BulkExportFile")
+        .objects.filter(export__requester__memberships__program__organization=org)
+        .order_by("id")[:3]
+    ],
+    # The alumni routes with an id are POST-only (a GET is a 405 before any lookup); filled with
+    # rows of the demo where it has them.
+    ("rewards/", frozenset({"program_id"})): _by_model("accounts.Program", "program_id"),
+    ("alumni/", frozenset({"program_id"})): _by_model("accounts.Program", "program_id"),
+    ("alumni/", frozenset({"item_id"})): _by_model("alumni.Announcement", "item_id"),
+    ("alumni/", frozenset({"offer_id"})): lambda org: _alumni("MentorOffer", "offer_id", org),
+    ("alumni/", frozenset({"match_id"})): lambda org: _alumni("MentorMatch", "match_id", org),
+    ("alumni/", frozenset({"member_id"})): _by_model("alumni.Member", "member_id"),
+    ("me/alumni/", frozenset({"event_id"})): _by_model("alumni.Event", "event_id"),
+    ("me/alumni/", frozenset({"offer_id"})): lambda org: _alumni("MentorOffer", "offer_id", org),
+    ("me/alumni/", frozenset({"match_id"})): lambda org: _alumni("MentorMatch", "match_id", org),
     ("staff/", frozenset({"membership_id"})): _by_model("accounts.Membership", "membership_id"),
     ("staff/", frozenset({"program_id"})): _by_model("accounts.Program", "program_id"),
     ("staff/", frozenset({"user_id"})): lambda org: [
@@ -260,7 +305,23 @@ API_MODELS = {
     "test-selections": "testing.TestSelection",
     "test-collections": "testing.Collection",
     "test-results": "testing.AnalyteResult",
+    "reward-awards": "incentives.Award",
+    "client-rewards": "clients.Client",
 }
+# Secrets the fixture makes that no row holds (only their hashes are stored).
+SECRETS: dict[str, str] = {}
+
+
+def _fhir_ids(resource_type: str, org) -> Iterator[dict]:
+    """Ids of the resources of one type in the records of the demo's clients (with a login
+    first), as the FHIR API names them."""
+    from recoverypath.interop.fhir.mapping import BUILDERS
+    from recoverypath.interop.fhir.record import ClientRecord
+
+    for args in _clients(org):
+        client = _m("clients.Client").objects.get(pk=args["client_id"])
+        for resource in list(BUILDERS[resource_type](ClientRecord(client)))[:1]:
+            yield {"resource_id": resource.id}
 
 
 def _argument_sets(route: str, org) -> Iterator[dict]:
@@ -275,6 +336,9 @@ def _argument_sets(route: str, org) -> Iterator[dict]:
         return
     if names == {"pk", "goal_id"}:
         yield from _pairs("aftercare.Goal", {"pk": "plan_id", "goal_id": "pk"})(org)
+        return
+    if route.startswith("fhir/R4/") and names == {"resource_id"}:
+        yield from _fhir_ids(route.split("/")[2], org)
         return
     if route.startswith("api/v1/") and "pk" in names:
         prefix = route.split("/")[2]
@@ -310,18 +374,56 @@ def _url(route: str, args: dict, org) -> str:
 
 
 @pytest.fixture
-def demo_org(db):
-    """The demo organization, plus what the demo lacks: a consent, and a lapse of the client with
-    a login (so their own lapse page has something to show)."""
+def demo_org(db, settings, tmp_path):
+    """The demo organization, plus what the demo lacks: a consent, a lapse of the client with
+    a login (so their own lapse page has something to show), a reward for that check-in, the
+    client's calendar link, a finished bulk export of the admin, an alumni event and notice."""
     from recoverypath.accounts.services.tokens import api_token_issue
+    from recoverypath.alumni.services import announcement_post, event_create
     from recoverypath.consent.services import consent_create, family_message_send
+    from recoverypath.incentives.services import award_record
+    from recoverypath.interop.calendar import feed_reset
+    from recoverypath.interop.fhir import bulk
     from recoverypath.monitoring.services import check_in_submit
+    from tests.incentives.conftest import make_schedule
 
+    settings.BULK_EXPORT_DIR = tmp_path / "exports"
     with time_machine.travel(TODAY, tick=False):
         call_command("demo", clients=10, seed=1, stdout=StringIO())
         org = Organization.objects.get(slug="demo-1")
+        admin = User.objects.get(email="admin@demo.example.org")
         client_user = User.objects.get(email="client@demo.example.org")
         client = client_user.client_record
+        make_schedule(client.program)  # the check-in below is rewarded
+        SECRETS["calendar"] = feed_reset(user=client_user)
+        export = bulk.export_kick_off(
+            user=admin,
+            level="system",
+            params={},
+            prefer="respond-async",
+            request_url="http://testserver/fhir/R4/$export",
+        )
+        bulk.export_run(export_id=str(export.id))
+        event_create(
+            actor=admin,
+            program=client.program,
+            title="Alumni picnic (fictional)",
+            starts_at=datetime(2026, 3, 20, 17, 0, tzinfo=UTC),
+            place="Birchlight Park",
+        )
+        announcement_post(
+            actor=admin, program=client.program, title="Picnic", body="Bring a friend."
+        )
+        alumnus, mentee = (  # an alumnus mentoring another client (the demo has no alumni)
+            _m("clients.Client").objects.filter(program=client.program).exclude(pk=client.pk)[:2]
+        )
+        member = _m("alumni.Member").objects.create(
+            client=alumnus, program=client.program, listed=True
+        )
+        offer = _m("alumni.MentorOffer").objects.create(member=member, status="approved")
+        _m("alumni.MentorMatch").objects.create(
+            offer=offer, mentee=mentee, mentee_agreed_at=datetime(2026, 3, 1, tzinfo=UTC)
+        )
         consent_create(
             actor=User.objects.get(email="coordinator@demo.example.org"),
             client=client,
@@ -344,7 +446,7 @@ def demo_org(db):
         api_token_issue(  # a token of a staff member, for the token pages
             user=User.objects.get(email="coordinator@demo.example.org"), name="Coverage"
         )
-        check_in_submit(
+        result = check_in_submit(
             actor=client_user,
             client=client,
             mood=3,
@@ -353,6 +455,12 @@ def demo_org(db):
             used=True,
             substances=["alcohol"],
             sleep_hours=7,
+        )
+        award_record(  # the check-in's reward, for the reward pages
+            actor=User.objects.get(email="coordinator@demo.example.org"),
+            client=client,
+            behaviour="daily_check_in",
+            source_id=result.check_in.id,
         )
         yield org
 
@@ -389,14 +497,14 @@ def _json_shows_a_client(data) -> bool:
     return False
 
 
-def _shows_a_client(response, names: list[str]) -> bool:
+def _shows_a_client(response, names: list[str], content: bytes) -> bool:
     """Whether an answer carries a client's data: a client's name anywhere, or (JSON) a
     non-empty client field."""
-    body = response.content.decode(errors="replace")
+    body = content.decode(errors="replace")
     if any(name in body for name in names):
         return True
     if response.get("Content-Type", "").startswith("application/json"):
-        return _json_shows_a_client(response.json())
+        return _json_shows_a_client(json.loads(body))
     return False
 
 
@@ -429,9 +537,15 @@ def test_every_route_that_shows_client_data_writes_an_audit_event(demo_org):
                     if response.status_code != 200:
                         continue
                     reached = True
+                    # A streamed answer is written (and audited) as it is read.
+                    body = (
+                        b"".join(response.streaming_content)
+                        if response.streaming
+                        else response.content
+                    )
                     if AuditEvent.objects.count() > before:
                         audited.add(route)
-                    elif _shows_a_client(response, names):
+                    elif _shows_a_client(response, names, body):
                         silent.append((url, number))
                 if reached:
                     break

@@ -190,6 +190,8 @@ def _write_endpoints():
     for path, _regex, method, view in generator._get_paths_and_endpoints():
         if method == "GET":
             continue
+        # What the generator sets before it reads an operation (extend_schema(methods=...) asks).
+        view.schema.method, view.schema.path = method, path
         serializer = view.schema.get_request_serializer()
         if isinstance(serializer, type):
             serializer = serializer()
@@ -229,6 +231,7 @@ def _path_ids(path: str) -> str:
         "test-selections": "testing.TestSelection",
         "test-collections": "testing.Collection",
         "test-results": "testing.AnalyteResult",
+        "client-rewards": "clients.Client",  # /client-rewards/{id}/redemptions/
     }
     prefix = path.split("/")[3]
     if "{id}" in path:

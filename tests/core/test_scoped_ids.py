@@ -62,6 +62,22 @@ def _looks_like_an_id(name: str, field) -> bool:
     )
 
 
+# Ids that name a row of one of several models (chosen by another field), which no single Reach
+# can express. Each is resolved in its service through the owning app's selectors, within the
+# already scoped client, and anything else is refused with the same "Not found." (the test named
+# in each reason shows it).
+POLYMORPHIC_IDS = {
+    "recoverypath.incentives.api.AwardInputSerializer.source_id": (
+        "a collection, session, check-in or coordinator check-in by `behaviour`; "
+        "incentives.services.award_record resolves it through incentives.sources for the scoped "
+        "client (tests/incentives/test_access_and_pages.py, a record of another client)"
+    ),
+    "recoverypath.incentives.forms.AwardForm.source_id": (
+        "the same source id on the web form; the service's 'Not found.' lands on the field"
+    ),
+}
+
+
 def test_every_writable_id_field_of_every_serializer_is_scoped():
     _app_modules("api")
     found, unscoped = 0, []
@@ -72,8 +88,11 @@ def test_every_writable_id_field_of_every_serializer_is_scoped():
             if field.read_only or not _looks_like_an_id(name, field):
                 continue
             found += 1
-            if not isinstance(field, ScopedIdField | ScopedIdListField):
-                unscoped.append(f"{cls.__module__}.{cls.__name__}.{name}")
+            dotted = f"{cls.__module__}.{cls.__name__}.{name}"
+            if not isinstance(field, ScopedIdField | ScopedIdListField) and (
+                dotted not in POLYMORPHIC_IDS
+            ):
+                unscoped.append(dotted)
     assert unscoped == []
     assert found >= 25
 
@@ -89,8 +108,9 @@ def test_every_id_field_of_every_form_is_scoped():
             if not is_id:
                 continue
             found += 1
-            if not isinstance(field, ScopedChoiceField):
-                unscoped.append(f"{cls.__module__}.{cls.__name__}.{name}")
+            dotted = f"{cls.__module__}.{cls.__name__}.{name}"
+            if not isinstance(field, ScopedChoiceField) and dotted not in POLYMORPHIC_IDS:
+                unscoped.append(dotted)
     assert unscoped == []
     assert found >= 20
 
@@ -211,6 +231,8 @@ def _write_endpoints():
     for path, _regex, method, view in generator._get_paths_and_endpoints():
         if method == "GET":
             continue
+        # What the generator sets before it reads an operation (extend_schema(methods=...) asks).
+        view.schema.method, view.schema.path = method, path
         serializer = view.schema.get_request_serializer()
         if isinstance(serializer, type):
             serializer = serializer()

@@ -164,8 +164,8 @@ def test_bad_prizes_are_a_form_error(client, cast):
         ("client", 2, 403),
         ("front_desk", 0, 404),
         ("coordinator", 2, 201),
-        ("other_program", 0, 404),
-        ("outsider", 0, 404),
+        ("other_program", 0, 400),  # the client id out of reach: "Not found." like any id
+        ("outsider", 0, 400),
     ],
 )
 def test_the_awards_api_by_role(rewarded, role, visible, create):
@@ -179,19 +179,39 @@ def test_the_awards_api_by_role(rewarded, role, visible, create):
         format="json",
     )
     assert reply.status_code in ((create,) if create != 403 else (403, 404))
+    if create == 400:
+        assert reply.json()["error"]["fields"] == {"client": ["Not found."]}
     summary = api.get(f"/api/v1/client-rewards/{rewarded.client.id}/")
     assert summary.status_code == (200 if visible else 404)
 
 
 def test_a_record_of_another_client_is_refused(rewarded):
     other = ClientFactory(program=rewarded.program)
-    item = check_in(other, timezone.now().date())
-    reply = api_as(rewarded.coordinator).post(
-        "/api/v1/reward-awards/",
-        {"client": rewarded.client.id, "behaviour": "daily_check_in", "source_id": item.id},
-        format="json",
+    theirs = check_in(other, timezone.now().date())
+    foreign = check_in(rewarded.outsider_client, timezone.now().date())
+    api = api_as(rewarded.coordinator)
+    for source_id in (theirs.id, foreign.id, 2**62):  # another client's, another org's, none
+        reply = api.post(
+            "/api/v1/reward-awards/",
+            {"client": rewarded.client.id, "behaviour": "daily_check_in", "source_id": source_id},
+            format="json",
+        )
+        assert reply.status_code == 400
+        assert reply.json()["error"]["fields"] == {"source_id": ["Not found."]}
+        assert other.last_name not in reply.content.decode()
+    assert not rewarded.client.reward_awards.filter(behaviour="daily_check_in").exists()
+
+
+def test_the_award_form_refuses_another_clients_record_on_its_field(client, rewarded):
+    other = ClientFactory(program=rewarded.program)
+    theirs = check_in(other, timezone.now().date())
+    client.force_login(rewarded.coordinator)
+    response = client.post(
+        f"/clients/{rewarded.client.id}/rewards/awards/",
+        {"behaviour": "daily_check_in", "source_id": theirs.id},
     )
-    assert reply.status_code == 400
+    assert response.status_code == 400
+    assert response.context["award_form"].errors["source_id"] == ["Not found."]
 
 
 def test_the_awards_list_loads_in_a_fixed_number_of_queries(rewarded, django_assert_num_queries):

@@ -28,5 +28,7 @@ def demo(db):
         expires_on=today + timedelta(days=90),
         signed_by_name=f"{client.first_name} {client.last_name}",
         signed_on=today,
+        categories=["discharge_summary", "aftercare_plan"],
+        signature_attested=True,
     )
     return result

@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from recoverypath.clients.selectors import CLIENTS, client_get
+from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.params import AuditedListMixin, IdField, ScopedIdField, id_param
 from recoverypath.core.routers import Router
 
@@ -103,7 +104,15 @@ class AwardViewSet(
 
     @extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)])
     def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
+        award = self.get_object()
+        audit_record(
+            actor=request.user,
+            action=Action.READ,
+            obj=award,
+            client_id=award.client_id,
+            organization_id=award.client.organization_id,
+        )
+        return Response(self.get_serializer(award).data)
 
     @extend_schema(
         request=AwardInputSerializer, responses={201: AwardSerializer, 200: AwardSerializer}

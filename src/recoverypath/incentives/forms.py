@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django import forms
 
+from recoverypath.core.params import MAX_ID
+
 from .models import Behaviour, RewardSchedule
 
 
@@ -13,6 +15,7 @@ class AwardForm(forms.Form):
     source_id = forms.IntegerField(
         label="Record number",
         min_value=1,
+        max_value=MAX_ID,
         help_text="The test (collection), session, check-in or coordinator check-in number.",
     )
 

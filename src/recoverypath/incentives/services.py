@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from recoverypath.accounts.models import Program
 from recoverypath.clients.models import Client
 from recoverypath.core.audit import Action, audit_record
+from recoverypath.core.params import NOT_FOUND
 from recoverypath.core.timezones import local_today
 
 from . import schedule as math
@@ -93,9 +94,12 @@ def award_record(*, actor, client: Client, behaviour: str, source_id: int) -> Aw
     plan = RewardSchedule.objects.filter(program_id=client.program_id, active=True).first()
     if plan is None or behaviour not in plan.behaviours:
         return None
+    # The source id names a record of another app (a collection, a session, a check-in): it is
+    # resolved through that app's selectors for this client, and anything else (another
+    # client's, another organization's, missing) is the one "Not found." of every id field.
     verified = sources.verify(client=client, behaviour=behaviour, source_id=source_id)
     if verified is None:
-        raise ValidationError("That record is not this client's.")
+        raise ValidationError({"source_id": NOT_FOUND})
     day, outcome = verified
     if outcome == sources.NEITHER:
         return None

@@ -4,17 +4,19 @@ from datetime import timedelta
 
 from django import forms
 
+from recoverypath.accounts.selectors import PROGRAMS
+from recoverypath.core.params import ScopedChoiceField, scope_form
 from recoverypath.core.timezones import local_today
 
 
 class ReportForm(forms.Form):
-    program = forms.ModelChoiceField(queryset=None, empty_label=None)
+    program = ScopedChoiceField(PROGRAMS, empty_label=None)
     start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, programs, **kwargs):
+    def __init__(self, *args, user, programs, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["program"].queryset = programs
+        scope_form(self, user, program=programs)
         first = programs.first()
         if first is not None and not self.is_bound:
             today = local_today(first.time_zone)

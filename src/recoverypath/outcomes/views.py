@@ -83,7 +83,7 @@ def report(request):
     programs = selectors.report_programs(user=request.user)
     if not programs.exists():
         raise Http404
-    form = ReportForm(request.GET or None, programs=programs)
+    form = ReportForm(request.GET or None, user=request.user, programs=programs)
     context = {"form": form, "figures": None}
     status = 200
     if request.GET:
@@ -140,7 +140,7 @@ def warnings_report(request):
     programs = selectors.report_programs(user=request.user)
     if not programs.exists():
         raise Http404
-    form = ReportForm(request.GET or None, programs=programs)
+    form = ReportForm(request.GET or None, user=request.user, programs=programs)
     context = {"form": form, "perf": None}
     status = 200
     if request.GET:

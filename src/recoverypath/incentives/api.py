@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.urls import include, path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -115,7 +115,12 @@ class AwardViewSet(
         return Response(self.get_serializer(award).data)
 
     @extend_schema(
-        request=AwardInputSerializer, responses={201: AwardSerializer, 200: AwardSerializer}
+        request=AwardInputSerializer,
+        responses={
+            201: AwardSerializer,
+            200: AwardSerializer,
+            204: OpenApiResponse(description="The program rewards nothing for this behaviour."),
+        },
     )
     def create(self, request):
         data = AwardInputSerializer(data=request.data, context={"request": request})

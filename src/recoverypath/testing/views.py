@@ -168,6 +168,18 @@ def client_testing(request, client_id: int):
     return _page(request, client)
 
 
+def _act_and_return(request, client, action, success: str):
+    """Run a service `action()` for a button on the client's testing page, say how it went (the
+    service's refusal, or `success`) and go back to that page."""
+    try:
+        action()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
+    return redirect("testing:client", client_id=client.id)
+
+
 @require_POST
 @staff_required
 def policy_start(request, client_id: int):
@@ -196,13 +208,14 @@ def policy_start(request, client_id: int):
 def policy_default(request, client_id: int):
     """The program's default policy (IOP clients), replacing any current one."""
     client = _staff_client(request, client_id, write=True)
-    try:
-        services.policy_start_program_default(actor=request.user, client=client, replace=True)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "The program's default testing policy is in force.")
-    return redirect("testing:client", client_id=client.id)
+    return _act_and_return(
+        request,
+        client,
+        lambda: services.policy_start_program_default(
+            actor=request.user, client=client, replace=True
+        ),
+        "The program's default testing policy is in force.",
+    )
 
 
 @require_POST
@@ -212,13 +225,12 @@ def policy_end(request, client_id: int, policy_id: int):
     policy = selectors.policy_list(client=client).filter(pk=policy_id).first()
     if policy is None:
         raise PermissionDenied
-    try:
-        services.policy_end(actor=request.user, policy=policy)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "Testing policy ended.")
-    return redirect("testing:client", client_id=client.id)
+    return _act_and_return(
+        request,
+        client,
+        lambda: services.policy_end(actor=request.user, policy=policy),
+        "Testing policy ended.",
+    )
 
 
 @require_POST
@@ -314,13 +326,12 @@ def result_send(request, client_id: int, result_id: int):
     result = selectors.result_get(user=request.user, result_id=result_id)
     if result.collection.client_id != client.id:
         raise PermissionDenied
-    try:
-        services.result_send_for_confirmation(actor=request.user, result=result)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "Marked as sent for lab confirmation.")
-    return redirect("testing:client", client_id=client.id)
+    return _act_and_return(
+        request,
+        client,
+        lambda: services.result_send_for_confirmation(actor=request.user, result=result),
+        "Marked as sent for lab confirmation.",
+    )
 
 
 @require_POST

@@ -1,0 +1,142 @@
+"""The hot paths over HTTP, each next to a bare Django view on the same server in the same run.
+
+W1 check-in ingest: `POST /api/v1/check-ins/` by each client with their own API token,
+   against `POST /bench/bare-insert/` (a view inserting one row).
+W6 client read: `GET /api/v1/clients/{id}/` by a clinician's token,
+   against `GET /bench/bare-read/{id}/` (a view reading one row by primary key).
+W2 coordinator dashboard: `GET /aftercare/caseload/` with the coordinator's session (p95).
+
+Server: `recoverypath serve` (gunicorn) with WORKERS processes; load: CONCURRENCY processes with
+keep-alive connections on loopback, a bounded number of requests each workload (see bench/_http.py).
+Goals (issue #14): W1 >= 50% of the bare insert's rate, p95 <= 50 ms, >= 1,000/s on 2 cores;
+W6 >= 60% of the bare read's rate, >= 1,000/s; W2 p95 <= 100 ms. Every figure is printed whether
+or not its goal is met; the exit status says whether all were.
+
+Runnable alone: `.venv/bin/python bench/bench_http.py [CLIENTS] [DAYS]` (SQLite in a temporary
+folder, or BENCH_DATABASE_URL for PostgreSQL). Environment: BENCH_WORKERS (default 5),
+BENCH_CONCURRENCY (default 8), BENCH_REQUESTS (default 2,000 per workload).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sys
+import time
+
+from _harness import bench_django
+from _http import Request, http_server, load, token_auth
+from bench_coordinator_dashboard import _build
+
+
+def _goal(label: str, value: float, goal: float, *, higher: bool = True) -> tuple[str, bool]:
+    met = value >= goal if higher else value <= goal
+    return (
+        f"{label}: {value:,.1f} (goal {'>=' if higher else '<='} {goal:,.0f}) "
+        f"{'ok' if met else 'MISSED'}",
+        met,
+    )
+
+
+def main() -> int:
+    clients = int(sys.argv[1]) if len(sys.argv) > 1 else 2_000
+    days = int(sys.argv[2]) if len(sys.argv) > 2 else 30
+    workers = int(os.environ.get("BENCH_WORKERS", "5"))
+    concurrency = int(os.environ.get("BENCH_CONCURRENCY", "8"))
+    per_workload = int(os.environ.get("BENCH_REQUESTS", "2000"))
+    with bench_django("http", huey_immediate=True, quiet=True) as bench:
+        import bench_urls
+        from django.db import close_old_connections, connection
+        from django.test import Client as WebClient
+
+        from recoverypath.accounts.models import Membership, User
+        from recoverypath.accounts.services.tokens import api_token_issue
+        from recoverypath.clients.models import Client
+
+        started = time.perf_counter()
+        coordinator = _build(clients=clients, days=days)
+        program_id = Membership.objects.get(user=coordinator).program_id
+        clinician = User.objects.create_user("clinician@bench.example.org", "bench-pass-42")
+        Membership.objects.create(user=clinician, program_id=program_id, role="clinician")
+        made = list(Client.objects.filter(program_id=program_id).order_by("id"))
+        users = User.objects.bulk_create(
+            [User(email=f"client{c.id}@bench.example.org", password="!") for c in made],
+            batch_size=1000,
+        )
+        for c, u in zip(made, users, strict=True):
+            c.user = u
+        Client.objects.bulk_update(made, ["user"], batch_size=1000)
+        secrets = [api_token_issue(user=u, name="bench").secret for u in users]
+        staff_secret = api_token_issue(user=clinician, name="bench").secret
+        web = WebClient()
+        web.force_login(coordinator)
+        session = web.cookies["sessionid"].value
+        bench_urls.ensure_bare_table()
+        built = time.perf_counter() - started
+        print(f"database: {connection.vendor} (migrate {bench.migrate_seconds:.1f} s)")
+        print(
+            f"built {clients} clients x {days} days of check-ins, tokens and a session "
+            f"in {built:.1f} s"
+        )
+        close_old_connections()
+        connection.close()
+
+        rng = random.Random(7)
+        body = json.dumps(
+            {"mood": 4, "craving": 2, "sleep_hours": 7, "stress": 3, "used": False}
+        ).encode()
+        n = min(per_workload, len(secrets))
+        w1 = [Request("POST", "/api/v1/check-ins/", body, token_auth(s)) for s in secrets[:n]]
+        bare_w1 = [Request("POST", "/bench/bare-insert/", body) for _ in range(n)]
+        ids = [rng.choice(made).id for _ in range(per_workload)]
+        w6 = [Request("GET", f"/api/v1/clients/{i}/", b"", token_auth(staff_secret)) for i in ids]
+        bare_w6 = [Request("GET", f"/bench/bare-read/{i}/") for i in ids]
+        w2 = [
+            Request("GET", "/aftercare/caseload/", b"", (("Cookie", f"sessionid={session}"),))
+            for _ in range(max(50, per_workload // 10))
+        ]
+
+        results = {}
+        with http_server(workers=workers) as server:
+            print(
+                f"server: recoverypath serve, {workers} processes; load: {concurrency} connections"
+            )
+            # Warm every process (imports, connections) before measuring.
+            load(server, bare_w6[: workers * 10], concurrency=concurrency)
+            load(server, w6[: workers * 10], concurrency=concurrency)
+            for name, requests in (
+                ("bare insert", bare_w1),
+                ("W1 check-in", w1),
+                ("bare read", bare_w6),
+                ("W6 client read", w6),
+                ("W2 dashboard", w2),
+            ):
+                results[name] = load(server, requests, concurrency=concurrency)
+                print(f"{name:>15}: {results[name].summary()}")
+
+    lines = []
+    verdicts = []
+    w1r, b1 = results["W1 check-in"], results["bare insert"]
+    w6r, b6 = results["W6 client read"], results["bare read"]
+    for label, value, goal, higher in (
+        ("W1 rate, % of bare insert", 100 * w1r.rate / b1.rate, 50, True),
+        ("W1 p95 ms", w1r.p95, 50, False),
+        ("W1 req/s", w1r.rate, 1000, True),
+        ("W6 rate, % of bare read", 100 * w6r.rate / b6.rate, 60, True),
+        ("W6 req/s", w6r.rate, 1000, True),
+        ("W2 p95 ms", results["W2 dashboard"].p95, 100, False),
+    ):
+        line, met = _goal(label, value, goal, higher=higher)
+        lines.append(line)
+        verdicts.append(met)
+    for name, result in results.items():
+        if result.ok_share() < 1.0:
+            lines.append(f"{name}: only {result.ok_share():.1%} of answers were 200/201")
+            verdicts.append(False)
+    print("\n".join(lines))
+    return 0 if all(verdicts) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

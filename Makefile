@@ -70,7 +70,9 @@ format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 
 bench: $(VENV)/.installed
-	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@missed=""; for script in bench/bench_*.py; do echo "== $$script"; \
+		$(BIN)/python $$script || missed="$$missed $$script"; done; \
+	if [ -n "$$missed" ]; then echo "== goals missed (figures above):$$missed"; exit 1; fi
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,88 @@
+"""Typed extension points: how an earlier app learns of later ones.
+
+A hook is declared once, by the app that consumes it, as a `Hook[T]` whose `T` is a Protocol or a
+dataclass describing what an entry must be:
+
+    class ClientPanel(Protocol):
+        def __call__(self, request: HttpRequest, client: Client) -> str: ...
+
+    client_panels: Hook[ClientPanel] = Hook("client panels", "Sections on a client's staff page")
+
+    def register_client_panel(provider: ClientPanel, *, order: int = 100) -> ClientPanel:
+        return client_panels.register(provider, order=order)
+
+Later apps register their entries in `AppConfig.ready()` through the `register_*` function; the
+consumer reads `hook.entries()` (ordered by `order`, then by registration). Registering the same
+entry twice is a no-op, so `ready()` may run more than once (tests, autoreload). Every hook is
+listed in `all_hooks()` so a test (and an engineer joining the team) can see each extension point
+and what is registered on it.
+
+Hooks hold functions and plain values only, fixed at start-up; nothing is kept between requests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+_hooks: dict[str, Hook] = {}
+
+
+@dataclass(frozen=True)
+class Entry(Generic[T]):
+    value: T
+    order: int
+    key: str
+
+
+def _describe(value: object) -> str:
+    module = getattr(value, "__module__", None) or type(value).__module__
+    name = getattr(value, "__qualname__", None) or type(value).__qualname__
+    return f"{module}.{name}"
+
+
+@dataclass
+class Hook(Generic[T]):
+    """An ordered, idempotent registry of entries of one kind."""
+
+    name: str
+    doc: str
+    _entries: list[Entry[T]] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.name in _hooks:
+            raise ValueError(f"Hook {self.name!r} is declared twice.")
+        _hooks[self.name] = self
+
+    def register(self, value: T, *, order: int = 100, key: str | None = None) -> T:
+        """Add `value`; a second registration of the same value (or key) replaces nothing."""
+        entry_key = key or _describe(value)
+        if any(e.key == entry_key or e.value is value for e in self._entries):
+            return value
+        self._entries.append(Entry(value=value, order=order, key=entry_key))
+        self._entries.sort(key=lambda e: e.order)  # stable: ties keep registration order
+        return value
+
+    def entries(self) -> list[T]:
+        return [e.value for e in self._entries]
+
+    def keyed(self) -> dict[str, T]:
+        return {e.key: e.value for e in self._entries}
+
+    def described(self) -> list[str]:
+        """`order key` lines, for the listing test and for people."""
+        return [f"{e.order:>4} {e.key}" for e in self._entries]
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.entries())
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def all_hooks() -> dict[str, Hook]:
+    """Every declared hook by name (declared when its module is imported, at start-up)."""
+    return dict(sorted(_hooks.items()))

@@ -18,10 +18,16 @@ listed in `all_hooks()` so a test (and an engineer joining the team) can see eac
 and what is registered on it.
 
 Hooks hold functions and plain values only, fixed at start-up; nothing is kept between requests.
+
+The hooks are declared in this package's modules, one per subject (`core/hooks/<subject>.py`: the
+Protocol or dataclass, the `Hook`, its `register_*` function and the reader the consumer calls).
+`all_hooks()` imports them all before listing.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
@@ -84,5 +90,7 @@ class Hook(Generic[T]):
 
 
 def all_hooks() -> dict[str, Hook]:
-    """Every declared hook by name (declared when its module is imported, at start-up)."""
+    """Every declared hook by name (each module of this package declares its hooks on import)."""
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
     return dict(sorted(_hooks.items()))

@@ -7,7 +7,8 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from recoverypath.core.audit import Action, audit_record, clients_in_programs
+from recoverypath.core.audit import Action, audit_record
+from recoverypath.core.hooks.audit import clients_in_programs
 from recoverypath.core.models import AuditEvent
 from recoverypath.core.params import Reach
 from recoverypath.core.permissions import Rank, staff_program_ids

@@ -21,7 +21,7 @@ from django_otp import login as otp_login
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.errors import DomainError
 from recoverypath.core.forms import add_service_errors
-from recoverypath.core.navigation import NavItem
+from recoverypath.core.hooks.navigation import NavItem
 from recoverypath.core.pagination import paginate
 from recoverypath.core.params import MAX_ID
 from recoverypath.core.permissions import (

@@ -14,9 +14,9 @@ from recoverypath.core import permissions
 from recoverypath.core.audit import audit_record_list
 from recoverypath.core.errors import ConflictError
 from recoverypath.core.forms import add_service_errors
-from recoverypath.core.navigation import NavItem
+from recoverypath.core.hooks.navigation import NavItem
+from recoverypath.core.hooks.todo import TodoItem
 from recoverypath.core.pagination import paginate
-from recoverypath.core.todo import TodoItem
 
 from . import selectors, services
 from .forms import AssignForm, EscalationPolicyForm, InboxFilterForm, ResolveForm

@@ -15,7 +15,7 @@ from recoverypath.accounts.models import Program
 from recoverypath.clients.selectors import own_client_get
 from recoverypath.clients.views import staff_required
 from recoverypath.core import permissions
-from recoverypath.core.navigation import NavItem
+from recoverypath.core.hooks.navigation import NavItem
 
 from . import selectors, services
 from .forms import AnnouncementForm, EventForm

@@ -19,9 +19,9 @@ from recoverypath.clients.views import staff_required
 from recoverypath.core import permissions
 from recoverypath.core.audit import audit_record_list
 from recoverypath.core.forms import add_service_errors
-from recoverypath.core.navigation import NavItem
+from recoverypath.core.hooks.navigation import NavItem
+from recoverypath.core.hooks.todo import TodoItem
 from recoverypath.core.pagination import paginate
-from recoverypath.core.todo import TodoItem
 from recoverypath.safety.views import crisis_context
 
 from . import selectors, services

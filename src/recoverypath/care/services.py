@@ -12,6 +12,7 @@ from recoverypath.accounts.models import Program
 from recoverypath.clients.models import Client
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record, model_changes, snapshot
+from recoverypath.core.hooks.care import finish_checks_run
 from recoverypath.core.timezones import local_today
 
 from . import levels
@@ -247,16 +248,6 @@ def _finish(*, actor, episode: EpisodeOfCare, end_reason: str, end_date: date | 
     return from_status
 
 
-# Later stages may refuse a finish (discharge: "completed" while required items are open).
-# check(episode=, end_reason=) raises ValidationError to refuse; it runs inside the transaction.
-_finish_checks: list = []
-
-
-def register_finish_check(check) -> None:
-    if check not in _finish_checks:
-        _finish_checks.append(check)
-
-
 def episode_finish(
     *, actor, episode: EpisodeOfCare, end_reason: str, end_date: date | None = None
 ) -> EpisodeOfCare:
@@ -270,8 +261,8 @@ def episode_finish(
     with transaction.atomic():
         _lock_client(episode.client)
         episode.refresh_from_db()
-        for check in _finish_checks:
-            check(episode=episode, end_reason=end_reason)
+        # Later stages may refuse (discharge: "completed" while required items are open).
+        finish_checks_run(episode=episode, end_reason=end_reason)
         _finish(actor=actor, episode=episode, end_reason=end_reason, end_date=end_date)
         transaction.on_commit(lambda: episode_finished.send(sender=EpisodeOfCare, episode=episode))
     return episode

@@ -17,7 +17,6 @@ from recoverypath.accounts.invitations import (
     InvitationKind,
     invitation_issue,
     invitations_for_subject,
-    register_invitation_kind,
 )
 from recoverypath.accounts.models import Invitation, User
 from recoverypath.core import permissions
@@ -176,14 +175,12 @@ def _accept(invitation: Invitation, user: User) -> None:
     )
 
 
-def register() -> None:
-    register_invitation_kind(
-        InvitationKind(
-            kind=Invitation.Kind.CLIENT,
-            can_manage=_can_manage,
-            accept=_accept,
-            check=_check,
-            landing=lambda user: reverse("clients:me"),
-            extra_fields=("date_of_birth",),
-        )
-    )
+# Accepting a client invitation links the login to the client record (clients' ready()).
+CLIENT_INVITATION = InvitationKind(
+    kind=Invitation.Kind.CLIENT,
+    can_manage=_can_manage,
+    accept=_accept,
+    check=_check,
+    landing=lambda user: reverse("clients:me"),
+    extra_fields=("date_of_birth",),
+)

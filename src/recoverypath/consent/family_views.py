@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from recoverypath.core.forms import add_service_errors
-from recoverypath.core.navigation import NavItem
+from recoverypath.core.hooks.navigation import NavItem
 from recoverypath.core.permissions import is_staff_member
 
 from . import selectors, services

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from recoverypath.accounts.invitations import InvitationKind, register_invitation_kind
+from recoverypath.accounts.invitations import InvitationKind
 from recoverypath.accounts.models import Invitation
 
 from . import permissions as rules
@@ -22,12 +22,10 @@ def _accept(invitation: Invitation, user) -> None:
     consent_link_recipient(consent_id=int(invitation.subject_id), user=user)
 
 
-def register() -> None:
-    register_invitation_kind(
-        InvitationKind(
-            kind=Invitation.Kind.FAMILY,
-            can_manage=_can_manage,
-            accept=_accept,
-            landing=lambda user: reverse("consent:family_home"),
-        )
-    )
+# Accepting a family invitation links the login to the consent (consent's ready()).
+FAMILY_INVITATION = InvitationKind(
+    kind=Invitation.Kind.FAMILY,
+    can_manage=_can_manage,
+    accept=_accept,
+    landing=lambda user: reverse("consent:family_home"),
+)

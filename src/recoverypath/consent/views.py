@@ -19,9 +19,9 @@ from recoverypath.clients.views import staff_required
 from recoverypath.core import permissions
 from recoverypath.core.errors import DomainError
 from recoverypath.core.forms import add_service_errors
+from recoverypath.core.hooks.todo import TodoItem
 from recoverypath.core.pagination import paginate
 from recoverypath.core.timezones import local_today
-from recoverypath.core.todo import TodoItem
 
 from . import selectors, services
 from .forms import ConsentForm, FamilyInviteForm, MyConsentForm, RevokeForm

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -12,24 +12,6 @@ from . import context
 from .models import AuditEvent
 
 Action = AuditEvent.Action
-
-# Which clients sit in a set of programs now: (program ids) -> a queryset of client ids. The clients
-# app registers it (core and accounts come before clients), so the audit log can show an admin the
-# events of the clients they could read today, and nothing of anyone else's.
-ClientsInPrograms = Callable[[set[int]], models.QuerySet]
-_clients_in_programs: list[ClientsInPrograms] = []
-
-
-def register_clients_in_programs(provider: ClientsInPrograms) -> ClientsInPrograms:
-    _clients_in_programs[:] = [provider]
-    return provider
-
-
-def clients_in_programs(program_ids: set[int]) -> models.QuerySet:
-    """Ids of the clients of `program_ids` now, as a queryset usable in `client_id__in`."""
-    if not _clients_in_programs:
-        raise RuntimeError("No app registered clients_in_programs (is clients installed?)")
-    return _clients_in_programs[0](program_ids)
 
 
 def _base(actor) -> dict[str, Any]:

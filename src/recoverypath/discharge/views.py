@@ -23,11 +23,11 @@ from recoverypath.core import permissions
 from recoverypath.core.audit import audit_record_list
 from recoverypath.core.errors import DomainError
 from recoverypath.core.forms import add_service_errors
-from recoverypath.core.navigation import NavItem
+from recoverypath.core.hooks.navigation import NavItem
+from recoverypath.core.hooks.todo import TodoItem
 from recoverypath.core.pagination import paginate
 from recoverypath.core.permissions import Rank
 from recoverypath.core.timezones import local_today
-from recoverypath.core.todo import TodoItem
 
 from . import checklist, forms, rules, selectors, services, sources
 from .models import ChecklistItem, DischargePlan, Referral

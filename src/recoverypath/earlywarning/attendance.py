@@ -11,7 +11,6 @@ from __future__ import annotations
 from django.dispatch import receiver
 from django.urls import reverse
 
-from recoverypath.alerts.kinds import register_kind
 from recoverypath.scheduling.models import Session
 from recoverypath.scheduling.selectors import attendance_unexcused_streak, session_local_date
 from recoverypath.scheduling.signals import attendance_recorded
@@ -21,8 +20,6 @@ from .models import Rule, WarningSign
 from .raising import KINDS, warning_raise
 
 ALERT_KIND = KINDS[Rule.UNEXCUSED_ABSENCES]
-
-register_kind(ALERT_KIND, "Unexcused absences in a row")
 
 
 def unexcused_streak_check(*, client_id: int) -> WarningSign | None:

@@ -17,7 +17,7 @@ from recoverypath.clients.views import staff_required
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.forms import add_service_errors
-from recoverypath.core.navigation import NavItem
+from recoverypath.core.hooks.navigation import NavItem
 
 from . import selectors, services
 from .forms import AwardForm, RedemptionForm, ScheduleForm

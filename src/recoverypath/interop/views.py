@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from recoverypath.accounts.models import Program
 from recoverypath.assessments.instruments import REGISTRY as INSTRUMENTS
 from recoverypath.core import permissions
-from recoverypath.core.navigation import NavItem
+from recoverypath.core.hooks.navigation import NavItem
 
 from . import calendar, exports
 

@@ -7,12 +7,13 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
-        from recoverypath.core import navigation
+        from recoverypath.core.hooks.invitations import register_sms_sender
+        from recoverypath.core.hooks.navigation import register_nav_items
 
         from .views import nav_items
 
-        navigation.register(nav_items)
-        _register_invitation_sms()
+        register_nav_items(nav_items)
+        register_sms_sender(_send_invitation_sms)
 
 
 def _send_invitation_sms(to: str, body: str, key: str) -> str:
@@ -21,9 +22,3 @@ def _send_invitation_sms(to: str, body: str, key: str) -> str:
     from .channels.sms.providers import provider_from_settings
 
     return provider_from_settings().send(to=to, body=body, key=key)
-
-
-def _register_invitation_sms() -> None:
-    from recoverypath.accounts.invitations import register_sms_sender
-
-    register_sms_sender(_send_invitation_sms)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from recoverypath.core.forms import add_service_errors
-from recoverypath.core.navigation import NavItem
+from recoverypath.core.hooks.navigation import NavItem
 from recoverypath.core.pagination import paginate
 
 from . import selectors, services

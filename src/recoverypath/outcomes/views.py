@@ -12,7 +12,7 @@ from django.urls import reverse
 from recoverypath.clients.views import staff_required
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
-from recoverypath.core.navigation import NavItem
+from recoverypath.core.hooks.navigation import NavItem
 from recoverypath.earlywarning.models import Rule
 
 from . import selectors

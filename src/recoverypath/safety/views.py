@@ -20,8 +20,9 @@ from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.errors import DomainError
 from recoverypath.core.forms import add_service_errors
+from recoverypath.core.hooks.help import help_actions_html, help_request_record
+from recoverypath.core.hooks.todo import TodoItem
 from recoverypath.core.pdf import pdf_render
-from recoverypath.core.todo import TodoItem
 
 from . import selectors, services
 from .forms import SafetyPlanForm, SafetyProfileForm, SafetyReviewForm
@@ -87,38 +88,16 @@ def my_help(request):
     """The one "I need help now" page, for every client with a login.
 
     POST (the red button, anywhere it is shown): the apps that record a press (see
-    register_help_request) tell the care team and say where to show the client who was told.
+    core.hooks.help) tell the care team and say where to show the client who was told.
     GET: what they registered (who was told, or the button) above the crisis resources: 988, the
     crisis text line, emergency contacts and the client's safety plan."""
     client = client_selectors.own_client_get(user=request.user)
     if request.method == "POST":
-        for handler in _help_requests:
-            if url := handler(request, client):
-                return redirect(url)
-        return redirect("safety:my_help")
+        return redirect(help_request_record(request, client) or "safety:my_help")
     context = crisis_context(client)
     _audit_plan_read(request.user, client, context["safety_plan"])
-    context["help_actions"] = [
-        html for provider in _help_actions if (html := provider(request, client))
-    ]
+    context["help_actions"] = help_actions_html(request, client)
     return render(request, "safety/help.html", context)
-
-
-# Apps later in the path add what they can do for a client asking for help right now:
-# provider(request, client) -> rendered HTML or "".
-_help_actions: list = []
-# ... and record the press of the button: handler(request, client) -> the URL to show next.
-_help_requests: list = []
-
-
-def register_help_action(provider) -> None:
-    if provider not in _help_actions:
-        _help_actions.append(provider)
-
-
-def register_help_request(handler) -> None:
-    if handler not in _help_requests:
-        _help_requests.append(handler)
 
 
 # ---- staff pages ----------------------------------------------------------------------------

@@ -20,9 +20,9 @@ from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record, audit_record_list
 from recoverypath.core.errors import DomainError
 from recoverypath.core.forms import add_service_errors
-from recoverypath.core.navigation import NavItem
+from recoverypath.core.hooks.navigation import NavItem
+from recoverypath.core.hooks.todo import TodoItem
 from recoverypath.core.timezones import local_today
-from recoverypath.core.todo import TodoItem
 
 from . import access, ical, selectors, services
 from .forms import (

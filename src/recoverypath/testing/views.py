@@ -21,9 +21,9 @@ from recoverypath.clients.views import staff_required
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record, audit_record_list
 from recoverypath.core.forms import add_service_errors
-from recoverypath.core.navigation import NavItem
+from recoverypath.core.hooks.navigation import NavItem
+from recoverypath.core.hooks.todo import TodoItem
 from recoverypath.core.timezones import local_today
-from recoverypath.core.todo import TodoItem
 
 from . import selectors, services
 from .chart import weekly_chart

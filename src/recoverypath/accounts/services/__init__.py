@@ -11,7 +11,6 @@ from .sessions import (  # noqa: F401
 from .staff import (  # noqa: F401
     membership_change_role,
     membership_remove,
-    register,
     staff_invite,
 )
 from .tokens import (  # noqa: F401

@@ -11,7 +11,7 @@ from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.errors import ConflictError
 
-from ..invitations import InvitationKind, invitation_issue, register_invitation_kind
+from ..invitations import InvitationKind, invitation_issue
 from ..models import Invitation, Membership, Program, Role, User
 
 
@@ -122,12 +122,10 @@ def _staff_accept(invitation: Invitation, user: User) -> None:
     )
 
 
-def register() -> None:
-    register_invitation_kind(
-        InvitationKind(
-            kind=Invitation.Kind.STAFF,
-            can_manage=_staff_can_manage,
-            accept=_staff_accept,
-            landing=lambda user: reverse("home"),
-        )
-    )
+# Accepting a staff invitation grants the membership (accounts' ready() registers it).
+STAFF_INVITATION = InvitationKind(
+    kind=Invitation.Kind.STAFF,
+    can_manage=_staff_can_manage,
+    accept=_staff_accept,
+    landing=lambda user: reverse("home"),
+)

@@ -45,8 +45,13 @@ class Entry(Generic[T]):
 
 
 def _describe(value: object) -> str:
+    """`<app>.<name>` for a function of ours (`scheduling.client_panel`): stable when an app's
+    module becomes a package; the full dotted name for anything else."""
     module = getattr(value, "__module__", None) or type(value).__module__
     name = getattr(value, "__qualname__", None) or type(value).__qualname__
+    parts = module.split(".")
+    if parts[0] == "recoverypath" and len(parts) > 1:
+        return f"{parts[1]}.{name}"
     return f"{module}.{name}"
 
 
@@ -64,10 +69,20 @@ class Hook(Generic[T]):
         _hooks[self.name] = self
 
     def register(self, value: T, *, order: int = 100, key: str | None = None) -> T:
-        """Add `value`; a second registration of the same value (or key) replaces nothing."""
+        """Add `value` under `key` (by default `<app>.<function name>`).
+
+        Registering the same value (or an equal one under the same key) again changes nothing.
+        Raises ValueError when the key is taken by a different entry: two apps claiming one
+        key is a mistake to see at start-up, not an entry silently dropped.
+        """
         entry_key = key or _describe(value)
-        if any(e.key == entry_key or e.value is value for e in self._entries):
-            return value
+        for existing in self._entries:
+            if existing.value is value or (existing.key == entry_key and existing.value == value):
+                return value
+            if existing.key == entry_key:
+                raise ValueError(
+                    f"{self.name}: {entry_key!r} is already registered with another entry."
+                )
         self._entries.append(Entry(value=value, order=order, key=entry_key))
         self._entries.sort(key=lambda e: e.order)  # stable: ties keep registration order
         return value

@@ -90,6 +90,9 @@ class Hook(Generic[T]):
     def entries(self) -> list[T]:
         return [e.value for e in self._entries]
 
+    def keys(self) -> list[str]:
+        return [e.key for e in self._entries]
+
     def keyed(self) -> dict[str, T]:
         return {e.key: e.value for e in self._entries}
 

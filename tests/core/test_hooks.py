@@ -88,7 +88,8 @@ EXPECTED: dict[str, list[str]] = {
         "interop.nav_items",
         "interop.staff_nav_items",
     ],
-    "sms senders": ["notifications._send_invitation_sms"],
+    "notification channels": ["in_app", "email", "sms"],
+    "sms senders": ["notifications.invitation_text_send"],
     "to-do sources": [
         "consent.todo_items",
         "safety.todo_items",

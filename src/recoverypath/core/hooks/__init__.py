@@ -12,10 +12,12 @@ dataclass describing what an entry must be:
         return client_panels.register(provider, order=order)
 
 Later apps register their entries in `AppConfig.ready()` through the `register_*` function; the
-consumer reads `hook.entries()` (ordered by `order`, then by registration). Registering the same
-entry twice is a no-op, so `ready()` may run more than once (tests, autoreload). Every hook is
-listed in `all_hooks()` so a test (and an engineer joining the team) can see each extension point
-and what is registered on it.
+consumer reads `hook.entries()` (ordered by `order`, then by registration). Each entry has a key
+(`<app>.<function name>` by default, or one the `register_*` function gives, such as an alert
+kind): registering the same entry twice is a no-op, so `ready()` may run more than once (tests,
+autoreload), while a different entry under a taken key is refused at start-up. Every hook is
+listed in `all_hooks()` so a test (tests/core/test_hooks.py, and an engineer joining the team) can
+see each extension point and what is registered on it.
 
 Hooks hold functions and plain values only, fixed at start-up; nothing is kept between requests.
 

@@ -20,7 +20,7 @@ from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.errors import DomainError
 from recoverypath.core.forms import add_service_errors
-from recoverypath.core.hooks.help import help_actions_html, help_request_record
+from recoverypath.core.hooks.help import help_actions_html, help_requests_handle
 from recoverypath.core.hooks.todo import TodoItem
 from recoverypath.core.pdf import pdf_render
 
@@ -93,7 +93,7 @@ def my_help(request):
     crisis text line, emergency contacts and the client's safety plan."""
     client = client_selectors.own_client_get(user=request.user)
     if request.method == "POST":
-        return redirect(help_request_record(request, client) or "safety:my_help")
+        return redirect(help_requests_handle(request, client) or "safety:my_help")
     context = crisis_context(client)
     _audit_plan_read(request.user, client, context["safety_plan"])
     context["help_actions"] = help_actions_html(request, client)

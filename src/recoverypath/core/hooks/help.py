@@ -46,7 +46,7 @@ def help_actions_html(request: HttpRequest, client: Any) -> list[str]:
     return [html for action in help_actions if (html := action(request, client))]
 
 
-def help_request_record(request: HttpRequest, client: Any) -> str | None:
+def help_requests_handle(request: HttpRequest, client: Any) -> str | None:
     """Run the handlers until one answers with the URL to show next; None if none does."""
     for handler in help_requests:
         if url := handler(request, client):

@@ -14,6 +14,7 @@ from recoverypath.core.permissions import Rank, staff_program_ids
 
 from .models import (
     ApiToken,
+    Invitation,
     Membership,
     Program,
     RecoveryCode,
@@ -239,3 +240,14 @@ def program_members(*, program_id: int) -> list[Membership]:
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user__email")
     )
+
+
+def membership_exists(*, user_id: int, program_id: int, roles: list[str] | tuple[str, ...]) -> bool:
+    """Whether the person holds one of `roles` in the program (care-team pickers check it)."""
+    return Membership.objects.filter(
+        user_id=user_id, program_id=program_id, role__in=roles
+    ).exists()
+
+
+# The kinds of invitation, for the apps that issue them and say what each grants (clients, consent).
+InvitationKinds = Invitation.Kind

@@ -155,3 +155,9 @@ def support_contact_get(*, user: User, contact_id: int) -> SupportContact:
 
 def emergency_contacts(*, client: Client) -> list[SupportContact]:
     return [c for c in client.support_contacts.all() if c.is_emergency_contact]
+
+
+def client_lock(*, client_id: int) -> None:
+    """Lock the client's row until the transaction ends: writes that number or limit something
+    per client (safety plan versions, one open episode) take turns on it. Call inside atomic()."""
+    Client.objects.select_for_update().filter(pk=client_id).values_list("pk", flat=True).first()

@@ -188,7 +188,7 @@ class ScopedMultipleChoiceField(ScopedChoiceField, forms.ModelMultipleChoiceFiel
         return self.queryset.filter(pk__in=[row.pk for row in chosen])
 
 
-def scope_form(form: forms.Form, user: User | AnonymousUser, **narrower: QuerySet) -> None:
+def scope_form(form: forms.BaseForm, user: User | AnonymousUser, **narrower: QuerySet) -> None:
     """Narrow every ScopedChoiceField of `form` to what `user` may reach, and those named in
     `narrower` further to the rows of that queryset (in its order): a narrower choice can never
     offer, nor accept, anything out of the user's reach."""

@@ -22,6 +22,7 @@ from .selectors import _recipient_key, consent_check
 if TYPE_CHECKING:
     from recoverypath.accounts.models import User
 
+REVOKE_NOTE_REQUIRED = "Say how the client revoked the consent."
 CONSENT_FIELDS = [
     "patient_name",
     "disclosing_party",
@@ -125,10 +126,15 @@ def _transition(*, actor: User, consent: Consent, to: str, **fields: Any) -> Con
 
 def consent_revoke(*, actor: User, consent: Consent, note: str = "") -> Consent:
     """The patient revoked the consent (in writing, or with one tap on their phone). It stops
-    allowing anything from the next request on; disclosures already made stand."""
+    allowing anything from the next request on; disclosures already made stand.
+
+    Staff recording a revocation say how the client revoked it (`note`; ValidationError
+    without); the client's own tap needs none. Raises PermissionDenied, ConflictError."""
     if not rules.can_revoke_consent(actor, consent):
         raise PermissionDenied("You cannot change this client's consents.")
-    if not note.strip() and actor.id == consent.client.user_id:
+    if not note.strip():
+        if actor.id != consent.client.user_id:
+            raise ValidationError({"note": REVOKE_NOTE_REQUIRED})
         note = "Revoked by the client in RecoveryPath."
     return _transition(
         actor=actor,

@@ -121,7 +121,7 @@ def consent_revoke(request, consent_id: int):
     consent = selectors.consent_get(user=request.user, consent_id=consent_id)
     form = RevokeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say how the client revoked the consent.")
+        messages.error(request, services.REVOKE_NOTE_REQUIRED)
     else:
         try:
             services.consent_revoke(

@@ -39,7 +39,11 @@ _ROLES_CACHE = "_rp_program_roles"
 
 def program_roles(user: Person) -> dict[int, str]:
     """{program_id: role} for an active staff user; cached on the user object for the request."""
-    if user is None or not user.is_authenticated or not user.is_active:
+    if user is None:
+        return {}
+    if not user.is_authenticated:
+        return {}
+    if not user.is_active:
         return {}
     cached: dict[int, str] | None = getattr(user, _ROLES_CACHE, None)
     if cached is None:
@@ -71,11 +75,15 @@ def has_rank(user: Person, program_id: int | None, min_rank: Rank) -> bool:
 
 
 def is_client_user(user: Person, client) -> bool:
-    if user is None or not user.is_authenticated:
+    if user is None:
+        return False
+    if not user.is_authenticated:
         return False
     if not user.is_active:
         return False
-    return client.user_id is not None and client.user_id == user.id
+    if client.user_id is None:
+        return False
+    return client.user_id == user.id
 
 
 def can_view_client(user: Person, client) -> bool:
@@ -127,9 +135,13 @@ def can_view_audit(user: Person) -> bool:
 def can_reset_two_factor(user: Person, target) -> bool:
     """A program admin resets a lost authenticator of a staff member of a program they
     administer, a superuser (back office) anyone's; never one's own (someone else does that)."""
-    if user is None or target is None:
+    if user is None:
         return False
-    if not user.is_authenticated or not user.is_active:
+    if target is None:
+        return False
+    if not user.is_authenticated:
+        return False
+    if not user.is_active:
         return False
     if user.pk == target.pk:
         return False

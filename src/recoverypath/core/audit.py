@@ -13,10 +13,10 @@ from . import context
 from .models import AuditEvent
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-    # The AUTH_USER_MODEL as django-stubs resolves it: core names no app that comes after it.
-    from django.contrib.auth.models import _User as User
+    # Whoever acted: any signed-in user, an anonymous visitor, or nobody (the system).
+    Actor = AbstractBaseUser | AnonymousUser | None
 
 Action = AuditEvent.Action
 
@@ -39,7 +39,7 @@ def clients_in_programs(program_ids: set[int]) -> models.QuerySet:
     return _clients_in_programs[0](program_ids)
 
 
-def _base(actor: User | AnonymousUser | None) -> dict[str, Any]:
+def _base(actor: Actor) -> dict[str, Any]:
     ctx = context.current()
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     return {
@@ -59,7 +59,7 @@ def _describe(obj: models.Model | None) -> tuple[str, str]:
 
 def audit_record(
     *,
-    actor: User | AnonymousUser | None,
+    actor: Actor,
     action: str,
     obj: models.Model | None = None,
     client_id: int | None = None,
@@ -83,7 +83,7 @@ def audit_record(
 
 def audit_record_list(
     *,
-    actor: User | AnonymousUser | None,
+    actor: Actor,
     objects: Iterable[models.Model],
     client_id_attr: str = "client_id",
     organization_id: int | None = None,
@@ -114,7 +114,7 @@ def audit_record_list(
 
 def audit_record_clients(
     *,
-    actor: User | AnonymousUser | None,
+    actor: Actor,
     rows: Iterable[tuple[int | None, str]],
     object_type: str,
     action: str = Action.LIST,
@@ -186,9 +186,7 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def audit_record_many(
-    *, actor: User | AnonymousUser | None, action: str, events: list[dict[str, Any]]
-) -> None:
+def audit_record_many(*, actor: Actor, action: str, events: list[dict[str, Any]]) -> None:
     """Append several events by one actor in one INSERT; each dict gives object_type, object_id,
     client_id, organization_id and changes."""
     base = _base(actor)

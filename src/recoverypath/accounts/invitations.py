@@ -82,7 +82,7 @@ class TooManyInvitations(DomainError):
 
 def invitation_issue(
     *,
-    actor,
+    actor: User,
     kind: str,
     program: Program,
     subject_type: str,
@@ -291,7 +291,7 @@ def invitation_accept(
     return user
 
 
-def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
+def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
     """Withdraw a waiting invitation. Raises PermissionDenied or ConflictError."""
     if not invitation_kind(invitation.kind).can_manage(actor, invitation):
         raise PermissionDenied("You cannot change this invitation.")
@@ -317,7 +317,7 @@ def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
     return invitation
 
 
-def invitation_get_for_manager(*, user, invitation_id: int) -> Invitation:
+def invitation_get_for_manager(*, user: User, invitation_id: int) -> Invitation:
     """The invitation if `user` may manage it, else Http404 (never a hint that it exists)."""
     from django.http import Http404
 

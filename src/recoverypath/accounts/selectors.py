@@ -15,6 +15,7 @@ from recoverypath.core.permissions import Rank, staff_program_ids
 
 from .models import (
     ApiToken,
+    Invitation,
     Membership,
     Program,
     RecoveryCode,
@@ -25,14 +26,17 @@ from .models import (
 )
 
 
-def program_list_for_user(*, user, min_rank: Rank = Rank.FRONT_DESK) -> QuerySet[Program]:
+def program_list_for_user(*, user: User, min_rank: Rank = Rank.FRONT_DESK) -> QuerySet[Program]:
     return Program.objects.filter(id__in=staff_program_ids(user, min_rank=min_rank)).select_related(
         "organization"
     )
 
 
 def staff_colleagues(
-    *, user, roles: list[str] | tuple[str, ...] | None = None, min_rank: Rank = Rank.FRONT_DESK
+    *,
+    user: User,
+    roles: list[str] | tuple[str, ...] | None = None,
+    min_rank: Rank = Rank.FRONT_DESK,
 ) -> QuerySet[User]:
     """Active staff (with one of `roles`) in the programs where `user` holds at least
     `min_rank` (for assignment pickers)."""
@@ -60,7 +64,7 @@ STAFF = Reach(User, lambda user: staff_colleagues(user=user))
 
 def audit_events_for_admin(
     *,
-    user,
+    user: User,
     action: str = "",
     actor_email: str = "",
     client_id: int | None = None,
@@ -124,26 +128,26 @@ def audit_events_for_admin(
 # --- Sign-in policy, two-factor devices, tokens and sessions -------------------------------------
 
 
-def two_factor_device(*, user) -> TOTPDevice | None:
+def two_factor_device(*, user: User) -> TOTPDevice | None:
     """The user's confirmed authenticator, if any."""
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
 
 
-def two_factor_pending_device(*, user, device_id) -> TOTPDevice | None:
+def two_factor_pending_device(*, user: User, device_id) -> TOTPDevice | None:
     """The user's authenticator being set up (unconfirmed) with this id, if any."""
     if not str(device_id or "").isdigit() or int(device_id) > 2**63 - 1:
         return None
     return TOTPDevice.objects.filter(user=user, id=int(device_id), confirmed=False).first()
 
 
-def two_factor_devices(*, user) -> list[Device]:
+def two_factor_devices(*, user: User) -> list[Device]:
     """Every confirmed device that may verify a sign-in: the authenticator, then recovery codes."""
     devices: list[Device] = list(TOTPDevice.objects.filter(user=user, confirmed=True))
     devices += list(RecoveryCodeDevice.objects.filter(user=user, confirmed=True))
     return devices
 
 
-def recovery_codes_left(*, user) -> int:
+def recovery_codes_left(*, user: User) -> int:
     return RecoveryCode.objects.filter(device__user=user, used_at=None).count()
 
 
@@ -189,7 +193,7 @@ class SignInPolicy:
         return self.staff and not self.has_device and required is not None and now >= required
 
 
-def sign_in_policy(*, user) -> SignInPolicy:
+def sign_in_policy(*, user: User) -> SignInPolicy:
     rows = list(
         Membership.objects.filter(user=user).values_list(
             "created_at", "program__two_factor_grace_days", "program__idle_timeout_minutes"
@@ -205,18 +209,18 @@ def sign_in_policy(*, user) -> SignInPolicy:
     )
 
 
-def api_tokens_for_user(*, user) -> QuerySet[ApiToken]:
+def api_tokens_for_user(*, user: User) -> QuerySet[ApiToken]:
     """The user's own tokens, live ones first, newest first."""
     return ApiToken.objects.filter(user=user).order_by(
         F("revoked_at").asc(nulls_first=True), "-created_at", "-id"
     )
 
 
-def signed_in_sessions_for_user(*, user) -> QuerySet[SignedInSession]:
+def signed_in_sessions_for_user(*, user: User) -> QuerySet[SignedInSession]:
     return SignedInSession.objects.filter(user=user).order_by("-last_seen_at", "-id")
 
 
-def two_factor_staff_for_admin(*, user) -> QuerySet[User]:
+def two_factor_staff_for_admin(*, user: User) -> QuerySet[User]:
     """Staff of the programs `user` administers, each annotated with `has_two_factor`, for the
     admin's reset page (one query)."""
     programs = staff_program_ids(user, min_rank=Rank.ADMIN)
@@ -237,3 +241,14 @@ def program_members(*, program_id: int) -> list[Membership]:
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user__email")
     )
+
+
+def membership_exists(*, user_id: int, program_id: int, roles: list[str] | tuple[str, ...]) -> bool:
+    """Whether the person holds one of `roles` in the program (care-team pickers check it)."""
+    return Membership.objects.filter(
+        user_id=user_id, program_id=program_id, role__in=roles
+    ).exists()
+
+
+# The kinds of invitation, for the apps that issue them and say what each grants (clients, consent).
+InvitationKinds = Invitation.Kind

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +22,9 @@ from recoverypath.core.pagination import paginate
 from . import selectors, services
 from .forms import AssignForm, EscalationPolicyForm, InboxFilterForm, ResolveForm
 from .models import Alert
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 POLL_SECONDS = 5
 
@@ -61,7 +65,7 @@ def client_panel(request, client) -> str:
 TODO_PRIORITY = {"critical": "urgent", "high": "urgent", "medium": "high", "low": "normal"}
 
 
-def todo_items(user) -> list[TodoItem]:
+def todo_items(user: User) -> list[TodoItem]:
     """ "No care team" for every open alert of a client without clinician or coordinator, on the
     list of every clinician of the program (one query)."""
     return [

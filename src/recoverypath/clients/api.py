@@ -18,7 +18,10 @@ from recoverypath.core.timezones import validate_time_zone
 
 from . import invitations, selectors, services
 from .models import Client, SupportContact
-from .sobriety import sobriety_summary_for
+from .sobriety import SobrietySummary, sobriety_summary_for
+
+# Where a client row keeps its sobriety summary while one response is serialized.
+_SOBRIETY_CACHE = "_rp_sobriety"
 
 
 def _phone_field(value: str) -> str:
@@ -69,7 +72,9 @@ class ClientInvitationMixin:
         client = self.get_object()
         if not permissions.can_edit_client(request.user, client):
             raise PermissionDenied("Only the client's program staff see invitations.")
-        page = self.paginate_queryset(invitations.client_invitations(client=client))
+        page = self.paginate_queryset(
+            invitations.client_invitations(user=request.user, client=client)
+        )
         return self.get_paginated_response(InvitationSerializer(page, many=True).data)
 
 
@@ -113,10 +118,10 @@ class ClientSerializer(serializers.ModelSerializer):
 
     def _sobriety(self, client: Client):
         # Streaks come prefetched on lists (ClientViewSet.get_queryset): no query per row.
-        cached = getattr(client, "_rp_sobriety", None)
+        cached: SobrietySummary | None = getattr(client, _SOBRIETY_CACHE, None)
         if cached is None:
             cached = sobriety_summary_for(client)
-            client._rp_sobriety = cached
+            setattr(client, _SOBRIETY_CACHE, cached)
         return cached
 
     def get_days_sober(self, client: Client) -> int | None:

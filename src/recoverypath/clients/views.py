@@ -93,7 +93,7 @@ def client_detail(request, client_id: int):
             "invite_form": ClientInviteForm(
                 initial={"email": client.email, "phone": client.phone}, auto_id="id_login_%s"
             ),
-            "invitations": invitations.client_invitations(client=client),
+            "invitations": invitations.client_invitations(user=request.user, client=client),
             "panels": client_panels_html(request, client),
         },
     )

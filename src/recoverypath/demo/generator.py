@@ -39,6 +39,12 @@ class DemoResult:
     programs: list[Program]
     logins: list[DemoLogin] = field(default_factory=list)
     clients: int = 0
+    # What an app's demo_data gives the logins it makes (earlier apps cannot import this module).
+    password: str = DEMO_PASSWORD
+
+    def add_login(self, role: str, email: str) -> None:
+        """List a login an app's demo_data made, with the demo password."""
+        self.logins.append(DemoLogin(role, email))
 
 
 def _extensions():

@@ -4,6 +4,7 @@ every version, printing, and the "I need help now" page."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,9 +25,13 @@ from recoverypath.core.hooks.help import help_actions_html, help_requests_handle
 from recoverypath.core.hooks.todo import TodoItem
 from recoverypath.core.pdf import pdf_render
 
+from . import permissions as rules
 from . import selectors, services
 from .forms import SafetyPlanForm, SafetyProfileForm, SafetyReviewForm
 from .models import SECTION_FIELDS
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 PRINT_CSS = Path(__file__).resolve().parent / "static" / "safety" / "print.css"
 
@@ -44,7 +49,7 @@ def crisis_context(client) -> dict:
 def _staff_client(request, client_id: int, *, write: bool = False):
     client = client_selectors.client_get(user=request.user, client_id=client_id)
     allowed = (
-        selectors.can_write_safety_plan(request.user, client)
+        rules.can_write_safety_plan(request.user, client)
         if write
         else permissions.can_view_clinical_record(request.user, client)
     )
@@ -53,7 +58,7 @@ def _staff_client(request, client_id: int, *, write: bool = False):
     return client
 
 
-def _audit_plan_read(user, client, plan) -> None:
+def _audit_plan_read(user: User, client, plan) -> None:
     if plan is not None:
         audit_record(
             actor=user,
@@ -124,7 +129,7 @@ def plan(request, client_id: int):
             ),
             "required": selectors.safety_plan_required(client=client),
             "open_events": list(selectors.safety_events_open(client=client)),
-            "can_write": selectors.can_write_safety_plan(request.user, client),
+            "can_write": rules.can_write_safety_plan(request.user, client),
         },
     )
 
@@ -238,7 +243,7 @@ def client_panel(request, client) -> str:
     )
 
 
-def todo_items(user) -> list[TodoItem]:
+def todo_items(user: User) -> list[TodoItem]:
     """ "Review safety plan" for every open safety event the user owes (one query)."""
     if not permissions.is_staff_member(user):
         return []

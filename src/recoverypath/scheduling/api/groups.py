@@ -13,11 +13,12 @@ from recoverypath.clients.selectors import CLIENTS
 from recoverypath.core.audit import Action, audit_record, audit_record_list
 from recoverypath.core.params import ScopedIdField, id_param
 
-from .. import access, selectors, services
+from .. import selectors, services
 from ..models import (
     Group,
     GroupEnrollment,
 )
+from ..permissions import can_manage_groups
 
 
 class GroupSerializer(serializers.ModelSerializer):
@@ -94,7 +95,7 @@ class GroupViewSet(
         data = dict(serializer.validated_data)
         program = data.pop("program")
         data.pop("is_active", None)
-        if not access.can_manage_groups(self.request.user, program.id):
+        if not can_manage_groups(self.request.user, program.id):
             raise PermissionDenied
         serializer.instance = services.group_create(
             actor=self.request.user, program=program, **data

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from recoverypath.core.audit import Action, audit_record
 
-from .. import access
 from ..models import Attendance, Session
+from ..permissions import can_take_attendance
 from ..selectors import session_roster
 from ..signals import attendance_recorded
 
@@ -53,7 +53,7 @@ def attendance_record(
     minutes means the whole session. Sends attendance_recorded after commit. Raises
     PermissionDenied or ValidationError (keyed "<client_id>.<field>").
     """
-    if not access.can_take_attendance(actor, session):
+    if not can_take_attendance(actor, session):
         raise PermissionDenied("Only the facilitator or a clinician takes attendance.")
     if session.is_cancelled:
         raise ValidationError({"session": "The session was cancelled."})

@@ -14,8 +14,8 @@ from recoverypath.clients.models import Client
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.timezones import local_today
 
-from .. import access
 from ..models import Group, GroupEnrollment
+from ..permissions import can_book_session
 
 Status = GroupEnrollment.Status
 
@@ -44,7 +44,7 @@ def group_enroll(
     the group is for another track, when already in it or waiting, or when it is full and
     `waitlist` is False.
     """
-    if not access.can_book(actor, group.program_id):
+    if not can_book_session(actor, group.program_id):
         raise PermissionDenied("You cannot enroll clients in this program's groups.")
     if client.organization_id != group.program.organization_id:
         raise ValidationError({"client": "The client is not in this organization."})
@@ -97,7 +97,7 @@ def group_leave(
 ) -> GroupEnrollment:
     """End a place (or a waitlist place); the freed place goes to the first on the waitlist."""
     group = enrollment.group
-    if not access.can_book(actor, group.program_id):
+    if not can_book_session(actor, group.program_id):
         raise PermissionDenied("You cannot change this program's groups.")
     if enrollment.status == Status.ENDED:
         raise ValidationError({"status": "The client already left this group."})

@@ -16,12 +16,12 @@ from recoverypath.accounts.models import Program
 from recoverypath.core.audit import Action, audit_record, model_changes, snapshot
 from recoverypath.core.timezones import local_today
 
-from .. import access
 from ..models import (
     Group,
     Holiday,
     Session,
 )
+from ..permissions import can_manage_groups, can_manage_holidays
 from .sessions import _check_room, _check_staff
 
 ROLLING_WINDOW_DAYS = 28
@@ -44,7 +44,7 @@ GROUP_FIELDS = [
 
 def group_create(*, actor, program: Program, **data: Any) -> Group:
     """Create a recurring group and generate its sessions for the rolling window."""
-    if not access.can_manage_groups(actor, program.id):
+    if not can_manage_groups(actor, program.id):
         raise PermissionDenied("Only clinicians and admins create groups.")
     unknown = set(data) - set(GROUP_FIELDS)
     if unknown:
@@ -71,7 +71,7 @@ def group_update(*, actor, group: Group, **data: Any) -> Group:
     that have no attendance; a larger capacity fills places from the waitlist."""
     from .enrollment import waitlist_fill
 
-    if not access.can_manage_groups(actor, group.program_id):
+    if not can_manage_groups(actor, group.program_id):
         raise PermissionDenied("Only clinicians and admins change groups.")
     unknown = set(data) - set(GROUP_FIELDS)
     if unknown:
@@ -194,7 +194,7 @@ def sessions_generate_window(*, days: int = ROLLING_WINDOW_DAYS) -> int:
 def holiday_add(*, actor, program: Program, day: date, name: str) -> Holiday:
     """Close the program on `day`: generated group sessions that day are cancelled (unless
     attendance was already taken) and future generation skips it."""
-    if not access.can_manage_holidays(actor, program.id):
+    if not can_manage_holidays(actor, program.id):
         raise PermissionDenied("Only program admins set holidays.")
     if not name.strip():
         raise ValidationError({"name": "Name the holiday."})

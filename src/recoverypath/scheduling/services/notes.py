@@ -10,8 +10,8 @@ from recoverypath.clients.models import Client
 from recoverypath.core.audit import Action, audit_record, model_changes, snapshot
 from recoverypath.core.errors import ConflictError
 
-from .. import access
 from ..models import ClinicalNote, NoteAddendum, Session
+from ..permissions import can_write_notes
 from ..selectors import session_roster
 from ..signals import note_signed
 
@@ -34,7 +34,7 @@ def note_create(
     *, actor, session: Session, client: Client, data: str = "", assessment: str = "", plan: str = ""
 ) -> ClinicalNote:
     """Start a draft DAP note for a client of the session. One note per client per session."""
-    if not access.can_write_notes(actor, client):
+    if not can_write_notes(actor, client):
         raise PermissionDenied("Only clinicians and admins write clinical notes.")
     if client.id not in {c.id for c in session_roster(session=session)}:
         raise ValidationError({"client": "The client was not in this session."})
@@ -54,7 +54,7 @@ def note_create(
 
 def note_update(*, actor, note: ClinicalNote, **fields: str) -> ClinicalNote:
     """Change a draft. A signed note raises ConflictError (409): only an addendum may follow."""
-    if not access.can_write_notes(actor, note.client):
+    if not can_write_notes(actor, note.client):
         raise PermissionDenied("Only clinicians and admins write clinical notes.")
     if note.is_signed:
         raise ConflictError(LOCKED, code="locked")
@@ -77,7 +77,7 @@ def note_update(*, actor, note: ClinicalNote, **fields: str) -> ClinicalNote:
 
 def note_sign(*, actor, note: ClinicalNote) -> ClinicalNote:
     """The author signs: the note is locked from now on."""
-    if note.author_id != actor.id or not access.can_write_notes(actor, note.client):
+    if note.author_id != actor.id or not can_write_notes(actor, note.client):
         raise PermissionDenied("Only the author signs a note.")
     if note.is_signed:
         raise ConflictError("This note is already signed.", code="locked")
@@ -102,7 +102,7 @@ def note_sign(*, actor, note: ClinicalNote) -> ClinicalNote:
 
 def note_addendum_add(*, actor, note: ClinicalNote, text: str) -> NoteAddendum:
     """Amend a signed note; the original stays as signed."""
-    if not access.can_write_notes(actor, note.client):
+    if not can_write_notes(actor, note.client):
         raise PermissionDenied("Only clinicians and admins amend clinical notes.")
     if not note.is_signed:
         raise ValidationError({"text": "A draft is edited directly; addenda amend signed notes."})

@@ -15,13 +15,13 @@ from recoverypath.accounts.models import Membership, Program
 from recoverypath.clients.models import Client
 from recoverypath.core.audit import Action, audit_record, model_changes
 
-from .. import access
 from ..models import (
     INDIVIDUAL_TYPES,
     GroupEnrollment,
     Room,
     Session,
 )
+from ..permissions import can_book_session
 
 
 def _local(moment: datetime, zone: str) -> datetime:
@@ -126,7 +126,7 @@ def session_book(
     room) with the session it collides with.
     """
     program = client.program
-    if not access.can_book(actor, program.id):
+    if not can_book_session(actor, program.id):
         raise PermissionDenied("You cannot book sessions in this program.")
     if session_type not in INDIVIDUAL_TYPES:
         raise ValidationError({"session_type": "Choose an individual session type."})
@@ -184,7 +184,7 @@ def session_move(
     reason: str = "",
 ) -> Session:
     """Move one session (a group's occurrence or an individual booking); conflicts refused."""
-    if not access.can_book(actor, session.program_id):
+    if not can_book_session(actor, session.program_id):
         raise PermissionDenied("You cannot change this program's sessions.")
     if session.is_cancelled:
         raise ValidationError({"status": "A cancelled session cannot be moved."})
@@ -229,7 +229,7 @@ def session_move(
 
 def session_cancel(*, actor, session: Session, reason: str) -> Session:
     """Cancel one session; the rule never regenerates it."""
-    if not access.can_book(actor, session.program_id):
+    if not can_book_session(actor, session.program_id):
         raise PermissionDenied("You cannot change this program's sessions.")
     if not reason.strip():
         raise ValidationError({"reason": "Say why the session is cancelled."})

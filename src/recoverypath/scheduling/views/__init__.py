@@ -13,7 +13,8 @@ from recoverypath.core import permissions
 from recoverypath.core.navigation import NavItem
 from recoverypath.core.todo import TodoItem
 
-from .. import access, selectors
+from .. import selectors
+from ..permissions import can_book_session
 from .calendars import day_view, week_view
 from .feeds import client_calendar_ics, my_calendar_ics
 from .groups import enrollment_end, group_create, group_detail, group_list, holidays
@@ -93,7 +94,7 @@ def client_panel(request, client) -> str:
             "recent": selectors.attendance_for_client(client=client, limit=8),
             "notes": selectors.notes_for_client(user=request.user, client=client),
             "zone": ZoneInfo(client.program.time_zone),
-            "can_book": access.can_book(request.user, client.program_id),
+            "can_book": can_book_session(request.user, client.program_id),
         },
         request=request,
     )

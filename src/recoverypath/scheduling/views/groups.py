@@ -18,12 +18,13 @@ from recoverypath.core import permissions
 from recoverypath.core.audit import audit_record_list
 from recoverypath.core.forms import add_service_errors
 
-from .. import access, selectors, services
+from .. import selectors, services
 from ..forms import (
     EnrollClientForm,
     GroupForm,
     HolidayForm,
 )
+from ..permissions import can_book_session
 
 
 @staff_required
@@ -90,7 +91,7 @@ def group_detail(request, group_id: int):
             "form": form,
             "sessions": sessions,
             "zone": zone,
-            "can_book": access.can_book(request.user, group.program_id),
+            "can_book": can_book_session(request.user, group.program_id),
         },
     )
 

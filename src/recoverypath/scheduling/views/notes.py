@@ -13,18 +13,19 @@ from recoverypath.clients.views import staff_required
 from recoverypath.core.errors import DomainError
 from recoverypath.core.forms import add_service_errors
 
-from .. import access, selectors, services
+from .. import selectors, services
 from ..forms import (
     AddendumForm,
     NoteForm,
 )
+from ..permissions import can_write_notes
 
 
 @staff_required
 def note_new(request, session_id: int, client_id: int):
     session = selectors.session_get(user=request.user, session_id=session_id)
     client = client_get(user=request.user, client_id=client_id)
-    if not access.can_write_notes(request.user, client):
+    if not can_write_notes(request.user, client):
         raise PermissionDenied
     existing = selectors.session_note(session=session, client=client)
     if existing is not None:

@@ -14,13 +14,14 @@ from recoverypath.core import permissions
 from recoverypath.core.audit import audit_record_list
 from recoverypath.core.forms import add_service_errors
 
-from .. import access, selectors, services
+from .. import selectors, services
 from ..forms import (
     AttendanceFormSet,
     BookingForm,
     CancelForm,
     MoveForm,
 )
+from ..permissions import can_book_session, can_take_attendance
 
 
 def _local_dt(day: date, at, zone: str) -> datetime:
@@ -71,8 +72,8 @@ def _session_context(request, session, **extra):
         "session": session,
         "rows": rows,
         "zone": zone,
-        "can_take_attendance": access.can_take_attendance(request.user, session),
-        "can_book": access.can_book(request.user, session.program_id),
+        "can_take_attendance": can_take_attendance(request.user, session),
+        "can_book": can_book_session(request.user, session.program_id),
         "can_write_notes": permissions.has_rank(
             request.user, session.program_id, permissions.Rank.CLINICIAN
         ),
@@ -90,7 +91,7 @@ def session_detail(request, session_id: int):
 def session_attendance(request, session_id: int):
     """One form for the whole session: a row per client."""
     session = selectors.session_get(user=request.user, session_id=session_id)
-    if not access.can_take_attendance(request.user, session):
+    if not can_take_attendance(request.user, session):
         raise PermissionDenied
     roster = selectors.session_roster(session=session)
     recorded = {a.client_id: a for a in session.attendance.all()}
@@ -143,7 +144,7 @@ def session_attendance(request, session_id: int):
 @staff_required
 def session_move(request, session_id: int):
     session = selectors.session_get(user=request.user, session_id=session_id)
-    if not access.can_book(request.user, session.program_id):
+    if not can_book_session(request.user, session.program_id):
         raise PermissionDenied
     zone = session.program.time_zone
     local = session.starts_at.astimezone(ZoneInfo(zone))
@@ -184,7 +185,7 @@ def session_move(request, session_id: int):
 @staff_required
 def session_cancel(request, session_id: int):
     session = selectors.session_get(user=request.user, session_id=session_id)
-    if not access.can_book(request.user, session.program_id):
+    if not can_book_session(request.user, session.program_id):
         raise PermissionDenied
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

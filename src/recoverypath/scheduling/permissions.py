@@ -1,31 +1,40 @@
-"""Who may do what with schedules. One function per rule; each condition on its own line."""
+"""Who may do what with schedules. One function per rule; each condition on its own line.
+The services enforce them; pages ask them only to show or hide a button."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from recoverypath.core import permissions
 from recoverypath.core.permissions import Rank
 
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
+    from recoverypath.clients.models import Client
 
-def can_view_schedule(user, program_id: int) -> bool:
+    from .models import Session
+
+
+def can_view_schedule(user: User, program_id: int) -> bool:
     """Any staff role of the program sees its groups, sessions and calendars."""
     return permissions.has_rank(user, program_id, Rank.FRONT_DESK)
 
 
-def can_book(user, program_id: int) -> bool:
+def can_book_session(user: User, program_id: int) -> bool:
     """Booking, moving and cancelling sessions, and enrolling into groups: any staff role."""
     return permissions.has_rank(user, program_id, Rank.FRONT_DESK)
 
 
-def can_manage_groups(user, program_id: int) -> bool:
+def can_manage_groups(user: User, program_id: int) -> bool:
     """Creating groups and generating their sessions: clinicians and admins."""
     return permissions.has_rank(user, program_id, Rank.CLINICIAN)
 
 
-def can_manage_holidays(user, program_id: int) -> bool:
+def can_manage_holidays(user: User, program_id: int) -> bool:
     return permissions.has_rank(user, program_id, Rank.ADMIN)
 
 
-def can_take_attendance(user, session) -> bool:
+def can_take_attendance(user: User, session: Session) -> bool:
     """The session's facilitator (a coordinator runs check-ins), or a clinician or admin."""
     if not permissions.has_rank(user, session.program_id, Rank.FRONT_DESK):
         return False
@@ -34,5 +43,5 @@ def can_take_attendance(user, session) -> bool:
     return permissions.has_rank(user, session.program_id, Rank.CLINICIAN)
 
 
-def can_write_notes(user, client) -> bool:
+def can_write_notes(user: User, client: Client) -> bool:
     return permissions.can_act_clinically(user, client)

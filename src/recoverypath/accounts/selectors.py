@@ -236,3 +236,14 @@ def program_members(*, program_id: int) -> list[Membership]:
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user__email")
     )
+
+
+def membership_exists(*, user_id: int, program_id: int) -> bool:
+    """Whether the user holds a membership (any role) in the program."""
+    return Membership.objects.filter(user_id=user_id, program_id=program_id).exists()
+
+
+def program_lock(*, program_id: int) -> None:
+    """Lock the program's row until the transaction ends (SELECT ... FOR UPDATE), so writes that
+    check and then insert within one program (bookings) run one at a time."""
+    Program.objects.select_for_update().filter(pk=program_id).values_list("pk", flat=True).first()

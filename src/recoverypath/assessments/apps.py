@@ -25,8 +25,7 @@ class AssessmentsConfig(AppConfig):
 
 
 def _register_family_sections() -> None:
-    from recoverypath.consent.family import register_family_section
-    from recoverypath.consent.models import Category
+    from recoverypath.consent.family import Category, register_family_section
 
     from .family import scores_for_family
 

@@ -148,3 +148,8 @@ def support_contact_get(*, user, contact_id: int) -> SupportContact:
 
 def emergency_contacts(*, client: Client) -> list[SupportContact]:
     return [c for c in client.support_contacts.all() if c.is_emergency_contact]
+
+
+def clients_in_programs(*, program_ids: set[int]) -> QuerySet[Client]:
+    """Clients whose program is one of `program_ids` now (the clients a staff member books for)."""
+    return Client.objects.filter(program_id__in=program_ids)

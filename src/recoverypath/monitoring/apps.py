@@ -19,8 +19,7 @@ class MonitoringConfig(AppConfig):
 
 
 def _register_family_sections() -> None:
-    from recoverypath.consent.family import register_family_section
-    from recoverypath.consent.models import Category
+    from recoverypath.consent.family import Category, register_family_section
 
     from .family import check_ins_for_family
 

@@ -21,8 +21,7 @@ class SchedulingConfig(AppConfig):
 
 
 def _register_family_sections() -> None:
-    from recoverypath.consent.family import register_family_section
-    from recoverypath.consent.models import Category
+    from recoverypath.consent.family import Category, register_family_section
 
     from .family import attendance_for_family, schedule_for_family
 

@@ -123,6 +123,10 @@ class Group(models.Model):
         if not self.room_id and not self.telehealth_url:
             raise ValidationError({"room": "Choose a room or give a telehealth link."})
 
+    def admits_track(self, track: str) -> bool:
+        """A General group admits every track; any other admits its own."""
+        return self.track == Track.GENERAL or track == self.track
+
     @property
     def duration(self) -> timedelta:
         return timedelta(minutes=self.duration_minutes)

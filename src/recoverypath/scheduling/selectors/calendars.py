@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
@@ -13,6 +14,9 @@ from recoverypath.clients.models import Client
 
 from ..models import GroupEnrollment, Session
 from .sessions import roster_count, session_list
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 
 def day_bounds(day: date, zone: str, days: int = 1) -> tuple[datetime, datetime]:
@@ -29,7 +33,7 @@ class CalendarDay:
 
 
 def clinician_calendar(
-    *, user, clinician, start_day: date, days: int, zone: str
+    *, user: User, clinician, start_day: date, days: int, zone: str
 ) -> list[CalendarDay]:
     """The clinician's sessions day by day (the day view is days=1, the week view days=7),
     in a fixed number of queries whatever the number of sessions and clients."""
@@ -78,7 +82,7 @@ def client_sessions_all(*, client: Client) -> QuerySet[Session]:
     )
 
 
-def facilitator_sessions_all(*, user) -> QuerySet[Session]:
+def facilitator_sessions_all(*, user: User) -> QuerySet[Session]:
     """Every session `user` facilitates, oldest first (a staff member's calendar feed)."""
     return (
         Session.objects.filter(facilitator=user)

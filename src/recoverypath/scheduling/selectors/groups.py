@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
@@ -9,9 +11,12 @@ from recoverypath.core import permissions
 
 from ..models import Group, GroupEnrollment
 
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
+
 
 def group_list(
-    *, user, program_id: int | None = None, with_enrolled_count: bool = False
+    *, user: User, program_id: int | None = None, with_enrolled_count: bool = False
 ) -> QuerySet[Group]:
     """Groups of the programs where `user` is staff; `enrolled_count` (active places) if asked."""
     qs = Group.objects.filter(program_id__in=permissions.staff_program_ids(user)).select_related(
@@ -25,7 +30,7 @@ def group_list(
     return qs.order_by("program__name", "name", "id")
 
 
-def group_get(*, user, group_id: int) -> Group:
+def group_get(*, user: User, group_id: int) -> Group:
     group = group_list(user=user).filter(pk=group_id).first()
     if group is None:
         raise Http404("No such group.")
@@ -49,7 +54,7 @@ def group_roster(*, group: Group) -> tuple[list[GroupEnrollment], list[GroupEnro
     return enrolled, waitlist
 
 
-def enrollment_queryset_for_user(*, user) -> QuerySet[GroupEnrollment]:
+def enrollment_queryset_for_user(*, user: User) -> QuerySet[GroupEnrollment]:
     return GroupEnrollment.objects.filter(
         group__program_id__in=permissions.staff_program_ids(user)
     ).select_related("group", "group__program", "client")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -14,10 +15,13 @@ from recoverypath.core.audit import Action, audit_record
 
 from ..models import ClinicalNote, Session
 
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
+
 UNSIGNED_NOTE_HOURS = 72
 
 
-def note_queryset_for_user(*, user) -> QuerySet[ClinicalNote]:
+def note_queryset_for_user(*, user: User) -> QuerySet[ClinicalNote]:
     """Notes of clients in programs where `user` is a clinician or admin. Clients never see them
     here (they are psychotherapy-adjacent records released only through the record request)."""
     program_ids = permissions.staff_program_ids(user, min_rank=permissions.Rank.CLINICIAN)
@@ -26,7 +30,7 @@ def note_queryset_for_user(*, user) -> QuerySet[ClinicalNote]:
     )
 
 
-def note_get(*, user, note_id: int) -> ClinicalNote:
+def note_get(*, user: User, note_id: int) -> ClinicalNote:
     note = (
         note_queryset_for_user(user=user)
         .prefetch_related("addenda__author")
@@ -50,7 +54,7 @@ def session_note(*, session: Session, client: Client) -> ClinicalNote | None:
     return next((n for n in session.notes.all() if n.client_id == client.id), None)
 
 
-def notes_for_client(*, user, client: Client) -> list[ClinicalNote]:
+def notes_for_client(*, user: User, client: Client) -> list[ClinicalNote]:
     return list(
         note_queryset_for_user(user=user)
         .filter(client=client)
@@ -59,7 +63,7 @@ def notes_for_client(*, user, client: Client) -> list[ClinicalNote]:
     )
 
 
-def notes_unsigned_overdue(*, user, now: datetime | None = None) -> list[ClinicalNote]:
+def notes_unsigned_overdue(*, user: User, now: datetime | None = None) -> list[ClinicalNote]:
     """Draft notes `user` wrote more than 72 hours ago: one query."""
     cutoff = (now or timezone.now()) - timedelta(hours=UNSIGNED_NOTE_HOURS)
     return list(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
 from recoverypath.core import permissions
@@ -9,8 +11,11 @@ from recoverypath.core.params import Reach
 
 from ..models import Holiday, Room, Session
 
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
-def room_list(*, user) -> QuerySet[Room]:
+
+def room_list(*, user: User) -> QuerySet[Room]:
     """Rooms of the programs where `user` is staff (for booking and conflict checks)."""
     return Room.objects.filter(program_id__in=permissions.staff_program_ids(user)).order_by(
         "program_id", "name"
@@ -24,7 +29,7 @@ STAFF_SESSIONS = Reach(
 )
 
 
-def holiday_list(*, user, program_id: int | None = None) -> QuerySet[Holiday]:
+def holiday_list(*, user: User, program_id: int | None = None) -> QuerySet[Holiday]:
     """Holidays of the programs where `user` is staff, by program then date."""
     qs = Holiday.objects.filter(program_id__in=permissions.staff_program_ids(user))
     if program_id:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -13,6 +14,9 @@ from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record, audit_record_clients
 
 from ..models import Attendance, ClinicalNote, GroupEnrollment, Session
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 
 def _with_roster(qs: QuerySet[Session]) -> QuerySet[Session]:
@@ -49,7 +53,7 @@ def session_roster(*, session: Session) -> list[Client]:
     return list(seen.values())
 
 
-def sessions_audit(*, user, sessions, action: str = Action.LIST) -> None:
+def sessions_audit(*, user: User, sessions, action: str = Action.LIST) -> None:
     """Record what `sessions` show `user` (one INSERT): each individual session's client, and to
     staff each group session's roster (sessions from `_with_roster`: no query per session)."""
     staff = permissions.is_staff_member(user)
@@ -76,7 +80,7 @@ def roster_count(*, session: Session) -> int:
     )
 
 
-def session_queryset_for_user(*, user) -> QuerySet[Session]:
+def session_queryset_for_user(*, user: User) -> QuerySet[Session]:
     """Staff: their programs' sessions. A client: their own individual sessions and the
     sessions of groups they belong to."""
     if not user.is_authenticated or not user.is_active:
@@ -91,7 +95,7 @@ def session_queryset_for_user(*, user) -> QuerySet[Session]:
     return Session.objects.filter(pk__in=Session.objects.filter(scope).values("pk"))
 
 
-def session_get(*, user, session_id: int) -> Session:
+def session_get(*, user: User, session_id: int) -> Session:
     """The session if `user` may see it (staff of its program), else Http404."""
     session = (
         _with_roster(Session.objects.filter(program_id__in=permissions.staff_program_ids(user)))
@@ -110,7 +114,7 @@ def session_get(*, user, session_id: int) -> Session:
     return session
 
 
-def session_visible_get(*, user, session_id: int) -> Session:
+def session_visible_get(*, user: User, session_id: int) -> Session:
     """A session `user` may see (see `session_queryset_for_user`: a client sees their own),
     rosters prefetched, else Http404. Staff pages and writes use `session_get`."""
     session = _with_roster(session_queryset_for_user(user=user)).filter(pk=session_id).first()
@@ -121,7 +125,7 @@ def session_visible_get(*, user, session_id: int) -> Session:
 
 def session_list(
     *,
-    user,
+    user: User,
     start: datetime,
     end: datetime,
     facilitator_id: int | None = None,

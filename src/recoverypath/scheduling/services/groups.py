@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
@@ -12,7 +12,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from recoverypath.accounts.models import Program
 from recoverypath.core.audit import Action, audit_record, model_changes, snapshot
 from recoverypath.core.timezones import local_today
 
@@ -23,6 +22,9 @@ from ..models import (
 )
 from ..permissions import can_manage_groups, can_manage_holidays
 from .sessions import _check_room, _check_staff
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import Program, User
 
 ROLLING_WINDOW_DAYS = 28
 GROUP_FIELDS = [
@@ -42,7 +44,7 @@ GROUP_FIELDS = [
 ]
 
 
-def group_create(*, actor, program: Program, **data: Any) -> Group:
+def group_create(*, actor: User, program: Program, **data: Any) -> Group:
     """Create a recurring group and generate its sessions for the rolling window."""
     if not can_manage_groups(actor, program.id):
         raise PermissionDenied("Only clinicians and admins create groups.")
@@ -66,7 +68,7 @@ def group_create(*, actor, program: Program, **data: Any) -> Group:
     return group
 
 
-def group_update(*, actor, group: Group, **data: Any) -> Group:
+def group_update(*, actor: User, group: Group, **data: Any) -> Group:
     """Change a group. A new rule, time or duration regenerates its future unmoved sessions
     that have no attendance; a larger capacity fills places from the waitlist."""
     from .enrollment import waitlist_fill
@@ -191,7 +193,7 @@ def sessions_generate_window(*, days: int = ROLLING_WINDOW_DAYS) -> int:
     return created
 
 
-def holiday_add(*, actor, program: Program, day: date, name: str) -> Holiday:
+def holiday_add(*, actor: User, program: Program, day: date, name: str) -> Holiday:
     """Close the program on `day`: generated group sessions that day are cancelled (unless
     attendance was already taken) and future generation skips it."""
     if not can_manage_holidays(actor, program.id):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,8 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from recoverypath.accounts.models import Membership, Program
-from recoverypath.clients.models import Client
+from recoverypath.accounts.selectors import membership_exists, program_lock
 from recoverypath.core.audit import Action, audit_record, model_changes
 
 from ..models import (
@@ -22,6 +22,10 @@ from ..models import (
     Session,
 )
 from ..permissions import can_book_session
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import Program, User
+    from recoverypath.clients.models import Client
 
 
 def _local(moment: datetime, zone: str) -> datetime:
@@ -34,10 +38,10 @@ def _when(session: Session) -> str:
     return f"{start:%a %d %b %H:%M}-{end:%H:%M}"
 
 
-def _check_staff(program: Program, user, field: str) -> None:
+def _check_staff(program: Program, user: User, field: str) -> None:
     if user is None:
         raise ValidationError({field: "Choose a staff member."})
-    if not Membership.objects.filter(user=user, program=program).exists():
+    if not membership_exists(user_id=user.pk, program_id=program.pk):
         raise ValidationError({field: f"{user} is not on the staff of {program}."})
 
 
@@ -106,12 +110,12 @@ def _refuse_conflicts(conflicts: list[Conflict]) -> None:
 
 def _lock_program(program: Program) -> None:
     """Bookings in one program are serialized so two can never both pass the conflict check."""
-    Program.objects.select_for_update().filter(pk=program.pk).values_list("pk", flat=True).first()
+    program_lock(program_id=program.pk)
 
 
 def session_book(
     *,
-    actor,
+    actor: User,
     client: Client,
     facilitator,
     session_type: str,
@@ -176,7 +180,7 @@ def session_book(
 
 def session_move(
     *,
-    actor,
+    actor: User,
     session: Session,
     starts_at: datetime,
     duration_minutes: int | None = None,
@@ -227,7 +231,7 @@ def session_move(
     return session
 
 
-def session_cancel(*, actor, session: Session, reason: str) -> Session:
+def session_cancel(*, actor: User, session: Session, reason: str) -> Session:
     """Cancel one session; the rule never regenerates it."""
     if not can_book_session(actor, session.program_id):
         raise PermissionDenied("You cannot change this program's sessions.")

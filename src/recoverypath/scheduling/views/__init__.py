@@ -4,6 +4,7 @@ panel, client home) live here."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.template.loader import render_to_string
@@ -26,6 +27,9 @@ from .sessions import (
     session_detail,
     session_move,
 )
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 __all__ = [
     "book",
@@ -63,7 +67,7 @@ def nav_items(request) -> list[NavItem]:
     ]
 
 
-def todo_items(user) -> list[TodoItem]:
+def todo_items(user: User) -> list[TodoItem]:
     """Draft notes older than 72 hours: sign them."""
     return [
         TodoItem(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.http import Http404
 from django.shortcuts import render
 
-from recoverypath.accounts.models import User
 from recoverypath.accounts.selectors import staff_colleagues
 from recoverypath.clients.views import staff_required
 from recoverypath.core.audit import audit_record_list
@@ -16,8 +16,11 @@ from recoverypath.core.timezones import local_today
 
 from .. import selectors
 
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
-def _zone(user) -> str:
+
+def _zone(user: User) -> str:
     return user.display_time_zone or "UTC"
 
 

@@ -55,7 +55,7 @@ def _scores_client(request, client_id: int):
 def answer_rows(assessment) -> list[dict]:
     """Item-level answers with their option labels (clinicians read these first)."""
     instrument = REGISTRY.get(assessment.instrument)
-    rows = []
+    rows: list[dict] = []
     if instrument is None:
         return rows
     for item, answer in zip(instrument.items, assessment.answers, strict=False):

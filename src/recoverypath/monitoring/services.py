@@ -165,9 +165,11 @@ def check_in_submit(*, actor: User, client: Client, **data: Any) -> CheckInResul
     clean = check_in_validate(client=client, data=data)
     day = clean.pop("date")
     with transaction.atomic():
-        check_in = CheckIn.objects.select_for_update().filter(client=client, date=day).first()
-        created = check_in is None
-        if created:
+        existing = CheckIn.objects.select_for_update().filter(client=client, date=day).first()
+        created = existing is None
+        if existing is not None:
+            check_in = existing
+        else:
             try:
                 with transaction.atomic():
                     check_in = CheckIn.objects.create(client=client, date=day, **clean)
@@ -240,9 +242,9 @@ def _lapse_upsert(*, actor: User, client: Client, check_in: CheckIn) -> tuple[La
     substance = ", ".join(labels.get(s, s) for s in check_in.substances)
     context_parts = [labels_for_triggers(check_in.triggers), check_in.trigger_other, check_in.note]
     context = " · ".join(p for p in context_parts if p)[:2000]
-    lapse = Lapse.objects.select_for_update().filter(client=client, date=check_in.date).first()
-    created = lapse is None
-    if created:
+    existing = Lapse.objects.select_for_update().filter(client=client, date=check_in.date).first()
+    created = existing is None
+    if existing is None:
         lapse = Lapse.objects.create(
             client=client,
             date=check_in.date,
@@ -251,6 +253,7 @@ def _lapse_upsert(*, actor: User, client: Client, check_in: CheckIn) -> tuple[La
             check_in=check_in,
         )
     else:
+        lapse = existing
         lapse.substance, lapse.context, lapse.check_in = substance, context, check_in
         lapse.save(update_fields=["substance", "context", "check_in"])
     audit_record(

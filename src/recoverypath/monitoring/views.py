@@ -151,11 +151,13 @@ def lapse(request, lapse_id: int):
             )
             if choice != "no":
                 client.refresh_from_db(fields=["sobriety_date"])
-                messages.success(
-                    request,
-                    f"Your counter starts again from {client.sobriety_date:%b} "
-                    f"{client.sobriety_date.day}. Your history is kept.",
-                )
+                restarted = client.sobriety_date
+                if restarted is not None:  # set by the restart just answered
+                    messages.success(
+                        request,
+                        f"Your counter starts again from {restarted:%b} "
+                        f"{restarted.day}. Your history is kept.",
+                    )
             else:
                 messages.success(request, "Your count stays as it is. The lapse is noted.")
             return redirect("clients:me")

@@ -201,9 +201,12 @@ class Session(models.Model):
     def __str__(self) -> str:
         return f"{self.title} {self.starts_at:%Y-%m-%d %H:%M}"
 
+    # Set on calendar rows by selectors.clinician_calendar (how many clients the session is for).
+    roster_count: int
+
     @property
     def title(self) -> str:
-        if self.group_id:
+        if self.group_id and self.group is not None:
             return self.group.name
         return self.get_session_type_display()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, cast
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
@@ -23,6 +24,9 @@ from ..models import (
     Attendance,
     Session,
 )
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 
 def _datetime(params, name: str, default: datetime) -> datetime:
@@ -158,7 +162,9 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return selectors.session_visible_get(user=self.request.user, session_id=self.kwargs["pk"])
 
     def _staff_session(self) -> Session:
-        return selectors.session_get(user=self.request.user, session_id=self.kwargs["pk"])
+        # The API answers only signed-in callers (DEFAULT_PERMISSION_CLASSES): a User.
+        user = cast("User", self.request.user)
+        return selectors.session_get(user=user, session_id=self.kwargs["pk"])
 
     @extend_schema(request=BookingSerializer, responses=SessionSerializer)
     def create(self, request):

@@ -90,7 +90,9 @@ def attendance_summary(
         hours_this_week=_hours(minutes_by_week.get(this_monday, 0)),
         weekly_hours_required=required,
         average_weekly_hours=(
-            (sum(full_weeks) / len(full_weeks)).quantize(Decimal("0.1")) if full_weeks else None
+            (sum(full_weeks, Decimal(0)) / len(full_weeks)).quantize(Decimal("0.1"))
+            if full_weeks
+            else None
         ),
     )
 

@@ -13,7 +13,7 @@ from recoverypath.clients.models import Client
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record, audit_record_clients
 
-from ..models import Attendance, ClinicalNote, GroupEnrollment, Session
+from ..models import Attendance, ClinicalNote, Group, GroupEnrollment, Session
 
 if TYPE_CHECKING:
     from recoverypath.accounts.models import User
@@ -37,14 +37,21 @@ def session_local_date(session: Session) -> date:
     return session.starts_at.astimezone(ZoneInfo(session.program.time_zone)).date()
 
 
+def _group_of(session: Session) -> Group:
+    """The group of a session that is not an individual one (a session has one or the other)."""
+    if session.group is None:
+        raise ValueError(f"Session {session.pk} has neither a client nor a group.")
+    return session.group
+
+
 def session_roster(*, session: Session) -> list[Client]:
     """Who the session is for: the individual client, or the group's members on that day (plus
     anyone whose attendance was already taken). No query on a session from `_with_roster`."""
-    if session.client_id:
+    if session.client is not None:
         return [session.client]
     day = session_local_date(session)
     seen: dict[int, Client] = {}
-    for enrollment in session.group.enrollments.all():
+    for enrollment in _group_of(session).enrollments.all():
         if enrollment.status != GroupEnrollment.Status.WAITLISTED and enrollment.covers(day):
             seen.setdefault(enrollment.client_id, enrollment.client)
     for record in session.attendance.all():
@@ -73,10 +80,12 @@ def roster_count(*, session: Session) -> int:
     if session.client_id:
         return 1
     day = session_local_date(session)
-    return sum(
-        1
-        for e in session.group.enrollments.all()
-        if e.status != GroupEnrollment.Status.WAITLISTED and e.covers(day)
+    return len(
+        [
+            e
+            for e in _group_of(session).enrollments.all()
+            if e.status != GroupEnrollment.Status.WAITLISTED and e.covers(day)
+        ]
     )
 
 

@@ -27,7 +27,7 @@ def _lock_group(group: Group) -> None:
     Group.objects.select_for_update().filter(pk=group.pk).values_list("pk", flat=True).first()
 
 
-def _audit(actor: User, enrollment: GroupEnrollment, before: str | None) -> None:
+def _audit(actor: User | None, enrollment: GroupEnrollment, before: str | None) -> None:
     audit_record(
         actor=actor,
         action=Action.CREATE if before is None else Action.UPDATE,

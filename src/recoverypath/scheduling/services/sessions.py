@@ -38,7 +38,7 @@ def _when(session: Session) -> str:
     return f"{start:%a %d %b %H:%M}-{end:%H:%M}"
 
 
-def _check_staff(program: Program, user: User, field: str) -> None:
+def _check_staff(program: Program, user: User | None, field: str) -> None:
     if user is None:
         raise ValidationError({field: "Choose a staff member."})
     if not membership_exists(user_id=user.pk, program_id=program.pk):
@@ -195,7 +195,12 @@ def session_move(
     if timezone.is_naive(starts_at):
         raise ValidationError({"starts_at": "Give the time with its time zone."})
     duration = duration_minutes or session.duration_minutes
-    new_room = session.room if room == "keep" else room
+    if room == "keep":
+        new_room = session.room
+    elif isinstance(room, str):
+        raise ValidationError({"room": "Choose a room of this program."})
+    else:
+        new_room = room
     _check_room(session.program, new_room)
     ends_at = starts_at + timedelta(minutes=duration)
     before = {"starts_at": session.starts_at.isoformat(), "room": session.room_id}

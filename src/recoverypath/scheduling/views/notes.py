@@ -77,7 +77,7 @@ def note_detail(request, note_id: int):
     addendum_form = AddendumForm(request.POST or None) if note.is_signed else None
     if request.method == "POST":
         if note.is_signed:
-            if addendum_form.is_valid():
+            if addendum_form is not None and addendum_form.is_valid():
                 try:
                     services.note_addendum_add(
                         actor=request.user, note=note, text=addendum_form.cleaned_data["text"]
@@ -87,7 +87,7 @@ def note_detail(request, note_id: int):
                 else:
                     messages.success(request, "Addendum added; the signed note is unchanged.")
                     return redirect("scheduling:note", note_id=note.id)
-        elif not editable:
+        elif not editable or form is None:
             raise PermissionDenied
         elif form.is_valid():
             try:

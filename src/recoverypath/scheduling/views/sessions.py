@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -22,6 +23,9 @@ from ..forms import (
     MoveForm,
 )
 from ..permissions import can_book_session, can_take_attendance
+
+if TYPE_CHECKING:
+    from ..services import AttendanceRow
 
 
 def _local_dt(day: date, at, zone: str) -> datetime:
@@ -110,7 +114,7 @@ def session_attendance(request, session_id: int):
         request.POST or None, initial=initial, prefix="att", form_kwargs={"user": request.user}
     )
     if request.method == "POST" and formset.is_valid():
-        rows = [
+        rows: list[AttendanceRow] = [
             {
                 "client_id": f.cleaned_data["client_id"].id,
                 "status": f.cleaned_data["status"],
@@ -128,7 +132,7 @@ def session_attendance(request, session_id: int):
             messages.success(request, "Attendance saved.")
             return redirect("scheduling:session", session_id=session.id)
     names = {c.id: c for c in roster}
-    pairs = [(form, names.get(form.initial.get("client_id"))) for form in formset.forms]
+    pairs = [(form, names.get(form.initial.get("client_id", 0))) for form in formset.forms]
     return render(
         request,
         "scheduling/attendance_form.html",

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from recoverypath.accounts.models import Program, User
 
 ROLLING_WINDOW_DAYS = 28
+HOLIDAY_NAME_MAX = 100  # Holiday.name's length
 GROUP_FIELDS = [
     "name",
     "session_type",
@@ -200,6 +201,13 @@ def holiday_add(*, actor: User, program: Program, day: date, name: str) -> Holid
         raise PermissionDenied("Only program admins set holidays.")
     if not name.strip():
         raise ValidationError({"name": "Name the holiday."})
+    if len(name.strip()) > HOLIDAY_NAME_MAX:
+        raise ValidationError(
+            {
+                "name": f"Ensure this value has at most {HOLIDAY_NAME_MAX} characters "
+                f"(it has {len(name.strip())})."
+            }
+        )
     if Holiday.objects.filter(program=program, date=day).exists():
         raise ValidationError({"date": "That day is already a holiday."})
     with transaction.atomic():

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
     from recoverypath.accounts.models import Program, User
     from recoverypath.clients.models import Client
 
+# A moved session (a group's occurrence included) lasts at most a 12-hour day.
+MOVE_MAX_MINUTES = 720
+
 
 def _local(moment: datetime, zone: str) -> datetime:
     return moment.astimezone(ZoneInfo(zone))
@@ -43,6 +47,16 @@ def _check_staff(program: Program, user: User | None, field: str) -> None:
         raise ValidationError({field: "Choose a staff member."})
     if not membership_exists(user_id=user.pk, program_id=program.pk):
         raise ValidationError({field: f"{user} is not on the staff of {program}."})
+
+
+def _check_telehealth_url(url: str) -> None:
+    """The link a client follows to join: a web address (the form and serializer say so first)."""
+    if not url:
+        return
+    try:
+        URLValidator()(url)
+    except ValidationError as exc:
+        raise ValidationError({"telehealth_url": "Enter a valid URL."}) from exc
 
 
 def _check_room(program: Program, room: Room | None) -> None:
@@ -138,6 +152,7 @@ def session_book(
         raise ValidationError({"starts_at": "Give the time with its time zone."})
     if not 5 <= duration_minutes <= 480:
         raise ValidationError({"duration_minutes": "Between 5 and 480 minutes."})
+    _check_telehealth_url(telehealth_url)
     _check_staff(program, facilitator, "facilitator")
     _check_room(program, room)
     ends_at = starts_at + timedelta(minutes=duration_minutes)
@@ -194,6 +209,8 @@ def session_move(
         raise ValidationError({"status": "A cancelled session cannot be moved."})
     if timezone.is_naive(starts_at):
         raise ValidationError({"starts_at": "Give the time with its time zone."})
+    if duration_minutes and not 5 <= duration_minutes <= MOVE_MAX_MINUTES:
+        raise ValidationError({"duration_minutes": f"Between 5 and {MOVE_MAX_MINUTES} minutes."})
     duration = duration_minutes or session.duration_minutes
     if room == "keep":
         new_room = session.room

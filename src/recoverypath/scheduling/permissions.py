@@ -30,6 +30,12 @@ def can_manage_groups(user: User, program_id: int) -> bool:
     return permissions.has_rank(user, program_id, Rank.CLINICIAN)
 
 
+def can_create_groups(user: User) -> bool:
+    """The "new group" page: a clinician or admin of at least one program (the service then
+    checks the program chosen, `can_manage_groups`)."""
+    return bool(permissions.staff_program_ids(user, min_rank=Rank.CLINICIAN))
+
+
 def can_manage_holidays(user: User, program_id: int) -> bool:
     return permissions.has_rank(user, program_id, Rank.ADMIN)
 
@@ -45,3 +51,8 @@ def can_take_attendance(user: User, session: Session) -> bool:
 
 def can_write_notes(user: User, client: Client) -> bool:
     return permissions.can_act_clinically(user, client)
+
+
+def can_write_session_notes(user: User, session: Session) -> bool:
+    """The note links on a session page: clinicians and admins of its program."""
+    return permissions.has_rank(user, session.program_id, Rank.CLINICIAN)

@@ -24,21 +24,19 @@ from ..forms import (
     GroupForm,
     HolidayForm,
 )
-from ..permissions import can_book_session
+from ..permissions import can_book_session, can_create_groups
 
 
 @staff_required
 def group_list(request):
     groups = selectors.group_list(user=request.user)
-    can_create = bool(
-        permissions.staff_program_ids(request.user, min_rank=permissions.Rank.CLINICIAN)
-    )
+    can_create = can_create_groups(request.user)
     return render(request, "scheduling/groups.html", {"groups": groups, "can_create": can_create})
 
 
 @staff_required
 def group_create(request):
-    if not permissions.staff_program_ids(request.user, min_rank=permissions.Rank.CLINICIAN):
+    if not can_create_groups(request.user):
         raise PermissionDenied
     form = GroupForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

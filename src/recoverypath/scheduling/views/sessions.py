@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 
 from recoverypath.clients.views import staff_required
-from recoverypath.core import permissions
 from recoverypath.core.audit import audit_record_list
 from recoverypath.core.forms import add_service_errors
 
@@ -22,7 +21,7 @@ from ..forms import (
     CancelForm,
     MoveForm,
 )
-from ..permissions import can_book_session, can_take_attendance
+from ..permissions import can_book_session, can_take_attendance, can_write_session_notes
 
 if TYPE_CHECKING:
     from ..services import AttendanceRow
@@ -78,9 +77,7 @@ def _session_context(request, session, **extra):
         "zone": zone,
         "can_take_attendance": can_take_attendance(request.user, session),
         "can_book": can_book_session(request.user, session.program_id),
-        "can_write_notes": permissions.has_rank(
-            request.user, session.program_id, permissions.Rank.CLINICIAN
-        ),
+        "can_write_notes": can_write_session_notes(request.user, session),
         **extra,
     }
 

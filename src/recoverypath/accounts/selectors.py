@@ -243,11 +243,21 @@ def program_members(*, program_id: int) -> list[Membership]:
     )
 
 
-def membership_exists(*, user_id: int, program_id: int, roles: list[str] | tuple[str, ...]) -> bool:
-    """Whether the person holds one of `roles` in the program (care-team pickers check it)."""
-    return Membership.objects.filter(
-        user_id=user_id, program_id=program_id, role__in=roles
-    ).exists()
+def membership_exists(
+    *, user_id: int, program_id: int, roles: list[str] | tuple[str, ...] | None = None
+) -> bool:
+    """Whether the person holds a membership in the program (one of `roles`, when given: the
+    care-team pickers check it)."""
+    memberships = Membership.objects.filter(user_id=user_id, program_id=program_id)
+    if roles is not None:
+        memberships = memberships.filter(role__in=roles)
+    return memberships.exists()
+
+
+def program_lock(*, program_id: int) -> None:
+    """Lock the program's row until the transaction ends (SELECT ... FOR UPDATE), so writes that
+    check and then insert within one program (bookings) run one at a time."""
+    Program.objects.select_for_update().filter(pk=program_id).values_list("pk", flat=True).first()
 
 
 # The kinds of invitation, for the apps that issue them and say what each grants (clients, consent).

@@ -52,3 +52,18 @@ def episode_get(*, user: User, episode_id: int) -> EpisodeOfCare:
         organization_id=episode.client.organization_id,
     )
     return episode
+
+
+def episode_active_exists(*, client_id: int, program_id: int) -> bool:
+    """Whether the client has an active episode in the program (scheduling ends group places
+    when the last one finishes)."""
+    return EpisodeOfCare.objects.filter(
+        client_id=client_id, program_id=program_id, status=EpisodeOfCare.Status.ACTIVE
+    ).exists()
+
+
+def clients_with_active_episode(*, program_id: int) -> QuerySet[Client]:
+    """Clients with an active episode in the program (who may be enrolled in its groups)."""
+    return Client.objects.filter(
+        episodes__program_id=program_id, episodes__status=EpisodeOfCare.Status.ACTIVE
+    ).distinct()

@@ -161,3 +161,8 @@ def client_lock(*, client_id: int) -> None:
     """Lock the client's row until the transaction ends: writes that number or limit something
     per client (safety plan versions, one open episode) take turns on it. Call inside atomic()."""
     Client.objects.select_for_update().filter(pk=client_id).values_list("pk", flat=True).first()
+
+
+def clients_in_programs(*, program_ids: set[int]) -> QuerySet[Client]:
+    """Clients whose program is one of `program_ids` now (the clients a staff member books for)."""
+    return Client.objects.filter(program_id__in=program_ids)

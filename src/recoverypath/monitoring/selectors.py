@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -17,16 +18,13 @@ from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.timezones import local_today
 
 from .models import CheckIn, Lapse, MeetingAttendance
+from .permissions import can_read_monitoring
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 
-def can_read_monitoring(user, client: Client) -> bool:
-    """Check-ins are clinical data: the client themself, or coordinators and above."""
-    if permissions.is_client_user(user, client):
-        return True
-    return permissions.can_coordinate(user, client)
-
-
-def check_in_list(*, user, client: Client, since: date | None = None) -> QuerySet[CheckIn]:
+def check_in_list(*, user: User, client: Client, since: date | None = None) -> QuerySet[CheckIn]:
     if not can_read_monitoring(user, client):
         raise PermissionDenied
     qs = CheckIn.objects.filter(client=client)
@@ -94,7 +92,7 @@ def lapse_list(*, client: Client) -> QuerySet[Lapse]:
     return Lapse.objects.filter(client=client).order_by("-date")
 
 
-def lapse_get(*, user, lapse_id: int) -> Lapse:
+def lapse_get(*, user: User, lapse_id: int) -> Lapse:
     """One lapse (an audited read): Http404 when the client is not visible to `user`,
     PermissionDenied when visible but `user` may not read monitoring data (front desk)."""
     lapse = (

@@ -1,0 +1,82 @@
+"""Reads for testing, split by subject: records within a user's reach (`records`), one client's
+tests and verdicts (`clients`), what other apps read (`outcomes`), and the program report
+(`reports`). Every name is re-exported here, so `from recoverypath.testing.selectors import ...`
+keeps working; a new read goes in the module of its subject and is listed below."""
+
+from .clients import (
+    VERDICT_LABELS,
+    ClientTestingSummary,
+    TestRow,
+    client_summary,
+    collection_list,
+    medication_list,
+    panels_for,
+    policy_current,
+    policy_list,
+    results_prefetch,
+    selection_list,
+    selections_open,
+    settings_for,
+    test_rows,
+    verdict,
+)
+from .outcomes import adherence_counts, collection_outcome, verdict_counts
+from .records import (
+    PANELS,
+    SELECTIONS,
+    collection_get,
+    collection_queryset_for_user,
+    confirmations_awaited,
+    panel_queryset_for_user,
+    policy_get,
+    policy_queryset_for_user,
+    result_get,
+    selection_get,
+    selection_queryset_for_user,
+)
+from .reports import (
+    AnalyteRow,
+    ProgramReport,
+    WeekRow,
+    latest_draw,
+    program_report,
+    report_programs,
+)
+
+__all__ = [
+    "PANELS",
+    "SELECTIONS",
+    "VERDICT_LABELS",
+    "AnalyteRow",
+    "ClientTestingSummary",
+    "ProgramReport",
+    "TestRow",
+    "WeekRow",
+    "adherence_counts",
+    "client_summary",
+    "collection_get",
+    "collection_list",
+    "collection_outcome",
+    "collection_queryset_for_user",
+    "confirmations_awaited",
+    "latest_draw",
+    "medication_list",
+    "panel_queryset_for_user",
+    "panels_for",
+    "policy_current",
+    "policy_get",
+    "policy_list",
+    "policy_queryset_for_user",
+    "program_report",
+    "report_programs",
+    "result_get",
+    "results_prefetch",
+    "selection_get",
+    "selection_list",
+    "selection_queryset_for_user",
+    "selections_open",
+    "settings_for",
+    "test_rows",
+    "verdict",
+    "verdict_counts",
+]

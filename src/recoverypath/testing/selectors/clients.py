@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from recoverypath.accounts.models import Program
@@ -61,6 +62,42 @@ def collection_list(*, client: Client) -> QuerySet[Collection]:
         .prefetch_related(results_prefetch())
         .order_by("-collected_at", "-id")
     )
+
+
+def policy_of_client(*, client: Client, policy_id: int) -> TestingPolicy:
+    """One of the client's policies; Http404 for any other id (another client's included)."""
+    policy = policy_list(client=client).filter(pk=policy_id).first()
+    if policy is None:
+        raise Http404("No such policy for this client.")
+    return policy
+
+
+def selection_of_client(*, client: Client, selection_id: int) -> TestSelection:
+    """One of the tests asked of the client; Http404 for any other id."""
+    selection = selection_list(client=client).filter(pk=selection_id).first()
+    if selection is None:
+        raise Http404("No such test for this client.")
+    return selection
+
+
+def collection_of_client(*, client: Client, collection_id: int) -> Collection:
+    """One of the client's collections with its results; Http404 for any other id."""
+    collection = collection_list(client=client).filter(pk=collection_id).first()
+    if collection is None:
+        raise Http404("No such collection for this client.")
+    return collection
+
+
+def result_of_client(*, client: Client, result_id: int) -> AnalyteResult:
+    """One analyte result of the client's collections; Http404 for any other id."""
+    result = (
+        AnalyteResult.objects.filter(pk=result_id, collection__client=client)
+        .select_related("collection", "collection__client", "collection__panel")
+        .first()
+    )
+    if result is None:
+        raise Http404("No such result for this client.")
+    return result
 
 
 def medication_list(*, client: Client) -> QuerySet[PrescribedMedication]:

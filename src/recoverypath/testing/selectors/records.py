@@ -3,11 +3,13 @@ from, one record by id (an audited read), and the to-do list's awaited confirmat
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from recoverypath.clients.selectors import client_for_user_account
+from recoverypath.clients.selectors import client_for_user_account, client_get
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.params import Reach
@@ -16,8 +18,12 @@ from ..models import AnalyteResult, Collection, TestingPolicy, TestPanel, TestSe
 from ..permissions import can_read_testing
 from .clients import results_prefetch
 
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
+    from recoverypath.clients.models import Client
 
-def _scope(user) -> Q:
+
+def _scope(user: User) -> Q:
     """Rows of clients in programs where `user` coordinates, or of the user's own record."""
     program_ids = permissions.staff_program_ids(user, min_rank=permissions.Rank.COORDINATOR)
     q = Q(client__program_id__in=program_ids)
@@ -27,7 +33,7 @@ def _scope(user) -> Q:
     return q
 
 
-def policy_queryset_for_user(*, user) -> QuerySet[TestingPolicy]:
+def policy_queryset_for_user(*, user: User) -> QuerySet[TestingPolicy]:
     return (
         TestingPolicy.objects.filter(_scope(user))
         .select_related("client", "panel", "program")
@@ -35,7 +41,7 @@ def policy_queryset_for_user(*, user) -> QuerySet[TestingPolicy]:
     )
 
 
-def selection_queryset_for_user(*, user) -> QuerySet[TestSelection]:
+def selection_queryset_for_user(*, user: User) -> QuerySet[TestSelection]:
     return (
         TestSelection.objects.filter(_scope(user))
         .select_related("client", "program")
@@ -43,7 +49,7 @@ def selection_queryset_for_user(*, user) -> QuerySet[TestSelection]:
     )
 
 
-def collection_queryset_for_user(*, user) -> QuerySet[Collection]:
+def collection_queryset_for_user(*, user: User) -> QuerySet[Collection]:
     return (
         Collection.objects.filter(_scope(user))
         .select_related("client", "panel", "selection")
@@ -52,7 +58,7 @@ def collection_queryset_for_user(*, user) -> QuerySet[Collection]:
     )
 
 
-def _get(queryset, *, user, pk: int, what: str):
+def _get(queryset, *, user: User, pk: int, what: str):
     """One row by id for `user`: 404 when its client is not visible, 403 when visible but not
     readable (front desk); an audited read."""
     row = queryset.filter(pk=pk).select_related("client").first()
@@ -71,21 +77,30 @@ def _get(queryset, *, user, pk: int, what: str):
     return row
 
 
-def policy_get(*, user, policy_id: int) -> TestingPolicy:
+def policy_get(*, user: User, policy_id: int) -> TestingPolicy:
     return _get(policy_queryset_for_user(user=user), user=user, pk=policy_id, what="policy")
 
 
-def selection_get(*, user, selection_id: int) -> TestSelection:
+def selection_get(*, user: User, selection_id: int) -> TestSelection:
     return _get(selection_queryset_for_user(user=user), user=user, pk=selection_id, what="test")
 
 
-def collection_get(*, user, collection_id: int) -> Collection:
+def collection_get(*, user: User, collection_id: int) -> Collection:
     return _get(
         collection_queryset_for_user(user=user), user=user, pk=collection_id, what="collection"
     )
 
 
-def result_get(*, user, result_id: int) -> AnalyteResult:
+def testing_client_get(*, user: User, client_id: int) -> Client:
+    """The client whose testing record `user` opens (an audited read): Http404 when the client is
+    out of their reach, PermissionDenied when they see the client but not their tests."""
+    client = client_get(user=user, client_id=client_id)
+    if not can_read_testing(user, client):
+        raise PermissionDenied("You cannot read this client's tests.")
+    return client
+
+
+def result_get(*, user: User, result_id: int) -> AnalyteResult:
     result = (
         AnalyteResult.objects.filter(pk=result_id)
         .select_related("collection", "collection__client", "collection__panel")
@@ -98,7 +113,7 @@ def result_get(*, user, result_id: int) -> AnalyteResult:
     return result
 
 
-def panel_queryset_for_user(*, user) -> QuerySet[TestPanel]:
+def panel_queryset_for_user(*, user: User) -> QuerySet[TestPanel]:
     """Active panels a user may name: the standard ones and those of programs they coordinate."""
     program_ids = permissions.staff_program_ids(user, min_rank=permissions.Rank.COORDINATOR)
     return TestPanel.objects.filter(
@@ -106,7 +121,7 @@ def panel_queryset_for_user(*, user) -> QuerySet[TestPanel]:
     ).order_by("program_id", "name")
 
 
-def confirmations_awaited(*, user) -> QuerySet[AnalyteResult]:
+def confirmations_awaited(*, user: User) -> QuerySet[AnalyteResult]:
     """Presumptive positives sent to the lab and not confirmed yet, in programs `user`
     coordinates (the to-do list)."""
     program_ids = permissions.staff_program_ids(user, min_rank=permissions.Rank.COORDINATOR)

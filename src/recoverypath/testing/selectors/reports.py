@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
@@ -18,6 +19,9 @@ from ..catalog import ANALYTES
 from ..models import AnalyteResult, Collection, SelectionDraw, TestSelection
 from ..permissions import can_view_program_testing
 from .clients import settings_for
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 
 def latest_draw(*, program: Program) -> SelectionDraw | None:
@@ -95,7 +99,7 @@ def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def program_report(*, user, program: Program, start: date, end: date) -> ProgramReport:
+def program_report(*, user: User, program: Program, start: date, end: date) -> ProgramReport:
     """Tests per week, compliance (shows / selections whose window has closed) and positivity
     by analyte (unexpected positives among current results) over `start`..`end`, in 4 queries
     whatever the size of the program. PermissionDenied below coordinator."""
@@ -154,7 +158,7 @@ def program_report(*, user, program: Program, start: date, end: date) -> Program
     return report
 
 
-def report_programs(*, user) -> QuerySet[Program]:
+def report_programs(*, user: User) -> QuerySet[Program]:
     return Program.objects.filter(
         id__in=permissions.staff_program_ids(user, min_rank=permissions.Rank.COORDINATOR)
     ).order_by("name")

@@ -148,3 +148,9 @@ def support_contact_get(*, user, contact_id: int) -> SupportContact:
 
 def emergency_contacts(*, client: Client) -> list[SupportContact]:
     return [c for c in client.support_contacts.all() if c.is_emergency_contact]
+
+
+def client_lock(*, client_id: int) -> None:
+    """Lock the client's row until the caller's transaction ends, so writes about one client
+    (e.g. starting a testing policy) queue one behind the other. Call inside a transaction."""
+    Client.objects.select_for_update().filter(pk=client_id).first()

@@ -18,7 +18,7 @@ from .judging import local_day
 from .policies import testing_settings_for
 
 if TYPE_CHECKING:
-    pass
+    from recoverypath.accounts.models import User
 
 KIND_POSITIVE = "testing.positive"
 KIND_BRAC = "testing.brac"
@@ -30,7 +30,7 @@ NOT_OFFERED_ALONE = frozenset({"etg"})
 HIGH = "high"  # alerts' Severity.HIGH
 
 
-def collection_evaluate(*, actor, collection: Collection) -> list[str]:
+def collection_evaluate(*, actor: User, collection: Collection) -> list[str]:
     """Raise what the collection's current state calls for; returns the alert kinds raised.
 
     - a positive that is not expected (a prescribed medication): confirmed, or presumptive when

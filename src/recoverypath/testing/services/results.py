@@ -20,10 +20,11 @@ from .evaluation import collection_evaluate
 from .judging import expected_analytes, local_day, result_clean
 
 if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
     from recoverypath.clients.models import Client
 
 
-def result_record(*, actor, collection: Collection, **data: Any) -> AnalyteResult:
+def result_record(*, actor: User, collection: Collection, **data: Any) -> AnalyteResult:
     """Add one analyte result to a collection (a lab's result arriving later).
 
     A confirmed result for an analyte whose current result is presumptive replaces it in the
@@ -92,7 +93,7 @@ def result_record(*, actor, collection: Collection, **data: Any) -> AnalyteResul
     return result
 
 
-def result_send_for_confirmation(*, actor, result: AnalyteResult) -> AnalyteResult:
+def result_send_for_confirmation(*, actor: User, result: AnalyteResult) -> AnalyteResult:
     """Mark a presumptive positive as sent to the lab (once)."""
     client = result.collection.client
     require_manage(actor, client)
@@ -112,7 +113,7 @@ def result_send_for_confirmation(*, actor, result: AnalyteResult) -> AnalyteResu
 
 def medication_add(
     *,
-    actor,
+    actor: User,
     client: Client,
     name: str,
     analyte: str,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -11,10 +12,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from recoverypath.accounts.models import Program
-from recoverypath.alerts.models import Severity
+from recoverypath.accounts.selectors import program_list_by_ids
 from recoverypath.alerts.services import alert_raise
-from recoverypath.clients.models import Client
 from recoverypath.core.audit import Action
 from recoverypath.core.timezones import local_today
 from recoverypath.notifications.services import notification_queue
@@ -23,8 +22,13 @@ from .. import draw
 from ..models import DrawEntry, SelectionDraw, TestingPolicy, TestSelection
 from ._common import actor_or_none, audit, parse_date, parse_time, require_manage
 
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import Program, User
+    from recoverypath.clients.models import Client
+
 BATCH = 5000
 KIND_NO_SHOW = "testing.no_show"
+HIGH = "high"  # alerts' Severity.HIGH
 
 
 def _window(day: date, start: time, end: time, zone: str) -> tuple[datetime, datetime]:
@@ -33,7 +37,7 @@ def _window(day: date, start: time, end: time, zone: str) -> tuple[datetime, dat
 
 
 def draw_run(
-    *, program: Program, day: date, seed: bytes | None = None, actor=None
+    *, program: Program, day: date, seed: bytes | None = None, actor: User | None = None
 ) -> SelectionDraw:
     """Draw who tests on `day` (the program's local day) among the program's clients.
 
@@ -144,7 +148,7 @@ def draws_run_due(*, now: datetime | None = None) -> list[SelectionDraw]:
         .distinct()
     )
     done = []
-    for program in Program.objects.filter(id__in=program_ids).order_by("id"):
+    for program in program_list_by_ids(program_ids=program_ids):
         day = now.astimezone(ZoneInfo(program.time_zone)).date()
         done.append(draw_run(program=program, day=day))
     return done
@@ -152,7 +156,7 @@ def draws_run_due(*, now: datetime | None = None) -> list[SelectionDraw]:
 
 def selection_add(
     *,
-    actor,
+    actor: User,
     client: Client,
     kind: str,
     day: date | str | None = None,
@@ -291,7 +295,7 @@ def no_shows_close(*, now: datetime | None = None) -> int:
             alert_raise(
                 client=client,
                 kind=KIND_NO_SHOW,
-                severity=Severity.HIGH,
+                severity=HIGH,
                 reason=(
                     f"{selection.get_kind_display()} test on {selection.date:%b %-d} not given: "
                     f"the window closed at {local_close:%H:%M} with no collection."
@@ -305,7 +309,7 @@ def no_shows_close(*, now: datetime | None = None) -> int:
     return closed
 
 
-def selection_excuse(*, actor, selection: TestSelection, reason: str) -> TestSelection:
+def selection_excuse(*, actor: User, selection: TestSelection, reason: str) -> TestSelection:
     """Staff excuse a selection (e.g. the client was in hospital). Kept with the reason."""
     require_manage(actor, selection.client)
     if not (reason or "").strip():

@@ -29,6 +29,7 @@ from .evaluation import collection_evaluate
 from .judging import CLOCK_SKEW, expected_analytes, local_day, moment_parse, result_clean
 
 if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
     from recoverypath.clients.models import Client
 
 
@@ -43,7 +44,7 @@ def _policy_in_force(client: Client, day: date) -> TestingPolicy | None:
 
 def collection_record(
     *,
-    actor,
+    actor: User,
     client: Client,
     collected_at: datetime | str | None,
     specimen_type: str,

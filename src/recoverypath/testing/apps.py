@@ -10,7 +10,7 @@ class TestingConfig(AppConfig):
         from recoverypath.clients.views import register_client_panel, register_home_section
         from recoverypath.core import navigation, todo
 
-        from .services.evaluation import KIND_BRAC, KIND_INVALID, KIND_POSITIVE
+        from .services.results import KIND_BRAC, KIND_INVALID, KIND_POSITIVE
         from .services.selection import KIND_NO_SHOW
         from .views import client_panel, home_section, nav_items, todo_items
 

@@ -95,12 +95,17 @@ class CollectionSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ResultSerializer(many=True))
     def get_results(self, collection: Collection) -> list[dict]:
-        return ResultSerializer([r for r in self._all(collection) if r.current], many=True).data
+        return _results_data([r for r in self._all(collection) if r.current])
 
     @extend_schema_field(ResultSerializer(many=True))
     def get_history(self, collection: Collection) -> list[dict]:
         """Results replaced by a later one (a presumptive replaced by the lab's)."""
-        return ResultSerializer([r for r in self._all(collection) if not r.current], many=True).data
+        return _results_data([r for r in self._all(collection) if not r.current])
+
+
+def _results_data(results: list[AnalyteResult]) -> list[dict]:
+    """What `ResultSerializer(results, many=True).data` gives, built as the list it is."""
+    return serializers.ListSerializer(results, child=ResultSerializer()).data
 
 
 class CollectionInputSerializer(serializers.Serializer):

@@ -40,6 +40,7 @@ from .records import (
     testing_client_get,
 )
 from .reports import (
+    MAX_REPORT_DAYS,
     AnalyteRow,
     ProgramReport,
     WeekRow,
@@ -49,6 +50,7 @@ from .reports import (
 )
 
 __all__ = [
+    "MAX_REPORT_DAYS",
     "PANELS",
     "SELECTIONS",
     "VERDICT_LABELS",

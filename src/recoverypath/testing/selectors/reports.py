@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 
@@ -95,6 +95,9 @@ class ProgramReport:
         return round(self.tests / len(self.weeks), 1) if self.weeks else 0.0
 
 
+MAX_REPORT_DAYS = 731  # two years, a leap day included
+
+
 def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
@@ -102,9 +105,14 @@ def _monday(day: date) -> date:
 def program_report(*, user: User, program: Program, start: date, end: date) -> ProgramReport:
     """Tests per week, compliance (shows / selections whose window has closed) and positivity
     by analyte (unexpected positives among current results) over `start`..`end`, in 4 queries
-    whatever the size of the program. PermissionDenied below coordinator."""
+    whatever the size of the program. PermissionDenied below coordinator; ValidationError for a
+    period that ends before it starts or spans more than two years (`MAX_REPORT_DAYS`)."""
     if not can_view_program_testing(user, program.id):
         raise PermissionDenied("The testing report is for the program's coordinators and up.")
+    if end < start:
+        raise ValidationError({"end": "The end cannot be before the start."})
+    if (end - start).days > MAX_REPORT_DAYS:
+        raise ValidationError({"start": "Choose at most two years."})
     report = ProgramReport(program=program, start=start, end=end)
     weeks: dict[date, WeekRow] = {}
     monday = _monday(start)
@@ -146,13 +154,13 @@ def program_report(*, user: User, program: Program, start: date, end: date) -> P
         .values_list("analyte", "outcome", "expected")
         .annotate(n=Count("id"))
     ):
-        row = by_analyte.setdefault(analyte, AnalyteRow(analyte))
-        row.tested += n
+        tally = by_analyte.setdefault(analyte, AnalyteRow(analyte))
+        tally.tested += n
         if outcome == AnalyteResult.Outcome.POSITIVE:
             if expected:
-                row.expected += n
+                tally.expected += n
             else:
-                row.positive += n
+                tally.positive += n
     report.weeks = list(weeks.values())
     report.analytes = sorted(by_analyte.values(), key=lambda r: r.label)
     return report

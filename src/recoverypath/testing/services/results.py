@@ -16,12 +16,22 @@ from recoverypath.core.audit import Action
 from ..catalog import ANALYTES, DRUG_SPECIMENS
 from ..models import AnalyteResult, Collection, PrescribedMedication
 from ._common import actor_or_none, audit, parse_date, require_manage
-from .evaluation import collection_evaluate
+from .evaluation import KIND_BRAC, KIND_INVALID, KIND_POSITIVE, collection_evaluate
 from .judging import expected_analytes, local_day, result_clean
 
 if TYPE_CHECKING:
     from recoverypath.accounts.models import User
     from recoverypath.clients.models import Client
+
+# The alert kinds a collection or a later result raises (apps.py registers them from here).
+__all__ = [
+    "KIND_BRAC",
+    "KIND_INVALID",
+    "KIND_POSITIVE",
+    "medication_add",
+    "result_record",
+    "result_send_for_confirmation",
+]
 
 
 def result_record(*, actor: User, collection: Collection, **data: Any) -> AnalyteResult:
@@ -136,6 +146,7 @@ def medication_add(
         errors["end_date"] = "The prescription cannot end before it starts."
     if errors:
         raise ValidationError(errors)
+    assert start is not None  # a missing start is an error above
     with transaction.atomic():
         medication = PrescribedMedication.objects.create(
             client=client,

@@ -195,6 +195,8 @@ def selection_add(
         errors["reason"] = "Keep the reason under 500 characters."
     if errors:
         raise ValidationError(errors)
+    # Each is set whenever no error was recorded for it.
+    assert parsed_day is not None and start is not None and end is not None
     opens, closes = _window(parsed_day, start, end, client.program.time_zone)
     with transaction.atomic():
         selection = TestSelection.objects.create(
@@ -316,7 +318,8 @@ def selection_excuse(*, actor: User, selection: TestSelection, reason: str) -> T
         raise ValidationError({"reason": "Say why the test is excused."})
     with transaction.atomic():
         locked = TestSelection.objects.select_for_update().get(pk=selection.pk)
-        if TestSelection.Status.EXCUSED not in TestSelection.ALLOWED_TRANSITIONS[locked.status]:
+        allowed = TestSelection.ALLOWED_TRANSITIONS[TestSelection.Status(locked.status)]
+        if TestSelection.Status.EXCUSED not in allowed:
             raise ValidationError(
                 {"status": f"A {locked.get_status_display().lower()} test cannot be excused."}
             )

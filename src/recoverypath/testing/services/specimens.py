@@ -138,7 +138,7 @@ def collection_record(
     if (
         panel is None
         and policy is not None
-        and policy.panel_id
+        and policy.panel is not None
         and policy.panel.specimen_type == specimen_type
     ):
         panel = policy.panel
@@ -178,6 +178,7 @@ def collection_record(
         errors["custody_form_number"] = "At most 64 characters."
     if errors:
         raise ValidationError(errors)
+    assert moment is not None and day is not None  # a missing time is an error above
     expected = expected_analytes(client, day) if cleaned else set()
     with transaction.atomic():
         if selection is not None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
 
 from recoverypath.clients.views import staff_required
 from recoverypath.core.audit import Action, audit_record
+from recoverypath.core.forms import add_service_errors
 from recoverypath.core.timezones import local_today
 
 from .. import selectors
@@ -37,12 +38,16 @@ def report(request):
         )
     if not form.is_valid():
         return render(request, "testing/report.html", {"form": form, "report": None}, status=400)
-    result = selectors.program_report(
-        user=request.user,
-        program=form.cleaned_data["program"],
-        start=form.cleaned_data["start"],
-        end=form.cleaned_data["end"],
-    )
+    try:
+        result = selectors.program_report(
+            user=request.user,
+            program=form.cleaned_data["program"],
+            start=form.cleaned_data["start"],
+            end=form.cleaned_data["end"],
+        )
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return render(request, "testing/report.html", {"form": form, "report": None}, status=400)
     if request.GET.get("format") == "csv":
         audit_record(
             actor=request.user,

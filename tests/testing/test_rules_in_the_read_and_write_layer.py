@@ -40,3 +40,15 @@ def test_the_report_page_shows_the_same_message_on_its_field(client, cast):
     )
     assert response.status_code == 400
     assert "The end cannot be before the start." in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["coordinator", "clinician", "admin", "front_desk", "outsider"])
+def test_only_the_client_marks_their_tests_seen(cast, role):
+    """A staff member looking at the client's tests must not stop the client's reminder."""
+    from django.core.exceptions import PermissionDenied
+
+    from recoverypath.testing.services import selections_mark_seen
+
+    with pytest.raises(PermissionDenied):
+        selections_mark_seen(actor=cast.person(role), client=cast.client)
+    assert selections_mark_seen(actor=cast.client_user, client=cast.client) == 0

@@ -26,6 +26,12 @@ def can_manage_testing(user: User, client: Client) -> bool:
     return permissions.can_coordinate(user, client)
 
 
+def can_mark_tests_seen(user: User, client: Client) -> bool:
+    """That the client has seen the tests asked of them: the client alone (a staff member looking
+    must not stop the client's reminder)."""
+    return permissions.is_client_user(user, client)
+
+
 def can_view_program_testing(user: User, program_id: int) -> bool:
     """The program report and panels: coordinators and above of that program."""
     return permissions.has_rank(user, program_id, permissions.Rank.COORDINATOR)

@@ -104,7 +104,7 @@ class SelectionViewSet(
     def list(self, request, *args, **kwargs):
         own = client_for_user_account(user=request.user)
         if own is not None:
-            services.selections_mark_seen(client=own)
+            services.selections_mark_seen(actor=request.user, client=own)
         return super().list(request, *args, **kwargs)
 
     @extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)])

@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -20,6 +20,7 @@ from recoverypath.notifications.services import notification_queue
 
 from .. import draw
 from ..models import DrawEntry, SelectionDraw, TestingPolicy, TestSelection
+from ..permissions import can_mark_tests_seen
 from ._common import actor_or_none, audit, parse_date, parse_time, require_manage
 
 if TYPE_CHECKING:
@@ -223,9 +224,12 @@ def selection_add(
     return selection
 
 
-def selections_mark_seen(*, client: Client, now: datetime | None = None) -> int:
+def selections_mark_seen(*, actor: User, client: Client, now: datetime | None = None) -> int:
     """The client has looked: their open selections whose window has not closed count as seen
-    (one UPDATE). Returns how many were new to them."""
+    (one UPDATE). Returns how many were new to them. PermissionDenied for anyone but the client
+    (`can_mark_tests_seen`)."""
+    if not can_mark_tests_seen(actor, client):
+        raise PermissionDenied("Only the client marks their tests seen.")
     now = now or timezone.now()
     return TestSelection.objects.filter(
         client=client,

@@ -19,7 +19,7 @@ def my_tests(request):
     client = own_client_get(user=request.user)
     open_tests = selectors.selections_open(client=client)
     if open_tests:
-        services.selections_mark_seen(client=client)
+        services.selections_mark_seen(actor=request.user, client=client)
     summary = selectors.client_summary(client=client)
     audit_record_list(actor=request.user, objects=[r.collection for r in summary.rows])
     zone = ZoneInfo(client.program.time_zone)

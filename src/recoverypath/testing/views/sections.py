@@ -52,7 +52,7 @@ def home_section(request, client: Client) -> str:
     if not open_tests and policy is None:
         return ""
     if open_tests:
-        services.selections_mark_seen(client=client)
+        services.selections_mark_seen(actor=request.user, client=client)
     zone = ZoneInfo(client.program.time_zone)
     return render_to_string(
         "testing/_home_section.html",

@@ -141,3 +141,9 @@ def check_in_series(
     for client_id, day, mood, craving in rows:
         out[client_id][day] = (mood, craving)
     return out
+
+
+def lapse_recorded_on(*, client: Client, day: date) -> bool:
+    """Whether the client's sobriety record holds a lapse on `day` (one query; testing asks
+    before offering a positive test as a lapse)."""
+    return Lapse.objects.filter(client=client, date=day).exists()

@@ -1,112 +1,43 @@
-"""Testing pages: the client's testing record for staff, the client's own tests on their phone,
-the program report (table, chart, CSV), and the sections other apps' pages show."""
+"""The client's testing record for staff: the page (policies, tests asked and given, results,
+medications) and each of its buttons, every one a form or a service call."""
 
 from __future__ import annotations
 
-import csv
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from recoverypath.clients.selectors import client_get, own_client_get
 from recoverypath.clients.views import staff_required
-from recoverypath.core import permissions
-from recoverypath.core.audit import Action, audit_record, audit_record_list
+from recoverypath.core.audit import audit_record_list
 from recoverypath.core.forms import add_service_errors
-from recoverypath.core.hooks.navigation import NavItem
-from recoverypath.core.hooks.todo import TodoItem
 from recoverypath.core.timezones import local_today
 
-from . import selectors, services
-from .chart import weekly_chart
-from .forms import (
+from .. import selectors, services
+from ..forms import (
     CollectionForm,
     ExcuseForm,
     MedicationForm,
     PolicyForm,
-    ReportForm,
     ResultForm,
     SelectionForm,
 )
-from .permissions import can_manage_testing, can_read_testing
+from ..permissions import can_manage_testing
+
+if TYPE_CHECKING:
+    from recoverypath.clients.models import Client
 
 
-def nav_items(request) -> list[NavItem]:
-    if not permissions.staff_program_ids(request.user, min_rank=permissions.Rank.COORDINATOR):
-        return []
-    return [NavItem("Testing", reverse("testing:report"), order=45)]
-
-
-def todo_items(user) -> list[TodoItem]:
-    """ "Awaiting lab confirmation" for each presumptive positive sent to the lab (one query)."""
-    if not permissions.is_staff_member(user):
-        return []
-    return [
-        TodoItem(
-            label=f"Lab confirmation awaited: {result.get_analyte_display()}",
-            url=reverse("testing:client", args=[result.collection.client_id]),
-            kind="testing.confirmation",
-            priority="normal",
-            due=result.sent_for_confirmation_at,
-            client_name=result.collection.client.display_name,
-        )
-        for result in selectors.confirmations_awaited(user=user)[:100]
-    ]
-
-
-def home_section(request, client) -> str:
-    """The client's home page: today's test, where to go and by when. Opening it is how the
-    client learns they are selected, so rendering it marks the selection seen."""
-    open_tests = selectors.selections_open(client=client)
-    policy = selectors.policy_current(client=client)
-    if not open_tests and policy is None:
-        return ""
-    if open_tests:
-        services.selections_mark_seen(client=client)
-    zone = ZoneInfo(client.program.time_zone)
-    return render_to_string(
-        "testing/_home_section.html",
-        {
-            "client": client,
-            "open_tests": [
-                (s, s.window_opens_at.astimezone(zone), s.window_closes_at.astimezone(zone))
-                for s in open_tests
-            ],
-            "policy": policy,
-        },
-        request=request,
-    )
-
-
-def client_panel(request, client) -> str:
-    """Staff client page: the latest tests and the negative streak (coordinators and above)."""
-    if not can_read_testing(request.user, client):
-        return ""
-    summary = selectors.client_summary(client=client, limit=5)
-    policy = selectors.policy_current(client=client)
-    return render_to_string(
-        "testing/_client_panel.html",
-        {
-            "client": client,
-            "summary": summary if summary.rows or policy else None,
-            "policy": policy,
-        },
-        request=request,
-    )
-
-
-def _staff_client(request, client_id: int, *, write: bool = False):
-    client = client_get(user=request.user, client_id=client_id)
-    allowed = can_manage_testing if write else can_read_testing
-    if not allowed(request.user, client):
+def _staff_client(request, client_id: int, *, write: bool = False) -> Client:
+    """The client whose testing record the page shows (404 out of reach, 403 when the user may
+    not read it). For a button, refused writers are turned away before their form is read; the
+    service refuses them too."""
+    client = selectors.testing_client_get(user=request.user, client_id=client_id)
+    if write and not can_manage_testing(request.user, client):
         raise PermissionDenied
     return client
 
@@ -222,9 +153,7 @@ def policy_default(request, client_id: int):
 @staff_required
 def policy_end(request, client_id: int, policy_id: int):
     client = _staff_client(request, client_id, write=True)
-    policy = selectors.policy_list(client=client).filter(pk=policy_id).first()
-    if policy is None:
-        raise PermissionDenied
+    policy = selectors.policy_of_client(client=client, policy_id=policy_id)
     return _act_and_return(
         request,
         client,
@@ -263,10 +192,8 @@ def selection_add(request, client_id: int):
 @staff_required
 def selection_excuse(request, client_id: int, selection_id: int):
     client = _staff_client(request, client_id, write=True)
-    selection = selectors.selection_list(client=client).filter(pk=selection_id).first()
+    selection = selectors.selection_of_client(client=client, selection_id=selection_id)
     form = ExcuseForm(request.POST)
-    if selection is None:
-        raise PermissionDenied
     if not form.is_valid():
         messages.error(request, "Say why the test is excused.")
     else:
@@ -303,9 +230,7 @@ def collection_record(request, client_id: int):
 @staff_required
 def result_record(request, client_id: int, collection_id: int):
     client = _staff_client(request, client_id, write=True)
-    collection = selectors.collection_list(client=client).filter(pk=collection_id).first()
-    if collection is None:
-        raise PermissionDenied
+    collection = selectors.collection_of_client(client=client, collection_id=collection_id)
     form = ResultForm(request.POST, auto_id=f"r{collection.id}_%s")
     if form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
@@ -323,9 +248,7 @@ def result_record(request, client_id: int, collection_id: int):
 @staff_required
 def result_send(request, client_id: int, result_id: int):
     client = _staff_client(request, client_id, write=True)
-    result = selectors.result_get(user=request.user, result_id=result_id)
-    if result.collection.client_id != client.id:
-        raise PermissionDenied
+    result = selectors.result_of_client(client=client, result_id=result_id)
     return _act_and_return(
         request,
         client,
@@ -348,106 +271,3 @@ def medication_add(request, client_id: int):
             messages.success(request, "Medication recorded.")
             return redirect("testing:client", client_id=client.id)
     return _page(request, client, medication_form=form)
-
-
-@login_required
-def my_tests(request):
-    """The client's own tests on their phone: what is asked today, results, negative streak."""
-    client = own_client_get(user=request.user)
-    open_tests = selectors.selections_open(client=client)
-    if open_tests:
-        services.selections_mark_seen(client=client)
-    summary = selectors.client_summary(client=client)
-    audit_record_list(actor=request.user, objects=[r.collection for r in summary.rows])
-    zone = ZoneInfo(client.program.time_zone)
-    return render(
-        request,
-        "testing/my_tests.html",
-        {
-            "client": client,
-            "summary": summary,
-            "policy": selectors.policy_current(client=client),
-            "open_tests": [
-                (s, s.window_opens_at.astimezone(zone), s.window_closes_at.astimezone(zone))
-                for s in open_tests
-            ],
-        },
-    )
-
-
-@staff_required
-def report(request):
-    programs = selectors.report_programs(user=request.user)
-    if not programs:
-        raise PermissionDenied
-    today = local_today(programs[0].time_zone)
-    data = request.GET if "program" in request.GET else None
-    form = ReportForm(data, user=request.user, programs=programs, today=today)
-    if data is None:
-        form = ReportForm(
-            {
-                "program": programs[0].id,
-                "start": form.fields["start"].initial,
-                "end": form.fields["end"].initial,
-            },
-            user=request.user,
-            programs=programs,
-        )
-    if not form.is_valid():
-        return render(request, "testing/report.html", {"form": form, "report": None}, status=400)
-    result = selectors.program_report(
-        user=request.user,
-        program=form.cleaned_data["program"],
-        start=form.cleaned_data["start"],
-        end=form.cleaned_data["end"],
-    )
-    if request.GET.get("format") == "csv":
-        audit_record(
-            actor=request.user,
-            action=Action.EXPORT,
-            object_type="testing.report",
-            object_id=str(result.program.id),
-            organization_id=result.program.organization_id,
-        )
-        return _csv(result)
-    return render(
-        request,
-        "testing/report.html",
-        {"form": form, "report": result, "chart": weekly_chart(result.weeks)},
-    )
-
-
-def _csv(result) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"testing-{result.program.slug}-{result.start}-{result.end}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response)
-    writer.writerow(
-        ["week", "tests asked", "given", "no-shows", "excused", "all tests", "compliance %"]
-    )
-    for w in result.weeks:
-        writer.writerow(
-            [
-                w.week,
-                w.selected,
-                w.collected,
-                w.no_shows,
-                w.excused,
-                w.tests,
-                "" if w.compliance is None else w.compliance,
-            ]
-        )
-    writer.writerow([])
-    writer.writerow(["analyte", "tested", "positive", "positive expected", "positivity %"])
-    for a in result.analytes:
-        writer.writerow(
-            [
-                a.label,
-                a.tested,
-                a.positive,
-                a.expected,
-                "" if a.positivity is None else a.positivity,
-            ]
-        )
-    writer.writerow(["Breath alcohol", result.breath_tests, result.breath_positive, 0, ""])
-    return response

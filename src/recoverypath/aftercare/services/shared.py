@@ -1,0 +1,25 @@
+"""What every aftercare write shares: the coordination rule and the audit row."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+from recoverypath.clients.models import Client
+from recoverypath.core import permissions
+from recoverypath.core.audit import audit_record
+
+
+def require_coordination(actor, client: Client) -> None:
+    if not permissions.can_coordinate(actor, client):
+        raise PermissionDenied("Only coordinators, clinicians and admins manage aftercare plans.")
+
+
+def audit(actor, obj, client: Client, action: str, changes: dict | None = None) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        client_id=client.id,
+        organization_id=client.organization_id,
+        changes=changes or {},
+    )

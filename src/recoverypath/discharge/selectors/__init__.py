@@ -19,6 +19,7 @@ from .plans import (
     plan_list,
     plan_queryset_for_user,
     plan_readiness,
+    plan_with_items,
     plans_due_for_alert,
 )
 from .referrals import (
@@ -50,6 +51,7 @@ __all__ = [
     "plan_list",
     "plan_queryset_for_user",
     "plan_readiness",
+    "plan_with_items",
     "plans_due_for_alert",
     "provider_get",
     "provider_list",

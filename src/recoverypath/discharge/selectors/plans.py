@@ -32,7 +32,7 @@ def plan_queryset_for_user(*, user) -> QuerySet[DischargePlan]:
     )
 
 
-def _with_items(qs: QuerySet[DischargePlan]) -> QuerySet[DischargePlan]:
+def plan_with_items(qs: QuerySet[DischargePlan]) -> QuerySet[DischargePlan]:
     return qs.prefetch_related(
         Prefetch("items", queryset=ChecklistItem.objects.select_related("owner", "completed_by"))
     )
@@ -40,7 +40,7 @@ def _with_items(qs: QuerySet[DischargePlan]) -> QuerySet[DischargePlan]:
 
 def plan_get(*, user, plan_id: int, audit: bool = True) -> DischargePlan:
     """The plan if `user` may see it (an audited read), else Http404."""
-    plan = _with_items(plan_queryset_for_user(user=user)).filter(pk=plan_id).first()
+    plan = plan_with_items(plan_queryset_for_user(user=user)).filter(pk=plan_id).first()
     if plan is None or not rules.can_view_plan(user, plan.client):
         raise Http404("No such discharge plan.")
     if audit:
@@ -92,7 +92,7 @@ def checklist_items_due_for_owner(
 
 def plan_for_client(*, client, statuses: tuple[str, ...] | None = None) -> DischargePlan | None:
     """The client's current plan: the open one, else the most recent graduated one."""
-    qs = _with_items(
+    qs = plan_with_items(
         DischargePlan.objects.filter(client=client).select_related("program", "episode", "owner")
     )
     if statuses:
@@ -109,7 +109,7 @@ def plan_list(
 ) -> QuerySet[DischargePlan]:
     """Plans for the staff list, soonest graduation first, items prefetched (fixed queries)."""
     program_ids = permissions.staff_program_ids(user, min_rank=Rank.COORDINATOR)
-    qs = _with_items(
+    qs = plan_with_items(
         DischargePlan.objects.filter(program_id__in=program_ids).select_related(
             "client", "program", "owner"
         )

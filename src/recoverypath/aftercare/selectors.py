@@ -31,13 +31,9 @@ from .models import (
     PlanComponent,
     SupportPreferences,
 )
+from .permissions import can_view_aftercare_plan
 
 ADHERENCE_DAYS = 14
-
-
-def can_view_plan(user, client: Client) -> bool:
-    """Coordinators and above of the client's program, and the client themself."""
-    return permissions.is_client_user(user, client) or permissions.can_coordinate(user, client)
 
 
 def plan_current(*, client: Client) -> AftercarePlan | None:
@@ -86,7 +82,7 @@ def plan_get(*, user, plan_id: int, audit: bool = True) -> AftercarePlan:
     )
     if plan is None or not permissions.can_view_client(user, plan.client):
         raise Http404("No such plan.")
-    if not can_view_plan(user, plan.client):
+    if not can_view_aftercare_plan(user, plan.client):
         raise PermissionDenied("Aftercare plans are for coordinators and clinicians.")
     if audit:
         audit_record(

@@ -18,7 +18,7 @@ from recoverypath.core.routers import Router
 
 from . import selectors, services
 from .models import Award, Behaviour, Redemption
-from .permissions import can_award
+from .permissions import can_award_rewards
 
 
 class AwardSerializer(serializers.ModelSerializer):
@@ -127,7 +127,7 @@ class AwardViewSet(
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         client = values.pop("client")
-        if not can_award(request.user, client):
+        if not can_award_rewards(request.user, client):
             raise Http404
         award = services.award_record(actor=request.user, client=client, **values)
         if award is None:

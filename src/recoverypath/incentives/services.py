@@ -19,7 +19,7 @@ from recoverypath.core.timezones import local_today
 from . import schedule as math
 from . import sources
 from .models import Award, Behaviour, ClientLedger, Redemption, RewardSchedule
-from .permissions import can_award, can_configure_rewards, can_record_redemption
+from .permissions import can_award_rewards, can_configure_rewards, can_record_redemption
 
 SCHEDULE_FIELDS = (
     "active",
@@ -87,7 +87,7 @@ def award_record(*, actor, client: Client, behaviour: str, source_id: int) -> Aw
     the owning app's selectors, paid per the program's schedule, cut to the yearly cap, once per
     source. Returns None when the program rewards no such behaviour or the source is neither met
     nor missed (pending, excused); the existing award when it was already recorded."""
-    if not can_award(actor, client):
+    if not can_award_rewards(actor, client):
         raise PermissionDenied("Rewards are given by the client's coordinators and clinicians.")
     if behaviour not in Behaviour.values:
         raise ValidationError(f"Unknown behaviour {behaviour!r}.")

@@ -26,6 +26,7 @@ from recoverypath.core.routers import ID_PATTERN
 
 from .. import selectors, services
 from ..models import AftercarePlan
+from ..permissions import can_manage_aftercare_plan, can_step_up_to_iop
 from .serializers import (
     AftercarePlanDetailSerializer,
     AftercarePlanOwnSerializer,
@@ -86,7 +87,7 @@ class AftercarePlanViewSet(
 
     def get_object(self) -> AftercarePlan:
         plan = selectors.plan_get(user=self.request.user, plan_id=self.kwargs["pk"])
-        if not permissions.can_coordinate(self.request.user, plan.client):
+        if not can_manage_aftercare_plan(self.request.user, plan.client):
             raise PermissionDenied("Aftercare plans are for coordinators and clinicians.")
         return plan
 
@@ -126,7 +127,7 @@ class AftercarePlanViewSet(
         if permissions.is_client_user(request.user, plan.client):
             adherence = selectors.adherence_for_plans(plans=[plan])
             return Response(AftercarePlanOwnSerializer(plan, context={"adherence": adherence}).data)
-        if not permissions.can_coordinate(request.user, plan.client):
+        if not can_manage_aftercare_plan(request.user, plan.client):
             raise PermissionDenied("Aftercare plans are for coordinators and clinicians.")
         return self._detail(plan)
 
@@ -160,7 +161,7 @@ class AftercarePlanViewSet(
     def step_up(self, request, pk=None):
         """Back to IOP: a new IOP episode opens and the plan pauses. Clinicians and admins."""
         plan = self.get_object()
-        if not permissions.can_act_clinically(request.user, plan.client):
+        if not can_step_up_to_iop(request.user, plan.client):
             raise PermissionDenied("Only clinicians and admins step a client up to IOP.")
         data = _valid(StepUpSerializer, request)
         answers = data.get("placement_answers")

@@ -10,7 +10,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from recoverypath.core import permissions
 from recoverypath.core.audit import Action, model_changes, snapshot
 from recoverypath.core.timezones import local_today
 
@@ -22,6 +21,7 @@ from ..models import (
     GoalProgressNote,
     PlanComponent,
 )
+from ..permissions import can_log_component_contact
 from .shared import audit as _audit
 from .shared import require_coordination as _require_coordination
 
@@ -94,7 +94,7 @@ def component_contact_log(
     """Log that a component happened (or was missed) on `day`; counts toward adherence.
     A missed therapy session reaches the early-warning rules via `component_contact_logged`."""
     client = component.plan.client
-    if not (permissions.can_coordinate(actor, client) or permissions.is_client_user(actor, client)):
+    if not can_log_component_contact(actor, client):
         raise PermissionDenied("You cannot log contacts for this plan.")
     if day > local_today(client.time_zone):
         raise ValidationError({"date": "The date cannot be in the future."})

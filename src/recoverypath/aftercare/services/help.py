@@ -12,7 +12,6 @@ from django.utils import timezone
 from recoverypath.alerts.selectors import alert_notified_people
 from recoverypath.alerts.services import alert_raise
 from recoverypath.clients.models import Client, SupportContact
-from recoverypath.core import permissions
 from recoverypath.core.audit import Action
 from recoverypath.notifications.services import notification_text_queue
 from recoverypath.safety.models import SafetyEvent
@@ -23,6 +22,7 @@ from ..models import (
     HelpRequest,
     SupportPreferences,
 )
+from ..permissions import can_ask_for_help, can_choose_help_contacts
 from .shared import audit as _audit
 
 
@@ -31,7 +31,7 @@ def support_preferences_set(
 ) -> SupportPreferences:
     """The client chooses whom else to text when they press "I need help now" (their care team
     is always told). Only their own contacts with a phone number (ValidationError otherwise)."""
-    if not permissions.is_client_user(actor, client):
+    if not can_choose_help_contacts(actor, client):
         raise PermissionDenied("Only the client sets this.")
     allowed = {c.id for c in selectors.textable_contacts(client=client)}
     chosen = {c.id for c in text_on_help}
@@ -68,7 +68,7 @@ def help_request_record(*, actor, client: Client, submission_key: str = "") -> H
        plan"); a text to each support contact the client chose.
     3. The request keeps who was told, by name and role, for the client's page.
     """
-    if not permissions.is_client_user(actor, client):
+    if not can_ask_for_help(actor, client):
         raise PermissionDenied("Only the client can ask for help here.")
     key = (submission_key or "").strip()[:64]
     with transaction.atomic():

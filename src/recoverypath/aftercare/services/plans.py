@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from recoverypath.clients.models import Client
@@ -20,6 +20,7 @@ from ..models import (
     CoordinatorCheckIn,
     Goal,
 )
+from ..permissions import can_step_up_to_iop
 from .check_ins import checkin_at, forget_reminders, remind
 from .components import component_build, testing_policy_for
 from .shared import audit as _audit
@@ -164,6 +165,8 @@ def aftercare_plan_step_up(
     from recoverypath.care.services import episode_start, episode_transition
 
     _require_coordination(actor, plan.client)
+    if not can_step_up_to_iop(actor, plan.client):
+        raise PermissionDenied("Only clinicians and admins step a client up to IOP.")
     if not reason.strip():
         raise ValidationError({"reason": "Say why the client steps up to IOP."})
     if plan.status != Status.ACTIVE:

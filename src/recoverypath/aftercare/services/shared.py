@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 
 from recoverypath.clients.models import Client
-from recoverypath.core import permissions
 from recoverypath.core.audit import audit_record
+
+from ..permissions import can_manage_aftercare_plan
 
 
 def require_coordination(actor, client: Client) -> None:
-    if not permissions.can_coordinate(actor, client):
+    if not can_manage_aftercare_plan(actor, client):
         raise PermissionDenied("Only coordinators, clinicians and admins manage aftercare plans.")
 
 

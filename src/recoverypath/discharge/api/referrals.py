@@ -16,8 +16,9 @@ from recoverypath.core import permissions
 from recoverypath.core.params import AuditedListMixin, ScopedIdField, id_param
 from recoverypath.core.permissions import Rank
 
-from .. import rules, selectors, services
+from .. import selectors, services
 from ..models import Referral
+from ..permissions import can_view_providers
 
 
 class ReferralSerializer(serializers.ModelSerializer):
@@ -144,7 +145,7 @@ class ExternalProviderViewSet(
         return super().list(request, *args, **kwargs)
 
     def get_queryset(self):
-        if not rules.can_view_providers(self.request.user):
+        if not can_view_providers(self.request.user):
             raise PermissionDenied("Staff only.")
         params = self.request.query_params
         return selectors.provider_list(
@@ -156,7 +157,7 @@ class ExternalProviderViewSet(
         )
 
     def get_object(self):
-        if not rules.can_view_providers(self.request.user):
+        if not can_view_providers(self.request.user):
             raise PermissionDenied("Staff only.")
         return selectors.provider_get(user=self.request.user, provider_id=self.kwargs["pk"])
 

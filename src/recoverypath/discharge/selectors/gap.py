@@ -11,8 +11,8 @@ from django.http import Http404
 
 from recoverypath.accounts.models import Program
 
-from .. import rules
 from ..models import DischargePlan, Referral
+from ..permissions import can_view_gap_report
 
 GAP_TARGET_DAYS = 7
 GAP_PAGE_SIZE = 50  # rows per page of the gap report (page and API)
@@ -141,7 +141,7 @@ def gap_report(
     aftercare contact. Flagged: over GAP_TARGET_DAYS, or no contact yet. Raises Http404 when the
     user may not see the program's report.
     """
-    if not rules.can_view_gap_report(user, program_id):
+    if not can_view_gap_report(user, program_id):
         raise Http404("No such program.")
     program = Program.objects.get(pk=program_id)
     zone = ZoneInfo(program.time_zone)

@@ -13,8 +13,9 @@ from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.permissions import Rank
 from recoverypath.core.timezones import local_today
 
-from .. import rules, sources
+from .. import sources
 from ..models import ChecklistItem, DischargePlan
+from ..permissions import can_view_discharge_plan
 
 # Plans ------------------------------------------------------------------------------------------
 
@@ -41,7 +42,7 @@ def plan_with_items(qs: QuerySet[DischargePlan]) -> QuerySet[DischargePlan]:
 def plan_get(*, user, plan_id: int, audit: bool = True) -> DischargePlan:
     """The plan if `user` may see it (an audited read), else Http404."""
     plan = plan_with_items(plan_queryset_for_user(user=user)).filter(pk=plan_id).first()
-    if plan is None or not rules.can_view_plan(user, plan.client):
+    if plan is None or not can_view_discharge_plan(user, plan.client):
         raise Http404("No such discharge plan.")
     if audit:
         audit_record(
@@ -61,7 +62,7 @@ def checklist_item_get(*, user, item_id: int) -> ChecklistItem:
         .select_related("plan", "plan__client", "plan__program")
         .first()
     )
-    if item is None or not rules.can_view_plan(user, item.plan.client):
+    if item is None or not can_view_discharge_plan(user, item.plan.client):
         raise Http404("No such checklist item.")
     audit_record(
         actor=user,

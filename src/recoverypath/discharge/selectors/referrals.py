@@ -12,8 +12,8 @@ from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.params import Reach
 from recoverypath.core.permissions import Rank
 
-from .. import rules
 from ..models import DischargeSummary, Referral
+from ..permissions import can_view_discharge_plan
 from .plans import plan_queryset_for_user
 
 
@@ -107,7 +107,7 @@ def summary_get(*, user, summary_id: int) -> DischargeSummary:
         .filter(pk=summary_id, plan__in=plan_queryset_for_user(user=user))
         .first()
     )
-    if summary is None or not rules.can_view_plan(user, summary.plan.client):
+    if summary is None or not can_view_discharge_plan(user, summary.plan.client):
         raise Http404("No such discharge summary.")
     if permissions.is_client_user(user, summary.plan.client) and not summary.is_signed:
         raise Http404("No such discharge summary.")

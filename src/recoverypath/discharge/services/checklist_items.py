@@ -13,8 +13,9 @@ from django.utils import timezone
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, model_changes, snapshot
 
-from .. import checklist, rules, sources
+from .. import checklist, sources
 from ..models import ChecklistItem, Referral
+from ..permissions import can_work_checklist
 from .plans import plan_audit as _audit
 from .plans import require_open as _require_open
 
@@ -45,7 +46,7 @@ def checklist_item_update(
     """
     plan = item.plan
     client = plan.client
-    if not rules.can_work_checklist(actor, client):
+    if not can_work_checklist(actor, client):
         raise PermissionDenied("You cannot work on this discharge plan.")
     _require_open(plan)
     before = snapshot(item, ITEM_FIELDS)

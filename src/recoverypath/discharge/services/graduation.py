@@ -18,8 +18,9 @@ from recoverypath.core.audit import Action
 from recoverypath.core.errors import ConflictError, DomainError
 from recoverypath.core.timezones import local_today
 
-from .. import checklist, rules, sources
+from .. import checklist, sources
 from ..models import ChecklistItem, DischargePlan, Referral
+from ..permissions import can_graduate_client
 from ..selectors import plan_readiness
 from .plans import plan_audit as _audit
 from .plans import require_open as _require_open
@@ -48,7 +49,7 @@ def discharge_graduate(
     from .summary import summary_generate
 
     client = plan.client
-    if not rules.can_graduate(actor, client):
+    if not can_graduate_client(actor, client):
         raise PermissionDenied("Only clinicians and admins graduate a client.")
     _require_open(plan)
     today = local_today(plan.program.time_zone)

@@ -16,8 +16,9 @@ from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record, model_changes, snapshot
 from recoverypath.core.errors import ConflictError
 
-from .. import checklist, rules, sources
+from .. import checklist, sources
 from ..models import ChecklistItem, DischargePlan, Referral
+from ..permissions import can_answer_alumni_offer, can_graduate_client
 
 DEFAULT_IOP_WEEKS = 8
 
@@ -134,7 +135,7 @@ def discharge_plan_update(
     owner=None,
 ) -> DischargePlan:
     """Change the target date, the diagnoses as recorded, or the owner. Clinicians and admins."""
-    if not rules.can_graduate(actor, plan.client):
+    if not can_graduate_client(actor, plan.client):
         raise PermissionDenied("Only clinicians and admins change the discharge plan.")
     require_open(plan)
     fields = ["target_graduation_date", "diagnoses", "owner"]
@@ -201,7 +202,7 @@ def discharge_plan_close(*, episode: EpisodeOfCare, actor=None) -> DischargePlan
 def alumni_offer_respond(*, actor, plan: DischargePlan, accept: bool) -> DischargePlan:
     """The client (or staff for them) answers the alumni network offer made at graduation."""
     client = plan.client
-    if not (permissions.is_client_user(actor, client) or rules.can_work_checklist(actor, client)):
+    if not can_answer_alumni_offer(actor, client):
         raise PermissionDenied("You cannot answer for this client.")
     if plan.status != DischargePlan.Status.GRADUATED or plan.alumni_offered_at is None:
         raise ConflictError("The alumni network is offered at graduation.", code="not_offered")

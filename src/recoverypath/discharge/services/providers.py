@@ -11,7 +11,7 @@ from recoverypath.aftercare.models import ExternalProvider
 from recoverypath.core.audit import Action, audit_record, model_changes, snapshot
 from recoverypath.core.phones import normalize_phone
 
-from .. import rules
+from ..permissions import can_manage_provider
 
 PROVIDER_FIELDS = [
     "name",
@@ -39,7 +39,7 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
 
 def external_provider_create(*, actor, organization, **data: Any) -> ExternalProvider:
     """Add a provider to the organization's directory. Coordinators and above."""
-    if not rules.can_manage_provider(actor, organization.id):
+    if not can_manage_provider(actor, organization.id):
         raise PermissionDenied("You cannot change this organization's provider directory.")
     provider = ExternalProvider(organization=organization, **_clean(data))
     provider.full_clean()
@@ -56,7 +56,7 @@ def external_provider_create(*, actor, organization, **data: Any) -> ExternalPro
 
 
 def external_provider_update(*, actor, provider: ExternalProvider, **data: Any) -> ExternalProvider:
-    if not rules.can_manage_provider(actor, provider.organization_id):
+    if not can_manage_provider(actor, provider.organization_id):
         raise PermissionDenied("You cannot change this organization's provider directory.")
     data = _clean(data)
     before = snapshot(provider, PROVIDER_FIELDS)

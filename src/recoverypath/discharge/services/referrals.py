@@ -12,8 +12,8 @@ from django.utils import timezone
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.errors import ConflictError
 
-from .. import rules
 from ..models import ChecklistItem, DischargePlan, Referral, ReferralStatusChange
+from ..permissions import can_work_checklist
 
 Status = Referral.Status
 
@@ -31,7 +31,7 @@ def referral_create(
 
     Attaches to the client's open discharge plan. Raises PermissionDenied or ValidationError.
     """
-    if not rules.can_work_checklist(actor, client):
+    if not can_work_checklist(actor, client):
         raise PermissionDenied("You cannot refer this client.")
     if provider.organization_id != client.organization_id:
         raise ValidationError({"provider": "Choose a provider from your organization's directory."})
@@ -89,7 +89,7 @@ def referral_transition(
     does not allow, ValidationError on missing or inconsistent data.
     """
     client = referral.client
-    if not rules.can_work_checklist(actor, client):
+    if not can_work_checklist(actor, client):
         raise PermissionDenied("You cannot change this referral.")
     if to not in Referral.ALLOWED_TRANSITIONS.get(referral.status, frozenset()):
         raise ConflictError(

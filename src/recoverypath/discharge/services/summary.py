@@ -15,8 +15,9 @@ from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.errors import ConflictError
 from recoverypath.core.pdf import pdf_render
 
-from .. import checklist, rules, sources
+from .. import checklist, sources
 from ..models import ChecklistItem, DischargePlan, DischargeSummary, Referral
+from ..permissions import can_graduate_client
 
 
 def summary_content(*, plan: DischargePlan) -> dict[str, Any]:
@@ -126,7 +127,7 @@ def _describe_safety(safety_plan) -> str:
 
 def summary_generate(*, actor, plan: DischargePlan) -> DischargeSummary:
     """Write (or rewrite, while unsigned) the summary from the record as it is now."""
-    if not rules.can_graduate(actor, plan.client):
+    if not can_graduate_client(actor, plan.client):
         raise PermissionDenied("Only clinicians and admins write the discharge summary.")
     summary = DischargeSummary.objects.filter(plan=plan).first()
     if summary is not None and summary.is_signed:
@@ -156,7 +157,7 @@ def summary_generate(*, actor, plan: DischargePlan) -> DischargeSummary:
 def summary_sign(*, actor, summary: DischargeSummary) -> DischargeSummary:
     """A clinician signs; the content is locked from then on."""
     plan = summary.plan
-    if not rules.can_graduate(actor, plan.client):
+    if not can_graduate_client(actor, plan.client):
         raise PermissionDenied("Only clinicians and admins sign the discharge summary.")
     with transaction.atomic():
         updated = DischargeSummary.objects.filter(pk=summary.pk, signed_at__isnull=True).update(
@@ -208,7 +209,7 @@ def summary_share(
     from recoverypath.consent.services import disclosure_record
 
     plan = summary.plan
-    if not rules.can_graduate(actor, plan.client):
+    if not can_graduate_client(actor, plan.client):
         raise PermissionDenied("Only clinicians and admins share the discharge summary.")
     if not summary.is_signed:
         raise ValidationError({"summary": "Sign the summary before sharing it."})

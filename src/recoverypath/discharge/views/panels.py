@@ -15,8 +15,9 @@ from recoverypath.core.permissions import Rank
 from recoverypath.core.timezones import local_today
 from recoverypath.core.todo import TodoItem
 
-from .. import rules, selectors, sources
+from .. import selectors, sources
 from ..models import DischargePlan, Referral
+from ..permissions import can_view_discharge_plan
 
 
 def nav_items(request) -> list[NavItem]:
@@ -50,7 +51,7 @@ def todo_items(user) -> list[TodoItem]:
 
 
 def client_panel(request, client) -> str:
-    if not rules.can_view_plan(request.user, client) or permissions.is_client_user(
+    if not can_view_discharge_plan(request.user, client) or permissions.is_client_user(
         request.user, client
     ):
         return ""

@@ -16,8 +16,9 @@ from recoverypath.core.audit import audit_record_list
 from recoverypath.core.errors import DomainError
 from recoverypath.core.pagination import paginate
 
-from .. import checklist, forms, rules, selectors, services, sources
+from .. import checklist, forms, selectors, services, sources
 from ..models import ChecklistItem, DischargePlan
+from ..permissions import can_graduate_client, can_work_checklist
 from .shared import coordinator_required as _coordinator_required
 from .shared import save_form as _save
 
@@ -53,8 +54,8 @@ def _render_plan(request, plan: DischargePlan, *, graduate_form, status: int = 2
             "readiness": selectors.plan_readiness(plan=plan),
             "items": [(item, checklist.describe(item)) for item in plan.items.all()],
             "referrals": selectors.referral_list_for_client(client=plan.client),
-            "can_work": rules.can_work_checklist(request.user, plan.client),
-            "can_graduate": rules.can_graduate(request.user, plan.client),
+            "can_work": can_work_checklist(request.user, plan.client),
+            "can_graduate": can_graduate_client(request.user, plan.client),
             "graduate_form": graduate_form,
             "summary": getattr(plan, "summary", None),
             "gap": selectors.gap_for_plan(plan=plan),
@@ -72,7 +73,7 @@ def plan_detail(request, plan_id: int):
 @staff_required
 def plan_edit(request, plan_id: int):
     plan = selectors.plan_get(user=request.user, plan_id=plan_id)
-    if not rules.can_graduate(request.user, plan.client):
+    if not can_graduate_client(request.user, plan.client):
         raise PermissionDenied
     initial = {
         "target_graduation_date": plan.target_graduation_date,
@@ -98,7 +99,7 @@ def plan_edit(request, plan_id: int):
 @staff_required
 def item_edit(request, plan_id: int, kind: str):
     plan = selectors.plan_get(user=request.user, plan_id=plan_id)
-    if not rules.can_work_checklist(request.user, plan.client):
+    if not can_work_checklist(request.user, plan.client):
         raise PermissionDenied
     item = next((i for i in plan.items.all() if i.kind == kind), None)
     if item is None:
@@ -144,7 +145,7 @@ def _jsonable(data: dict) -> dict:
 @staff_required
 def graduate(request, plan_id: int):
     plan = selectors.plan_get(user=request.user, plan_id=plan_id)
-    if not rules.can_graduate(request.user, plan.client):
+    if not can_graduate_client(request.user, plan.client):
         raise PermissionDenied
     form = forms.GraduateForm(request.POST)
     saved = _save(

@@ -13,15 +13,16 @@ from recoverypath.core import permissions
 from recoverypath.core.pagination import paginate
 from recoverypath.core.permissions import Rank
 
-from .. import forms, rules, selectors, services
+from .. import forms, selectors, services
 from ..models import Referral
+from ..permissions import can_manage_provider, can_work_checklist
 from .shared import save_form as _save
 
 
 @staff_required
 def referral_create(request, client_id: int):
     client = client_get(user=request.user, client_id=client_id)
-    if not rules.can_work_checklist(request.user, client):
+    if not can_work_checklist(request.user, client):
         raise PermissionDenied
     providers = selectors.provider_list(user=request.user).filter(
         organization_id=client.organization_id
@@ -121,7 +122,7 @@ def provider_create(request):
 @staff_required
 def provider_edit(request, provider_id: int):
     provider = selectors.provider_get(user=request.user, provider_id=provider_id)
-    if not rules.can_manage_provider(request.user, provider.organization_id):
+    if not can_manage_provider(request.user, provider.organization_id):
         raise PermissionDenied
     form = forms.ProviderForm(request.POST or None, instance=provider)
     saved = _save(

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 from recoverypath.clients.views import staff_required
 from recoverypath.core.errors import DomainError
 
-from .. import forms, rules, selectors, services
+from .. import forms, selectors, services
+from ..permissions import can_graduate_client
 from ..services.summary import summary_html, summary_pdf
 
 
@@ -20,7 +21,7 @@ from ..services.summary import summary_html, summary_pdf
 def summary_detail(request, summary_id: int):
     summary = selectors.summary_get(user=request.user, summary_id=summary_id)
     plan = summary.plan
-    can_sign = rules.can_graduate(request.user, plan.client)
+    can_sign = can_graduate_client(request.user, plan.client)
     share_form = None
     if can_sign and summary.is_signed:
         share_form = forms.ShareForm(

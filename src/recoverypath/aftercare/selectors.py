@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Min, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from recoverypath.clients.models import Client, SupportContact
@@ -23,10 +23,12 @@ from recoverypath.testing.selectors import adherence_counts as testing_adherence
 
 from .models import (
     AftercarePlan,
+    AftercarePlanChange,
     ComponentContact,
     CoordinatorCheckIn,
     ExternalProvider,
     Goal,
+    GoalProgressNote,
     HelpRequest,
     PlanComponent,
     SupportPreferences,
@@ -294,3 +296,89 @@ def coordinator_check_in_outcome(*, client: Client, check_in_id: int) -> tuple[d
         return None
     zone = ZoneInfo(client.program.time_zone)
     return item.scheduled_at.astimezone(zone).date(), item.status
+
+
+# Reads for earlywarning (its rules, clearing checks, dashboard and timeline) and discharge.
+
+OPEN_PLAN_STATUSES = AftercarePlan.OPEN_STATUSES
+
+
+def plan_status_choices() -> list[tuple[str, str]]:
+    """(value, label) of every plan status, in the order the model declares them."""
+    return [(s.value, s.label) for s in AftercarePlan.Status]
+
+
+def plans_empty() -> QuerySet[AftercarePlan]:
+    """No plans: what an API view names as its queryset for the schema (it reads through
+    the selectors above)."""
+    return AftercarePlan.objects.none()
+
+
+def plans_open_in_programs(*, program_ids: set[int]) -> QuerySet[AftercarePlan]:
+    """Open (active or paused) plans of the clients of these programs, client and coordinator
+    joined in; the caller scopes `program_ids` to the acting user."""
+    return AftercarePlan.objects.filter(
+        status__in=AftercarePlan.OPEN_STATUSES, client__program_id__in=program_ids
+    ).select_related("client", "coordinator")
+
+
+def plans_active() -> QuerySet[AftercarePlan]:
+    """Every active plan with its client (the nightly early-warning rules run over them)."""
+    return AftercarePlan.objects.filter(status=AftercarePlan.Status.ACTIVE).select_related("client")
+
+
+def plans_by_id(*, plan_ids: set[int]) -> dict[int, AftercarePlan]:
+    """{id: plan} with the client joined in, for the plans named (one query)."""
+    return {p.id: p for p in AftercarePlan.objects.filter(id__in=plan_ids).select_related("client")}
+
+
+def plan_is_active(plan: AftercarePlan) -> bool:
+    return plan.status == AftercarePlan.Status.ACTIVE
+
+
+def check_in_is_missed(check_in: CoordinatorCheckIn) -> bool:
+    return check_in.status == CoordinatorCheckIn.Status.MISSED
+
+
+def component_is_therapy(component: PlanComponent) -> bool:
+    return component.kind == PlanComponent.Kind.THERAPY
+
+
+def check_in_next_subquery(*, client_id: OuterRef, since: datetime) -> Subquery:
+    """When the next scheduled coordinator check-in (from `since`) of the client named by
+    `client_id` (an OuterRef) is, as a subquery to annotate a list with."""
+    return Subquery(
+        CoordinatorCheckIn.objects.filter(
+            client_id=client_id,
+            status=CoordinatorCheckIn.Status.SCHEDULED,
+            scheduled_at__gte=since,
+        )
+        .order_by()
+        .values("client_id")
+        .annotate(m=Min("scheduled_at"))
+        .values("m")[:1]
+    )
+
+
+def check_ins_since(*, client: Client, since: date) -> QuerySet[CoordinatorCheckIn]:
+    """The client's coordinator check-ins scheduled from `since` on (the timeline)."""
+    return CoordinatorCheckIn.objects.filter(client=client, scheduled_at__date__gte=since)
+
+
+def contacts_since(*, client: Client, since: date) -> QuerySet[ComponentContact]:
+    """Logged component contacts of the client's plans from `since` on, with the component."""
+    return ComponentContact.objects.filter(
+        component__plan__client=client, date__gte=since
+    ).select_related("component")
+
+
+def goal_notes_since(*, client: Client, since: date) -> QuerySet[GoalProgressNote]:
+    """Progress notes on the goals of the client's plans from `since` on, with the goal."""
+    return GoalProgressNote.objects.filter(
+        goal__plan__client=client, date__gte=since
+    ).select_related("goal")
+
+
+def plan_changes_for_client(*, client: Client) -> QuerySet[AftercarePlanChange]:
+    """Every status change of the client's plans, oldest first."""
+    return AftercarePlanChange.objects.filter(plan__client=client)

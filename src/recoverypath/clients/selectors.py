@@ -148,3 +148,14 @@ def support_contact_get(*, user, contact_id: int) -> SupportContact:
 
 def emergency_contacts(*, client: Client) -> list[SupportContact]:
     return [c for c in client.support_contacts.all() if c.is_emergency_contact]
+
+
+def client_lock(*, client: Client) -> None:
+    """Lock the client's row until the end of the caller's transaction, so that two writes that
+    must not both happen for one client (two open aftercare plans) run one after the other."""
+    Client.objects.select_for_update().filter(pk=client.pk).first()
+
+
+def support_contact_for_client(*, client: Client, contact_id: int | None) -> SupportContact | None:
+    """One of the client's own support contacts, or None (not theirs, or no id)."""
+    return SupportContact.objects.filter(pk=contact_id, client=client).first()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
@@ -34,6 +35,9 @@ from .models import (
     SupportPreferences,
 )
 from .permissions import can_view_aftercare_plan
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 ADHERENCE_DAYS = 14
 
@@ -67,7 +71,7 @@ def check_ins_for_client(*, client: Client) -> QuerySet[CoordinatorCheckIn]:
     )
 
 
-def check_ins_for_coordinator(*, user) -> QuerySet[CoordinatorCheckIn]:
+def check_ins_for_coordinator(*, user: User) -> QuerySet[CoordinatorCheckIn]:
     """Every check-in `user` holds as coordinator, oldest first (their calendar feed)."""
     return (
         CoordinatorCheckIn.objects.filter(coordinator=user)
@@ -76,7 +80,7 @@ def check_ins_for_coordinator(*, user) -> QuerySet[CoordinatorCheckIn]:
     )
 
 
-def plan_get(*, user, plan_id: int, audit: bool = True) -> AftercarePlan:
+def plan_get(*, user: User, plan_id: int, audit: bool = True) -> AftercarePlan:
     plan = (
         AftercarePlan.objects.filter(client__in=client_queryset_for_user(user=user), pk=plan_id)
         .select_related("client", "client__program", "program", "coordinator", "episode")
@@ -97,7 +101,9 @@ def plan_get(*, user, plan_id: int, audit: bool = True) -> AftercarePlan:
     return plan
 
 
-def plan_list(*, user, client_id: int | None = None, status: str = "") -> QuerySet[AftercarePlan]:
+def plan_list(
+    *, user: User, client_id: int | None = None, status: str = ""
+) -> QuerySet[AftercarePlan]:
     """Plans of the clients in the programs where `user` coordinates (coordinators, clinicians,
     admins), newest first, with the client and coordinator joined in. Empty for everyone else."""
     program_ids = permissions.staff_program_ids(user, min_rank=permissions.Rank.COORDINATOR)
@@ -111,7 +117,7 @@ def plan_list(*, user, client_id: int | None = None, status: str = "") -> QueryS
     return qs.order_by("-start_date", "-id")
 
 
-def plan_list_own(*, user) -> QuerySet[AftercarePlan] | None:
+def plan_list_own(*, user: User) -> QuerySet[AftercarePlan] | None:
     """The caller's own plans, newest first, when the caller is a client with a login; None for
     everyone else (staff read through `plan_list`)."""
     if not user.is_authenticated or not user.is_active:
@@ -125,7 +131,7 @@ def plan_list_own(*, user) -> QuerySet[AftercarePlan] | None:
     )
 
 
-def provider_queryset_for_user(*, user) -> QuerySet[ExternalProvider]:
+def provider_queryset_for_user(*, user: User) -> QuerySet[ExternalProvider]:
     from recoverypath.accounts.models import Program
 
     org_ids = Program.objects.filter(id__in=permissions.staff_program_ids(user)).values(

@@ -5,13 +5,16 @@ always through their selectors and services."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from recoverypath.aftercare import selectors as aftercare_selectors
 from recoverypath.aftercare import services as aftercare_services
 from recoverypath.assessments import selectors as assessment_selectors
 from recoverypath.safety import selectors as safety_selectors
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 ATTENDED = ("present", "late", "left_early")
 
@@ -132,7 +135,7 @@ def aftercare_plan_current(*, client):
     return aftercare_selectors.plan_current(client=client)
 
 
-def aftercare_plan_start(*, actor, client, episode, notes: str = "", components=None):
+def aftercare_plan_start(*, actor: User, client, episode, notes: str = "", components=None):
     """Graduation starts the aftercare plan (3 months) through the aftercare app."""
     return aftercare_services.aftercare_plan_start(
         actor=actor, client=client, episode=episode, months=3, notes=notes, components=components

@@ -5,7 +5,7 @@ two awards at the same moment cannot both fit under the yearly cap."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -20,6 +20,9 @@ from . import schedule as math
 from . import sources
 from .models import Award, Behaviour, ClientLedger, Redemption, RewardSchedule
 from .permissions import can_award_rewards, can_configure_rewards, can_record_redemption
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 SCHEDULE_FIELDS = (
     "active",
@@ -37,7 +40,7 @@ SCHEDULE_FIELDS = (
 )
 
 
-def schedule_configure(*, actor, program: Program, **values: Any) -> RewardSchedule:
+def schedule_configure(*, actor: User, program: Program, **values: Any) -> RewardSchedule:
     """Create or change the program's schedule (clinicians and admins). ValidationError on bad
     values; the change is audited with its before and after."""
     if not can_configure_rewards(actor, program.id):
@@ -82,7 +85,7 @@ def _ledger_locked(client: Client, year: int) -> ClientLedger:
     return ledger
 
 
-def award_record(*, actor, client: Client, behaviour: str, source_id: int) -> Award | None:
+def award_record(*, actor: User, client: Client, behaviour: str, source_id: int) -> Award | None:
     """Reward (or reset the streak for) one verified behaviour of the client: verified through
     the owning app's selectors, paid per the program's schedule, cut to the yearly cap, once per
     source. Returns None when the program rewards no such behaviour or the source is neither met
@@ -186,7 +189,7 @@ def _amount(value) -> Decimal:
     return amount
 
 
-def redemption_record(*, actor, client: Client, amount, item: str) -> Redemption:
+def redemption_record(*, actor: User, client: Client, amount, item: str) -> Redemption:
     """Staff hand the client something from their balance; never more than the balance."""
     if not can_record_redemption(actor, client):
         raise PermissionDenied("Redemptions are recorded by the client's coordinators.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -19,6 +20,9 @@ from ..models import (
 )
 from .shared import audit as _audit
 from .shared import require_coordination as _require_coordination
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 Status = AftercarePlan.Status
 CHECKIN_HOUR = time(10, 0)
@@ -60,7 +64,7 @@ def checkin_at(plan: AftercarePlan, day: date) -> datetime:
 
 
 def coordinator_check_in_schedule(
-    *, actor, plan: AftercarePlan, at: datetime
+    *, actor: User, plan: AftercarePlan, at: datetime
 ) -> CoordinatorCheckIn:
     _require_coordination(actor, plan.client)
     if timezone.is_naive(at):
@@ -75,7 +79,7 @@ def coordinator_check_in_schedule(
 
 
 def coordinator_check_in_record(
-    *, actor, check_in: CoordinatorCheckIn, status: str, note: str = ""
+    *, actor: User, check_in: CoordinatorCheckIn, status: str, note: str = ""
 ) -> CoordinatorCheckIn:
     """Record the outcome of a scheduled one-on-one (attended, missed, cancelled). An attended or
     missed one schedules the next per the plan's cadence while the plan is active."""

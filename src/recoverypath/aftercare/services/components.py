@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -24,6 +24,9 @@ from ..models import (
 from ..permissions import can_log_component_contact
 from .shared import audit as _audit
 from .shared import require_coordination as _require_coordination
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 COMPONENT_FIELDS = [
     "kind",
@@ -55,7 +58,7 @@ def component_build(plan: AftercarePlan, data: dict[str, Any]) -> PlanComponent:
     return component
 
 
-def testing_policy_for(actor, plan: AftercarePlan, component: PlanComponent) -> None:
+def testing_policy_for(actor: User, plan: AftercarePlan, component: PlanComponent) -> None:
     """A "Random testing" component starts the client's testing policy (testing app) at the
     component's rate, from the plan's start (not before today) to its end."""
     if component.kind != PlanComponent.Kind.RANDOM_TESTING:
@@ -72,7 +75,7 @@ def testing_policy_for(actor, plan: AftercarePlan, component: PlanComponent) -> 
     )
 
 
-def component_add(*, actor, plan: AftercarePlan, **data: Any) -> PlanComponent:
+def component_add(*, actor: User, plan: AftercarePlan, **data: Any) -> PlanComponent:
     _require_coordination(actor, plan.client)
     component = component_build(plan, data)
     with transaction.atomic():
@@ -89,7 +92,7 @@ def component_add(*, actor, plan: AftercarePlan, **data: Any) -> PlanComponent:
 
 
 def component_contact_log(
-    *, actor, component: PlanComponent, day: date, attended: bool = True, note: str = ""
+    *, actor: User, component: PlanComponent, day: date, attended: bool = True, note: str = ""
 ) -> ComponentContact:
     """Log that a component happened (or was missed) on `day`; counts toward adherence.
     A missed therapy session reaches the early-warning rules via `component_contact_logged`."""
@@ -114,7 +117,7 @@ def component_contact_log(
 
 
 def goal_add(
-    *, actor, plan: AftercarePlan, description: str, target_date: date | None = None
+    *, actor: User, plan: AftercarePlan, description: str, target_date: date | None = None
 ) -> Goal:
     _require_coordination(actor, plan.client)
     if not description.strip():
@@ -130,7 +133,7 @@ def goal_add(
 
 
 def goal_progress_add(
-    *, actor, goal: Goal, note: str, day: date | None = None, status: str | None = None
+    *, actor: User, goal: Goal, note: str, day: date | None = None, status: str | None = None
 ) -> GoalProgressNote:
     client = goal.plan.client
     _require_coordination(actor, client)

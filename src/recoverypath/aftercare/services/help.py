@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,9 +26,12 @@ from ..models import (
 from ..permissions import can_ask_for_help, can_choose_help_contacts
 from .shared import audit as _audit
 
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
+
 
 def support_preferences_set(
-    *, actor, client: Client, text_on_help: list[SupportContact]
+    *, actor: User, client: Client, text_on_help: list[SupportContact]
 ) -> SupportPreferences:
     """The client chooses whom else to text when they press "I need help now" (their care team
     is always told). Only their own contacts with a phone number (ValidationError otherwise)."""
@@ -57,7 +61,7 @@ def _role_of(person, client: Client) -> str:
     return " and ".join(roles) or "program lead"
 
 
-def help_request_record(*, actor, client: Client, submission_key: str = "") -> HelpRequest:
+def help_request_record(*, actor: User, client: Client, submission_key: str = "") -> HelpRequest:
     """The client pressed "I need help now". Every client with a login may; nothing to opt into.
 
     1. Only the client themself (PermissionDenied). `submission_key` comes from the page they

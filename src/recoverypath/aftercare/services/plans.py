@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,10 +26,13 @@ from .components import component_build, testing_policy_for
 from .shared import audit as _audit
 from .shared import require_coordination as _require_coordination
 
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
+
 Status = AftercarePlan.Status
 
 
-def _history(plan: AftercarePlan, *, actor, from_status: str, note: str) -> None:
+def _history(plan: AftercarePlan, *, actor: User, from_status: str, note: str) -> None:
     AftercarePlanChange.objects.create(
         plan=plan, from_status=from_status, to_status=plan.status, note=note, actor=actor
     )
@@ -47,7 +50,7 @@ def _move(plan: AftercarePlan, to_status: str) -> str:
 
 def aftercare_plan_start(
     *,
-    actor,
+    actor: User,
     client: Client,
     episode=None,
     months: int | None = 3,
@@ -131,7 +134,7 @@ def aftercare_plan_start(
 
 
 def aftercare_plan_extend(
-    *, actor, plan: AftercarePlan, end_date: date, note: str = ""
+    *, actor: User, plan: AftercarePlan, end_date: date, note: str = ""
 ) -> AftercarePlan:
     _require_coordination(actor, plan.client)
     if not plan.is_open:
@@ -150,7 +153,7 @@ def aftercare_plan_extend(
 
 def aftercare_plan_step_up(
     *,
-    actor,
+    actor: User,
     plan: AftercarePlan,
     reason: str,
     placement_answers: dict[str, Any] | None = None,
@@ -201,11 +204,11 @@ def aftercare_plan_step_up(
     return episode
 
 
-def aftercare_plan_resume(*, actor, plan: AftercarePlan, note: str = "") -> AftercarePlan:
+def aftercare_plan_resume(*, actor: User, plan: AftercarePlan, note: str = "") -> AftercarePlan:
     return _transition(actor=actor, plan=plan, to_status=Status.ACTIVE, note=note or "Resumed")
 
 
-def aftercare_plan_complete(*, actor, plan: AftercarePlan, note: str = "") -> AftercarePlan:
+def aftercare_plan_complete(*, actor: User, plan: AftercarePlan, note: str = "") -> AftercarePlan:
     plan = _transition(actor=actor, plan=plan, to_status=Status.COMPLETED, note=note or "Completed")
     pending = CoordinatorCheckIn.objects.filter(
         plan=plan, status=CoordinatorCheckIn.Status.SCHEDULED
@@ -215,7 +218,7 @@ def aftercare_plan_complete(*, actor, plan: AftercarePlan, note: str = "") -> Af
     return plan
 
 
-def _transition(*, actor, plan: AftercarePlan, to_status: str, note: str) -> AftercarePlan:
+def _transition(*, actor: User, plan: AftercarePlan, to_status: str, note: str) -> AftercarePlan:
     _require_coordination(actor, plan.client)
     with transaction.atomic():
         plan = AftercarePlan.objects.select_for_update().select_related("client").get(pk=plan.pk)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 
 from recoverypath.clients.models import Client
@@ -9,13 +11,16 @@ from recoverypath.core.audit import audit_record
 
 from ..permissions import can_manage_aftercare_plan
 
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
-def require_coordination(actor, client: Client) -> None:
+
+def require_coordination(actor: User, client: Client) -> None:
     if not can_manage_aftercare_plan(actor, client):
         raise PermissionDenied("Only coordinators, clinicians and admins manage aftercare plans.")
 
 
-def audit(actor, obj, client: Client, action: str, changes: dict | None = None) -> None:
+def audit(actor: User, obj, client: Client, action: str, changes: dict | None = None) -> None:
     audit_record(
         actor=actor,
         action=action,

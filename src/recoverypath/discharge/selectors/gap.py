@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.db.models import Min, OuterRef, Subquery
@@ -13,6 +14,9 @@ from recoverypath.accounts.models import Program
 
 from ..models import DischargePlan, Referral
 from ..permissions import can_view_gap_report
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 GAP_TARGET_DAYS = 7
 GAP_PAGE_SIZE = 50  # rows per page of the gap report (page and API)
@@ -133,7 +137,7 @@ def _first_contact(plan, zone: ZoneInfo) -> date | None:
 
 
 def gap_report(
-    *, user, program_id: int, since: date | None = None, until: date | None = None
+    *, user: User, program_id: int, since: date | None = None, until: date | None = None
 ) -> GapReport:
     """Every graduate of the program with their gap in care, worst first. Two queries.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
@@ -17,10 +18,13 @@ from .. import sources
 from ..models import ChecklistItem, DischargePlan
 from ..permissions import can_view_discharge_plan
 
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
+
 # Plans ------------------------------------------------------------------------------------------
 
 
-def plan_queryset_for_user(*, user) -> QuerySet[DischargePlan]:
+def plan_queryset_for_user(*, user: User) -> QuerySet[DischargePlan]:
     """Plans `user` may see: coordinators and above by program, a client only their own."""
     if not user.is_authenticated or not user.is_active:
         return DischargePlan.objects.none()
@@ -39,7 +43,7 @@ def plan_with_items(qs: QuerySet[DischargePlan]) -> QuerySet[DischargePlan]:
     )
 
 
-def plan_get(*, user, plan_id: int, audit: bool = True) -> DischargePlan:
+def plan_get(*, user: User, plan_id: int, audit: bool = True) -> DischargePlan:
     """The plan if `user` may see it (an audited read), else Http404."""
     plan = plan_with_items(plan_queryset_for_user(user=user)).filter(pk=plan_id).first()
     if plan is None or not can_view_discharge_plan(user, plan.client):
@@ -55,7 +59,7 @@ def plan_get(*, user, plan_id: int, audit: bool = True) -> DischargePlan:
     return plan
 
 
-def checklist_item_get(*, user, item_id: int) -> ChecklistItem:
+def checklist_item_get(*, user: User, item_id: int) -> ChecklistItem:
     """The checklist item if `user` may see its plan (an audited read of the plan), else Http404."""
     item = (
         ChecklistItem.objects.filter(pk=item_id, plan__in=plan_queryset_for_user(user=user))
@@ -75,7 +79,7 @@ def checklist_item_get(*, user, item_id: int) -> ChecklistItem:
 
 
 def checklist_items_due_for_owner(
-    *, user, today: date, within_days: int = 7, limit: int = 50
+    *, user: User, today: date, within_days: int = 7, limit: int = 50
 ) -> QuerySet[ChecklistItem]:
     """Open items of open plans that `user` owns, due by `today + within_days` (or overdue),
     soonest first, with their plan and client (one query)."""
@@ -106,7 +110,7 @@ def plan_for_client(*, client, statuses: tuple[str, ...] | None = None) -> Disch
 
 
 def plan_list(
-    *, user, program_id: int | None = None, status: str = DischargePlan.Status.OPEN
+    *, user: User, program_id: int | None = None, status: str = DischargePlan.Status.OPEN
 ) -> QuerySet[DischargePlan]:
     """Plans for the staff list, soonest graduation first, items prefetched (fixed queries)."""
     program_ids = permissions.staff_program_ids(user, min_rank=Rank.COORDINATOR)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -16,8 +18,11 @@ from ..models import DischargeSummary, Referral
 from ..permissions import can_view_discharge_plan
 from .plans import plan_queryset_for_user
 
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
-def referral_queryset_for_user(*, user) -> QuerySet[Referral]:
+
+def referral_queryset_for_user(*, user: User) -> QuerySet[Referral]:
     program_ids = permissions.staff_program_ids(user, min_rank=Rank.COORDINATOR)
     return Referral.objects.filter(client__program_id__in=program_ids).select_related(
         "client", "provider", "plan"
@@ -28,7 +33,7 @@ def referral_queryset_for_user(*, user) -> QuerySet[Referral]:
 REFERRALS = Reach(Referral, lambda user: referral_queryset_for_user(user=user))
 
 
-def referral_get(*, user, referral_id: int) -> Referral:
+def referral_get(*, user: User, referral_id: int) -> Referral:
     referral = referral_queryset_for_user(user=user).filter(pk=referral_id).first()
     if referral is None:
         raise Http404("No such referral.")
@@ -57,7 +62,7 @@ def referral_list_for_client(*, client) -> list[Referral]:
 
 def provider_list(
     *,
-    user,
+    user: User,
     kind: str = "",
     search: str = "",
     telehealth: bool | None = None,
@@ -80,7 +85,7 @@ def provider_list(
     return qs.order_by("name", "id")
 
 
-def provider_get(*, user, provider_id: int) -> ExternalProvider:
+def provider_get(*, user: User, provider_id: int) -> ExternalProvider:
     provider = provider_queryset_for_user(user=user).filter(pk=provider_id).first()
     if provider is None:
         raise Http404("No such provider.")
@@ -99,7 +104,7 @@ def summaries_for_client(*, client) -> list[DischargeSummary]:
     )
 
 
-def summary_get(*, user, summary_id: int) -> DischargeSummary:
+def summary_get(*, user: User, summary_id: int) -> DischargeSummary:
     summary = (
         DischargeSummary.objects.select_related(
             "plan", "plan__client", "plan__program", "signed_by"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,12 +19,15 @@ from ..permissions import can_work_checklist
 from .plans import plan_audit as _audit
 from .plans import require_open as _require_open
 
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
+
 ITEM_FIELDS = ["status", "owner", "due_date", "evidence", "data", "required"]
 
 
 def checklist_item_update(
     *,
-    actor,
+    actor: User,
     item: ChecklistItem,
     status: str | None = None,
     data: dict[str, Any] | None = None,

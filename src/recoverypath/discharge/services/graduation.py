@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -25,6 +25,9 @@ from ..selectors import plan_readiness
 from .plans import plan_audit as _audit
 from .plans import require_open as _require_open
 
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
+
 COMPLETED = "completed"
 # Set while discharge_graduate finishes the episode itself (readiness already checked there).
 _graduating: ContextVar[int | None] = ContextVar("discharge_graduating", default=None)
@@ -32,7 +35,11 @@ READINESS_ALERT_KIND = "discharge.readiness"
 
 
 def discharge_graduate(
-    *, actor, plan: DischargePlan, override_reason: str = "", graduation_date: date | None = None
+    *,
+    actor: User,
+    plan: DischargePlan,
+    override_reason: str = "",
+    graduation_date: date | None = None,
 ) -> DischargePlan:
     """Graduate the client: finish the IOP episode as completed and start aftercare.
 

@@ -4,7 +4,7 @@ ends without graduation; the alumni offer made at graduation answered."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -20,10 +20,15 @@ from .. import checklist, sources
 from ..models import ChecklistItem, DischargePlan, Referral
 from ..permissions import can_answer_alumni_offer, can_graduate_client
 
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
+
 DEFAULT_IOP_WEEKS = 8
 
 
-def plan_audit(actor, plan: DischargePlan, action: str, changes: dict[str, Any], obj=None) -> None:
+def plan_audit(
+    actor: User, plan: DischargePlan, action: str, changes: dict[str, Any], obj=None
+) -> None:
     audit_record(
         actor=actor,
         action=action,
@@ -34,7 +39,9 @@ def plan_audit(actor, plan: DischargePlan, action: str, changes: dict[str, Any],
     )
 
 
-def discharge_plan_open(*, episode: EpisodeOfCare, actor=None) -> DischargePlan | None:
+def discharge_plan_open(
+    *, episode: EpisodeOfCare, actor: User | None = None
+) -> DischargePlan | None:
     """Open the discharge plan of an IOP episode (level 2.1) with every checklist item.
 
     Idempotent: returns the existing plan for the episode. Returns None for other levels. The
@@ -128,7 +135,7 @@ def _carried_fields(item: ChecklistItem | None) -> dict[str, Any]:
 
 def discharge_plan_update(
     *,
-    actor,
+    actor: User,
     plan: DischargePlan,
     target_graduation_date: date | None = None,
     diagnoses: list[dict[str, str]] | None = None,
@@ -179,7 +186,9 @@ def require_open(plan: DischargePlan) -> None:
         )
 
 
-def discharge_plan_close(*, episode: EpisodeOfCare, actor=None) -> DischargePlan | None:
+def discharge_plan_close(
+    *, episode: EpisodeOfCare, actor: User | None = None
+) -> DischargePlan | None:
     """The IOP episode ended without graduation (stepped up, left): the plan closes, kept as is."""
     plan = DischargePlan.objects.filter(episode=episode, status=DischargePlan.Status.OPEN).first()
     if plan is None:
@@ -199,7 +208,7 @@ def discharge_plan_close(*, episode: EpisodeOfCare, actor=None) -> DischargePlan
     return plan
 
 
-def alumni_offer_respond(*, actor, plan: DischargePlan, accept: bool) -> DischargePlan:
+def alumni_offer_respond(*, actor: User, plan: DischargePlan, accept: bool) -> DischargePlan:
     """The client (or staff for them) answers the alumni network offer made at graduation."""
     client = plan.client
     if not can_answer_alumni_offer(actor, client):

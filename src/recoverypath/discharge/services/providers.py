@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,6 +12,9 @@ from recoverypath.core.audit import Action, audit_record, model_changes, snapsho
 from recoverypath.core.phones import normalize_phone
 
 from ..permissions import can_manage_provider
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 PROVIDER_FIELDS = [
     "name",
@@ -37,7 +40,7 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def external_provider_create(*, actor, organization, **data: Any) -> ExternalProvider:
+def external_provider_create(*, actor: User, organization, **data: Any) -> ExternalProvider:
     """Add a provider to the organization's directory. Coordinators and above."""
     if not can_manage_provider(actor, organization.id):
         raise PermissionDenied("You cannot change this organization's provider directory.")
@@ -55,7 +58,9 @@ def external_provider_create(*, actor, organization, **data: Any) -> ExternalPro
     return provider
 
 
-def external_provider_update(*, actor, provider: ExternalProvider, **data: Any) -> ExternalProvider:
+def external_provider_update(
+    *, actor: User, provider: ExternalProvider, **data: Any
+) -> ExternalProvider:
     if not can_manage_provider(actor, provider.organization_id):
         raise PermissionDenied("You cannot change this organization's provider directory.")
     data = _clean(data)

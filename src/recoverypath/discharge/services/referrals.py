@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,12 +16,15 @@ from recoverypath.core.errors import ConflictError
 from ..models import ChecklistItem, DischargePlan, Referral, ReferralStatusChange
 from ..permissions import can_work_checklist
 
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
+
 Status = Referral.Status
 
 
 def referral_create(
     *,
-    actor,
+    actor: User,
     client,
     provider,
     reason: str = "",
@@ -74,7 +78,7 @@ def referral_create(
 
 def referral_transition(
     *,
-    actor,
+    actor: User,
     referral: Referral,
     to: str,
     appointment_at: datetime | None = None,
@@ -149,8 +153,8 @@ def referral_transition(
     return referral
 
 
-def _complete_first_appointment(*, actor, referral: Referral) -> None:
-    from .plans import checklist_item_update
+def _complete_first_appointment(*, actor: User, referral: Referral) -> None:
+    from .checklist_items import checklist_item_update
 
     item = (
         ChecklistItem.objects.select_related("plan", "plan__client", "plan__program")

@@ -3,7 +3,7 @@ rendered as HTML and PDF, and shared with a referral provider only when a Part 2
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +18,9 @@ from recoverypath.core.pdf import pdf_render
 from .. import checklist, sources
 from ..models import ChecklistItem, DischargePlan, DischargeSummary, Referral
 from ..permissions import can_graduate_client
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 
 def summary_content(*, plan: DischargePlan) -> dict[str, Any]:
@@ -125,7 +128,7 @@ def _describe_safety(safety_plan) -> str:
     return text + "."
 
 
-def summary_generate(*, actor, plan: DischargePlan) -> DischargeSummary:
+def summary_generate(*, actor: User, plan: DischargePlan) -> DischargeSummary:
     """Write (or rewrite, while unsigned) the summary from the record as it is now."""
     if not can_graduate_client(actor, plan.client):
         raise PermissionDenied("Only clinicians and admins write the discharge summary.")
@@ -154,7 +157,7 @@ def summary_generate(*, actor, plan: DischargePlan) -> DischargeSummary:
     return summary
 
 
-def summary_sign(*, actor, summary: DischargeSummary) -> DischargeSummary:
+def summary_sign(*, actor: User, summary: DischargeSummary) -> DischargeSummary:
     """A clinician signs; the content is locked from then on."""
     plan = summary.plan
     if not can_graduate_client(actor, plan.client):
@@ -197,7 +200,7 @@ def summary_pdf(*, summary: DischargeSummary) -> bytes:
 
 
 def summary_share(
-    *, actor, summary: DischargeSummary, referral: Referral, purpose: str = "treatment"
+    *, actor: User, summary: DischargeSummary, referral: Referral, purpose: str = "treatment"
 ):
     """Send the signed summary to a referral's provider when a Part 2 consent allows it.
 

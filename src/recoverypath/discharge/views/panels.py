@@ -4,6 +4,7 @@ the client's home section."""
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import TYPE_CHECKING
 
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,6 +20,9 @@ from .. import selectors, sources
 from ..models import DischargePlan, Referral
 from ..permissions import can_view_discharge_plan
 
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
+
 
 def nav_items(request) -> list[NavItem]:
     user = request.user
@@ -30,7 +34,7 @@ def nav_items(request) -> list[NavItem]:
     return items
 
 
-def todo_items(user) -> list[TodoItem]:
+def todo_items(user: User) -> list[TodoItem]:
     """Open checklist items the user owns that are due within a week or overdue (2 queries)."""
     if not permissions.staff_program_ids(user, min_rank=Rank.COORDINATOR):
         return []

@@ -1,11 +1,13 @@
-"""Who may do what with aftercare plans. One function per rule, one condition per line; the
-services enforce them, the pages ask them to show buttons."""
+"""Who may do what with aftercare plans and the external provider directory. One function per
+rule, one condition per line; the services enforce them, the pages ask them to show buttons."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from recoverypath.accounts.selectors import program_list_for_user
 from recoverypath.core import permissions
+from recoverypath.core.permissions import Rank
 
 if TYPE_CHECKING:
     from recoverypath.accounts.models import User
@@ -46,3 +48,15 @@ def can_choose_help_contacts(user: User, client: Client) -> bool:
 def can_ask_for_help(user: User, client: Client) -> bool:
     """ "I need help now": the client themself, with their own login."""
     return permissions.is_client_user(user, client)
+
+
+def can_view_providers(user: User) -> bool:
+    """The directory holds no client data: any staff member reads their organization's."""
+    return permissions.is_staff_member(user)
+
+
+def can_manage_provider(user: User, organization_id: int) -> bool:
+    """Add to or change an organization's directory: coordinators and above of any of its
+    programs."""
+    programs = program_list_for_user(user=user, min_rank=Rank.COORDINATOR)
+    return programs.filter(organization_id=organization_id).exists()

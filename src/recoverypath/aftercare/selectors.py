@@ -388,3 +388,17 @@ def goal_notes_since(*, client: Client, since: date) -> QuerySet[GoalProgressNot
 def plan_changes_for_client(*, client: Client) -> QuerySet[AftercarePlanChange]:
     """Every status change of the client's plans, oldest first."""
     return AftercarePlanChange.objects.filter(plan__client=client)
+
+
+PROVIDER_KINDS = list(ExternalProvider.Kind.values)
+
+
+def provider_kind_choices() -> list[tuple[str, str]]:
+    """(value, label) of every kind of external provider."""
+    return list(ExternalProvider.Kind.choices)
+
+
+def providers_empty() -> QuerySet[ExternalProvider]:
+    """No providers: what an API view names as its queryset for the schema (it reads through
+    the selectors above)."""
+    return ExternalProvider.objects.none()

@@ -1,11 +1,11 @@
-"""Who may do what with discharge plans, referrals, providers and the gap report. One function per
-rule, one condition per line; the services enforce them, the pages ask them to show buttons."""
+"""Who may do what with discharge plans, referrals and the gap report. One function per rule, one
+condition per line; the services enforce them, the pages ask them to show buttons. The provider
+directory's rules are aftercare's (it owns the directory): aftercare/permissions.py."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from recoverypath.accounts.selectors import program_list_for_user
 from recoverypath.core import permissions
 from recoverypath.core.permissions import Rank
 
@@ -37,22 +37,6 @@ def can_answer_alumni_offer(user: User, client: Client) -> bool:
 def can_graduate_client(user: User, client: Client) -> bool:
     """Graduation, overrides, diagnoses and the discharge summary: clinicians and admins."""
     return permissions.has_rank(user, client.program_id, Rank.CLINICIAN)
-
-
-def can_view_providers(user: User) -> bool:
-    """The directory holds no client data: any staff member reads their organization's."""
-    return permissions.is_staff_member(user)
-
-
-def can_add_provider(user: User) -> bool:
-    """Coordinators and above of any program add to their organization's directory."""
-    return bool(permissions.staff_program_ids(user, min_rank=Rank.COORDINATOR))
-
-
-def can_manage_provider(user: User, organization_id: int) -> bool:
-    """Coordinators and above of any program of the provider's organization."""
-    programs = program_list_for_user(user=user, min_rank=Rank.COORDINATOR)
-    return programs.filter(organization_id=organization_id).exists()
 
 
 def can_view_gap_report(user: User, program_id: int) -> bool:

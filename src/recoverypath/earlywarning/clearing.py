@@ -42,7 +42,7 @@ from .raising import KINDS
 if TYPE_CHECKING:
     from recoverypath.alerts.models import Alert
 
-Check = Callable[[list[Alert]], dict[int, str]]  # open alerts -> {alert id: why it is over}
+Check = Callable[[list["Alert"]], dict[int, str]]  # open alerts -> {alert id: why it is over}
 
 
 def _day(d) -> str:

@@ -10,8 +10,6 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from recoverypath.accounts.models import Program
-from recoverypath.clients.models import Client
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.params import NOT_FOUND
 from recoverypath.core.timezones import local_today
@@ -22,7 +20,8 @@ from .models import Award, Behaviour, ClientLedger, Redemption, RewardSchedule
 from .permissions import can_award_rewards, can_configure_rewards, can_record_redemption
 
 if TYPE_CHECKING:
-    from recoverypath.accounts.models import User
+    from recoverypath.accounts.models import Program, User
+    from recoverypath.clients.models import Client
 
 SCHEDULE_FIELDS = (
     "active",
@@ -85,7 +84,9 @@ def _ledger_locked(client: Client, year: int) -> ClientLedger:
     return ledger
 
 
-def award_record(*, actor: User, client: Client, behaviour: str, source_id: int) -> Award | None:
+def award_record(
+    *, actor: User | None, client: Client, behaviour: str, source_id: int
+) -> Award | None:
     """Reward (or reset the streak for) one verified behaviour of the client: verified through
     the owning app's selectors, paid per the program's schedule, cut to the yearly cap, once per
     source. Returns None when the program rewards no such behaviour or the source is neither met

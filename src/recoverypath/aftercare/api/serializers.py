@@ -15,6 +15,7 @@ from ..models import (
     AftercarePlanChange,
     ComponentContact,
     CoordinatorCheckIn,
+    ExternalProvider,
     Goal,
     GoalProgressNote,
     PlanComponent,
@@ -207,6 +208,24 @@ class AftercarePlanOwnSerializer(AftercarePlanDetailSerializer):
             "upcoming_check_ins",
         ]
         read_only_fields = fields
+
+
+class ExternalProviderSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ExternalProvider
+        fields = [
+            "id",
+            "organization",
+            "name",
+            "kind",
+            "services",
+            "address",
+            "phone",
+            "telehealth",
+            "accepted_insurance",
+            "accepting_new_clients",
+        ]
+        read_only_fields = ["id", "organization"]
 
 
 # Input

@@ -22,9 +22,11 @@ from .plans import (
     aftercare_plan_start,
     aftercare_plan_step_up,
 )
+from .providers import PROVIDER_FIELDS, external_provider_create, external_provider_update
 
 __all__ = [
     "COMPONENT_FIELDS",
+    "PROVIDER_FIELDS",
     "aftercare_plan_complete",
     "aftercare_plan_extend",
     "aftercare_plan_resume",
@@ -34,6 +36,8 @@ __all__ = [
     "component_contact_log",
     "coordinator_check_in_record",
     "coordinator_check_in_schedule",
+    "external_provider_create",
+    "external_provider_update",
     "goal_add",
     "goal_progress_add",
     "help_request_record",

@@ -50,11 +50,11 @@ def remind(item: CoordinatorCheckIn) -> None:
 
 
 def forget_reminders(items) -> None:
-    from recoverypath.notifications.models import Reminder
+    from recoverypath.notifications.selectors import reminders_pending
     from recoverypath.notifications.services import reminder_cancel
 
     keys = [f"aftercare:coordinator-check-in:{item.id}" for item in items]
-    for reminder in Reminder.objects.filter(dedup_key__in=keys, status=Reminder.Status.SCHEDULED):
+    for reminder in reminders_pending(dedup_keys=keys):
         reminder_cancel(reminder=reminder)
 
 

@@ -12,10 +12,8 @@ from django.utils import timezone
 
 from recoverypath.alerts.selectors import alert_notified_people
 from recoverypath.alerts.services import alert_raise
-from recoverypath.clients.models import Client, SupportContact
 from recoverypath.core.audit import Action
 from recoverypath.notifications.services import notification_text_queue
-from recoverypath.safety.models import SafetyEvent
 from recoverypath.safety.services import safety_event_record
 
 from .. import selectors, signals
@@ -28,6 +26,7 @@ from .shared import audit as _audit
 
 if TYPE_CHECKING:
     from recoverypath.accounts.models import User
+    from recoverypath.clients.models import Client, SupportContact
 
 
 def support_preferences_set(
@@ -116,7 +115,7 @@ def help_request_record(*, actor: User, client: Client, submission_key: str = ""
             texted.append(contact.name)
         safety_event_record(
             client=client,
-            kind=SafetyEvent.Kind.OTHER,
+            kind="other",  # safety's SafetyEvent.Kind.OTHER
             source=item,
             summary='Pressed "I need help now"',
             source_url=reverse("clients:detail", args=[client.id]),

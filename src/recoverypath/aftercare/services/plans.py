@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from recoverypath.clients.models import Client
+from recoverypath.clients.selectors import client_lock
 from recoverypath.core.audit import Action
 from recoverypath.core.errors import DomainError
 from recoverypath.core.timezones import local_today
@@ -28,6 +28,7 @@ from .shared import require_coordination as _require_coordination
 
 if TYPE_CHECKING:
     from recoverypath.accounts.models import User
+    from recoverypath.clients.models import Client
 
 Status = AftercarePlan.Status
 
@@ -97,7 +98,7 @@ def aftercare_plan_start(
     )
     try:
         with transaction.atomic():
-            Client.objects.select_for_update().filter(pk=client.pk).first()
+            client_lock(client=client)
             if AftercarePlan.objects.filter(
                 client=client, status__in=AftercarePlan.OPEN_STATUSES
             ).exists():

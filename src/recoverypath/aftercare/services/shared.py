@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 
-from recoverypath.clients.models import Client
 from recoverypath.core.audit import audit_record
 
 from ..permissions import can_manage_aftercare_plan
 
 if TYPE_CHECKING:
     from recoverypath.accounts.models import User
+    from recoverypath.clients.models import Client
 
 
 def require_coordination(actor: User, client: Client) -> None:

@@ -9,8 +9,9 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from recoverypath.accounts.selectors import program_list_for_user
-from recoverypath.aftercare.models import ExternalProvider
-from recoverypath.aftercare.selectors import PROVIDERS
+from recoverypath.aftercare.api.serializers import ExternalProviderSerializer
+from recoverypath.aftercare.permissions import can_view_providers
+from recoverypath.aftercare.selectors import PROVIDER_KINDS, PROVIDERS, providers_empty
 from recoverypath.clients.selectors import CLIENTS
 from recoverypath.core import permissions
 from recoverypath.core.params import AuditedListMixin, ScopedIdField, id_param
@@ -18,7 +19,6 @@ from recoverypath.core.permissions import Rank
 
 from .. import selectors, services
 from ..models import Referral
-from ..permissions import can_view_providers
 
 
 class ReferralSerializer(serializers.ModelSerializer):
@@ -103,24 +103,6 @@ class ReferralViewSet(
         return Response(ReferralSerializer(referral, context={"request": request}).data)
 
 
-class ExternalProviderSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = ExternalProvider
-        fields = [
-            "id",
-            "organization",
-            "name",
-            "kind",
-            "services",
-            "address",
-            "phone",
-            "telehealth",
-            "accepted_insurance",
-            "accepting_new_clients",
-        ]
-        read_only_fields = ["id", "organization"]
-
-
 class ExternalProviderViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -131,11 +113,11 @@ class ExternalProviderViewSet(
     """The provider directory of the caller's organization (no client data)."""
 
     serializer_class = ExternalProviderSerializer
-    queryset = ExternalProvider.objects.none()  # for the schema; get_queryset scopes by user
+    queryset = providers_empty()  # for the schema; get_queryset scopes by user
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("kind", str, enum=ExternalProvider.Kind.values),
+            OpenApiParameter("kind", str, enum=PROVIDER_KINDS),
             OpenApiParameter("q", str),
             OpenApiParameter("accepting", bool),
             OpenApiParameter("telehealth", bool),

@@ -1,6 +1,8 @@
 """Every write of the discharge app. Import from here: `from recoverypath.discharge.services import
 discharge_graduate`."""
 
+from recoverypath.aftercare.services import external_provider_create, external_provider_update
+
 from .checklist_items import checklist_item_update
 from .graduation import discharge_graduate, episode_finish_check, readiness_alerts_raise
 from .plans import (
@@ -9,7 +11,6 @@ from .plans import (
     discharge_plan_open,
     discharge_plan_update,
 )
-from .providers import external_provider_create, external_provider_update
 from .referrals import referral_create, referral_transition
 from .summary import summary_generate, summary_share, summary_sign
 

@@ -22,6 +22,8 @@ from .plans import require_open as _require_open
 if TYPE_CHECKING:
     from recoverypath.accounts.models import User
 
+# consent's Purpose.FAMILY_INVOLVEMENT: sharing with family involved in treatment.
+FAMILY_INVOLVEMENT = "family_involvement"
 ITEM_FIELDS = ["status", "owner", "due_date", "evidence", "data", "required"]
 
 
@@ -126,20 +128,15 @@ def _context(*, item: ChecklistItem, data: dict, referral, contact) -> dict[str,
             referral = None
         ctx.update(referral=referral, tz=ZoneInfo(client.time_zone))
     elif kind == ChecklistItem.Kind.FAMILY:
-        from recoverypath.clients.models import SupportContact
-        from recoverypath.consent.models import Purpose
+        from recoverypath.clients.selectors import support_contact_for_client
         from recoverypath.consent.selectors import consent_allows_disclosure
 
         if contact is None and data.get("contact_id"):
-            contact = SupportContact.objects.filter(
-                pk=_int(data["contact_id"]), client=client
-            ).first()
+            contact = support_contact_for_client(client=client, contact_id=_int(data["contact_id"]))
         if contact is not None and contact.client_id != client.id:
             contact = None
         consent = (
-            consent_allows_disclosure(
-                client=client, recipient=contact, purpose=Purpose.FAMILY_INVOLVEMENT
-            )
+            consent_allows_disclosure(client=client, recipient=contact, purpose=FAMILY_INVOLVEMENT)
             if contact is not None
             else None
         )

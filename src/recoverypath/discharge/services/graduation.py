@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from recoverypath.care import levels
-from recoverypath.care.models import EpisodeOfCare
 from recoverypath.core.audit import Action
 from recoverypath.core.errors import ConflictError, DomainError
 from recoverypath.core.timezones import local_today
@@ -27,6 +26,7 @@ from .plans import require_open as _require_open
 
 if TYPE_CHECKING:
     from recoverypath.accounts.models import User
+    from recoverypath.care.models import EpisodeOfCare
 
 COMPLETED = "completed"
 # Set while discharge_graduate finishes the episode itself (readiness already checked there).

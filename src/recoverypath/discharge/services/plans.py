@@ -11,7 +11,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from recoverypath.care import levels
-from recoverypath.care.models import EpisodeOfCare
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record, model_changes, snapshot
 from recoverypath.core.errors import ConflictError
@@ -22,6 +21,7 @@ from ..permissions import can_answer_alumni_offer, can_graduate_client
 
 if TYPE_CHECKING:
     from recoverypath.accounts.models import User
+    from recoverypath.care.models import EpisodeOfCare
 
 DEFAULT_IOP_WEEKS = 8
 

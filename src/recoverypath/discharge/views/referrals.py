@@ -7,6 +7,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from recoverypath.accounts.selectors import program_list_for_user
+from recoverypath.aftercare.forms import ProviderForm
+from recoverypath.aftercare.permissions import can_manage_provider
 from recoverypath.clients.selectors import client_get
 from recoverypath.clients.views import staff_required
 from recoverypath.core import permissions
@@ -15,7 +17,7 @@ from recoverypath.core.permissions import Rank
 
 from .. import forms, selectors, services
 from ..models import Referral
-from ..permissions import can_manage_provider, can_work_checklist
+from ..permissions import can_work_checklist
 from .shared import save_form as _save
 
 
@@ -105,7 +107,7 @@ def provider_create(request):
     program = programs.first()
     if program is None:
         raise PermissionDenied
-    form = forms.ProviderForm(request.POST or None)
+    form = ProviderForm(request.POST or None)
     saved = _save(
         request,
         form,
@@ -124,7 +126,7 @@ def provider_edit(request, provider_id: int):
     provider = selectors.provider_get(user=request.user, provider_id=provider_id)
     if not can_manage_provider(request.user, provider.organization_id):
         raise PermissionDenied
-    form = forms.ProviderForm(request.POST or None, instance=provider)
+    form = ProviderForm(request.POST or None, instance=provider)
     saved = _save(
         request,
         form,

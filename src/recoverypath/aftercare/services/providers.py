@@ -1,4 +1,5 @@
-"""The external provider directory (aftercare.models.ExternalProvider), written from discharge."""
+"""The external provider directory: the providers clients are referred to at discharge and
+whose services make up aftercare plans. Written from discharge's directory pages."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from recoverypath.aftercare.models import ExternalProvider
 from recoverypath.core.audit import Action, audit_record, model_changes, snapshot
 from recoverypath.core.phones import normalize_phone
 
+from ..models import ExternalProvider
 from ..permissions import can_manage_provider
 
 if TYPE_CHECKING:

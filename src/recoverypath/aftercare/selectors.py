@@ -4,6 +4,7 @@ page of plans), goals, coordinator check-ins, the provider directory."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -179,7 +180,7 @@ class PlanAdherence:
 
 
 def adherence_for_plans(
-    *, plans: list[AftercarePlan], end: date | None = None, days: int = ADHERENCE_DAYS
+    *, plans: Sequence[AftercarePlan], end: date | None = None, days: int = ADHERENCE_DAYS
 ) -> dict[int, PlanAdherence]:
     """{plan_id: PlanAdherence} over the `days` days ending on `end` (default: yesterday in each
     client's zone), clipped to the plan's start. Three queries for any number of plans:
@@ -199,10 +200,10 @@ def adherence_for_plans(
         )
     )
     by_component: dict[int, dict[date, list[bool]]] = defaultdict(lambda: defaultdict(list))
-    for component_id, day, attended in ComponentContact.objects.filter(
+    for component_id, day, was_attended in ComponentContact.objects.filter(
         component__in=[c.id for c in components], date__gte=lo, date__lte=hi
     ).values_list("component_id", "date", "attended"):
-        by_component[component_id][day].append(attended)
+        by_component[component_id][day].append(was_attended)
     plan_client = {p.id: p.client_id for p in plans}
     meetings: dict[int, list[tuple[date, str]]] = defaultdict(list)
     for client_id, day, kind in MeetingAttendance.objects.filter(

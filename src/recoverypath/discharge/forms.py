@@ -183,7 +183,7 @@ class AlumniForm(ItemBaseForm):
         return {"offered_on": self.cleaned_data["offered_on"]}
 
 
-ITEM_FORMS = {
+ITEM_FORMS: dict[str, type[ItemBaseForm]] = {
     Kind.LIVING_SITUATION: LivingForm,
     Kind.BARRIERS: BarriersForm,
     Kind.PEER_SUPPORT: PeerForm,

@@ -50,7 +50,7 @@ def rule_missed_therapy(*, contact: ComponentContact) -> bool:
     config = rule_config(program_id=client.program_id, rule=Rule.MISSED_APPOINTMENT)
     if not config.enabled:
         return False
-    with_whom = f" with {component.provider.name}" if component.provider_id else ""
+    with_whom = f" with {component.provider.name}" if component.provider is not None else ""
     warning_raise(
         client=client,
         rule=Rule.MISSED_APPOINTMENT,

@@ -3,7 +3,7 @@ selectors and services as /aftercare/caseload/ and /aftercare/rules/<program>/."
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.urls import include, path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -22,7 +22,7 @@ from .config import DEFAULTS, PARAM_LIMITS, rule_configs, rules_program_get
 from .models import Rule
 
 if TYPE_CHECKING:
-    from recoverypath.accounts.models import Program
+    from recoverypath.accounts.models import Program, User
 
 RISK_CHOICES = ["alerts", "high", "warning"]
 
@@ -104,13 +104,14 @@ class CoordinatorDashboardViewSet(viewsets.GenericViewSet):
         audit_record_list(actor=request.user, objects=[r.client for r in rows], client_id_attr="id")
         offset = (self.paginator.page.number - 1) * self.paginator.get_page_size(request)
         for index, row in enumerate(rows, start=offset + 1):
-            row.risk_order = index  # type: ignore[attr-defined]
+            row.risk_order = index
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
 
 class RuleSettingSerializer(serializers.Serializer):
     rule = serializers.ChoiceField(choices=Rule.choices)
-    label = serializers.CharField(read_only=True)
+    # An output field named "label" shadows Field.label in the DRF stubs.
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]
     enabled = serializers.BooleanField(required=False)
     params = serializers.DictField(child=serializers.IntegerField(), required=False)
     limits = serializers.DictField(
@@ -156,7 +157,9 @@ class EarlyWarningRulesViewSet(viewsets.GenericViewSet):
     lookup_value_regex = ID_PATTERN
 
     def get_object(self) -> Program:
-        return rules_program_get(user=self.request.user, program_id=self.kwargs["pk"])
+        # IsAuthenticated (the API default) lets only signed-in users this far.
+        user = cast("User", self.request.user)
+        return rules_program_get(user=user, program_id=self.kwargs["pk"])
 
     @extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)])
     def retrieve(self, request, *args, **kwargs):

@@ -6,6 +6,7 @@ appointment as subqueries), one count, one for every sparkline, three for adhere
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -38,9 +39,24 @@ from recoverypath.monitoring.sparkline import mood_craving_sparkline
 from .models import WarningSign
 
 if TYPE_CHECKING:
+    from typing import TypedDict
+
+    from django_stubs_ext import WithAnnotations
+
     from recoverypath.accounts.models import User
     from recoverypath.aftercare.models import AftercarePlan
     from recoverypath.clients.models import Client
+
+    class CaseloadFigures(TypedDict):
+        alert_rank: int
+        top_alert_reason: str | None
+        open_alerts: int
+        last_warning: datetime | None
+        last_check_in: date | None
+        next_appointment: datetime | None
+
+    # A plan of the caseload, as caseload_queryset annotates it.
+    CaseloadPlan = WithAnnotations[AftercarePlan, CaseloadFigures]
 
 SPARK_DAYS = 14
 SEVERITY_RANK = severity_ranks()
@@ -64,7 +80,7 @@ def caseload_queryset(
     risk: str = "",
     status: str = "",
     search: str = "",
-) -> QuerySet[AftercarePlan]:
+) -> QuerySet[CaseloadPlan]:
     """Open aftercare plans in the programs where `user` coordinates, riskiest first:
     open-alert severity, then the most recent warning sign, then name."""
     program_ids = permissions.staff_program_ids(user, min_rank=permissions.Rank.COORDINATOR)
@@ -151,7 +167,7 @@ class CaseloadRow:
     cravings: list[int | None] = field(default_factory=list)
 
 
-def caseload_rows(*, plans: list[AftercarePlan]) -> list[CaseloadRow]:
+def caseload_rows(*, plans: Sequence[CaseloadPlan]) -> list[CaseloadRow]:
     """Decorate a page of plans: one query for all sparklines, three for adherence."""
     if not plans:
         return []

@@ -64,7 +64,8 @@ class RedemptionSerializer(serializers.ModelSerializer):
 
 class NextRewardSerializer(serializers.Serializer):
     behaviour = serializers.ChoiceField(choices=Behaviour.choices)
-    label = serializers.CharField()
+    # An output field named "label" shadows Field.label in the DRF stubs.
+    label = serializers.CharField()  # type: ignore[assignment]
     amount = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
     draws = serializers.IntegerField(allow_null=True)
 

@@ -6,6 +6,8 @@ program manage plans (stepping up to IOP: clinicians and admins); front desk and
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -49,6 +51,9 @@ from .serializers import (
 )
 from .serializers import valid_input as _valid
 
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
+
 ID_PARAM = OpenApiParameter("id", int, OpenApiParameter.PATH)
 GOAL_PARAM = OpenApiParameter("goal_id", int, OpenApiParameter.PATH)
 CHECK_IN_PARAM = OpenApiParameter("check_in_id", int, OpenApiParameter.PATH)
@@ -86,8 +91,10 @@ class AftercarePlanViewSet(
             raise PermissionDenied("Aftercare plans are for coordinators and clinicians.")
 
     def get_object(self) -> AftercarePlan:
-        plan = selectors.plan_get(user=self.request.user, plan_id=self.kwargs["pk"])
-        if not can_manage_aftercare_plan(self.request.user, plan.client):
+        # IsAuthenticated (the API default) lets only signed-in users this far.
+        user = cast("User", self.request.user)
+        plan = selectors.plan_get(user=user, plan_id=self.kwargs["pk"])
+        if not can_manage_aftercare_plan(user, plan.client):
             raise PermissionDenied("Aftercare plans are for coordinators and clinicians.")
         return plan
 

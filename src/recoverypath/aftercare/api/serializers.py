@@ -3,6 +3,8 @@ comes in (plan start, extension, step-up, contacts, goal notes, check-ins)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -238,7 +240,12 @@ class ComponentInputSerializer(serializers.Serializer):
         choices=PlanComponent.Frequency.choices, required=False, default="weekly"
     )
     expected_per_week = serializers.DecimalField(
-        max_digits=4, decimal_places=2, min_value=0, max_value=14, required=False, default=1
+        max_digits=4,
+        decimal_places=2,
+        min_value=0,
+        max_value=14,
+        required=False,
+        default=Decimal(1),
     )
     provider = ScopedIdField(selectors.PROVIDERS, required=False, allow_null=True)
     group_type = serializers.ChoiceField(

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 Status = AftercarePlan.Status
 
 
-def _history(plan: AftercarePlan, *, actor: User, from_status: str, note: str) -> None:
+def _history(plan: AftercarePlan, *, actor: User | None, from_status: str, note: str) -> None:
     AftercarePlanChange.objects.create(
         plan=plan, from_status=from_status, to_status=plan.status, note=note, actor=actor
     )

@@ -16,7 +16,8 @@ from ..models import ChecklistItem, DischargePlan, DischargeSummary
 
 
 class ChecklistItemSerializer(serializers.ModelSerializer):
-    label = serializers.CharField(source="get_kind_display", read_only=True)
+    # An output field named "label" shadows Field.label in the DRF stubs.
+    label = serializers.CharField(source="get_kind_display", read_only=True)  # type: ignore[assignment]
 
     class Meta:
         model = ChecklistItem
@@ -39,7 +40,8 @@ class ChecklistItemSerializer(serializers.ModelSerializer):
 
 class ChecklistItemWriteSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ChecklistItem.Status.choices, required=False)
-    data = serializers.JSONField(required=False)
+    # An input field named "data" shadows Serializer.data in the DRF stubs.
+    data = serializers.JSONField(required=False)  # type: ignore[assignment]
     evidence = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     due_date = serializers.DateField(required=False)
 

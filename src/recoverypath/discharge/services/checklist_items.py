@@ -118,10 +118,11 @@ def _context(*, item: ChecklistItem, data: dict, referral, contact) -> dict[str,
     kind = item.kind
     ctx: dict[str, Any] = {"client": client, "target": plan.target_graduation_date}
     if kind == ChecklistItem.Kind.FIRST_APPOINTMENT:
-        if referral is None and data.get("referral_id"):
+        referral_id = _int(data.get("referral_id"))
+        if referral is None and referral_id is not None:
             referral = (
                 Referral.objects.select_related("provider")
-                .filter(pk=_int(data["referral_id"]), client=client)
+                .filter(pk=referral_id, client=client)
                 .first()
             )
         if referral is not None and referral.client_id != client.id:

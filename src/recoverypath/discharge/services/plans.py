@@ -27,7 +27,7 @@ DEFAULT_IOP_WEEKS = 8
 
 
 def plan_audit(
-    actor: User, plan: DischargePlan, action: str, changes: dict[str, Any], obj=None
+    actor: User | None, plan: DischargePlan, action: str, changes: dict[str, Any], obj=None
 ) -> None:
     audit_record(
         actor=actor,

@@ -142,7 +142,7 @@ def referral_transition(
                 "status": [before, to],
                 **(
                     {"appointment_at": [None, referral.appointment_at.isoformat()]}
-                    if to == Status.BOOKED
+                    if to == Status.BOOKED and referral.appointment_at
                     else {}
                 ),
                 **({"attended_on": [None, attended_on.isoformat()]} if attended_on else {}),

@@ -177,7 +177,9 @@ def summary_sign(*, actor: User, summary: DischargeSummary) -> DischargeSummary:
             obj=summary,
             client_id=plan.client_id,
             organization_id=plan.organization_id,
-            changes={"signed_at": [None, summary.signed_at.isoformat()]},
+            changes={
+                "signed_at": [None, summary.signed_at.isoformat() if summary.signed_at else None]
+            },
         )
     return summary
 

@@ -51,6 +51,7 @@ def todo_items(user: User) -> list[TodoItem]:
             client_id=item.plan.client_id,
         )
         for item in items
+        if item.due_date is not None  # due within a week: never None here
     ]
 
 

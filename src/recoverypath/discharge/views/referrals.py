@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms as django_forms
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -59,7 +60,9 @@ def referral_move(request, referral_id: int):
     referral = selectors.referral_get(user=request.user, referral_id=referral_id)
     allowed = sorted(Referral.ALLOWED_TRANSITIONS[referral.status])
     form = forms.ReferralMoveForm(request.POST or None)
-    form.fields["to"].choices = [(s, Referral.Status(s).label) for s in allowed]
+    to_field = form.fields["to"]
+    assert isinstance(to_field, django_forms.ChoiceField)
+    to_field.choices = [(s, Referral.Status(s).label) for s in allowed]
     saved = _save(
         request,
         form,

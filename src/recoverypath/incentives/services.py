@@ -39,6 +39,13 @@ SCHEDULE_FIELDS = (
 )
 
 
+def _prizes_well_formed(prizes: Any) -> bool:
+    """A list of prizes, each with a label, an amount and a weight."""
+    return isinstance(prizes, list) and all(
+        isinstance(p, dict) and {"label", "amount", "weight"} <= set(p) for p in prizes
+    )
+
+
 def schedule_configure(*, actor: User, program: Program, **values: Any) -> RewardSchedule:
     """Create or change the program's schedule (clinicians and admins). ValidationError on bad
     values; the change is audited with its before and after."""
@@ -47,6 +54,8 @@ def schedule_configure(*, actor: User, program: Program, **values: Any) -> Rewar
     unknown = set(values) - set(SCHEDULE_FIELDS)
     if unknown:
         raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    if "prizes" in values and not _prizes_well_formed(values["prizes"]):
+        raise ValidationError({"prizes": "Each prize needs a label, an amount and a weight."})
     with transaction.atomic():
         item = RewardSchedule.objects.select_for_update().filter(program=program).first()
         created = item is None

@@ -65,7 +65,7 @@ def _page(request, client, *, award_form=None, redemption_form=None, status=200)
         {
             "client": client,
             "summary": summary,
-            "can_award_rewards": can_award_rewards(request.user, client),
+            "can_award": can_award_rewards(request.user, client),
             "can_redeem": can_record_redemption(request.user, client),
             "award_form": award_form or AwardForm(),
             "redemption_form": redemption_form or RedemptionForm(),

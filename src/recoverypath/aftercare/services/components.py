@@ -94,11 +94,14 @@ def component_add(*, actor: User, plan: AftercarePlan, **data: Any) -> PlanCompo
 def component_contact_log(
     *, actor: User, component: PlanComponent, day: date, attended: bool = True, note: str = ""
 ) -> ComponentContact:
-    """Log that a component happened (or was missed) on `day`; counts toward adherence.
-    A missed therapy session reaches the early-warning rules via `component_contact_logged`."""
+    """Log that a component happened (or was missed) on `day`; counts toward adherence. Only an
+    active component takes contacts (ValidationError on `component`). A missed therapy session
+    reaches the early-warning rules via `component_contact_logged`."""
     client = component.plan.client
     if not can_log_component_contact(actor, client):
         raise PermissionDenied("You cannot log contacts for this plan.")
+    if not component.active:
+        raise ValidationError({"component": "No such component in this plan."})
     if day > local_today(client.time_zone):
         raise ValidationError({"date": "The date cannot be in the future."})
     with transaction.atomic():

@@ -54,6 +54,8 @@ def checklist_item_update(
     if not can_work_checklist(actor, client):
         raise PermissionDenied("You cannot work on this discharge plan.")
     _require_open(plan)
+    if data is not None and not isinstance(data, dict):
+        raise ValidationError({"data": "Must be an object."})
     before = snapshot(item, ITEM_FIELDS)
     status = status or item.status
     if status not in ChecklistItem.Status.values:

@@ -23,8 +23,7 @@ class AftercareConfig(AppConfig):
 
 def _register_family_sections() -> None:
     from recoverypath.consent.family import register_family_section
-    from recoverypath.consent.models import Category
 
     from .family import plan_for_family
 
-    register_family_section(Category.AFTERCARE_PLAN, plan_for_family)
+    register_family_section("aftercare_plan", plan_for_family)  # consent's Category.AFTERCARE_PLAN

@@ -25,11 +25,12 @@ class DischargeConfig(AppConfig):
 
 def _register_family_sections() -> None:
     from recoverypath.consent.family import register_family_section
-    from recoverypath.consent.models import Category
 
     from .family import summary_for_family
 
-    register_family_section(Category.DISCHARGE_SUMMARY, summary_for_family)
+    register_family_section(
+        "discharge_summary", summary_for_family
+    )  # consent's Category.DISCHARGE_SUMMARY
 
 
 def _register_finish_check() -> None:

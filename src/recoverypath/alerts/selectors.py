@@ -248,7 +248,7 @@ def escalation_program_get(*, user, program_id: int) -> Program:
 
 def severity_ranks() -> dict[str, int]:
     """{severity: rank}, the most urgent first (critical 0)."""
-    return dict(SEVERITY_RANK)
+    return {str(severity): rank for severity, rank in SEVERITY_RANK.items()}
 
 
 def alerts_active() -> QuerySet[Alert]:

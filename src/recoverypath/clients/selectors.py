@@ -158,6 +158,8 @@ def client_lock(*, client: Client) -> None:
 
 def support_contact_for_client(*, client: Client, contact_id: int | None) -> SupportContact | None:
     """One of the client's own support contacts, or None (not theirs, or no id)."""
+    if contact_id is None:
+        return None
     return SupportContact.objects.filter(pk=contact_id, client=client).first()
 
 

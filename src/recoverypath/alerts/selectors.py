@@ -241,3 +241,28 @@ def escalation_program_get(*, user: User, program_id: int) -> Program:
     if program is None:
         raise Http404("No such program.")
     return program
+
+
+# Reads for earlywarning (its dashboard and its clearing checks).
+
+
+def severity_ranks() -> dict[str, int]:
+    """{severity: rank}, the most urgent first (critical 0)."""
+    return {str(severity): rank for severity, rank in SEVERITY_RANK.items()}
+
+
+def alerts_active() -> QuerySet[Alert]:
+    """Every open or acknowledged alert, unscoped: for subqueries over a list the caller has
+    already scoped (the coordinator dashboard)."""
+    return Alert.objects.filter(status__in=ACTIVE_STATUSES)
+
+
+def alerts_active_of_kind(*, kind: str, client_ids: list[int] | None = None) -> list[Alert]:
+    """The open or acknowledged alerts of `kind` (of these clients, if given), oldest first,
+    with their clients: what the nightly clearing checks."""
+    alerts = Alert.objects.filter(
+        kind=kind, status__in=[Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED]
+    ).select_related("client")
+    if client_ids is not None:
+        alerts = alerts.filter(client_id__in=client_ids)
+    return list(alerts.order_by("id"))

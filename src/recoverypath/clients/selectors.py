@@ -166,3 +166,16 @@ def client_lock(*, client_id: int) -> None:
 def clients_in_programs(*, program_ids: set[int]) -> QuerySet[Client]:
     """Clients whose program is one of `program_ids` now (the clients a staff member books for)."""
     return Client.objects.filter(program_id__in=program_ids)
+
+
+def support_contact_for_client(*, client: Client, contact_id: int | None) -> SupportContact | None:
+    """One of the client's own support contacts, or None (not theirs, or no id)."""
+    if contact_id is None:
+        return None
+    return SupportContact.objects.filter(pk=contact_id, client=client).first()
+
+
+def client_for_system(*, client_id: int) -> Client | None:
+    """The client with their program, for work the system does on its own (a reward after a
+    verified behaviour), not on a person's request: no access check, so never for a page."""
+    return Client.objects.select_related("program").filter(pk=client_id).first()

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from recoverypath.core.params import Reach
 
-from .models import Channel, Notification
+from .models import Channel, Notification, Reminder
 
 if TYPE_CHECKING:
     from recoverypath.accounts.models import User
@@ -27,3 +27,8 @@ NOTIFICATIONS = Reach(Notification, lambda user: notification_list_for_user(user
 
 def notification_unread_count(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, channel=Channel.IN_APP, read_at=None).count()
+
+
+def reminders_pending(*, dedup_keys: list[str]) -> list[Reminder]:
+    """The scheduled (not yet sent or cancelled) reminders with these dedup keys."""
+    return list(Reminder.objects.filter(dedup_key__in=dedup_keys, status=Reminder.Status.SCHEDULED))

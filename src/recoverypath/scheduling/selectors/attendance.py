@@ -134,3 +134,20 @@ def attendance_outcome(*, client: Client, session_id: int) -> tuple[date, str] |
     if row is None:
         return None
     return session_local_date(row.session), row.status
+
+
+def attendance_in_program(
+    *, client: Client, program_id: int, since: datetime, before: datetime
+) -> list[Attendance]:
+    """The client's attendance rows at the program's sessions starting in [since, before), with
+    their sessions, in session order (discharge's attendance figures)."""
+    return list(
+        Attendance.objects.filter(
+            client=client,
+            session__program=program_id,
+            session__starts_at__gte=since,
+            session__starts_at__lt=before,
+        )
+        .select_related("session")
+        .order_by("session__starts_at")
+    )

@@ -1,17 +1,21 @@
-"""The external provider directory (aftercare.models.ExternalProvider), written from discharge."""
+"""The external provider directory: the providers clients are referred to at discharge and
+whose services make up aftercare plans. Written from discharge's directory pages."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from recoverypath.aftercare.models import ExternalProvider
 from recoverypath.core.audit import Action, audit_record, model_changes, snapshot
 from recoverypath.core.phones import normalize_phone
 
-from .. import rules
+from ..models import ExternalProvider
+from ..permissions import can_manage_provider
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 PROVIDER_FIELDS = [
     "name",
@@ -37,9 +41,9 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def external_provider_create(*, actor, organization, **data: Any) -> ExternalProvider:
+def external_provider_create(*, actor: User, organization, **data: Any) -> ExternalProvider:
     """Add a provider to the organization's directory. Coordinators and above."""
-    if not rules.can_manage_provider(actor, organization.id):
+    if not can_manage_provider(actor, organization.id):
         raise PermissionDenied("You cannot change this organization's provider directory.")
     provider = ExternalProvider(organization=organization, **_clean(data))
     provider.full_clean()
@@ -55,8 +59,10 @@ def external_provider_create(*, actor, organization, **data: Any) -> ExternalPro
     return provider
 
 
-def external_provider_update(*, actor, provider: ExternalProvider, **data: Any) -> ExternalProvider:
-    if not rules.can_manage_provider(actor, provider.organization_id):
+def external_provider_update(
+    *, actor: User, provider: ExternalProvider, **data: Any
+) -> ExternalProvider:
+    if not can_manage_provider(actor, provider.organization_id):
         raise PermissionDenied("You cannot change this organization's provider directory.")
     data = _clean(data)
     before = snapshot(provider, PROVIDER_FIELDS)

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from recoverypath.accounts.models import Program
+from recoverypath.accounts.selectors import program_list_for_user
 from recoverypath.clients.selectors import own_client_get
 from recoverypath.clients.views import staff_required
 from recoverypath.core import permissions
@@ -20,7 +20,7 @@ from recoverypath.core.navigation import NavItem
 from . import selectors, services
 from .forms import AnnouncementForm, EventForm
 from .models import Announcement, Event, Member, MentorMatch, MentorOffer
-from .permissions import can_moderate
+from .permissions import can_moderate_community
 
 
 def nav_items(request) -> list[NavItem]:
@@ -184,8 +184,7 @@ def help_ask(request):
 
 
 def _programs(user):
-    ids = permissions.staff_program_ids(user, min_rank=permissions.Rank.COORDINATOR)
-    return Program.objects.filter(id__in=ids).order_by("name")
+    return program_list_for_user(user=user, min_rank=permissions.Rank.COORDINATOR).order_by("name")
 
 
 @staff_required
@@ -221,7 +220,7 @@ def _staff_redirect(program_id: int):
 @require_POST
 def offer_decide(request, offer_id: int):
     offer = get_object_or_404(MentorOffer.objects.select_related("member"), pk=offer_id)
-    if not can_moderate(request.user, offer.member.program_id):
+    if not can_moderate_community(request.user, offer.member.program_id):
         raise Http404
     try:
         services.mentor_offer_decide(
@@ -236,7 +235,7 @@ def offer_decide(request, offer_id: int):
 @require_POST
 def match_decide(request, match_id: int):
     match = get_object_or_404(MentorMatch.objects.select_related("mentee"), pk=match_id)
-    if not can_moderate(request.user, match.mentee.program_id):
+    if not can_moderate_community(request.user, match.mentee.program_id):
         raise Http404
     try:
         services.match_approve(
@@ -251,7 +250,7 @@ def match_decide(request, match_id: int):
 @require_POST
 def member_suspend(request, member_id: int):
     member = get_object_or_404(Member, pk=member_id)
-    if not can_moderate(request.user, member.program_id):
+    if not can_moderate_community(request.user, member.program_id):
         raise Http404
     try:
         services.member_suspend(
@@ -278,7 +277,7 @@ def announcement_post(request, program_id: int):
 @require_POST
 def announcement_hide(request, item_id: int):
     item = get_object_or_404(Announcement.objects.select_related("program"), pk=item_id)
-    if not can_moderate(request.user, item.program_id):
+    if not can_moderate_community(request.user, item.program_id):
         raise Http404
     services.announcement_hide(actor=request.user, item=item)
     return _staff_redirect(item.program_id)

@@ -154,7 +154,7 @@ def warning_histories(*, program: Program, start: date, end: date):
     """One history per client with an episode of the program in the period: check-in days,
     lapse days, early-warning alert firings (raised and raised again). 5 queries, any size."""
     from recoverypath.alerts.models import AlertEvent
-    from recoverypath.clients.models import Client
+    from recoverypath.clients.models import Client, Ethnicity, Race
     from recoverypath.earlywarning.raising import KINDS
 
     from .warnings import ClientHistory
@@ -174,14 +174,22 @@ def warning_histories(*, program: Program, start: date, end: date):
         spans[client_id].append((first, last))
     if not spans:
         return []
+    ethnicities, races = dict(Ethnicity.choices), dict(Race.choices)
     histories = {}
-    for client_id, sex, born in Client.objects.filter(id__in=list(spans)).values_list(
-        "id", "sex_assigned_at_birth", "date_of_birth"
-    ):
+    for client_id, sex, born, ethnicity, race in Client.objects.filter(
+        id__in=list(spans)
+    ).values_list("id", "sex_assigned_at_birth", "date_of_birth", "ethnicity", "race"):
         age = None
         if born is not None:
             age = start.year - born.year - ((start.month, start.day) < (born.month, born.day))
-        histories[client_id] = ClientHistory(client_id, sex or "unknown", age, spans[client_id])
+        histories[client_id] = ClientHistory(
+            client_id,
+            sex or "unknown",
+            age,
+            spans[client_id],
+            ethnicity=str(ethnicities.get(ethnicity, ethnicity)) if ethnicity else "",
+            race=[str(races.get(code, code)) for code in race or []],
+        )
     hi = end + timedelta(days=15)
     for client_id, day in CheckIn.objects.filter(
         client_id__in=list(histories), date__gte=start, date__lte=hi
@@ -214,3 +222,10 @@ def warning_performance(*, user, program_id: int, start: date, end: date):
     program = Program.objects.get(pk=program_id)
     histories = warning_histories(program=program, start=start, end=end)
     return program, evaluate(histories, start, end, sorted(KINDS))
+
+
+def warning_rule_labels() -> dict[str, str]:
+    """Each early-warning rule's name for people, by its code."""
+    from recoverypath.earlywarning.models import Rule
+
+    return {str(code): str(label) for code, label in Rule.choices}

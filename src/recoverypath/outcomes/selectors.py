@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -20,6 +22,7 @@ from recoverypath.assessments.models import Assessment
 from recoverypath.care import levels
 from recoverypath.care.models import EpisodeOfCare
 from recoverypath.core import permissions
+from recoverypath.core.params import Reach
 from recoverypath.discharge.models import DischargePlan, Referral
 from recoverypath.monitoring.models import CheckIn, Lapse
 from recoverypath.scheduling.models import Attendance
@@ -28,13 +31,33 @@ from recoverypath.testing.selectors import adherence_counts, verdict_counts
 from .figures import INSTRUMENTS, ClientFacts, Figures, compute
 from .permissions import can_view_outcomes
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from recoverypath.accounts.models import User
+
+    from .warnings import ClientHistory, Performance
+
 ATTENDED = ("present", "late", "left_early")
 LOOKAHEAD = timedelta(days=210)  # 6-month follow-up window
+LONGEST_PERIOD_DAYS = 366 * 5
 
 
-def report_programs(*, user) -> QuerySet[Program]:
+def report_programs(*, user: User | AnonymousUser) -> QuerySet[Program]:
     ids = permissions.staff_program_ids(user, min_rank=permissions.Rank.ADMIN)
     return Program.objects.filter(id__in=ids).order_by("name")
+
+
+# What a program id of a report request may name: the programs the caller is an admin of.
+REPORT_PROGRAMS = Reach(Program, lambda user: report_programs(user=user))
+
+
+def period_check(start: date, end: date) -> None:
+    """A report's period: start on or before end, at most five years. Raises ValidationError."""
+    if start > end:
+        raise ValidationError("The period starts after it ends.")
+    if (end - start).days > LONGEST_PERIOD_DAYS:
+        raise ValidationError("Choose a period of at most five years.")
 
 
 def _span(first: date, last: date | None, start: date, end: date) -> int:
@@ -142,15 +165,19 @@ def client_facts(*, program: Program, start: date, end: date) -> list[ClientFact
     return [facts[k] for k in sorted(facts)]
 
 
-def outcome_report(*, user, program_id: int, start: date, end: date) -> tuple[Program, Figures]:
-    """The program's outcome figures for the period; Http404 for anyone but its admins."""
+def outcome_report(
+    *, user: User, program_id: int, start: date, end: date
+) -> tuple[Program, Figures]:
+    """The program's outcome figures for the period; Http404 for anyone but its admins,
+    ValidationError for a period period_check refuses."""
     if not can_view_outcomes(user, program_id):
         raise Http404("No such program.")
+    period_check(start, end)
     program = Program.objects.get(pk=program_id)
     return program, compute(client_facts(program=program, start=start, end=end), start, end)
 
 
-def warning_histories(*, program: Program, start: date, end: date):
+def warning_histories(*, program: Program, start: date, end: date) -> list[ClientHistory]:
     """One history per client with an episode of the program in the period: check-in days,
     lapse days, early-warning alert firings (raised and raised again). 5 queries, any size."""
     from recoverypath.alerts.models import AlertEvent
@@ -211,14 +238,18 @@ def warning_histories(*, program: Program, start: date, end: date):
     return [histories[k] for k in sorted(histories)]
 
 
-def warning_performance(*, user, program_id: int, start: date, end: date):
-    """The early-warning performance report; Http404 for anyone but the program's admins."""
+def warning_performance(
+    *, user: User, program_id: int, start: date, end: date
+) -> tuple[Program, Performance]:
+    """The early-warning performance report; Http404 for anyone but the program's admins,
+    ValidationError for a period period_check refuses."""
     from recoverypath.earlywarning.raising import KINDS
 
     from .warnings import evaluate
 
     if not can_view_outcomes(user, program_id):
         raise Http404("No such program.")
+    period_check(start, end)
     program = Program.objects.get(pk=program_id)
     histories = warning_histories(program=program, start=start, end=end)
     return program, evaluate(histories, start, end, sorted(KINDS))

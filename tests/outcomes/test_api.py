@@ -52,7 +52,7 @@ def test_the_outcome_report_gives_the_hand_counted_figures(cast, cohort):  # noq
 def test_the_period_defaults_to_the_last_year_and_a_backwards_one_is_a_400(cast):
     api = api_as(cast.admin)
     body = api.get(REPORT, {"program": cast.program.id}).json()
-    assert body["end"] > body["start"] and body["retention"][0]["label"] == "In IOP at day 30"
+    assert body["end"] > body["start"] and body["retention"][0]["figure"] == "In IOP at day 30"
     bad = api.get(REPORT, {"program": cast.program.id, "start": "2026-06-01", "end": "2026-01-01"})
     assert bad.status_code == 400
     assert "starts after it ends" in bad.json()["error"]["message"]
@@ -106,8 +106,8 @@ def test_the_warning_report_finds_the_planted_relationship(cast):
     assert body["risk_score"][0]["auc"] > 0.7
     assert body["risk_score"][0]["low"] > 0.6
     craving = {(r["rule"], r["horizon_days"]): r for r in body["rules"]}
-    assert craving[("high_craving", 7)]["label"] == "High cravings"
-    assert {"sex: female", "sex: male"} <= {g["label"] for g in body["subgroups"]}
+    assert craving[("high_craving", 7)]["name"] == "High cravings"
+    assert {"sex: female", "sex: male"} <= {g["group"] for g in body["subgroups"]}
     assert body["race_ethnicity_recorded"] is False
     assert body["min_group_clients"] == 10
 

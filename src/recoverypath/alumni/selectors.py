@@ -38,7 +38,7 @@ def member_for(*, client: Client) -> Member | None:
 
 
 def directory(*, member: Member | None) -> list[Listing]:
-    if not can_see_directory(member):
+    if member is None or not can_see_directory(member):
         return []
     rows = (
         Member.objects.filter(program_id=member.program_id, status="active", listed=True)

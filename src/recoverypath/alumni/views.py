@@ -3,6 +3,8 @@ mentors, help), and the staff page (moderation, approvals, news, events)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +23,11 @@ from . import selectors, services
 from .forms import AnnouncementForm, EventForm
 from .models import Announcement, Event, Member, MentorMatch, MentorOffer
 from .permissions import can_moderate_community
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from recoverypath.accounts.models import Program, User
 
 
 def nav_items(request) -> list[NavItem]:
@@ -183,7 +190,7 @@ def help_ask(request):
 # --- Staff -----------------------------------------------------------------------------------
 
 
-def _programs(user):
+def _programs(user: User) -> QuerySet[Program]:
     return program_list_for_user(user=user, min_rank=permissions.Rank.COORDINATOR).order_by("name")
 
 
@@ -296,6 +303,7 @@ def event_create(request, program_id: int):
     else:
         messages.error(
             request,
-            "Check the event: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()),
+            "Check the event: "
+            + "; ".join(f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items()),
         )
     return _staff_redirect(program.id)

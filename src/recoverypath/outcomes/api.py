@@ -52,7 +52,7 @@ class ReportQuerySerializer(serializers.Serializer):
 
 
 class RateSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    figure = serializers.CharField(source="label", help_text="What is counted.")
     numerator = serializers.IntegerField()
     denominator = serializers.IntegerField(help_text="Who was counted; 0 gives no value.")
     value = serializers.FloatField(allow_null=True, help_text="numerator / denominator, 0-1.")
@@ -87,7 +87,7 @@ class OutcomeReportSerializer(serializers.Serializer):
 
 class WarningRuleSerializer(serializers.Serializer):
     rule = serializers.ChoiceField(choices=sorted(selectors.warning_rule_labels()))
-    label = serializers.CharField()
+    name = serializers.CharField(help_text="The rule's name for people.")
     horizon_days = serializers.ChoiceField(choices=list(HORIZONS))
     warned = serializers.IntegerField(help_text="Client-weeks with a warning of the rule.")
     warned_and_event = serializers.IntegerField()
@@ -98,7 +98,9 @@ class WarningRuleSerializer(serializers.Serializer):
 
 
 class AucSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    group = serializers.CharField(
+        source="label", help_text='e.g. "All clients, 7 days", "sex: female".'
+    )
     auc = serializers.FloatField(allow_null=True, source="value")
     low = serializers.FloatField(allow_null=True, help_text="95% interval (Hanley-McNeil).")
     high = serializers.FloatField(allow_null=True)
@@ -172,7 +174,7 @@ def performance_body(program_id: int, start: date, end: date, perf: Performance)
         "rules": [
             {
                 "rule": r.rule,
-                "label": labels.get(r.rule, r.rule),
+                "name": labels.get(r.rule, r.rule),
                 "horizon_days": r.horizon,
                 "warned": r.warned,
                 "warned_and_event": r.warned_and_event,

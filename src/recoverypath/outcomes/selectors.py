@@ -105,7 +105,8 @@ def client_facts(*, program: Program, start: date, end: date) -> list[ClientFact
     ).values_list("client_id", "session__starts_at"):
         day = starts_at.astimezone(zone).date()
         row = facts[client_id]
-        if row.iop_end is not None and row.iop_start <= day <= row.iop_end:
+        iop_first, iop_last = row.iop_start, row.iop_end
+        if iop_first is not None and iop_last is not None and iop_first <= day <= iop_last:
             sessions[client_id] = max(sessions.get(client_id, day), day)
     for client_id, day in sessions.items():
         if facts[client_id].last_iop_session is None:
@@ -118,10 +119,11 @@ def client_facts(*, program: Program, start: date, end: date) -> list[ClientFact
         client_id__in=ids, status=CoordinatorCheckIn.Status.ATTENDED
     ).values_list("client_id", "scheduled_at"):
         facts[client_id].aftercare_contacts.append(moment.astimezone(zone).date())
-    for client_id, day in Referral.objects.filter(
+    for client_id, attended_on in Referral.objects.filter(
         client_id__in=ids, status=Referral.Status.ATTENDED, attended_on__isnull=False
     ).values_list("client_id", "attended_on"):
-        facts[client_id].aftercare_contacts.append(day)
+        if attended_on is not None:  # filtered out above; narrowed here for the type
+            facts[client_id].aftercare_contacts.append(attended_on)
     lo = datetime.combine(start - timedelta(days=45), time(), tzinfo=zone)
     hi = datetime.combine(end + LOOKAHEAD, time(), tzinfo=zone)
     for client_id, instrument, moment, total in Assessment.objects.filter(
@@ -131,9 +133,10 @@ def client_facts(*, program: Program, start: date, end: date) -> list[ClientFact
         administered_at__gte=lo,
         administered_at__lt=hi,
     ).values_list("client_id", "instrument", "administered_at", "total"):
-        facts[client_id].scores.setdefault(instrument, []).append(
-            (moment.astimezone(zone).date(), total)
-        )
+        if total is not None:  # filtered out above; narrowed here for the type
+            facts[client_id].scores.setdefault(instrument, []).append(
+                (moment.astimezone(zone).date(), total)
+            )
     enrolled_days: dict[int, set[date]] = {}
     for client_id, client_spans in spans.items():
         days: set[date] = set()

@@ -62,16 +62,16 @@ def rows(figures: Figures) -> list[tuple[str, str, str, str, str]]:
         )
     )
     for change in figures.score_changes:
-        rate = change.improved_rate
+        improved = change.improved_rate
         mean = "-" if change.mean_change is None else f"{change.mean_change:+.1f}"
         out.append(
             (
                 "Score change",
                 f"{change.instrument.upper()} intake to {change.when}: reliable improvement"
-                if rate
+                if improved
                 else f"{change.instrument.upper()} intake to {change.when}: mean change",
-                f"{rate.percent} (mean {mean})" if rate else mean,
-                str(change.improved) if rate else "",
+                f"{improved.percent} (mean {mean})" if improved else mean,
+                str(change.improved) if improved else "",
                 str(change.clients),
             )
         )

@@ -151,8 +151,9 @@ def rule_rows(items: list[Week], rules: list[str]) -> list[RuleRow]:
     for rule in rules:
         for hz in HORIZONS:
             warned = [w for w in items if rule in w.rules]
-            hits = [w for w in warned if w.events[hz] is not None]
-            leads = [(w.events[hz] - w.rules[rule]).days for w in hits]
+            firsts = [(w, w.events[hz]) for w in warned]
+            hits = [(w, day) for w, day in firsts if day is not None]
+            leads = [(day - w.rules[rule]).days for w, day in hits]
             out.append(
                 RuleRow(
                     rule,

@@ -172,7 +172,7 @@ class EventViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         require_moderator(request.user)
         data = valid(AlumniEventInputSerializer, request)
         event = services.event_create(actor=request.user, **data)
-        event.going_count = 0  # type: ignore[attr-defined]  # a new event: nobody answered yet
+        event.going_count = 0  # a new event: nobody answered yet
         return Response(AlumniEventSerializer(event).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

@@ -21,8 +21,7 @@ from recoverypath.core.navigation import NavItem
 
 from . import selectors, services
 from .forms import AnnouncementForm, EventForm
-from .models import Announcement, Event, Member, MentorMatch, MentorOffer
-from .permissions import can_moderate_community
+from .models import Member, MentorOffer
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -148,9 +147,9 @@ def ask(request, offer_id: int):
 @require_POST
 def agree(request, match_id: int):
     member = _member(request)
-    match = get_object_or_404(
-        MentorMatch.objects.select_related("offer__member"), pk=match_id, offer__member=member
-    )
+    match = selectors.match_for_mentor(user=request.user, match_id=match_id)
+    if match.offer.member_id != member.id:
+        raise Http404
     try:
         services.mentor_agree(
             actor=request.user, match=match, agree=request.POST.get("agree") == "yes"
@@ -164,7 +163,7 @@ def agree(request, match_id: int):
 @require_POST
 def rsvp(request, event_id: int):
     member = _member(request)
-    event = get_object_or_404(Event, pk=event_id, program_id=member.program_id)
+    event = selectors.event_for_member(member=member, event_id=event_id)
     try:
         services.rsvp_set(
             actor=request.user, member=member, event=event, going=request.POST.get("going") == "yes"
@@ -226,9 +225,7 @@ def _staff_redirect(program_id: int):
 @staff_required
 @require_POST
 def offer_decide(request, offer_id: int):
-    offer = get_object_or_404(MentorOffer.objects.select_related("member"), pk=offer_id)
-    if not can_moderate_community(request.user, offer.member.program_id):
-        raise Http404
+    offer = selectors.offer_for_moderator(user=request.user, offer_id=offer_id)
     try:
         services.mentor_offer_decide(
             actor=request.user, offer=offer, approve=request.POST.get("approve") == "yes"
@@ -241,9 +238,7 @@ def offer_decide(request, offer_id: int):
 @staff_required
 @require_POST
 def match_decide(request, match_id: int):
-    match = get_object_or_404(MentorMatch.objects.select_related("mentee"), pk=match_id)
-    if not can_moderate_community(request.user, match.mentee.program_id):
-        raise Http404
+    match = selectors.match_for_moderator(user=request.user, match_id=match_id)
     try:
         services.match_approve(
             actor=request.user, match=match, approve=request.POST.get("approve") == "yes"
@@ -256,9 +251,7 @@ def match_decide(request, match_id: int):
 @staff_required
 @require_POST
 def member_suspend(request, member_id: int):
-    member = get_object_or_404(Member, pk=member_id)
-    if not can_moderate_community(request.user, member.program_id):
-        raise Http404
+    member = selectors.member_for_moderator(user=request.user, member_id=member_id)
     try:
         services.member_suspend(
             actor=request.user, member=member, reason=request.POST.get("reason", "")
@@ -283,9 +276,7 @@ def announcement_post(request, program_id: int):
 @staff_required
 @require_POST
 def announcement_hide(request, item_id: int):
-    item = get_object_or_404(Announcement.objects.select_related("program"), pk=item_id)
-    if not can_moderate_community(request.user, item.program_id):
-        raise Http404
+    item = selectors.announcement_for_moderator(user=request.user, item_id=item_id)
     services.announcement_hide(actor=request.user, item=item)
     return _staff_redirect(item.program_id)
 

@@ -48,6 +48,16 @@ def directory(*, member: Member | None) -> list[Listing]:
     return [Listing(m.first_name, m.about, m.id, m.client_id) for m in rows]
 
 
+def events_going(*, member: Member) -> set[int]:
+    """The ids of the events the member said they will come to."""
+    return set(member.rsvps.filter(going=True).values_list("event_id", flat=True))
+
+
+def open_offer(*, member: Member) -> MentorOffer | None:
+    """The member's offer to mentor that is awaiting a decision or approved, if any."""
+    return member.mentor_offers.filter(status__in=["pending", "approved"]).first()
+
+
 def announcements(*, program_id: int, limit: int = 20) -> list[Announcement]:
     return list(Announcement.objects.filter(program_id=program_id, hidden=False)[:limit])
 

@@ -71,9 +71,9 @@ def community(request):
             {
                 "announcements": selectors.announcements(program_id=client.program_id),
                 "events": list(selectors.events_upcoming(program_id=client.program_id)),
-                "going": set(member.rsvps.filter(going=True).values_list("event_id", flat=True)),
+                "going": selectors.events_going(member=member),
                 "directory": selectors.directory(member=member),
-                "offer": member.mentor_offers.filter(status__in=["pending", "approved"]).first(),
+                "offer": selectors.open_offer(member=member),
             }
         )
     return render(request, "alumni/community.html", context)

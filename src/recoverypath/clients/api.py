@@ -17,7 +17,7 @@ from recoverypath.core.routers import Router
 from recoverypath.core.timezones import validate_time_zone
 
 from . import invitations, selectors, services
-from .models import Client, SupportContact
+from .models import Client, Race, SupportContact
 from .sobriety import SobrietySummary, sobriety_summary_for
 
 # Where a client row keeps its sobriety summary while one response is serialized.
@@ -85,6 +85,13 @@ class ClientSerializer(serializers.ModelSerializer):
     time_zone = serializers.CharField(
         max_length=64, required=False, validators=[validate_time_zone]
     )
+    race = serializers.ListField(
+        child=serializers.ChoiceField(choices=Race.choices),
+        required=False,
+        max_length=len(Race.choices),
+        help_text="Self-reported, one or more (OMB 1997); empty when not recorded. "
+        "`declined` and `unknown` stand alone.",
+    )
     days_sober = serializers.SerializerMethodField()
     longest_streak_days = serializers.SerializerMethodField()
     next_milestone = serializers.SerializerMethodField()
@@ -100,6 +107,8 @@ class ClientSerializer(serializers.ModelSerializer):
             "pronouns",
             "date_of_birth",
             "sex_assigned_at_birth",
+            "ethnicity",
+            "race",
             "phone",
             "email",
             "time_zone",

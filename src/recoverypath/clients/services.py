@@ -26,6 +26,8 @@ CLIENT_FIELDS = [
     "pronouns",
     "date_of_birth",
     "sex_assigned_at_birth",
+    "ethnicity",
+    "race",
     "phone",
     "email",
     "time_zone",

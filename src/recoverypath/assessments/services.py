@@ -204,7 +204,8 @@ def _review_low_risk(*, actor: User, client: Client, assessment: Assessment) -> 
 
 def _remind_next(*, client: Client, assessment: Assessment) -> None:
     """Schedule a reminder for the next time this instrument is due (client logins only)."""
-    if not client.user_id:
+    recipient = client.user if client.user_id else None
+    if recipient is None:
         return
     local = assessment.administered_at.astimezone(ZoneInfo(client.time_zone))
     next_on = selectors.next_due_on(
@@ -214,7 +215,7 @@ def _remind_next(*, client: Client, assessment: Assessment) -> None:
         return
     try:
         reminder_schedule(
-            recipient=client.user,
+            recipient=recipient,
             at=datetime.combine(next_on, time(REMINDER_HOUR)),  # wall-clock, recipient's zone
             template=REMINDER_TEMPLATE,
             context={"instrument": assessment.instrument, "link": reverse("assessments:my_list")},
@@ -227,12 +228,13 @@ def _remind_next(*, client: Client, assessment: Assessment) -> None:
 def intake_reminders_schedule(*, client: Client) -> int:
     """One reminder naming every instrument due now (used when an episode starts). Returns how
     many instruments it names (0: nothing due, or the client has no login)."""
-    if not client.user_id:
+    recipient = client.user if client.user_id else None
+    if recipient is None:
         return 0
     due = [d.instrument.code for d in selectors.assessments_due(client=client)]
     if due:
         reminder_schedule(
-            recipient=client.user,
+            recipient=recipient,
             at=timezone.now(),
             template=REMINDER_TEMPLATE,
             context={"instrument": ", ".join(due), "link": reverse("assessments:my_list")},

@@ -37,8 +37,11 @@ def remind(item: CoordinatorCheckIn) -> None:
     at = item.scheduled_at - timedelta(days=1)
     if client.user_id is None or at <= timezone.now():
         return
+    recipient = client.user
+    if recipient is None:
+        return
     reminder_schedule(
-        recipient=client.user,
+        recipient=recipient,
         at=at,
         template="reminder",
         context={

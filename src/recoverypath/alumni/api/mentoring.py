@@ -133,8 +133,9 @@ class MentorMatchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def create(self, request):
         """Ask an approved mentor (clients; the client's consent). An open request to the same
         mentor is answered as it is (200)."""
-        client = own_client(request.user)
+        # The body first: an offer out of the caller's reach (any, for staff) is "Not found."
         offer = valid(MentorAskSerializer, request)["offer"]
+        client = own_client(request.user)
         existed = selectors.matches_for(user=request.user).filter(offer=offer).exists()
         match = services.mentor_ask(actor=request.user, client=client, offer=offer)
         code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED

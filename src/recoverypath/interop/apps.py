@@ -10,8 +10,12 @@ class InteropConfig(AppConfig):
         from recoverypath.clients.views import register_home_section
         from recoverypath.core import navigation
 
+        from .fhir.mapping import register_mappers
+        from .reports import register_reports
         from .views import home_section, nav_items, staff_nav_items
 
         navigation.register(nav_items)
         navigation.register(staff_nav_items)
         register_home_section(home_section, order=90)
+        register_mappers()
+        register_reports()

@@ -9,7 +9,7 @@ from django.conf import settings
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 
 from .mapping import RESOURCE_TYPES
-from .service import COMMON_PARAMS, PARAM_DOCS, SEARCH_PARAMS
+from .search_params import COMMON_PARAMS, PARAM_DOCS, SEARCH_PARAMS
 
 BULK = "http://hl7.org/fhir/uv/bulkdata"
 # (resource type or "" for the system, operation name, canonical definition)

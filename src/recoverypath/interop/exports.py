@@ -33,8 +33,6 @@ if TYPE_CHECKING:
 __all__ = ["RESOURCE_TYPES", "ReportError", "record_json", "record_pdf", "report_csv"]
 
 CHUNK = 200
-# Kept for callers that name the report type by its old name.
-Report = CsvReport
 
 
 def audit_exports(*, user: User, clients: Iterable[Client], object_type: str) -> None:

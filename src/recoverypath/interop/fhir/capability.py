@@ -74,7 +74,9 @@ def capability_statement() -> CapabilityStatement:
                     "security": {
                         "description": "Token authentication (`Authorization: Token <key>`, "
                         "the same tokens as /api/v1) or a signed-in session. Staff read the "
-                        "clients of their programs; a client reads only their own record.",
+                        "clients of their programs; a client reads only their own record; the "
+                        "recipient of an active 42 CFR Part 2 consent reads only the resources "
+                        "of the consented categories, each read logged as a disclosure.",
                     },
                     "resource": resources,
                     **(

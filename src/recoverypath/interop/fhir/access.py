@@ -138,8 +138,8 @@ def read_in_consented_category(reader: Reader, category: str) -> bool:
 
 
 def readers_for_search(*, user: User, patient_ids: list[int] | None) -> Iterator[Reader]:
-    """The readers a search walks, in client id order: the clients `user` sees by role, then (for
-    a consent recipient) those their consents name. 404 when a named patient is neither."""
+    """The readers a search walks, in client id order: the clients `user` sees by role and (for a
+    consent recipient) those their active consents name. 404 when a named patient is neither."""
     grants = _grants(user)
     role = _role_clients(user).order_by("id")
     if patient_ids is not None:

@@ -1,7 +1,7 @@
 """Reads for testing, split by subject: records within a user's reach (`records`), one client's
-tests and verdicts (`clients`), what other apps read (`outcomes`), and the program report
-(`reports`). Every name is re-exported here, so `from recoverypath.testing.selectors import ...`
-keeps working; a new read goes in the module of its subject and is listed below."""
+tests and verdicts (`clients`), what other apps read (`outcomes`, `interop`), and the program
+report (`reports`). Every name is re-exported here, so `from recoverypath.testing.selectors import
+...` keeps working; a new read goes in the module of its subject and is listed below."""
 
 from .clients import (
     VERDICT_LABELS,
@@ -23,6 +23,13 @@ from .clients import (
     settings_for,
     test_rows,
     verdict,
+)
+from .interop import (
+    ClientCompliance,
+    ClientTestRecord,
+    compliance_by_client,
+    selections_for_calendar,
+    test_record_for_client,
 )
 from .outcomes import adherence_counts, collection_outcome, verdict_counts
 from .records import (
@@ -55,6 +62,8 @@ __all__ = [
     "SELECTIONS",
     "VERDICT_LABELS",
     "AnalyteRow",
+    "ClientCompliance",
+    "ClientTestRecord",
     "ClientTestingSummary",
     "ProgramReport",
     "TestRow",
@@ -66,6 +75,7 @@ __all__ = [
     "collection_of_client",
     "collection_outcome",
     "collection_queryset_for_user",
+    "compliance_by_client",
     "confirmations_awaited",
     "latest_draw",
     "medication_list",
@@ -85,8 +95,10 @@ __all__ = [
     "selection_list",
     "selection_of_client",
     "selection_queryset_for_user",
+    "selections_for_calendar",
     "selections_open",
     "settings_for",
+    "test_record_for_client",
     "test_rows",
     "testing_client_get",
     "verdict",

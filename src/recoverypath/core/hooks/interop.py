@@ -41,8 +41,9 @@ class FhirMapper:
 
     @property
     def key(self) -> str:
-        name = getattr(self.build, "__qualname__", type(self.build).__qualname__)
-        return f"{self.resource_type}:{self.build.__module__}.{name}"
+        """`<resource type>:<builder name>`: stable when the builder's module moves."""
+        name = getattr(self.build, "__name__", type(self.build).__name__)
+        return f"{self.resource_type}:{name}"
 
     def recipient_view(self) -> FhirBuilder | None:
         """The builder a consent recipient gets, or None when they get nothing of it."""

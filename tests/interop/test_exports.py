@@ -116,7 +116,7 @@ NOON = datetime(2026, 11, 26, 12, 0, tzinfo=NY)
 @pytest.fixture
 def tested(cast):
     """Two tests asked of the cast client today: one given, one excused."""
-    from recoverypath.testing.services.results import collection_record
+    from recoverypath.testing.services import collection_record
     from recoverypath.testing.services.selection import selection_add, selection_excuse
     from tests.testing.conftest import make_policy
 

@@ -19,7 +19,7 @@ from recoverypath.core.models import AuditEvent
 from recoverypath.core.timezones import local_today
 from recoverypath.monitoring.services import check_in_submit
 from recoverypath.scheduling.services.sessions import session_book
-from recoverypath.testing.services.results import collection_record
+from recoverypath.testing.services import collection_record
 from tests.conftest import api_as
 from tests.factories import UserFactory
 from tests.testing.conftest import make_policy

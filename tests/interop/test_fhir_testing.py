@@ -17,7 +17,7 @@ from recoverypath.core.hooks import all_hooks
 from recoverypath.core.hooks.interop import csv_exports, fhir_mappers, fhir_mappers_of
 from recoverypath.interop.fhir.mapping import RESOURCE_TYPES, resources_for
 from recoverypath.interop.fhir.record import ClientRecord
-from recoverypath.testing.services.results import collection_record
+from recoverypath.testing.services import collection_record
 from tests.conftest import api_as
 from tests.testing.conftest import make_policy
 

@@ -57,6 +57,7 @@ test-deps:
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DEBUG=1 $(BIN)/mypy
 
 # bandit over src (medium severity and above fail; a `# nosec BXXX` carries its reason on the line
 # above), then schemathesis: every API operation fuzzed for a client, a clinician and an admin,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -149,16 +150,36 @@ def _one(clients: int, budget: float | None) -> dict:
         }
 
 
+def _in_own_process(clients: int, budget: float | None) -> dict:
+    """Measure one size in a fresh interpreter: Django is set up once per process, so a second
+    size in the same process would reuse the first size's database."""
+    command = [sys.executable, __file__, "--one", str(clients)]
+    if budget:
+        command += ["--budget", str(budget)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"measuring {clients} clients failed:\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def main() -> int:
     args = sys.argv[1:]
+    one = args[:1] == ["--one"]
+    if one:
+        args = args[1:]
+        clients = int(args[0])
+        args = args[1:]
     budget = None
     if args[:1] == ["--budget"]:
         budget = float(args[1])
         args = args[2:]
+    if one:
+        print(json.dumps(_one(clients, budget)))
+        return 0
     sizes = [int(arg) for arg in args] or [1000, 10_000]
     results = []
     for clients in sizes:
-        result = _one(clients, budget)
+        result = _in_own_process(clients, budget)
         results.append(result)
         print(
             f"{result['clients']:>6} clients ({result['database']}): demo built in "

@@ -358,6 +358,9 @@ SPECTACULAR_SETTINGS = {
         "TestSelectionStatusEnum": "recoverypath.testing.models.TestSelection.Status",
         "ResultStageEnum": "recoverypath.testing.models.AnalyteResult.Stage",
         "ResultOutcomeEnum": "recoverypath.testing.models.AnalyteResult.Outcome",
+        "AlumniMemberStatusEnum": "recoverypath.alumni.models.Member.Status",
+        "MentorOfferStatusEnum": "recoverypath.alumni.models.MentorOffer.Status",
+        "MentorMatchStatusEnum": "recoverypath.alumni.models.MentorMatch.Status",
     },
 }
 

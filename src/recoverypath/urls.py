@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.views.generic import TemplateView
 
@@ -22,5 +23,11 @@ urlpatterns = [
     path("", include("recoverypath.accounts.web_urls")),
 ]
 
+
+def _server_error_on_purpose(request: HttpRequest) -> HttpResponse:
+    """In development, a page that fails so the 500 page can be seen."""
+    raise ZeroDivisionError("division by zero")
+
+
 if settings.DEBUG:
-    urlpatterns.append(path("__debug__/500/", lambda request: 1 / 0))
+    urlpatterns.append(path("__debug__/500/", _server_error_on_purpose))

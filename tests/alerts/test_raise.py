@@ -8,9 +8,8 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from recoverypath.alerts import services
 from recoverypath.alerts.models import Alert, AlertEvent
-from recoverypath.alerts.services import alert_resolve
+from recoverypath.alerts.services import alert_resolve, raising
 from recoverypath.core.models import AuditEvent
 from recoverypath.notifications.models import Notification
 
@@ -44,7 +43,7 @@ def test_a_concurrent_raise_that_loses_the_insert_race_updates_the_winner(
     cast, raise_alert, monkeypatch
 ):
     winner = raise_alert(dedup_key="race")
-    real = services._unresolved
+    real = raising._unresolved
     calls = {"n": 0}
 
     def blind_first_look(**kwargs):
@@ -52,7 +51,7 @@ def test_a_concurrent_raise_that_loses_the_insert_race_updates_the_winner(
         calls["n"] += 1
         return None if calls["n"] == 1 else real(**kwargs)
 
-    monkeypatch.setattr(services, "_unresolved", blind_first_look)
+    monkeypatch.setattr(raising, "_unresolved", blind_first_look)
     loser = raise_alert(dedup_key="race", reason="Seen by a second worker.")
     assert loser.id == winner.id
     assert Alert.objects.count() == 1

@@ -10,6 +10,7 @@ from django.db import connection, transaction
 
 from recoverypath.alerts import services
 from recoverypath.alerts.models import Alert
+from recoverypath.alerts.services import raising
 
 
 @pytest.mark.postgres
@@ -17,7 +18,7 @@ from recoverypath.alerts.models import Alert
 def test_two_concurrent_raises_of_one_signal_make_one_alert(cast, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL's concurrent transactions")
-    real_lookup = services._unresolved
+    real_lookup = raising._unresolved
     both_looked = threading.Barrier(2, timeout=10)
     seen = threading.local()
 
@@ -28,7 +29,7 @@ def test_two_concurrent_raises_of_one_signal_make_one_alert(cast, monkeypatch):
             both_looked.wait()  # both have looked and found nothing before either inserts
         return found
 
-    monkeypatch.setattr(services, "_unresolved", lookup_then_wait)
+    monkeypatch.setattr(raising, "_unresolved", lookup_then_wait)
     results, errors = [], []
 
     def raise_in_own_transaction(reason: str):

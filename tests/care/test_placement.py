@@ -203,3 +203,38 @@ def test_the_step_form_shows_the_same_missing_answer_error_as_the_service(cast):
     )
     assert response.status_code == 200
     assert response.context["form"].errors["acute_safety_risk"] == [MISSING_ANSWER]
+
+
+def test_iop_enrollment_without_answers_raises_from_the_service_the_error_the_form_shows(cast):
+    from django.test import Client as WebClient
+
+    from recoverypath.care.placement import MISSING_ANSWER, QUESTIONS
+
+    web = WebClient()
+    web.force_login(cast.clinician)
+    response = web.post(
+        f"/care/clients/{cast.client.id}/enroll/",
+        {
+            "program": cast.client.program_id,
+            "level_code": "2.1",
+            "track": "general",
+            "start_date": "2026-04-01",
+        },
+    )
+    assert response.status_code == 200
+    names = {q.name for q in QUESTIONS}
+    form_errors = {
+        name: list(errors)
+        for name, errors in response.context["form"].errors.items()
+        if name in names
+    }
+    with pytest.raises(ValidationError) as exc:
+        services.episode_start(actor=cast.clinician, client=cast.client, level_code="2.1")
+    assert exc.value.message_dict == form_errors
+    assert form_errors == {
+        "needs_withdrawal_management": [MISSING_ANSWER],
+        "living_environment_unsafe": [MISSING_ANSWER],
+        "acute_safety_risk": [MISSING_ANSWER],
+        "can_attend_hours": [MISSING_ANSWER],
+    }
+    assert not cast.client.episodes.exists()

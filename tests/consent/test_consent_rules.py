@@ -190,9 +190,18 @@ def test_a_consent_whose_expiration_event_happened_refuses(cast, provider):
 
 def test_a_revoked_consent_cannot_be_revoked_again(cast):
     consent = signed(cast)
-    consent_revoke(actor=cast.coordinator, consent=consent)
+    consent_revoke(actor=cast.coordinator, consent=consent, note="Client asked in writing")
     with pytest.raises(ConflictError):
-        consent_revoke(actor=cast.coordinator, consent=consent)
+        consent_revoke(actor=cast.coordinator, consent=consent, note="Client asked again")
+
+
+def test_staff_revoking_without_saying_how_the_client_revoked_is_refused_by_the_service(cast):
+    consent = signed(cast)
+    with pytest.raises(ValidationError) as exc:
+        consent_revoke(actor=cast.coordinator, consent=consent, note="  ")
+    assert exc.value.message_dict == {"note": ["Say how the client revoked the consent."]}
+    consent.refresh_from_db()
+    assert consent.status == "active"
 
 
 def test_a_tpo_consent_allows_treatment_to_any_provider_but_not_family(cast, provider, sister):

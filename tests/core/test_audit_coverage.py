@@ -307,6 +307,10 @@ API_MODELS = {
     "test-results": "testing.AnalyteResult",
     "reward-awards": "incentives.Award",
     "client-rewards": "clients.Client",
+    # The alumni API's routes with an id are POST-only actions (a GET is a 405).
+    "alumni-announcements": "alumni.Announcement",
+    "alumni-events": "alumni.Event",
+    "alumni-members": "alumni.Member",
 }
 # Secrets the fixture makes that no row holds (only their hashes are stored).
 SECRETS: dict[str, str] = {}
@@ -340,6 +344,10 @@ def _argument_sets(route: str, org) -> Iterator[dict]:
     if route.startswith("fhir/R4/") and names == {"resource_id"}:
         yield from _fhir_ids(route.split("/")[2], org)
         return
+    if route.startswith("api/v1/alumni-mentor-") and names == {"pk"}:
+        model = "MentorOffer" if route.startswith("api/v1/alumni-mentor-offers/") else "MentorMatch"
+        yield from _alumni(model, "pk", org)
+        return
     if route.startswith("api/v1/") and "pk" in names:
         prefix = route.split("/")[2]
         label = API_MODELS.get(prefix)
@@ -360,6 +368,8 @@ QUERIES: dict[str, Callable] = {
         "client": _rows("safety.SafetyPlan", org)[0].client_id
     },
     "api/v1/discharge-reports/gap/": lambda org: {"program": org.programs.order_by("id")[0].pk},
+    "api/v1/outcome-reports/": lambda org: {"program": org.programs.order_by("id")[0].pk},
+    "api/v1/early-warning-performance/": lambda org: {"program": org.programs.order_by("id")[0].pk},
 }
 
 

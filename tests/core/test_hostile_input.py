@@ -232,6 +232,11 @@ def _path_ids(path: str) -> str:
         "test-collections": "testing.Collection",
         "test-results": "testing.AnalyteResult",
         "client-rewards": "clients.Client",  # /client-rewards/{id}/redemptions/
+        "alumni-announcements": "alumni.Announcement",
+        "alumni-events": "alumni.Event",
+        "alumni-members": "alumni.Member",
+        "alumni-mentor-offers": "alumni.MentorOffer",
+        "alumni-mentor-matches": "alumni.MentorMatch",
     }
     prefix = path.split("/")[3]
     if "{id}" in path:

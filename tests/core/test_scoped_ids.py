@@ -154,6 +154,7 @@ def _organization_filter(model, org) -> dict:
         ("plan__client__organization", "plan"),
         ("memberships__program__organization", "memberships"),
         ("recipient__memberships__program__organization", "recipient"),
+        ("member__program__organization", "member"),  # alumni: a mentor offer
     ):
         if needs in names:
             return {lookup: org}
@@ -172,8 +173,21 @@ def _foreign(model, theirs):
         row = Notification.objects.create(
             recipient=User.objects.get(last_name=LEAK), subject="x", body="x"
         )
+    if row is None and model._meta.label_lower == "alumni.mentoroffer":
+        row = _approved_mentor(theirs)
     assert row is not None, f"the demo has no {model.__name__} of the other organization"
     return row
+
+
+def _approved_mentor(org):
+    """The demo has no alumni: an approved mentor of `org` (its Leakcheck client, so any leak
+    of the mentor's name shows)."""
+    from recoverypath.alumni.models import Member, MentorOffer
+    from recoverypath.clients.models import Client
+
+    client = Client.objects.get(last_name=LEAK, organization=org)
+    member = Member.objects.create(client=client, program=client.program, listed=True)
+    return MentorOffer.objects.create(member=member, status="approved")
 
 
 # Where a write endpoint needs an object of the caller's own in its path: the model behind each

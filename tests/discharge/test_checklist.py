@@ -103,7 +103,7 @@ def test_family_receiving_information_needs_a_consent_on_file(cast, plan):
 def test_a_revoked_family_consent_no_longer_counts(cast, plan):
     sister = cast.client.support_contacts.get()
     consent = family_consent(cast, sister)
-    consent_revoke(actor=cast.coordinator, consent=consent)
+    consent_revoke(actor=cast.coordinator, consent=consent, note="Client asked in writing")
     data = {"involvement": "declined", "family_receives_information": True, "contact_id": sister.id}
     assert "contact_id" in refused(cast, plan, "family_involvement", data)
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from recoverypath.core.models import AuditEvent
+from recoverypath.core.timezones import local_today
 from recoverypath.interop.models import CalendarFeed
 from recoverypath.scheduling.services.sessions import session_book, session_cancel, session_move
 
@@ -119,3 +120,73 @@ def test_turning_the_link_off_and_reading_it_are_audited(cast, sessions):
     web.force_login(cast.client_user)
     web.post("/calendar/", {"action": "off"})
     assert WebClient().get(url).status_code == 404
+
+
+# --- Testing windows ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def windows(cast):
+    """A scheduled test in two days, a for-cause test today, and a random test drawn for
+    tomorrow (the client has not been told of it yet)."""
+    from recoverypath.testing.models import TestSelection
+    from recoverypath.testing.services.selection import selection_add
+    from tests.testing.conftest import make_policy
+
+    policy = make_policy(cast.client)
+    today = local_today(cast.program.time_zone)
+    scheduled = selection_add(
+        actor=cast.coordinator, client=cast.client, kind="scheduled", day=today + timedelta(days=2)
+    )
+    for_cause = selection_add(
+        actor=cast.coordinator, client=cast.client, kind="for_cause", reason="Missed check-ins"
+    )
+    opens = scheduled.window_opens_at - timedelta(days=1)
+    random_tomorrow = TestSelection.objects.create(
+        client=cast.client,
+        program=cast.program,
+        policy=policy,
+        kind=TestSelection.Kind.RANDOM,
+        date=today + timedelta(days=1),
+        window_opens_at=opens,
+        window_closes_at=opens + timedelta(hours=9),
+        site=policy.site,
+    )
+    return scheduled, for_cause, random_tomorrow
+
+
+def test_testing_windows_are_neutral_appointments_never_announced_early(cast, windows):
+    scheduled, for_cause, random_tomorrow = windows
+    events, text = _events(_feed_url(cast.client_user))
+    visits = {uid.split("@")[0]: e for uid, e in events.items() if uid.startswith("visit-")}
+    assert set(visits) == {f"visit-{scheduled.id}", f"visit-{for_cause.id}"}
+    for event in visits.values():
+        assert str(event["SUMMARY"]) == "Appointment at Program A"
+        assert str(event["TRANSP"]) == "TRANSPARENT"
+        assert str(event["STATUS"]) == "CONFIRMED"
+        assert "LOCATION" not in event and "DESCRIPTION" not in event
+    scheduled_event = visits[f"visit-{scheduled.id}"]
+    assert scheduled_event["DTSTART"].dt == scheduled.window_opens_at
+    assert scheduled_event["DTEND"].dt == scheduled.window_closes_at
+    lowered = text.lower()
+    for word in ("test", "drug", "urine", "breath", "specimen", "random", "imaginary lane"):
+        assert word not in lowered, word
+    assert f"visit-{random_tomorrow.id}@" not in text
+
+
+def test_an_excused_testing_window_appears_cancelled(cast, windows):
+    from recoverypath.testing.services.selection import selection_excuse
+
+    scheduled, _, _ = windows
+    url = _feed_url(cast.client_user)
+    selection_excuse(actor=cast.coordinator, selection=scheduled, reason="In hospital")
+    events, text = _events(url)
+    event = next(e for uid, e in events.items() if uid.startswith(f"visit-{scheduled.id}@"))
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert int(event["SEQUENCE"]) == 1
+    assert "hospital" not in text.lower()
+
+
+def test_staff_feeds_hold_no_testing_windows(cast, windows):
+    events, _ = _events(_feed_url(cast.coordinator))
+    assert not [uid for uid in events if uid.startswith("visit-")]

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import Client as WebClient
 from fhir.resources.R4B.bundle import Bundle
 
@@ -104,3 +107,68 @@ def test_report_refusals(cast):
     assert _web(cast.client_user).get("/exports/caseload.csv").status_code == 404
     assert _web(cast.client_user).get("/exports/").status_code == 403
     assert _web(cast.coordinator).get("/exports/").status_code == 200
+
+
+NY = ZoneInfo("America/New_York")
+NOON = datetime(2026, 11, 26, 12, 0, tzinfo=NY)
+
+
+@pytest.fixture
+def tested(cast):
+    """Two tests asked of the cast client today: one given, one excused."""
+    from recoverypath.testing.services import collection_record
+    from recoverypath.testing.services.selection import selection_add, selection_excuse
+    from tests.testing.conftest import make_policy
+
+    with time_machine.travel(NOON, tick=False):
+        make_policy(cast.client)
+        selection_add(actor=cast.coordinator, client=cast.client, kind="scheduled")
+        collection_record(
+            actor=cast.coordinator,
+            client=cast.client,
+            collected_at=NOON - timedelta(hours=1),
+            specimen_type="breath",
+            collector="Cora Coordwell",
+            brac="0.000",
+        )
+        excused = selection_add(
+            actor=cast.coordinator, client=cast.client, kind="for_cause", reason="Late to group"
+        )
+        selection_excuse(actor=cast.coordinator, selection=excused, reason="Was at the clinic")
+
+
+def test_staff_download_the_testing_compliance_report_as_csv(cast, tested):
+    with time_machine.travel(NOON, tick=False):
+        rows = _csv(_web(cast.coordinator).get("/exports/testing-compliance.csv"))
+        page = _web(cast.coordinator).get("/exports/")
+    assert b"Testing compliance" in page.content
+    assert rows[0][4:] == [
+        "Program",
+        "From",
+        "To",
+        "Tests asked",
+        "Given",
+        "No-shows",
+        "Excused",
+        "All tests",
+        "Compliance %",
+    ]
+    assert rows[1][0] == "A-0001"
+    assert rows[1][5:] == ["2026-09-04", "2026-11-26", "1", "1", "0", "1", "1", "100"]
+    assert len(rows) == 2
+    assert AuditEvent.objects.filter(
+        actor=cast.coordinator,
+        action="export",
+        object_type="interop.report.testing-compliance",
+        client_id=cast.client.id,
+    ).exists()
+
+
+def test_the_testing_compliance_report_refuses_bad_periods_and_front_desk(cast, tested):
+    web = _web(cast.coordinator)
+    assert web.get("/exports/testing-compliance.csv", {"start": "26/11/2026"}).status_code == 400
+    backwards = {"start": "2026-11-26", "end": "2026-11-01"}
+    assert web.get("/exports/testing-compliance.csv", backwards).status_code == 400
+    assert _web(cast.front_desk).get("/exports/testing-compliance.csv").status_code == 404
+    other = {"program": cast.other_program.id}
+    assert web.get("/exports/testing-compliance.csv", other).status_code == 404

@@ -13,7 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from recoverypath.assessments.services import assessment_submit
+from recoverypath.consent.models import Disclosure
+from recoverypath.consent.services import consent_create, consent_link_recipient, consent_revoke
 from recoverypath.core.models import AuditEvent
+from recoverypath.core.timezones import local_today
 from recoverypath.interop.fhir.capability import READ_SEARCH_TYPES
 from recoverypath.scheduling.services.sessions import session_book
 from tests.conftest import api_as
@@ -172,11 +175,64 @@ def _data_urls(cast, client_id, resource_ids):
     return urls
 
 
-@pytest.mark.parametrize("role", ["other_program", "outsider", "family", "other_client"])
+ALL_CATEGORIES = [
+    "attendance",
+    "schedule",
+    "check_ins",
+    "sobriety",
+    "test_results",
+    "assessment_scores",
+    "discharge_summary",
+    "aftercare_plan",
+]
+
+
+def _family_member_with_ended_consent(cast, how: str):
+    """A family member whose consent covered every category, and is over: revoked by the client,
+    or past its expiration date."""
+    user = UserFactory(email="marlow@test.example.org")
+    today = local_today(cast.client.time_zone)
+    dates = (
+        {"signed_on": today - timedelta(days=30), "expires_on": today - timedelta(days=1)}
+        if how == "expired_consent"
+        else {"signed_on": today, "expires_on": today + timedelta(days=60)}
+    )
+    consent = consent_create(
+        actor=cast.client_user,
+        client=cast.client,
+        recipient_name="Marlow Quillfeather (sister)",
+        recipient_kind="family",
+        categories=ALL_CATEGORIES,
+        information_description="Everything the family page shows",
+        purposes=["family_involvement"],
+        revocation_right_explained=True,
+        how_to_revoke="Tap Revoke in RecoveryPath.",
+        signed_by_name="Juniper Quillfeather",
+        signature_attested=True,
+        **dates,
+    )
+    consent_link_recipient(consent_id=consent.id, user=user)
+    if how == "revoked_consent":
+        consent_revoke(actor=cast.client_user, consent=consent)
+    return user
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        "other_program",
+        "outsider",
+        "family",
+        "other_client",
+        "revoked_consent",
+        "expired_consent",
+    ],
+)
 def test_every_fhir_endpoint_refuses_people_outside_the_record(cast, record, role):
     """Staff of another program or organization: 404 (the record does not exist for them).
-    A family member (an account that is neither staff nor a client; consents are issue 15's
-    check, not wired here yet) and another client: 403/404, never data."""
+    A family member without a consent (an account that is neither staff nor a client), one
+    whose consent was revoked, one whose consent has expired, and another client: 403/404,
+    never data."""
     everything = api_as(cast.clinician).get(f"/fhir/R4/Patient/{cast.client.id}/$everything")
     resource_ids = {
         (e["resource"]["resourceType"], e["resource"]["id"]) for e in everything.json()["entry"]
@@ -184,6 +240,8 @@ def test_every_fhir_endpoint_refuses_people_outside_the_record(cast, record, rol
     assert {rtype for rtype, _ in resource_ids} >= {"Patient", "Observation", "Appointment"}
     if role == "family":
         user = UserFactory(email="family@test.example.org")
+    elif role in ("revoked_consent", "expired_consent"):
+        user = _family_member_with_ended_consent(cast, role)
     elif role == "other_client":
         user = UserFactory(email="bramble@test.example.org")
         cast.other_program_client.user = user
@@ -195,9 +253,11 @@ def test_every_fhir_endpoint_refuses_people_outside_the_record(cast, record, rol
         response = api.get(url)
         assert response.status_code in (403, 404), (role, url, response.status_code)
         _outcome(response, response.status_code)
-    if role == "family":
+    if role in ("family", "revoked_consent", "expired_consent"):
         for resource_type in READ_SEARCH_TYPES:
             _outcome(api.get(f"/fhir/R4/{resource_type}"), 403)
+        _outcome(api.get("/fhir/R4/Patient/$export", HTTP_PREFER="respond-async"), 403)
+        assert not Disclosure.objects.filter(recipient_user=user).exists()
     else:
         for resource_type in READ_SEARCH_TYPES:
             response = api.get(f"/fhir/R4/{resource_type}")

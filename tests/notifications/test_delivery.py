@@ -8,9 +8,9 @@ import pytest
 import time_machine
 from django.core import mail
 
-from recoverypath.notifications import services
 from recoverypath.notifications.models import Notification, NotificationPreference
 from recoverypath.notifications.services import (
+    delivery,
     notification_deliver,
     notification_queue,
     notifications_deliver_due,
@@ -114,7 +114,7 @@ def test_a_worker_killed_after_claiming_is_taken_over_after_the_lease_and_sent_o
 
     with time_machine.travel(T0, tick=False) as clock:
         [row] = _queue(cast.coordinator, ["email"])
-        monkeypatch.setattr(services, "_claimed_row", die)
+        monkeypatch.setattr(delivery, "_claimed_row", die)
         with pytest.raises(WorkerKilled):
             notification_deliver(notification_id=row.id)
         monkeypatch.undo()

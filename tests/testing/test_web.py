@@ -302,3 +302,53 @@ def test_every_write_on_the_testing_page_by_role(client, cast, tested, role, all
             assert status in (200, 302, 400), (url, status)
         else:
             assert status == allowed, (url, status)
+
+
+def test_a_button_naming_another_clients_record_is_a_404_and_changes_nothing(client, cast, tested):
+    """An id in the path that is not this client's (another client of the same program, whom
+    the coordinator may see, or another organization's) is out of reach: 404, as everywhere."""
+    from recoverypath.testing.models import AnalyteResult, TestingPolicy
+
+    neighbour = ClientFactory(program=cast.program)
+    policy = make_policy(neighbour)
+    collection = collection_record(
+        actor=cast.coordinator,
+        client=neighbour,
+        collected_at=NOW - timedelta(hours=1),
+        specimen_type="urine",
+        collector="Cora",
+        results=[{"analyte": "cocaine", "value": "500"}],
+    )
+    selection = TestSelection.objects.create(
+        client=neighbour,
+        program=cast.program,
+        kind="for_cause",
+        date=date(2026, 11, 26),
+        window_opens_at=NOW,
+        window_closes_at=NOW + timedelta(hours=3),
+        site="Office",
+        reason="Asked",
+    )
+    result = AnalyteResult.objects.get(collection=collection)
+    outsider_policy = make_policy(cast.outsider_client)
+    base = f"/clients/{cast.client.id}/testing"
+    posts = {
+        f"{base}/policy/{policy.id}/end/": {},
+        f"{base}/policy/{outsider_policy.id}/end/": {},
+        f"{base}/tests/{selection.id}/excuse/": {"reason": "In hospital"},
+        f"{base}/collections/{collection.id}/results/": {
+            "analyte": "cocaine",
+            "stage": "confirmed",
+            "value": "400",
+        },
+        f"{base}/results/{result.id}/send/": {},
+    }
+    client.force_login(cast.coordinator)
+    for url, data in posts.items():
+        assert client.post(url, data).status_code == 404, url
+    assert TestingPolicy.objects.filter(status="active").count() == 3
+    selection.refresh_from_db()
+    assert selection.status == "selected"
+    result.refresh_from_db()
+    assert result.current and result.sent_for_confirmation_at is None
+    assert AnalyteResult.objects.filter(collection=collection).count() == 1

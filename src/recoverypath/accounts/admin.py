@@ -16,7 +16,8 @@ def _admin_login(request, extra_context=None):
     return redirect(f"{reverse('accounts:login')}?{urlencode({'next': next_url})}")
 
 
-admin.site.login = _admin_login
+# The default admin site signs in through the app on purpose (one login, its limits and code step).
+admin.site.login = _admin_login  # type: ignore[method-assign]
 
 
 class MembershipInline(admin.TabularInline):

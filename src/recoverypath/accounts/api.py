@@ -15,9 +15,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from recoverypath.core.api import AuditEventSerializer
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.errors import DomainError
-from recoverypath.core.models import AuditEvent
 from recoverypath.core.params import id_param
 from recoverypath.core.permissions import can_view_audit
 from recoverypath.core.ratelimit import RateLimited
@@ -189,29 +189,10 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.
         return Response(status=204)
 
 
-class AuditEventSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = AuditEvent
-        fields = [
-            "id",
-            "occurred_at",
-            "actor",
-            "actor_email",
-            "action",
-            "object_type",
-            "object_id",
-            "client_id",
-            "changes",
-            "ip_address",
-            "path",
-        ]
-        read_only_fields = fields
-
-
 @extend_schema_view(
     list=extend_schema(
         parameters=[
-            OpenApiParameter("action", str, enum=[value for value, _ in AuditEvent.Action.choices]),
+            OpenApiParameter("action", str, enum=[value for value, _ in Action.choices]),
             OpenApiParameter("actor", str, description="Part of the staff member's e-mail"),
             OpenApiParameter("client", int),
             OpenApiParameter("since", OpenApiTypes.DATE),

@@ -7,13 +7,12 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and programs"
 
     def ready(self) -> None:
-        from recoverypath.core import navigation
+        from recoverypath.core.hooks.invitations import register_invitation_kind
+        from recoverypath.core.hooks.navigation import register_nav_items
 
-        from . import (
-            receivers,  # noqa: F401  (auth signal -> audit trail)
-            services,
-        )
+        from . import receivers  # noqa: F401  (auth signal -> audit trail)
+        from .services.staff import STAFF_INVITATION
         from .views import nav_items
 
-        navigation.register(nav_items)
-        services.register()
+        register_nav_items(nav_items)
+        register_invitation_kind(STAFF_INVITATION)

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
 
-from recoverypath.core.models import AuditEvent
+from recoverypath.core.audit import Action
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -33,9 +33,7 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.ChoiceField(
-        required=False, choices=[("", "Any action"), *AuditEvent.Action.choices]
-    )
+    action = forms.ChoiceField(required=False, choices=[("", "Any action"), *Action.choices])
     actor = forms.CharField(required=False, max_length=254, label="Staff e-mail")
     client = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1, label="Client id")
     since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))

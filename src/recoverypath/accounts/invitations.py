@@ -18,8 +18,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -34,6 +32,11 @@ from django.utils import timezone
 from recoverypath.core import ratelimit
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.errors import ConflictError, DomainError
+from recoverypath.core.hooks.invitations import (
+    InvitationKind,
+    invitation_kinds_by_name,
+    sms_sender,
+)
 
 from .models import Invitation, Program, User
 
@@ -46,35 +49,9 @@ TOKEN_BYTES = 32  # 256 bits of entropy; the issue asks for at least 128
 # --- Kinds ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class InvitationKind:
-    """What accepting one kind of invitation means.
-
-    can_manage(user, invitation) -> may `user` see, re-send or revoke it.
-    check(invitation, data) -> {field: message} for the extra answers (e.g. date of birth).
-    accept(invitation, user) -> grants what the invitation is for (inside the acceptance
-    transaction); raises ValidationError to refuse.
-    landing(user) -> the URL the person lands on after accepting.
-    extra_fields: names of the extra answers the acceptance form asks for.
-    """
-
-    kind: str
-    can_manage: Callable[[Any, Invitation], bool]
-    accept: Callable[[Invitation, User], None]
-    landing: Callable[[User], str]
-    check: Callable[[Invitation, dict[str, Any]], dict[str, str]] = lambda inv, data: {}
-    extra_fields: tuple[str, ...] = field(default_factory=tuple)
-
-
-_kinds: dict[str, InvitationKind] = {}
-
-
-def register_invitation_kind(kind: InvitationKind) -> None:
-    _kinds[kind.kind] = kind
-
-
 def invitation_kind(kind: str) -> InvitationKind:
-    return _kinds[kind]
+    """The registered kind named `kind` (KeyError when none is)."""
+    return invitation_kinds_by_name()[kind]
 
 
 # --- Tokens -----------------------------------------------------------------------------------
@@ -93,16 +70,6 @@ def invitation_link(token: str) -> str:
     return f"{settings.SITE_URL}{reverse('invitations:accept', kwargs={'token': token})}"
 
 
-# --- SMS, supplied by the notifications app (later in the order) ------------------------------
-
-SmsSender = Callable[[str, str, str], str]  # (to, body, key) -> provider message id
-_sms_sender: list[SmsSender] = []
-
-
-def register_sms_sender(sender: SmsSender) -> None:
-    _sms_sender[:] = [sender]
-
-
 # --- Issuing ----------------------------------------------------------------------------------
 
 
@@ -115,7 +82,7 @@ class TooManyInvitations(DomainError):
 
 def invitation_issue(
     *,
-    actor,
+    actor: User,
     kind: str,
     program: Program,
     subject_type: str,
@@ -146,7 +113,7 @@ def invitation_issue(
     if not email and not phone:
         raise ValidationError({"email": "Give an e-mail address or a mobile number to invite."})
     channel = Invitation.Channel.EMAIL if email else Invitation.Channel.SMS
-    if channel == Invitation.Channel.SMS and not _sms_sender:
+    if channel == Invitation.Channel.SMS and sms_sender() is None:
         raise DomainError("Text messages are not set up here: invite by e-mail.")
     token, hashed = _new_token()
     now = timezone.now()
@@ -219,7 +186,10 @@ def _send(invitation: Invitation, token: str) -> None:
         body = (
             f"{who} invited you to RecoveryPath. Set your password (link works once, 72 h): {link}"
         )
-        _sms_sender[0](invitation.phone, body, f"invitation-{invitation.id}")
+        send = sms_sender()
+        if send is None:  # invitation_issue refuses SMS while no sender is registered
+            raise RuntimeError("No SMS sender is registered (is notifications installed?)")
+        send(invitation.phone, body, f"invitation-{invitation.id}")
 
 
 # --- Reading ----------------------------------------------------------------------------------
@@ -321,7 +291,7 @@ def invitation_accept(
     return user
 
 
-def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
+def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
     """Withdraw a waiting invitation. Raises PermissionDenied or ConflictError."""
     if not invitation_kind(invitation.kind).can_manage(actor, invitation):
         raise PermissionDenied("You cannot change this invitation.")
@@ -347,7 +317,7 @@ def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
     return invitation
 
 
-def invitation_get_for_manager(*, user, invitation_id: int) -> Invitation:
+def invitation_get_for_manager(*, user: User, invitation_id: int) -> Invitation:
     """The invitation if `user` may manage it, else Http404 (never a hint that it exists)."""
     from django.http import Http404
 
@@ -356,7 +326,7 @@ def invitation_get_for_manager(*, user, invitation_id: int) -> Invitation:
         .filter(pk=invitation_id)
         .first()
     )
-    if invitation is None or invitation.kind not in _kinds:
+    if invitation is None or invitation.kind not in invitation_kinds_by_name():
         raise Http404("No such invitation.")
     if not invitation_kind(invitation.kind).can_manage(user, invitation):
         raise Http404("No such invitation.")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -27,6 +28,9 @@ from recoverypath.core.errors import error_body
 from .selectors import SignInPolicy, sign_in_policy
 from .services.sessions import signed_in_session_seen
 
+if TYPE_CHECKING:
+    from .models import User
+
 POLICY_KEY = "rp_sign_in_policy"
 LAST_ACTIVITY_KEY = "rp_last_activity"
 # Write the last-activity time at most this often: a page view costs no session write.
@@ -38,7 +42,7 @@ SEEN_GRANULARITY_SECONDS = 300
 BACKGROUND_HEADER = "HTTP_X_RP_BACKGROUND"
 
 
-def remember_policy(request, user) -> SignInPolicy:
+def remember_policy(request, user: User) -> SignInPolicy:
     """Compute and store the policy for `user` in `request.session` (at log in, after enrolment)."""
     policy = sign_in_policy(user=user)
     request.session[POLICY_KEY] = policy.as_session()

@@ -25,7 +25,7 @@ from .services import (
 
 
 @receiver(user_logged_in)
-def _logged_in(sender, request, user, **kwargs):
+def _logged_in(sender, request, user: User, **kwargs):
     audit_record(actor=user, action=Action.LOGIN, obj=user)
     if request is not None and hasattr(request, "session"):
         sign_in_record(request=request, user=user)
@@ -33,7 +33,7 @@ def _logged_in(sender, request, user, **kwargs):
 
 
 @receiver(user_logged_out)
-def _logged_out(sender, request, user, **kwargs):
+def _logged_out(sender, request, user: User | None, **kwargs):
     if user is not None:
         audit_record(actor=user, action=Action.LOGOUT, obj=user)
     if request is not None and hasattr(request, "session"):

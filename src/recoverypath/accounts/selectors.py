@@ -7,13 +7,15 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from recoverypath.core.audit import Action, audit_record, clients_in_programs
+from recoverypath.core.audit import Action, audit_record
+from recoverypath.core.hooks.audit import clients_in_programs
 from recoverypath.core.models import AuditEvent
 from recoverypath.core.params import Reach
 from recoverypath.core.permissions import Rank, staff_program_ids
 
 from .models import (
     ApiToken,
+    Invitation,
     Membership,
     Program,
     RecoveryCode,
@@ -24,14 +26,17 @@ from .models import (
 )
 
 
-def program_list_for_user(*, user, min_rank: Rank = Rank.FRONT_DESK) -> QuerySet[Program]:
+def program_list_for_user(*, user: User, min_rank: Rank = Rank.FRONT_DESK) -> QuerySet[Program]:
     return Program.objects.filter(id__in=staff_program_ids(user, min_rank=min_rank)).select_related(
         "organization"
     )
 
 
 def staff_colleagues(
-    *, user, roles: list[str] | tuple[str, ...] | None = None, min_rank: Rank = Rank.FRONT_DESK
+    *,
+    user: User,
+    roles: list[str] | tuple[str, ...] | None = None,
+    min_rank: Rank = Rank.FRONT_DESK,
 ) -> QuerySet[User]:
     """Active staff (with one of `roles`) in the programs where `user` holds at least
     `min_rank` (for assignment pickers)."""
@@ -59,7 +64,7 @@ STAFF = Reach(User, lambda user: staff_colleagues(user=user))
 
 def audit_events_for_admin(
     *,
-    user,
+    user: User,
     action: str = "",
     actor_email: str = "",
     client_id: int | None = None,
@@ -123,26 +128,26 @@ def audit_events_for_admin(
 # --- Sign-in policy, two-factor devices, tokens and sessions -------------------------------------
 
 
-def two_factor_device(*, user) -> TOTPDevice | None:
+def two_factor_device(*, user: User) -> TOTPDevice | None:
     """The user's confirmed authenticator, if any."""
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
 
 
-def two_factor_pending_device(*, user, device_id) -> TOTPDevice | None:
+def two_factor_pending_device(*, user: User, device_id) -> TOTPDevice | None:
     """The user's authenticator being set up (unconfirmed) with this id, if any."""
     if not str(device_id or "").isdigit() or int(device_id) > 2**63 - 1:
         return None
     return TOTPDevice.objects.filter(user=user, id=int(device_id), confirmed=False).first()
 
 
-def two_factor_devices(*, user) -> list[Device]:
+def two_factor_devices(*, user: User) -> list[Device]:
     """Every confirmed device that may verify a sign-in: the authenticator, then recovery codes."""
     devices: list[Device] = list(TOTPDevice.objects.filter(user=user, confirmed=True))
     devices += list(RecoveryCodeDevice.objects.filter(user=user, confirmed=True))
     return devices
 
 
-def recovery_codes_left(*, user) -> int:
+def recovery_codes_left(*, user: User) -> int:
     return RecoveryCode.objects.filter(device__user=user, used_at=None).count()
 
 
@@ -188,7 +193,7 @@ class SignInPolicy:
         return self.staff and not self.has_device and required is not None and now >= required
 
 
-def sign_in_policy(*, user) -> SignInPolicy:
+def sign_in_policy(*, user: User) -> SignInPolicy:
     rows = list(
         Membership.objects.filter(user=user).values_list(
             "created_at", "program__two_factor_grace_days", "program__idle_timeout_minutes"
@@ -204,18 +209,18 @@ def sign_in_policy(*, user) -> SignInPolicy:
     )
 
 
-def api_tokens_for_user(*, user) -> QuerySet[ApiToken]:
+def api_tokens_for_user(*, user: User) -> QuerySet[ApiToken]:
     """The user's own tokens, live ones first, newest first."""
     return ApiToken.objects.filter(user=user).order_by(
         F("revoked_at").asc(nulls_first=True), "-created_at", "-id"
     )
 
 
-def signed_in_sessions_for_user(*, user) -> QuerySet[SignedInSession]:
+def signed_in_sessions_for_user(*, user: User) -> QuerySet[SignedInSession]:
     return SignedInSession.objects.filter(user=user).order_by("-last_seen_at", "-id")
 
 
-def two_factor_staff_for_admin(*, user) -> QuerySet[User]:
+def two_factor_staff_for_admin(*, user: User) -> QuerySet[User]:
     """Staff of the programs `user` administers, each annotated with `has_two_factor`, for the
     admin's reset page (one query)."""
     programs = staff_program_ids(user, min_rank=Rank.ADMIN)
@@ -236,3 +241,36 @@ def program_members(*, program_id: int) -> list[Membership]:
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user__email")
     )
+
+
+def membership_exists(
+    *, user_id: int, program_id: int, roles: list[str] | tuple[str, ...] | None = None
+) -> bool:
+    """Whether the person holds a membership in the program (one of `roles`, when given: the
+    care-team pickers check it)."""
+    memberships = Membership.objects.filter(user_id=user_id, program_id=program_id)
+    if roles is not None:
+        memberships = memberships.filter(role__in=roles)
+    return memberships.exists()
+
+
+def program_lock(*, program_id: int) -> None:
+    """Lock the program's row until the transaction ends (SELECT ... FOR UPDATE), so writes that
+    check and then insert within one program (bookings) run one at a time."""
+    Program.objects.select_for_update().filter(pk=program_id).values_list("pk", flat=True).first()
+
+
+# The kinds of invitation, for the apps that issue them and say what each grants (clients, consent).
+InvitationKinds = Invitation.Kind
+
+
+def program_list_by_ids(*, program_ids: QuerySet | list[int] | set[int]) -> QuerySet[Program]:
+    """The programs with these ids, in id order (testing's periodic draw walks the programs with
+    an active policy)."""
+    return Program.objects.filter(id__in=program_ids).order_by("id")
+
+
+def programs_empty() -> QuerySet[Program]:
+    """No programs: what an API view names as its queryset for the schema (it reads through
+    the selectors above)."""
+    return Program.objects.none()

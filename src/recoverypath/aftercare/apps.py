@@ -6,25 +6,17 @@ class AftercareConfig(AppConfig):
     label = "aftercare"
 
     def ready(self) -> None:
-        from recoverypath.alerts.kinds import register_kind
-        from recoverypath.clients.views import register_client_panel, register_home_section
-        from recoverypath.safety.views import register_help_action, register_help_request
+        from recoverypath.core.hooks.alerts import register_alert_kind
+        from recoverypath.core.hooks.clients import register_client_panel, register_home_section
+        from recoverypath.core.hooks.family import register_family_section
+        from recoverypath.core.hooks.help import register_help_action, register_help_request
 
+        from .family import plan_for_family
         from .views import client_panel, help_action, help_request_handler, home_section
 
         register_client_panel(client_panel)
         register_home_section(home_section, order=50)
         register_help_action(help_action)
         register_help_request(help_request_handler)
-        register_kind("aftercare.help_requested", '"I need help now" pressed')
-
-        _register_family_sections()
-
-
-def _register_family_sections() -> None:
-    from recoverypath.consent.family import register_family_section
-    from recoverypath.consent.models import Category
-
-    from .family import plan_for_family
-
-    register_family_section(Category.AFTERCARE_PLAN, plan_for_family)
+        register_alert_kind("aftercare.help_requested", '"I need help now" pressed')
+        register_family_section("aftercare_plan", plan_for_family)

@@ -64,7 +64,7 @@ def extend(*, result, rng, today, staff, clients) -> None:
         EpisodeOfCare.objects.filter(
             client__organization=org, status="active", level_code="aftercare"
         )
-        .exclude(client_id=clients[0].id if clients else None)
+        .exclude(client_id__in=[clients[0].id] if clients else [])
         .select_related("client")
         .order_by("client_id")
     )

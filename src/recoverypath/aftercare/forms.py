@@ -6,6 +6,7 @@ from recoverypath.care import forms as care_forms
 from recoverypath.care import levels as care_levels
 from recoverypath.clients.selectors import CONTACTS
 from recoverypath.core.params import ScopedChoiceField, ScopedMultipleChoiceField, scope_form
+from recoverypath.core.phones import normalize_phone
 
 from .models import AftercarePlan, CoordinatorCheckIn, ExternalProvider, Goal, PlanComponent
 from .selectors import COMPONENTS, PROVIDERS
@@ -143,3 +144,29 @@ class SupportPreferencesForm(forms.Form):
         self.fields["text_on_help"].label_from_instance = lambda c: (
             f"{c.name} ({c.get_kind_display().lower()})"
         )
+
+
+class ProviderForm(forms.ModelForm):
+    class Meta:
+        model = ExternalProvider
+        fields = [
+            "name",
+            "kind",
+            "services",
+            "address",
+            "phone",
+            "telehealth",
+            "accepted_insurance",
+            "accepting_new_clients",
+        ]
+        widgets = {
+            "services": forms.Textarea(attrs={"rows": 2}),
+            "accepted_insurance": forms.Textarea(attrs={"rows": 2}),
+            "phone": forms.TextInput(attrs={"type": "tel"}),
+        }
+
+    def clean_phone(self) -> str:
+        return normalize_phone(self.cleaned_data.get("phone", ""))
+
+    def _post_clean(self):
+        pass

@@ -50,7 +50,7 @@ class AftercarePlan(models.Model):
         COMPLETED = "completed", "Completed"
         CANCELLED = "cancelled", "Cancelled"
 
-    ALLOWED_TRANSITIONS = {
+    ALLOWED_TRANSITIONS: dict[str, set[str]] = {
         Status.ACTIVE: {Status.PAUSED, Status.COMPLETED, Status.CANCELLED},
         Status.PAUSED: {Status.ACTIVE, Status.COMPLETED, Status.CANCELLED},
         Status.COMPLETED: set(),
@@ -264,7 +264,7 @@ class CoordinatorCheckIn(models.Model):
         MISSED = "missed", "Missed"
         CANCELLED = "cancelled", "Cancelled"
 
-    ALLOWED_TRANSITIONS = {
+    ALLOWED_TRANSITIONS: dict[str, set[str]] = {
         Status.SCHEDULED: {Status.ATTENDED, Status.MISSED, Status.CANCELLED},
         Status.ATTENDED: set(),
         Status.MISSED: set(),

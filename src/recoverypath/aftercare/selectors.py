@@ -4,12 +4,14 @@ page of plans), goals, coordinator check-ins, the provider directory."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Min, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from recoverypath.clients.models import Client, SupportContact
@@ -23,21 +25,22 @@ from recoverypath.testing.selectors import adherence_counts as testing_adherence
 
 from .models import (
     AftercarePlan,
+    AftercarePlanChange,
     ComponentContact,
     CoordinatorCheckIn,
     ExternalProvider,
     Goal,
+    GoalProgressNote,
     HelpRequest,
     PlanComponent,
     SupportPreferences,
 )
+from .permissions import can_view_aftercare_plan
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 ADHERENCE_DAYS = 14
-
-
-def can_view_plan(user, client: Client) -> bool:
-    """Coordinators and above of the client's program, and the client themself."""
-    return permissions.is_client_user(user, client) or permissions.can_coordinate(user, client)
 
 
 def plan_current(*, client: Client) -> AftercarePlan | None:
@@ -69,7 +72,7 @@ def check_ins_for_client(*, client: Client) -> QuerySet[CoordinatorCheckIn]:
     )
 
 
-def check_ins_for_coordinator(*, user) -> QuerySet[CoordinatorCheckIn]:
+def check_ins_for_coordinator(*, user: User) -> QuerySet[CoordinatorCheckIn]:
     """Every check-in `user` holds as coordinator, oldest first (their calendar feed)."""
     return (
         CoordinatorCheckIn.objects.filter(coordinator=user)
@@ -78,7 +81,7 @@ def check_ins_for_coordinator(*, user) -> QuerySet[CoordinatorCheckIn]:
     )
 
 
-def plan_get(*, user, plan_id: int, audit: bool = True) -> AftercarePlan:
+def plan_get(*, user: User, plan_id: int, audit: bool = True) -> AftercarePlan:
     plan = (
         AftercarePlan.objects.filter(client__in=client_queryset_for_user(user=user), pk=plan_id)
         .select_related("client", "client__program", "program", "coordinator", "episode")
@@ -86,7 +89,7 @@ def plan_get(*, user, plan_id: int, audit: bool = True) -> AftercarePlan:
     )
     if plan is None or not permissions.can_view_client(user, plan.client):
         raise Http404("No such plan.")
-    if not can_view_plan(user, plan.client):
+    if not can_view_aftercare_plan(user, plan.client):
         raise PermissionDenied("Aftercare plans are for coordinators and clinicians.")
     if audit:
         audit_record(
@@ -99,7 +102,9 @@ def plan_get(*, user, plan_id: int, audit: bool = True) -> AftercarePlan:
     return plan
 
 
-def plan_list(*, user, client_id: int | None = None, status: str = "") -> QuerySet[AftercarePlan]:
+def plan_list(
+    *, user: User, client_id: int | None = None, status: str = ""
+) -> QuerySet[AftercarePlan]:
     """Plans of the clients in the programs where `user` coordinates (coordinators, clinicians,
     admins), newest first, with the client and coordinator joined in. Empty for everyone else."""
     program_ids = permissions.staff_program_ids(user, min_rank=permissions.Rank.COORDINATOR)
@@ -113,7 +118,7 @@ def plan_list(*, user, client_id: int | None = None, status: str = "") -> QueryS
     return qs.order_by("-start_date", "-id")
 
 
-def plan_list_own(*, user) -> QuerySet[AftercarePlan] | None:
+def plan_list_own(*, user: User) -> QuerySet[AftercarePlan] | None:
     """The caller's own plans, newest first, when the caller is a client with a login; None for
     everyone else (staff read through `plan_list`)."""
     if not user.is_authenticated or not user.is_active:
@@ -127,7 +132,7 @@ def plan_list_own(*, user) -> QuerySet[AftercarePlan] | None:
     )
 
 
-def provider_queryset_for_user(*, user) -> QuerySet[ExternalProvider]:
+def provider_queryset_for_user(*, user: User) -> QuerySet[ExternalProvider]:
     from recoverypath.accounts.models import Program
 
     org_ids = Program.objects.filter(id__in=permissions.staff_program_ids(user)).values(
@@ -175,7 +180,7 @@ class PlanAdherence:
 
 
 def adherence_for_plans(
-    *, plans: list[AftercarePlan], end: date | None = None, days: int = ADHERENCE_DAYS
+    *, plans: Sequence[AftercarePlan], end: date | None = None, days: int = ADHERENCE_DAYS
 ) -> dict[int, PlanAdherence]:
     """{plan_id: PlanAdherence} over the `days` days ending on `end` (default: yesterday in each
     client's zone), clipped to the plan's start. Three queries for any number of plans:
@@ -195,10 +200,10 @@ def adherence_for_plans(
         )
     )
     by_component: dict[int, dict[date, list[bool]]] = defaultdict(lambda: defaultdict(list))
-    for component_id, day, attended in ComponentContact.objects.filter(
+    for component_id, day, was_attended in ComponentContact.objects.filter(
         component__in=[c.id for c in components], date__gte=lo, date__lte=hi
     ).values_list("component_id", "date", "attended"):
-        by_component[component_id][day].append(attended)
+        by_component[component_id][day].append(was_attended)
     plan_client = {p.id: p.client_id for p in plans}
     meetings: dict[int, list[tuple[date, str]]] = defaultdict(list)
     for client_id, day, kind in MeetingAttendance.objects.filter(
@@ -298,3 +303,103 @@ def coordinator_check_in_outcome(*, client: Client, check_in_id: int) -> tuple[d
         return None
     zone = ZoneInfo(client.program.time_zone)
     return item.scheduled_at.astimezone(zone).date(), item.status
+
+
+# Reads for earlywarning (its rules, clearing checks, dashboard and timeline) and discharge.
+
+OPEN_PLAN_STATUSES = AftercarePlan.OPEN_STATUSES
+
+
+def plan_status_choices() -> list[tuple[str, str]]:
+    """(value, label) of every plan status, in the order the model declares them."""
+    return [(s.value, s.label) for s in AftercarePlan.Status]
+
+
+def plans_empty() -> QuerySet[AftercarePlan]:
+    """No plans: what an API view names as its queryset for the schema (it reads through
+    the selectors above)."""
+    return AftercarePlan.objects.none()
+
+
+def plans_open_in_programs(*, program_ids: set[int]) -> QuerySet[AftercarePlan]:
+    """Open (active or paused) plans of the clients of these programs, client and coordinator
+    joined in; the caller scopes `program_ids` to the acting user."""
+    return AftercarePlan.objects.filter(
+        status__in=AftercarePlan.OPEN_STATUSES, client__program_id__in=program_ids
+    ).select_related("client", "coordinator")
+
+
+def plans_active() -> QuerySet[AftercarePlan]:
+    """Every active plan with its client (the nightly early-warning rules run over them)."""
+    return AftercarePlan.objects.filter(status=AftercarePlan.Status.ACTIVE).select_related("client")
+
+
+def plans_by_id(*, plan_ids: set[int]) -> dict[int, AftercarePlan]:
+    """{id: plan} with the client joined in, for the plans named (one query)."""
+    return {p.id: p for p in AftercarePlan.objects.filter(id__in=plan_ids).select_related("client")}
+
+
+def plan_is_active(plan: AftercarePlan) -> bool:
+    return plan.status == AftercarePlan.Status.ACTIVE
+
+
+def check_in_is_missed(check_in: CoordinatorCheckIn) -> bool:
+    return check_in.status == CoordinatorCheckIn.Status.MISSED
+
+
+def component_is_therapy(component: PlanComponent) -> bool:
+    return component.kind == PlanComponent.Kind.THERAPY
+
+
+def check_in_next_subquery(*, client_id: OuterRef, since: datetime) -> Subquery:
+    """When the next scheduled coordinator check-in (from `since`) of the client named by
+    `client_id` (an OuterRef) is, as a subquery to annotate a list with."""
+    return Subquery(
+        CoordinatorCheckIn.objects.filter(
+            client_id=client_id,
+            status=CoordinatorCheckIn.Status.SCHEDULED,
+            scheduled_at__gte=since,
+        )
+        .order_by()
+        .values("client_id")
+        .annotate(m=Min("scheduled_at"))
+        .values("m")[:1]
+    )
+
+
+def check_ins_since(*, client: Client, since: date) -> QuerySet[CoordinatorCheckIn]:
+    """The client's coordinator check-ins scheduled from `since` on (the timeline)."""
+    return CoordinatorCheckIn.objects.filter(client=client, scheduled_at__date__gte=since)
+
+
+def contacts_since(*, client: Client, since: date) -> QuerySet[ComponentContact]:
+    """Logged component contacts of the client's plans from `since` on, with the component."""
+    return ComponentContact.objects.filter(
+        component__plan__client=client, date__gte=since
+    ).select_related("component")
+
+
+def goal_notes_since(*, client: Client, since: date) -> QuerySet[GoalProgressNote]:
+    """Progress notes on the goals of the client's plans from `since` on, with the goal."""
+    return GoalProgressNote.objects.filter(
+        goal__plan__client=client, date__gte=since
+    ).select_related("goal")
+
+
+def plan_changes_for_client(*, client: Client) -> QuerySet[AftercarePlanChange]:
+    """Every status change of the client's plans, oldest first."""
+    return AftercarePlanChange.objects.filter(plan__client=client)
+
+
+PROVIDER_KINDS = list(ExternalProvider.Kind.values)
+
+
+def provider_kind_choices() -> list[tuple[str, str]]:
+    """(value, label) of every kind of external provider."""
+    return list(ExternalProvider.Kind.choices)
+
+
+def providers_empty() -> QuerySet[ExternalProvider]:
+    """No providers: what an API view names as its queryset for the schema (it reads through
+    the selectors above)."""
+    return ExternalProvider.objects.none()

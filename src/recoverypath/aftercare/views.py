@@ -14,7 +14,6 @@ from recoverypath.clients.selectors import (
     own_client_get,
     support_contact_list,
 )
-from recoverypath.core import permissions
 from recoverypath.core.errors import DomainError
 from recoverypath.core.forms import add_service_errors
 
@@ -32,17 +31,18 @@ from .forms import (
     SupportPreferencesForm,
 )
 from .models import AftercarePlan
+from .permissions import can_manage_aftercare_plan, can_step_up_to_iop
 
 
 def _coordinating_plan(request, plan_id: int) -> AftercarePlan:
     plan = selectors.plan_get(user=request.user, plan_id=plan_id)
-    if not permissions.can_coordinate(request.user, plan.client):
+    if not can_manage_aftercare_plan(request.user, plan.client):
         raise PermissionDenied
     return plan
 
 
 def client_panel(request, client) -> str:
-    if not permissions.can_coordinate(request.user, client):
+    if not can_manage_aftercare_plan(request.user, client):
         return ""
     plan = selectors.plan_current(client=client)
     adherence = selectors.adherence_for_plans(plans=[plan]).get(plan.id) if plan else None
@@ -56,7 +56,7 @@ def client_panel(request, client) -> str:
 @login_required
 def plan_start(request, client_id: int):
     client = client_get(user=request.user, client_id=client_id)
-    if not permissions.can_coordinate(request.user, client):
+    if not can_manage_aftercare_plan(request.user, client):
         raise PermissionDenied
     form = PlanStartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -104,7 +104,7 @@ def plan_detail(request, plan_id: int):
             "record_form": CheckInRecordForm(),
             "extend_form": ExtendForm(),
             "reason_form": ReasonForm(),
-            "can_step_up": permissions.can_act_clinically(request.user, plan.client),
+            "can_step_up": can_step_up_to_iop(request.user, plan.client),
         },
     )
 
@@ -223,7 +223,7 @@ def plan_extend(request, plan_id: int):
 def plan_step_up(request, plan_id: int):
     """Back to IOP: the reason and the IOP admission check on one page (GET shows it)."""
     plan = _coordinating_plan(request, plan_id)
-    if not permissions.can_act_clinically(request.user, plan.client):
+    if not can_step_up_to_iop(request.user, plan.client):
         raise PermissionDenied
     form = StepUpForm(request.POST or None)
     warnings = []

@@ -7,11 +7,12 @@ class AlertsConfig(AppConfig):
     verbose_name = "Alerts"
 
     def ready(self) -> None:
-        from recoverypath.clients.views import register_client_panel
-        from recoverypath.core import navigation, todo
+        from recoverypath.core.hooks.clients import register_client_panel
+        from recoverypath.core.hooks.navigation import register_nav_items
+        from recoverypath.core.hooks.todo import register_todo_source
 
         from .views import client_panel, nav_items, todo_items
 
-        navigation.register(nav_items)
+        register_nav_items(nav_items)
         register_client_panel(client_panel)
-        todo.register(todo_items)
+        register_todo_source(todo_items)

@@ -12,6 +12,7 @@ from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
 
 from .models import SEVERITY_RANK, Alert, AlertEvent, EscalationPolicy
+from .permissions import can_act_on_alert
 
 ACT_RANK = permissions.Rank.COORDINATOR
 ASSIGNABLE_ROLES = ["coordinator", "clinician", "admin"]
@@ -25,16 +26,12 @@ STATUS_FILTERS = {
 }
 
 
-def alert_program_ids(*, user) -> set[int]:
+def alert_program_ids(*, user: User) -> set[int]:
     """Programs whose alerts `user` may see and act on."""
     return permissions.staff_program_ids(user, min_rank=ACT_RANK)
 
 
-def can_act_on_alert(user, alert: Alert) -> bool:
-    return permissions.can_coordinate(user, alert.client)
-
-
-def alert_queryset_for_user(*, user) -> QuerySet[Alert]:
+def alert_queryset_for_user(*, user: User) -> QuerySet[Alert]:
     program_ids = alert_program_ids(user=user)
     if not program_ids:
         return Alert.objects.none()
@@ -51,7 +48,7 @@ def _severity_order() -> Case:
 
 def alert_inbox(
     *,
-    user,
+    user: User,
     status: str = "active",
     kind: str = "",
     severity: str = "",
@@ -80,11 +77,11 @@ def alert_inbox(
     return qs.annotate(severity_rank=_severity_order()).order_by("severity_rank", "raised_at", "id")
 
 
-def alert_open_count(*, user) -> int:
+def alert_open_count(*, user: User) -> int:
     return alert_queryset_for_user(user=user).filter(status=Alert.Status.OPEN).count()
 
 
-def alert_kinds(*, user) -> list[str]:
+def alert_kinds(*, user: User) -> list[str]:
     return list(
         alert_queryset_for_user(user=user)
         .order_by("kind")
@@ -93,7 +90,7 @@ def alert_kinds(*, user) -> list[str]:
     )
 
 
-def alert_get(*, user, alert_id: int, audit: bool = True) -> Alert:
+def alert_get(*, user: User, alert_id: int, audit: bool = True) -> Alert:
     """The alert if `user` may act on it (an audited read), else Http404."""
     alert = (
         alert_queryset_for_user(user=user)
@@ -123,7 +120,7 @@ def alert_get(*, user, alert_id: int, audit: bool = True) -> Alert:
     return alert
 
 
-def alerts_without_care_team(*, user) -> QuerySet[Alert]:
+def alerts_without_care_team(*, user: User) -> QuerySet[Alert]:
     """Unresolved alerts of clients with neither a primary clinician nor a coordinator, in the
     programs where `user` is a clinician or admin: nobody but the admins was told of them, so
     every clinician of the program sees them as "no care team" (one query)."""
@@ -143,7 +140,7 @@ def alerts_without_care_team(*, user) -> QuerySet[Alert]:
     )
 
 
-def clinician_owes_q(user, *, prefix: str = "client__") -> Q:
+def clinician_owes_q(user: User, *, prefix: str = "client__") -> Q:
     """Rows of clients whose primary clinician is `user`, or who have none, in programs where
     `user` is a clinician or admin (then every clinician of the program owes the work)."""
     program_ids = permissions.staff_program_ids(user, min_rank=permissions.Rank.CLINICIAN)
@@ -152,7 +149,7 @@ def clinician_owes_q(user, *, prefix: str = "client__") -> Q:
     )
 
 
-def alerts_owed_by_clinician(*, user, kind: str) -> QuerySet[Alert]:
+def alerts_owed_by_clinician(*, user: User, kind: str) -> QuerySet[Alert]:
     """Unresolved alerts of `kind` that `user` owes as the client's primary clinician (or as a
     clinician of the program when the client has none), oldest first, in one query."""
     if not permissions.staff_program_ids(user, min_rank=permissions.Rank.CLINICIAN):
@@ -179,11 +176,14 @@ def alert_events(*, alert: Alert) -> list[AlertEvent]:
     ids = {person_id for e in events for person_id in (e.notified or [])}
     people = {u.id: u for u in User.objects.filter(id__in=ids)}
     for event in events:
-        event.told = [people[i] for i in (event.notified or []) if i in people]
+        # Hung on each event for the page and the API (not a field: filled here, two queries).
+        event.told = [  # type: ignore[attr-defined]
+            people[i] for i in (event.notified or []) if i in people
+        ]
     return events
 
 
-def alert_history_for_client(*, user, client, limit: int = 20) -> QuerySet[Alert]:
+def alert_history_for_client(*, user: User, client, limit: int = 20) -> QuerySet[Alert]:
     """The client's alerts, newest first, for the client page (caller checks access)."""
     return (
         alert_queryset_for_user(user=user)
@@ -200,7 +200,7 @@ def alert_assignee_choices(*, program_id: int) -> QuerySet[User]:
     )
 
 
-def alert_colleagues(*, user) -> QuerySet[User]:
+def alert_colleagues(*, user: User) -> QuerySet[User]:
     """Everyone who can hold alerts in the user's alert programs (for the assignee filter)."""
     return staff_colleagues(user=user, roles=ASSIGNABLE_ROLES, min_rank=ACT_RANK).order_by(
         "first_name", "last_name", "email"
@@ -213,17 +213,17 @@ def escalation_policy_for(*, program: Program) -> EscalationPolicy:
     return policy or EscalationPolicy(program=program)
 
 
-def alert_programs(*, user) -> QuerySet[Program]:
+def alert_programs(*, user: User) -> QuerySet[Program]:
     """Programs whose alerts `user` may see (for the inbox's program filter), by name."""
     return program_list_for_user(user=user, min_rank=ACT_RANK).order_by("name")
 
 
-def escalation_programs(*, user) -> QuerySet[Program]:
+def escalation_programs(*, user: User) -> QuerySet[Program]:
     """Programs whose escalation policy `user` may edit (program admins)."""
     return program_list_for_user(user=user, min_rank=permissions.Rank.ADMIN).order_by("name")
 
 
-def escalation_policies_for_user(*, user) -> list[tuple[Program, EscalationPolicy]]:
+def escalation_policies_for_user(*, user: User) -> list[tuple[Program, EscalationPolicy]]:
     """(program, policy) for each program whose policy `user` may edit, in one query; a program
     that never edited its policy gets the defaults (unsaved)."""
     rows = []
@@ -236,8 +236,33 @@ def escalation_policies_for_user(*, user) -> list[tuple[Program, EscalationPolic
     return rows
 
 
-def escalation_program_get(*, user, program_id: int) -> Program:
+def escalation_program_get(*, user: User, program_id: int) -> Program:
     program = escalation_programs(user=user).filter(pk=program_id).first()
     if program is None:
         raise Http404("No such program.")
     return program
+
+
+# Reads for earlywarning (its dashboard and its clearing checks).
+
+
+def severity_ranks() -> dict[str, int]:
+    """{severity: rank}, the most urgent first (critical 0)."""
+    return {str(severity): rank for severity, rank in SEVERITY_RANK.items()}
+
+
+def alerts_active() -> QuerySet[Alert]:
+    """Every open or acknowledged alert, unscoped: for subqueries over a list the caller has
+    already scoped (the coordinator dashboard)."""
+    return Alert.objects.filter(status__in=ACTIVE_STATUSES)
+
+
+def alerts_active_of_kind(*, kind: str, client_ids: list[int] | None = None) -> list[Alert]:
+    """The open or acknowledged alerts of `kind` (of these clients, if given), oldest first,
+    with their clients: what the nightly clearing checks."""
+    alerts = Alert.objects.filter(
+        kind=kind, status__in=[Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED]
+    ).select_related("client")
+    if client_ids is not None:
+        alerts = alerts.filter(client_id__in=client_ids)
+    return list(alerts.order_by("id"))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,13 +15,16 @@ from recoverypath.core import permissions
 from recoverypath.core.audit import audit_record_list
 from recoverypath.core.errors import ConflictError
 from recoverypath.core.forms import add_service_errors
-from recoverypath.core.navigation import NavItem
+from recoverypath.core.hooks.navigation import NavItem
+from recoverypath.core.hooks.todo import TodoItem
 from recoverypath.core.pagination import paginate
-from recoverypath.core.todo import TodoItem
 
 from . import selectors, services
 from .forms import AssignForm, EscalationPolicyForm, InboxFilterForm, ResolveForm
 from .models import Alert
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 POLL_SECONDS = 5
 
@@ -61,7 +65,7 @@ def client_panel(request, client) -> str:
 TODO_PRIORITY = {"critical": "urgent", "high": "urgent", "medium": "high", "low": "normal"}
 
 
-def todo_items(user) -> list[TodoItem]:
+def todo_items(user: User) -> list[TodoItem]:
     """ "No care team" for every open alert of a client without clinician or coordinator, on the
     list of every clinician of the program (one query)."""
     return [

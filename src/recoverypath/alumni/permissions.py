@@ -4,17 +4,28 @@ members never see another member's record: only a listed member's first name and
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from recoverypath.core import permissions
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def can_moderate(user, program_id: int) -> bool:
+    from recoverypath.accounts.models import User
+
+    from .models import Member
+
+
+def can_moderate_community(user: User | AnonymousUser, program_id: int) -> bool:
+    """Staff of the program from coordinator up: moderation, approvals, news and events."""
     return permissions.has_rank(user, program_id, permissions.Rank.COORDINATOR)
 
 
-def can_act_as_member(user, member) -> bool:
+def can_act_for_member(user: User | AnonymousUser, member: Member) -> bool:
+    """The member themself, while their membership is active (not left, not suspended)."""
     return permissions.is_client_user(user, member.client) and member.status == "active"
 
 
-def can_see_directory(member) -> bool:
+def can_see_directory(member: Member | None) -> bool:
     """Only members who are listed themselves see who else is (membership is Part 2 data)."""
     return member is not None and member.status == "active" and member.listed

@@ -5,6 +5,7 @@ recorded)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,17 +14,29 @@ from django.utils import timezone
 from recoverypath.alerts.services import alert_raise
 from recoverypath.care import levels
 from recoverypath.care.selectors import episode_timeline
-from recoverypath.clients.models import Client
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
 
 from .models import Announcement, Event, HelpRequest, Member, MentorMatch, MentorOffer, Rsvp
-from .permissions import can_act_as_member, can_moderate
+from .permissions import can_act_for_member, can_moderate_community
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+
+    from recoverypath.accounts.models import Program, User
+    from recoverypath.clients.models import Client
 
 HELP_KIND = "alumni.help"
 
 
-def _audit(actor, obj, client_id, action, changes=None, organization_id=None):
+def _audit(
+    actor: User,
+    obj: Model,
+    client_id: int | None,
+    action: str,
+    changes: dict[str, Any] | None = None,
+    organization_id: int | None = None,
+) -> None:
     audit_record(
         actor=actor,
         action=action,
@@ -41,7 +54,7 @@ def finished_iop(client: Client) -> bool:
     )
 
 
-def member_join(*, actor, client: Client, listed: bool, about: str = "") -> Member:
+def member_join(*, actor: User, client: Client, listed: bool, about: str = "") -> Member:
     """The client joins their program's alumni community (only after finishing IOP)."""
     if not permissions.is_client_user(actor, client):
         raise PermissionDenied("Only the client can join the alumni community.")
@@ -67,8 +80,8 @@ def member_join(*, actor, client: Client, listed: bool, about: str = "") -> Memb
     return member
 
 
-def member_leave(*, actor, member: Member) -> Member:
-    if not can_act_as_member(actor, member):
+def member_leave(*, actor: User, member: Member) -> Member:
+    if not can_act_for_member(actor, member):
         raise PermissionDenied
     with transaction.atomic():
         member.status, member.listed = Member.Status.LEFT, False
@@ -80,9 +93,9 @@ def member_leave(*, actor, member: Member) -> Member:
     return member
 
 
-def member_suspend(*, actor, member: Member, reason: str) -> Member:
+def member_suspend(*, actor: User, member: Member, reason: str) -> Member:
     """Staff moderation: the member is hidden and cannot act until restored."""
-    if not can_moderate(actor, member.program_id):
+    if not can_moderate_community(actor, member.program_id):
         raise PermissionDenied
     reason = (reason or "").strip()
     if not reason:
@@ -94,8 +107,8 @@ def member_suspend(*, actor, member: Member, reason: str) -> Member:
     return member
 
 
-def mentor_volunteer(*, actor, member: Member, note: str = "") -> MentorOffer:
-    if not can_act_as_member(actor, member):
+def mentor_volunteer(*, actor: User, member: Member, note: str = "") -> MentorOffer:
+    if not can_act_for_member(actor, member):
         raise PermissionDenied
     with transaction.atomic():
         offer = MentorOffer.objects.filter(
@@ -107,8 +120,8 @@ def mentor_volunteer(*, actor, member: Member, note: str = "") -> MentorOffer:
     return offer
 
 
-def mentor_offer_decide(*, actor, offer: MentorOffer, approve: bool) -> MentorOffer:
-    if not can_moderate(actor, offer.member.program_id):
+def mentor_offer_decide(*, actor: User, offer: MentorOffer, approve: bool) -> MentorOffer:
+    if not can_moderate_community(actor, offer.member.program_id):
         raise PermissionDenied
     if offer.status != MentorOffer.Status.PENDING:
         raise ValidationError("This offer is already decided.")
@@ -120,7 +133,7 @@ def mentor_offer_decide(*, actor, offer: MentorOffer, approve: bool) -> MentorOf
     return offer
 
 
-def mentor_ask(*, actor, client: Client, offer: MentorOffer) -> MentorMatch:
+def mentor_ask(*, actor: User, client: Client, offer: MentorOffer) -> MentorMatch:
     """A client asks an approved mentor of their program: the client's consent."""
     if not permissions.is_client_user(actor, client):
         raise PermissionDenied("Only the client can ask for a mentor.")
@@ -151,9 +164,9 @@ def _activate_if_ready(match: MentorMatch) -> None:
         match.status = MentorMatch.Status.ACTIVE
 
 
-def mentor_agree(*, actor, match: MentorMatch, agree: bool) -> MentorMatch:
+def mentor_agree(*, actor: User, match: MentorMatch, agree: bool) -> MentorMatch:
     """The mentor's consent (or refusal) to this client."""
-    if not can_act_as_member(actor, match.offer.member):
+    if not can_act_for_member(actor, match.offer.member):
         raise PermissionDenied
     if match.status != MentorMatch.Status.REQUESTED:
         raise ValidationError("This request is already settled.")
@@ -168,9 +181,9 @@ def mentor_agree(*, actor, match: MentorMatch, agree: bool) -> MentorMatch:
     return match
 
 
-def match_approve(*, actor, match: MentorMatch, approve: bool) -> MentorMatch:
+def match_approve(*, actor: User, match: MentorMatch, approve: bool) -> MentorMatch:
     """Staff approve (or decline) the pair."""
-    if not can_moderate(actor, match.mentee.program_id):
+    if not can_moderate_community(actor, match.mentee.program_id):
         raise PermissionDenied
     if match.status != MentorMatch.Status.REQUESTED:
         raise ValidationError("This request is already settled.")
@@ -186,9 +199,9 @@ def match_approve(*, actor, match: MentorMatch, approve: bool) -> MentorMatch:
 
 
 def event_create(
-    *, actor, program, title: str, starts_at: datetime, place: str = "", online_url: str = ""
+    *, actor: User, program, title: str, starts_at: datetime, place: str = "", online_url: str = ""
 ) -> Event:
-    if not can_moderate(actor, program.id):
+    if not can_moderate_community(actor, program.id):
         raise PermissionDenied
     if not (title or "").strip():
         raise ValidationError({"title": "Give the event a title."})
@@ -209,8 +222,8 @@ def event_create(
     return event
 
 
-def rsvp_set(*, actor, member: Member, event: Event, going: bool) -> Rsvp:
-    if not can_act_as_member(actor, member):
+def rsvp_set(*, actor: User, member: Member, event: Event, going: bool) -> Rsvp:
+    if not can_act_for_member(actor, member):
         raise PermissionDenied
     if event.program_id != member.program_id or event.cancelled:
         raise ValidationError("That event is not open.")
@@ -222,8 +235,8 @@ def rsvp_set(*, actor, member: Member, event: Event, going: bool) -> Rsvp:
     return rsvp
 
 
-def announcement_post(*, actor, program, title: str, body: str) -> Announcement:
-    if not can_moderate(actor, program.id):
+def announcement_post(*, actor: User, program: Program, title: str, body: str) -> Announcement:
+    if not can_moderate_community(actor, program.id):
         raise PermissionDenied
     if not (title or "").strip() or not (body or "").strip():
         raise ValidationError("An announcement needs a title and a text.")
@@ -235,8 +248,8 @@ def announcement_post(*, actor, program, title: str, body: str) -> Announcement:
     return item
 
 
-def announcement_hide(*, actor, item: Announcement) -> Announcement:
-    if not can_moderate(actor, item.program_id):
+def announcement_hide(*, actor: User, item: Announcement) -> Announcement:
+    if not can_moderate_community(actor, item.program_id):
         raise PermissionDenied
     item.hidden = True
     item.save(update_fields=["hidden"])
@@ -244,9 +257,9 @@ def announcement_hide(*, actor, item: Announcement) -> Announcement:
     return item
 
 
-def help_ask(*, actor, member: Member, message: str = "") -> HelpRequest:
+def help_ask(*, actor: User, member: Member, message: str = "") -> HelpRequest:
     """The member asks for help: an alert to their care team (never a post to the community)."""
-    if not can_act_as_member(actor, member):
+    if not can_act_for_member(actor, member):
         raise PermissionDenied
     with transaction.atomic():
         item = HelpRequest.objects.create(member=member, message=(message or "").strip()[:1000])

@@ -3,6 +3,8 @@ mentors, help), and the staff page (moderation, approvals, news, events)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,16 +13,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from recoverypath.accounts.models import Program
+from recoverypath.accounts.selectors import program_list_for_user
 from recoverypath.clients.selectors import own_client_get
 from recoverypath.clients.views import staff_required
 from recoverypath.core import permissions
-from recoverypath.core.navigation import NavItem
+from recoverypath.core.hooks.navigation import NavItem
 
 from . import selectors, services
 from .forms import AnnouncementForm, EventForm
-from .models import Announcement, Event, Member, MentorMatch, MentorOffer
-from .permissions import can_moderate
+from .models import Member, MentorOffer
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from recoverypath.accounts.models import Program, User
 
 
 def nav_items(request) -> list[NavItem]:
@@ -65,9 +71,9 @@ def community(request):
             {
                 "announcements": selectors.announcements(program_id=client.program_id),
                 "events": list(selectors.events_upcoming(program_id=client.program_id)),
-                "going": set(member.rsvps.filter(going=True).values_list("event_id", flat=True)),
+                "going": selectors.events_going(member=member),
                 "directory": selectors.directory(member=member),
-                "offer": member.mentor_offers.filter(status__in=["pending", "approved"]).first(),
+                "offer": selectors.open_offer(member=member),
             }
         )
     return render(request, "alumni/community.html", context)
@@ -141,9 +147,9 @@ def ask(request, offer_id: int):
 @require_POST
 def agree(request, match_id: int):
     member = _member(request)
-    match = get_object_or_404(
-        MentorMatch.objects.select_related("offer__member"), pk=match_id, offer__member=member
-    )
+    match = selectors.match_for_mentor(user=request.user, match_id=match_id)
+    if match.offer.member_id != member.id:
+        raise Http404
     try:
         services.mentor_agree(
             actor=request.user, match=match, agree=request.POST.get("agree") == "yes"
@@ -157,7 +163,7 @@ def agree(request, match_id: int):
 @require_POST
 def rsvp(request, event_id: int):
     member = _member(request)
-    event = get_object_or_404(Event, pk=event_id, program_id=member.program_id)
+    event = selectors.event_for_member(member=member, event_id=event_id)
     try:
         services.rsvp_set(
             actor=request.user, member=member, event=event, going=request.POST.get("going") == "yes"
@@ -183,9 +189,8 @@ def help_ask(request):
 # --- Staff -----------------------------------------------------------------------------------
 
 
-def _programs(user):
-    ids = permissions.staff_program_ids(user, min_rank=permissions.Rank.COORDINATOR)
-    return Program.objects.filter(id__in=ids).order_by("name")
+def _programs(user: User) -> QuerySet[Program]:
+    return program_list_for_user(user=user, min_rank=permissions.Rank.COORDINATOR).order_by("name")
 
 
 @staff_required
@@ -220,9 +225,7 @@ def _staff_redirect(program_id: int):
 @staff_required
 @require_POST
 def offer_decide(request, offer_id: int):
-    offer = get_object_or_404(MentorOffer.objects.select_related("member"), pk=offer_id)
-    if not can_moderate(request.user, offer.member.program_id):
-        raise Http404
+    offer = selectors.offer_for_moderator(user=request.user, offer_id=offer_id)
     try:
         services.mentor_offer_decide(
             actor=request.user, offer=offer, approve=request.POST.get("approve") == "yes"
@@ -235,9 +238,7 @@ def offer_decide(request, offer_id: int):
 @staff_required
 @require_POST
 def match_decide(request, match_id: int):
-    match = get_object_or_404(MentorMatch.objects.select_related("mentee"), pk=match_id)
-    if not can_moderate(request.user, match.mentee.program_id):
-        raise Http404
+    match = selectors.match_for_moderator(user=request.user, match_id=match_id)
     try:
         services.match_approve(
             actor=request.user, match=match, approve=request.POST.get("approve") == "yes"
@@ -250,9 +251,7 @@ def match_decide(request, match_id: int):
 @staff_required
 @require_POST
 def member_suspend(request, member_id: int):
-    member = get_object_or_404(Member, pk=member_id)
-    if not can_moderate(request.user, member.program_id):
-        raise Http404
+    member = selectors.member_for_moderator(user=request.user, member_id=member_id)
     try:
         services.member_suspend(
             actor=request.user, member=member, reason=request.POST.get("reason", "")
@@ -277,9 +276,7 @@ def announcement_post(request, program_id: int):
 @staff_required
 @require_POST
 def announcement_hide(request, item_id: int):
-    item = get_object_or_404(Announcement.objects.select_related("program"), pk=item_id)
-    if not can_moderate(request.user, item.program_id):
-        raise Http404
+    item = selectors.announcement_for_moderator(user=request.user, item_id=item_id)
     services.announcement_hide(actor=request.user, item=item)
     return _staff_redirect(item.program_id)
 
@@ -297,6 +294,7 @@ def event_create(request, program_id: int):
     else:
         messages.error(
             request,
-            "Check the event: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()),
+            "Check the event: "
+            + "; ".join(f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items()),
         )
     return _staff_redirect(program.id)

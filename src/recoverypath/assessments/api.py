@@ -123,7 +123,9 @@ class InstrumentSerializer(serializers.Serializer):
     items = serializers.ListField(child=serializers.DictField())
     bands = serializers.ListField(child=serializers.DictField())
     total_range = serializers.ListField(child=serializers.IntegerField(), allow_null=True)
-    source = serializers.CharField()
+    # A field named "source" (the instrument's citation) shadows Field.source in the stubs; DRF
+    # collects declared fields before binding, so it serializes as any other field.
+    source = serializers.CharField()  # type: ignore[assignment]
     loinc_panel = serializers.CharField(required=False)
     loinc_total = serializers.CharField(required=False)
     band_note = serializers.CharField(required=False)

@@ -5,12 +5,16 @@ client. Rows are built in memory, scored by the real instruments and bulk-insert
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from recoverypath.care.models import EpisodeOfCare
 from recoverypath.safety.models import SafetyEvent, SafetyPlan, SafetyProfile
 
 from .instruments import REGISTRY, ScoringContext
 from .models import Assessment
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 MAX_CLIENTS_WITH_HISTORY = 1000
 FORTNIGHT = 14
@@ -64,7 +68,7 @@ def _audit_c(rng) -> list[int]:
     return [0, 0, 0] if answers[0] == 0 else answers
 
 
-def _row(client, code: str, answers, when: datetime, episode_id, actor, mode) -> Assessment:
+def _row(client, code: str, answers, when: datetime, episode_id, actor: User, mode) -> Assessment:
     instrument = REGISTRY[code]
     score = instrument.score(answers, ScoringContext(client.sex_assigned_at_birth))
     return Assessment(

@@ -89,7 +89,7 @@ class InstrumentForm(forms.Form):
 
     def items(self) -> list[dict[str, Any]]:
         """What the template needs per item: the item, its bound field(s), its errors."""
-        rows = []
+        rows: list[dict[str, Any]] = []
         for item in self.instrument.items:
             if item.kind == DAYS_BY_DRUG:
                 parts = [self[part_name(item, key)] for key, _ in item.parts]
@@ -101,7 +101,8 @@ class InstrumentForm(forms.Form):
         return rows
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         answers: list[Any] = []
         for item in self.instrument.items:
             if item.kind == DAYS_BY_DRUG:
@@ -123,12 +124,15 @@ class InstrumentForm(forms.Form):
         except ValidationError as exc:
             for message in exc.message_dict.get("answers", []):
                 match = _ITEM_MESSAGE.match(message)
-                number = int(match.group(1)) if match else None
-                item = next((i for i in self.instrument.items if i.number == number), None)
-                if item is not None and item.kind != DAYS_BY_DRUG:
-                    self.add_error(field_name(item), f"Question {number}: {match.group(2)}")
-                elif item is not None and (key := _part_key(item, match.group(2))):
-                    self.add_error(part_name(item, key), f"Question {number}: {match.group(2)}")
+                if match is None:
+                    self.add_error(None, message)
+                    continue
+                number = int(match.group(1))
+                named = next((i for i in self.instrument.items if i.number == number), None)
+                if named is not None and named.kind != DAYS_BY_DRUG:
+                    self.add_error(field_name(named), f"Question {number}: {match.group(2)}")
+                elif named is not None and (key := _part_key(named, match.group(2))):
+                    self.add_error(part_name(named, key), f"Question {number}: {match.group(2)}")
                 else:
                     self.add_error(None, message)
         when = data.get("administered_at")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
@@ -22,11 +23,14 @@ from .instruments import REGISTRY, Instrument, instrument_get
 from .models import Assessment, ScheduleRule
 from .schedules import DEFAULT_RULES, Rule, rules_from_rows
 
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
+
 AFTERCARE_LEVEL = "aftercare"
 
 
 # ---- clinicians' safety to-dos ----------------------------------------------------------------
-def cssrs_requests_for(*, user) -> list[Assessment]:
+def cssrs_requests_for(*, user: User) -> list[Assessment]:
     """PHQ-9s with item 9 above 0 after which nobody has administered the C-SSRS screener, one
     per client (the latest), that `user` owes as the primary clinician (or as a clinician of the
     program when the client has none). One query."""
@@ -52,7 +56,7 @@ def cssrs_requests_for(*, user) -> list[Assessment]:
 
 
 # ---- access ---------------------------------------------------------------------------------
-def assessment_queryset_for_user(*, user) -> QuerySet[Assessment]:
+def assessment_queryset_for_user(*, user: User) -> QuerySet[Assessment]:
     if not user.is_authenticated or not user.is_active:
         return Assessment.objects.none()
     program_ids = permissions.staff_program_ids(user, min_rank=permissions.Rank.COORDINATOR)
@@ -62,7 +66,7 @@ def assessment_queryset_for_user(*, user) -> QuerySet[Assessment]:
     return Assessment.objects.filter(scope).select_related("client", "administered_by")
 
 
-def assessment_get(*, user, assessment_id: int) -> Assessment:
+def assessment_get(*, user: User, assessment_id: int) -> Assessment:
     """One assessment the user may see (an audited read), else Http404."""
     assessment = (
         assessment_queryset_for_user(user=user)
@@ -312,7 +316,12 @@ SCORE_SORTS = {
 
 
 def caseload_scores(
-    *, user, instrument: str = "PHQ-9", band: str = "", search: str = "", sort: str = "-severity"
+    *,
+    user: User,
+    instrument: str = "PHQ-9",
+    band: str = "",
+    search: str = "",
+    sort: str = "-severity",
 ) -> QuerySet[Client]:
     """The caseload the user may see, each client annotated with the latest `instrument` result:
     latest_band, latest_total, latest_severity, latest_at, latest_id. Filter by band; sort by

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,18 +13,24 @@ from django.urls import reverse
 from django.utils import timezone
 
 from recoverypath.alerts.services import alert_raise
-from recoverypath.care.models import EpisodeOfCare
-from recoverypath.clients.models import Client
-from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.notifications.services import reminder_schedule
-from recoverypath.safety.models import SafetyEvent
 from recoverypath.safety.services import safety_event_record
 
 from . import selectors
 from .instruments import ScoringContext, instrument_get
 from .models import Assessment, ScheduleRule
+from .permissions import (
+    can_change_assessment_schedules,
+    can_enter_assessment,
+    can_self_report_assessment,
+)
 from .schedules import DEFAULT_RULES
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
+    from recoverypath.care.models import EpisodeOfCare
+    from recoverypath.clients.models import Client
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +41,8 @@ REMINDER_HOUR = 9  # local wall-clock time reminders go out
 CSSRS = "C-SSRS-SCREEN"
 CSSRS_LOW_KIND = "safety.cssrs_low"
 CSSRS_LOW_REVIEW_HOURS = 72
+# The safety event a positive screen records (safety.models.SafetyEvent.Kind.POSITIVE_SCREEN).
+POSITIVE_SCREEN = "positive_screen"
 
 
 def _is_safety_positive(code: str, flags: list[str]) -> bool:
@@ -43,7 +51,7 @@ def _is_safety_positive(code: str, flags: list[str]) -> bool:
 
 def assessment_submit(
     *,
-    actor,
+    actor: User,
     client: Client,
     instrument: str,
     answers: Any,
@@ -66,9 +74,9 @@ def assessment_submit(
        C-SSRS low -> medium "review within 72 hours" and a to-do for the primary clinician.
     5. After commit, the next due date of this instrument is scheduled as a reminder.
     """
-    if permissions.is_client_user(actor, client):
+    if can_self_report_assessment(actor, client):
         mode = Assessment.Mode.SELF
-    elif permissions.can_act_clinically(actor, client):
+    elif can_enter_assessment(actor, client):
         mode = Assessment.Mode.STAFF
     else:
         raise PermissionDenied("You cannot submit assessments for this client.")
@@ -134,7 +142,7 @@ def _detail_url(client: Client, assessment: Assessment) -> str:
     )
 
 
-def _escalate(*, actor, client: Client, assessment: Assessment) -> None:
+def _escalate(*, actor: User, client: Client, assessment: Assessment) -> None:
     """An alert for this administration plus a safety event, in the caller's transaction."""
     url = _detail_url(client, assessment)
     if assessment.instrument == "PHQ-9":
@@ -166,7 +174,7 @@ def _escalate(*, actor, client: Client, assessment: Assessment) -> None:
     )
     safety_event_record(
         client=client,
-        kind=SafetyEvent.Kind.POSITIVE_SCREEN,
+        kind=POSITIVE_SCREEN,
         source=assessment,
         summary=f"{assessment.instrument} positive safety screen",
         source_url=url,
@@ -175,7 +183,7 @@ def _escalate(*, actor, client: Client, assessment: Assessment) -> None:
     )
 
 
-def _review_low_risk(*, actor, client: Client, assessment: Assessment) -> None:
+def _review_low_risk(*, actor: User, client: Client, assessment: Assessment) -> None:
     """C-SSRS at low risk: a medium alert asking for a review within 72 hours; the primary
     clinician's to-do follows the alert (selectors.cssrs_low_reviews_for)."""
     alert_raise(
@@ -196,7 +204,8 @@ def _review_low_risk(*, actor, client: Client, assessment: Assessment) -> None:
 
 def _remind_next(*, client: Client, assessment: Assessment) -> None:
     """Schedule a reminder for the next time this instrument is due (client logins only)."""
-    if not client.user_id:
+    recipient = client.user if client.user_id else None
+    if recipient is None:
         return
     local = assessment.administered_at.astimezone(ZoneInfo(client.time_zone))
     next_on = selectors.next_due_on(
@@ -206,7 +215,7 @@ def _remind_next(*, client: Client, assessment: Assessment) -> None:
         return
     try:
         reminder_schedule(
-            recipient=client.user,
+            recipient=recipient,
             at=datetime.combine(next_on, time(REMINDER_HOUR)),  # wall-clock, recipient's zone
             template=REMINDER_TEMPLATE,
             context={"instrument": assessment.instrument, "link": reverse("assessments:my_list")},
@@ -219,12 +228,13 @@ def _remind_next(*, client: Client, assessment: Assessment) -> None:
 def intake_reminders_schedule(*, client: Client) -> int:
     """One reminder naming every instrument due now (used when an episode starts). Returns how
     many instruments it names (0: nothing due, or the client has no login)."""
-    if not client.user_id:
+    recipient = client.user if client.user_id else None
+    if recipient is None:
         return 0
     due = [d.instrument.code for d in selectors.assessments_due(client=client)]
     if due:
         reminder_schedule(
-            recipient=client.user,
+            recipient=recipient,
             at=timezone.now(),
             template=REMINDER_TEMPLATE,
             context={"instrument": ", ".join(due), "link": reverse("assessments:my_list")},
@@ -235,7 +245,7 @@ def intake_reminders_schedule(*, client: Client) -> int:
 
 def schedule_rule_save(
     *,
-    actor,
+    actor: User,
     program,
     instrument: str,
     at_intake: bool,
@@ -245,7 +255,7 @@ def schedule_rule_save(
 ) -> ScheduleRule:
     """Set when `instrument` is due in `program` (program admins). Creates the program's rows
     from the defaults on first change so the other instruments keep their schedule."""
-    if not permissions.can_administer_program(actor, program.id):
+    if not can_change_assessment_schedules(actor, program.id):
         raise PermissionDenied("Only program admins change assessment schedules.")
     definition = instrument_get(instrument)
     floor = definition.min_interval_days or 1

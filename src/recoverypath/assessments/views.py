@@ -3,6 +3,8 @@ interview, read item-level answers and see trends; the scores caseload sorts by 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,15 +21,19 @@ from recoverypath.clients.views import staff_required
 from recoverypath.core import permissions
 from recoverypath.core.audit import audit_record_list
 from recoverypath.core.forms import add_service_errors
-from recoverypath.core.navigation import NavItem
+from recoverypath.core.hooks.navigation import NavItem
+from recoverypath.core.hooks.todo import TodoItem
 from recoverypath.core.pagination import paginate
-from recoverypath.core.todo import TodoItem
 from recoverypath.safety.views import crisis_context
 
 from . import selectors, services
 from .forms import InstrumentForm, ScheduleRuleForm, ScoresFilterForm
 from .instruments import REGISTRY, instrument_get
 from .instruments.base import BOOLEAN, DAYS_BY_DRUG
+from .permissions import can_change_assessment_schedules, can_enter_assessment
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 FILL_MODES = ("step", "page")
 
@@ -49,7 +55,7 @@ def _scores_client(request, client_id: int):
 def answer_rows(assessment) -> list[dict]:
     """Item-level answers with their option labels (clinicians read these first)."""
     instrument = REGISTRY.get(assessment.instrument)
-    rows = []
+    rows: list[dict] = []
     if instrument is None:
         return rows
     for item, answer in zip(instrument.items, assessment.answers, strict=False):
@@ -147,7 +153,7 @@ def client_scores(request, client_id: int):
             "client": client,
             "trends": trends,
             "due": selectors.assessments_due(client=client),
-            "can_enter": permissions.can_act_clinically(request.user, client),
+            "can_enter": can_enter_assessment(request.user, client),
             "registry": REGISTRY,
         },
     )
@@ -156,7 +162,7 @@ def client_scores(request, client_id: int):
 @staff_required
 def staff_enter(request, client_id: int, code: str):
     client = client_selectors.client_get(user=request.user, client_id=client_id)
-    if not permissions.can_act_clinically(request.user, client):
+    if not can_enter_assessment(request.user, client):
         raise PermissionDenied
     instrument = _instrument_or_404(code)
     form = InstrumentForm(request.POST or None, instrument=instrument, staff=True)
@@ -273,7 +279,7 @@ def schedules(request):
             {
                 "program": program,
                 "rows": [(REGISTRY[code], rules.get(code)) for code in REGISTRY],
-                "can_edit": permissions.can_administer_program(request.user, program.id),
+                "can_edit": can_change_assessment_schedules(request.user, program.id),
             }
         )
     return render(request, "assessments/schedules.html", {"tables": tables})
@@ -284,7 +290,7 @@ def schedule_edit(request, program_id: int, code: str):
     program = program_list_for_user(user=request.user).filter(id=program_id).first()
     if program is None:
         raise Http404
-    if not permissions.can_administer_program(request.user, program.id):
+    if not can_change_assessment_schedules(request.user, program.id):
         raise PermissionDenied
     instrument = _instrument_or_404(code)
     current = next(
@@ -363,13 +369,13 @@ def client_panel(request, client) -> str:
             "client": client,
             "latest": latest,
             "due": selectors.assessments_due(client=client),
-            "can_enter": permissions.can_act_clinically(request.user, client),
+            "can_enter": can_enter_assessment(request.user, client),
         },
         request=request,
     )
 
 
-def todo_items(user) -> list[TodoItem]:
+def todo_items(user: User) -> list[TodoItem]:
     """The clinician's safety work from screens: administer the C-SSRS after PHQ-9 item 9 above
     0, and review a low-risk C-SSRS within 72 hours (two queries)."""
     from datetime import timedelta

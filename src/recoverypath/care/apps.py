@@ -7,7 +7,7 @@ class CareConfig(AppConfig):
     verbose_name = "Care"
 
     def ready(self) -> None:
-        from recoverypath.clients.views import register_client_panel
+        from recoverypath.core.hooks.clients import register_client_panel
 
         from .views import timeline_panel
 

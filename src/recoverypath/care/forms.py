@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from recoverypath.accounts.selectors import PROGRAMS, program_list_for_user
@@ -49,7 +51,8 @@ def placement_answers_of(form: forms.Form, level_code: str) -> dict[str, bool] |
     """The asked answers for a move into an IOP level, else None (no check)."""
     if not levels.is_iop(level_code or ""):
         return None
-    answers = {q.name: form.cleaned_data.get(q.name) for q in QUESTIONS}
+    # Every asked question is answered yes or no here: clean_placement refused the form otherwise.
+    answers: dict[str, Any] = {q.name: form.cleaned_data.get(q.name) for q in QUESTIONS}
     return {q.name: answers[q.name] for q in placement_questions_asked(answers)}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
+from recoverypath.accounts.models import User
 from recoverypath.clients.models import Client
 from recoverypath.clients.selectors import client_queryset_for_user
 from recoverypath.core.audit import Action, audit_record
@@ -32,13 +33,13 @@ def episode_timeline(*, client: Client) -> list[EpisodeOfCare]:
     )
 
 
-def episode_queryset_for_user(*, user) -> QuerySet[EpisodeOfCare]:
+def episode_queryset_for_user(*, user: User) -> QuerySet[EpisodeOfCare]:
     return EpisodeOfCare.objects.filter(
         client__in=client_queryset_for_user(user=user)
     ).select_related("client", "client__organization", "program")
 
 
-def episode_get(*, user, episode_id: int) -> EpisodeOfCare:
+def episode_get(*, user: User, episode_id: int) -> EpisodeOfCare:
     """The episode if `user` may see its client (an audited read), else Http404."""
     episode = episode_queryset_for_user(user=user).filter(pk=episode_id).first()
     if episode is None:
@@ -51,3 +52,18 @@ def episode_get(*, user, episode_id: int) -> EpisodeOfCare:
         organization_id=episode.client.organization_id,
     )
     return episode
+
+
+def episode_active_exists(*, client_id: int, program_id: int) -> bool:
+    """Whether the client has an active episode in the program (scheduling ends group places
+    when the last one finishes)."""
+    return EpisodeOfCare.objects.filter(
+        client_id=client_id, program_id=program_id, status=EpisodeOfCare.Status.ACTIVE
+    ).exists()
+
+
+def clients_with_active_episode(*, program_id: int) -> QuerySet[Client]:
+    """Clients with an active episode in the program (who may be enrolled in its groups)."""
+    return Client.objects.filter(
+        episodes__program_id=program_id, episodes__status=EpisodeOfCare.Status.ACTIVE
+    ).distinct()

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from recoverypath.accounts.models import Program
-from recoverypath.clients.models import Client
+from recoverypath.clients.selectors import client_lock
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record, model_changes, snapshot
+from recoverypath.core.hooks.care import finish_checks_run
 from recoverypath.core.timezones import local_today
 
 from . import levels
 from .models import EpisodeOfCare, EpisodeStatusChange, Track
 from .placement import MISSING_ANSWER, placement_check, placement_clean, placement_missing
 from .signals import episode_finished, episode_started
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import Program, User
+    from recoverypath.clients.models import Client
 
 Status = EpisodeOfCare.Status
 EPISODE_FIELDS = [
@@ -38,18 +42,18 @@ EPISODE_FIELDS = [
 ACTIVE_CONFLICT = "{name} already has an active episode in {program}: finish or step it first."
 
 
-def _require_clinical(actor, client: Client) -> None:
+def _require_clinical(actor: User, client: Client) -> None:
     if not permissions.can_act_clinically(actor, client):
         raise PermissionDenied("Only clinicians and admins of the client's program manage care.")
 
 
 def _lock_client(client: Client) -> None:
     """Serialize enrollments of one client: the second waits here until the first commits."""
-    Client.objects.select_for_update().filter(pk=client.pk).values_list("pk", flat=True).first()
+    client_lock(client_id=client.pk)
 
 
 def _record(
-    *, actor, episode: EpisodeOfCare, from_status: str, reason: str = "", changes=None
+    *, actor: User, episode: EpisodeOfCare, from_status: str, reason: str = "", changes=None
 ) -> None:
     EpisodeStatusChange.objects.create(
         episode=episode,
@@ -139,7 +143,7 @@ def _insert(episode: EpisodeOfCare, client: Client, program: Program) -> None:
 
 def episode_start(
     *,
-    actor,
+    actor: User,
     client: Client,
     program: Program | None = None,
     level_code: str,
@@ -208,7 +212,7 @@ def episode_start(
     return episode
 
 
-def episode_activate(*, actor, episode: EpisodeOfCare) -> EpisodeOfCare:
+def episode_activate(*, actor: User, episode: EpisodeOfCare) -> EpisodeOfCare:
     """A planned episode begins (today in the program's zone, unless it started earlier)."""
     _require_clinical(actor, episode.client)
     with transaction.atomic():
@@ -222,7 +226,7 @@ def episode_activate(*, actor, episode: EpisodeOfCare) -> EpisodeOfCare:
     return episode
 
 
-def episode_cancel(*, actor, episode: EpisodeOfCare, reason: str) -> EpisodeOfCare:
+def episode_cancel(*, actor: User, episode: EpisodeOfCare, reason: str) -> EpisodeOfCare:
     """A planned episode that will not happen."""
     _require_clinical(actor, episode.client)
     if not reason.strip():
@@ -235,7 +239,7 @@ def episode_cancel(*, actor, episode: EpisodeOfCare, reason: str) -> EpisodeOfCa
     return episode
 
 
-def _finish(*, actor, episode: EpisodeOfCare, end_reason: str, end_date: date | None) -> str:
+def _finish(*, actor: User, episode: EpisodeOfCare, end_reason: str, end_date: date | None) -> str:
     from_status = _move(episode, Status.FINISHED)
     end_date = end_date or local_today(episode.program.time_zone)
     if end_date < episode.start_date:
@@ -247,18 +251,8 @@ def _finish(*, actor, episode: EpisodeOfCare, end_reason: str, end_date: date | 
     return from_status
 
 
-# Later stages may refuse a finish (discharge: "completed" while required items are open).
-# check(episode=, end_reason=) raises ValidationError to refuse; it runs inside the transaction.
-_finish_checks: list = []
-
-
-def register_finish_check(check) -> None:
-    if check not in _finish_checks:
-        _finish_checks.append(check)
-
-
 def episode_finish(
-    *, actor, episode: EpisodeOfCare, end_reason: str, end_date: date | None = None
+    *, actor: User, episode: EpisodeOfCare, end_reason: str, end_date: date | None = None
 ) -> EpisodeOfCare:
     """Close an active episode (end date defaults to today in the program's zone).
 
@@ -270,8 +264,8 @@ def episode_finish(
     with transaction.atomic():
         _lock_client(episode.client)
         episode.refresh_from_db()
-        for check in _finish_checks:
-            check(episode=episode, end_reason=end_reason)
+        # Later stages may refuse (discharge: "completed" while required items are open).
+        finish_checks_run(episode=episode, end_reason=end_reason)
         _finish(actor=actor, episode=episode, end_reason=end_reason, end_date=end_date)
         transaction.on_commit(lambda: episode_finished.send(sender=EpisodeOfCare, episode=episode))
     return episode
@@ -279,7 +273,7 @@ def episode_finish(
 
 def episode_transition(
     *,
-    actor,
+    actor: User,
     episode: EpisodeOfCare,
     level_code: str,
     reason: str,
@@ -304,7 +298,8 @@ def episode_transition(
     _require_clinical(actor, episode.client)
     if not reason.strip():
         raise ValidationError({"reason": "Say why the client changes level."})
-    if levels.level_get(level_code, episode.edition) is None:
+    new_level = levels.level_get(level_code, episode.edition)
+    if new_level is None:
         raise ValidationError({"level_code": f"{level_code!r} is not a level of care."})
     if level_code == episode.level_code:
         raise ValidationError({"level_code": "Choose a different level from the current one."})
@@ -321,7 +316,6 @@ def episode_transition(
         if episode.status != Status.ACTIVE:
             raise ValidationError({"status": "Only an active episode can step up or down."})
         old_rank = episode.level.rank if episode.level else 0
-        new_level = levels.level_get(level_code, episode.edition)
         direction = "Stepped up" if new_level.rank > old_rank else "Stepped down"
         _finish(
             actor=actor,

@@ -17,8 +17,11 @@ from recoverypath.core.routers import Router
 from recoverypath.core.timezones import validate_time_zone
 
 from . import invitations, selectors, services
-from .models import Client, SupportContact
-from .sobriety import sobriety_summary_for
+from .models import Client, Race, SupportContact
+from .sobriety import SobrietySummary, sobriety_summary_for
+
+# Where a client row keeps its sobriety summary while one response is serialized.
+_SOBRIETY_CACHE = "_rp_sobriety"
 
 
 def _phone_field(value: str) -> str:
@@ -69,7 +72,9 @@ class ClientInvitationMixin:
         client = self.get_object()
         if not permissions.can_edit_client(request.user, client):
             raise PermissionDenied("Only the client's program staff see invitations.")
-        page = self.paginate_queryset(invitations.client_invitations(client=client))
+        page = self.paginate_queryset(
+            invitations.client_invitations(user=request.user, client=client)
+        )
         return self.get_paginated_response(InvitationSerializer(page, many=True).data)
 
 
@@ -79,6 +84,13 @@ class ClientSerializer(serializers.ModelSerializer):
     coordinator = ScopedIdField(STAFF, required=False, allow_null=True)
     time_zone = serializers.CharField(
         max_length=64, required=False, validators=[validate_time_zone]
+    )
+    race = serializers.ListField(
+        child=serializers.ChoiceField(choices=Race.choices),
+        required=False,
+        max_length=len(Race.choices),
+        help_text="Self-reported, one or more (OMB 1997); empty when not recorded. "
+        "`declined` and `unknown` stand alone.",
     )
     days_sober = serializers.SerializerMethodField()
     longest_streak_days = serializers.SerializerMethodField()
@@ -95,6 +107,8 @@ class ClientSerializer(serializers.ModelSerializer):
             "pronouns",
             "date_of_birth",
             "sex_assigned_at_birth",
+            "ethnicity",
+            "race",
             "phone",
             "email",
             "time_zone",
@@ -113,10 +127,10 @@ class ClientSerializer(serializers.ModelSerializer):
 
     def _sobriety(self, client: Client):
         # Streaks come prefetched on lists (ClientViewSet.get_queryset): no query per row.
-        cached = getattr(client, "_rp_sobriety", None)
+        cached: SobrietySummary | None = getattr(client, _SOBRIETY_CACHE, None)
         if cached is None:
             cached = sobriety_summary_for(client)
-            client._rp_sobriety = cached
+            setattr(client, _SOBRIETY_CACHE, cached)
         return cached
 
     def get_days_sober(self, client: Client) -> int | None:

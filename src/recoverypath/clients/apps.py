@@ -7,12 +7,14 @@ class ClientsConfig(AppConfig):
     verbose_name = "Clients"
 
     def ready(self) -> None:
-        from recoverypath.core import audit, navigation
+        from recoverypath.core.hooks.audit import register_clients_in_programs
+        from recoverypath.core.hooks.invitations import register_invitation_kind
+        from recoverypath.core.hooks.navigation import register_nav_items
 
-        from . import invitations
+        from .invitations import CLIENT_INVITATION
         from .selectors import client_ids_in_programs
         from .views import nav_items
 
-        navigation.register(nav_items)
-        audit.register_clients_in_programs(client_ids_in_programs)
-        invitations.register()
+        register_nav_items(nav_items)
+        register_clients_in_programs(client_ids_in_programs)
+        register_invitation_kind(CLIENT_INVITATION)

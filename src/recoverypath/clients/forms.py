@@ -8,7 +8,7 @@ from recoverypath.core.permissions import Rank, staff_program_ids
 from recoverypath.core.phones import normalize_phone
 from recoverypath.core.timezones import time_zone_choices
 
-from .models import Client, SupportContact
+from .models import Client, Race, SupportContact
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -18,6 +18,12 @@ class ClientForm(forms.ModelForm):
     primary_clinician = ScopedChoiceField(STAFF, required=False)
     coordinator = ScopedChoiceField(STAFF, required=False)
     time_zone = forms.ChoiceField(choices=time_zone_choices(), initial="America/New_York")
+    race = forms.MultipleChoiceField(
+        choices=Race.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="As the client describes themself; one or more. Leave empty if not asked.",
+    )
 
     class Meta:
         model = Client
@@ -30,6 +36,8 @@ class ClientForm(forms.ModelForm):
             "pronouns",
             "date_of_birth",
             "sex_assigned_at_birth",
+            "ethnicity",
+            "race",
             "phone",
             "email",
             "time_zone",

@@ -7,7 +7,7 @@ the client's program; program admins also switch a login off).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,17 +15,21 @@ from django.urls import reverse
 
 from recoverypath.accounts.invitations import (
     InvitationKind,
+    existing_user,
     invitation_issue,
     invitations_for_subject,
-    register_invitation_kind,
 )
-from recoverypath.accounts.models import Invitation, User
+from recoverypath.accounts.selectors import InvitationKinds
+from recoverypath.accounts.services import invitations_revoke_pending, user_active_set
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.errors import ConflictError
 from recoverypath.core.phones import normalize_phone
 
 from .models import Client
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import Invitation, User
 
 SUBJECT = "clients.client"
 
@@ -34,7 +38,7 @@ def _address_taken(email: str, client: Client) -> str:
     """A message when `email` is already another client's login (or a staff login), else ""."""
     if not email:
         return ""
-    user = User.objects.filter(email__iexact=email).first()
+    user = existing_user(email)
     if user is None:
         return ""
     try:
@@ -48,7 +52,7 @@ def _address_taken(email: str, client: Client) -> str:
     return ""
 
 
-def client_invite(*, actor, client: Client, email: str = "", phone: str = "") -> Invitation:
+def client_invite(*, actor: User, client: Client, email: str = "", phone: str = "") -> Invitation:
     """Invite the client to set a password for their own record, by e-mail (preferred when
     given) or text message. Re-inviting replaces the waiting invitation.
 
@@ -57,7 +61,8 @@ def client_invite(*, actor, client: Client, email: str = "", phone: str = "") ->
     """
     if not permissions.can_edit_client(actor, client):
         raise PermissionDenied("You cannot invite this client.")
-    if client.user_id is not None and client.user.is_active:
+    login = client.user
+    if login is not None and login.is_active:
         raise ConflictError("This client already has a login.", code="has_login")
     email = (email or "").strip().lower()
     try:
@@ -73,7 +78,7 @@ def client_invite(*, actor, client: Client, email: str = "", phone: str = "") ->
         raise ValidationError({"email": taken})
     return invitation_issue(
         actor=actor,
-        kind=Invitation.Kind.CLIENT,
+        kind=InvitationKinds.CLIENT,
         program=client.program,
         subject_type=SUBJECT,
         subject_id=client.id,
@@ -83,24 +88,25 @@ def client_invite(*, actor, client: Client, email: str = "", phone: str = "") ->
     )
 
 
-def client_invitations(*, client: Client) -> list[Invitation]:
+def client_invitations(*, user: User, client: Client) -> list[Invitation]:
+    """The client's invitations, newest first. Raises PermissionDenied unless `user` is staff of
+    the client's program (the client themself does not see them)."""
+    if not permissions.can_edit_client(user, client):
+        raise PermissionDenied("Only the client's program staff see invitations.")
     return invitations_for_subject(subject_type=SUBJECT, subject_id=client.id)
 
 
-def client_login_deactivate(*, actor, client: Client) -> Client:
+def client_login_deactivate(*, actor: User, client: Client) -> Client:
     """Switch the client's login off (program admins). Their record is untouched; waiting
     invitations are revoked too. Raises PermissionDenied or ConflictError."""
     if not permissions.can_administer_program(actor, client.program_id):
         raise PermissionDenied("Only program admins switch a client's login off.")
-    if client.user_id is None or not client.user.is_active:
-        raise ConflictError("This client has no active login.", code="no_login")
     user = client.user
+    if user is None or not user.is_active:
+        raise ConflictError("This client has no active login.", code="no_login")
     with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(is_active=False)
-        user.is_active = False
-        Invitation.objects.filter(
-            subject_type=SUBJECT, subject_id=str(client.id), status=Invitation.Status.PENDING
-        ).update(status=Invitation.Status.REVOKED)
+        user_active_set(user=user, active=False)
+        invitations_revoke_pending(subject_type=SUBJECT, subject_id=client.id)
         audit_record(
             actor=actor,
             action=Action.UPDATE,
@@ -112,17 +118,16 @@ def client_login_deactivate(*, actor, client: Client) -> Client:
     return client
 
 
-def client_login_reactivate(*, actor, client: Client) -> Client:
+def client_login_reactivate(*, actor: User, client: Client) -> Client:
     """Switch a switched-off client login back on (program admins). Raises PermissionDenied or
     ConflictError."""
     if not permissions.can_administer_program(actor, client.program_id):
         raise PermissionDenied("Only program admins switch a client's login back on.")
-    if client.user_id is None or client.user.is_active:
-        raise ConflictError("This client has no switched-off login.", code="no_login")
     user = client.user
+    if user is None or user.is_active:
+        raise ConflictError("This client has no switched-off login.", code="no_login")
     with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(is_active=True)
-        user.is_active = True
+        user_active_set(user=user, active=True)
         audit_record(
             actor=actor,
             action=Action.UPDATE,
@@ -141,7 +146,7 @@ def _client_of(invitation: Invitation) -> Client:
     return Client.objects.select_related("program").get(pk=int(invitation.subject_id))
 
 
-def _can_manage(user, invitation: Invitation) -> bool:
+def _can_manage(user: User, invitation: Invitation) -> bool:
     return permissions.has_rank(user, invitation.program_id, permissions.Rank.FRONT_DESK)
 
 
@@ -157,8 +162,10 @@ def _accept(invitation: Invitation, user: User) -> None:
     taken = _address_taken(user.email, client)
     if taken:
         raise ValidationError({"email": taken})
-    if client.user_id is not None and client.user_id != user.id and client.user.is_active:
-        raise ValidationError({"email": "This client already has a login."})
+    if client.user_id is not None and client.user_id != user.id:
+        login = client.user
+        if login is not None and login.is_active:
+            raise ValidationError({"email": "This client already has a login."})
     before = client.user_id
     client.user = user
     client.save(update_fields=["user", "updated_at"])
@@ -176,14 +183,12 @@ def _accept(invitation: Invitation, user: User) -> None:
     )
 
 
-def register() -> None:
-    register_invitation_kind(
-        InvitationKind(
-            kind=Invitation.Kind.CLIENT,
-            can_manage=_can_manage,
-            accept=_accept,
-            check=_check,
-            landing=lambda user: reverse("clients:me"),
-            extra_fields=("date_of_birth",),
-        )
-    )
+# Accepting a client invitation links the login to the client record (clients' ready()).
+CLIENT_INVITATION = InvitationKind(
+    kind=InvitationKinds.CLIENT,
+    can_manage=_can_manage,
+    accept=_accept,
+    check=_check,
+    landing=lambda user: reverse("clients:me"),
+    extra_fields=("date_of_birth",),
+)

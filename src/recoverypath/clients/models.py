@@ -17,6 +17,54 @@ class Sex(models.TextChoices):
     UNKNOWN = "unknown", "Not recorded"
 
 
+# Race and ethnicity as in the OMB's 1997 standard (Revisions to the Standards for the
+# Classification of Federal Data on Race and Ethnicity, 62 FR 58782, October 30, 1997): two
+# questions, ethnicity first, then race with one or more of five minimum categories. We chose
+# 1997 over its 2024 revision (SPD 15, 89 FR 22182, March 29, 2024: one combined question,
+# Hispanic or Latino among the races, and a seventh category, Middle Eastern or North African)
+# because the categories asked for here are 1997's and federal collections have until 2029 to
+# move; moving later means a data migration of these two fields, not a new model.
+# Both are self-reported and optional: blank (ethnicity) or an empty list (race) means never
+# asked; "declined" means the client chose not to answer.
+class Ethnicity(models.TextChoices):
+    HISPANIC_OR_LATINO = "hispanic_or_latino", "Hispanic or Latino"
+    NOT_HISPANIC_OR_LATINO = "not_hispanic_or_latino", "Not Hispanic or Latino"
+    DECLINED = "declined", "Declined to answer"
+
+
+class Race(models.TextChoices):
+    AMERICAN_INDIAN_OR_ALASKA_NATIVE = (
+        "american_indian_or_alaska_native",
+        "American Indian or Alaska Native",
+    )
+    ASIAN = "asian", "Asian"
+    BLACK_OR_AFRICAN_AMERICAN = "black_or_african_american", "Black or African American"
+    NATIVE_HAWAIIAN_OR_OTHER_PACIFIC_ISLANDER = (
+        "native_hawaiian_or_other_pacific_islander",
+        "Native Hawaiian or Other Pacific Islander",
+    )
+    WHITE = "white", "White"
+    DECLINED = "declined", "Declined to answer"
+    UNKNOWN = "unknown", "Unknown"
+
+
+# "Declined" and "unknown" are answers on their own, never beside a category.
+RACE_ALONE = {Race.DECLINED.value, Race.UNKNOWN.value}
+
+
+def race_errors(value: object) -> str | None:
+    """Why `value` is not a valid race answer (a list of distinct Race values), or None."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return "Choose from the listed categories."
+    if any(v not in Race.values for v in value):
+        return "Choose from the listed categories."
+    if len(set(value)) != len(value):
+        return "Choose each category once."
+    if len(value) > 1 and RACE_ALONE & set(value):
+        return "“Declined to answer” and “Unknown” cannot be combined with a category."
+    return None
+
+
 class Client(models.Model):
     """A person in treatment. Everything about them is protected health information."""
 
@@ -40,6 +88,17 @@ class Client(models.Model):
         choices=Sex.choices,
         default=Sex.UNKNOWN,
         help_text="Used only where an instrument's cut-off depends on it (e.g. AUDIT-C).",
+    )
+    ethnicity = models.CharField(
+        max_length=30,
+        choices=Ethnicity.choices,
+        blank=True,
+        help_text="Self-reported (OMB 1997). Blank: not recorded.",
+    )
+    race = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Self-reported, one or more (OMB 1997). Empty: not recorded.",
     )
     phone = models.CharField(max_length=20, blank=True, help_text="E.164, e.g. +12025550143")
     email = models.EmailField(blank=True)
@@ -90,6 +149,11 @@ class Client(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
+    def get_race_display(self) -> str:
+        """The race answer for people: "Asian, White"; "" when not recorded."""
+        labels = dict(Race.choices)
+        return ", ".join(str(labels.get(code, code)) for code in self.race or [])
+
     @property
     def display_name(self) -> str:
         return f"{self.preferred_name or self.first_name} {self.last_name}"
@@ -100,6 +164,9 @@ class Client(models.Model):
             errors["date_of_birth"] = "Date of birth cannot be in the future."
         if self.date_of_birth and self.date_of_birth.year < 1900:
             errors["date_of_birth"] = "Enter a date of birth after 1900."
+        problem = race_errors(self.race)
+        if problem:
+            errors["race"] = problem
         if self.sobriety_date and self.date_of_birth and self.sobriety_date < self.date_of_birth:
             errors["sobriety_date"] = "Sobriety date cannot be before the date of birth."
         # Tomorrow is allowed: a restart after a lapse today counts from the day after it

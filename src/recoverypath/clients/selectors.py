@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -10,6 +12,11 @@ from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.params import Reach
 
 from .models import Client, SupportContact
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from recoverypath.accounts.models import User
 
 SORTS = {
     "name": ("last_name", "first_name", "id"),
@@ -23,7 +30,7 @@ SORTS = {
 }
 
 
-def client_queryset_for_user(*, user) -> QuerySet[Client]:
+def client_queryset_for_user(*, user: User | AnonymousUser) -> QuerySet[Client]:
     """Every client `user` may see: staff by program membership, a client only themself."""
     if not user.is_authenticated or not user.is_active:
         return Client.objects.none()
@@ -50,7 +57,7 @@ def client_ids_in_programs(program_ids: set[int]) -> QuerySet:
 
 def client_list(
     *,
-    user,
+    user: User,
     search: str = "",
     program_id: int | None = None,
     clinician_id: int | None = None,
@@ -82,7 +89,7 @@ def client_list(
 CLIENT_RECORD_JOINS = ("program", "organization", "primary_clinician", "coordinator", "user")
 
 
-def client_get(*, user, client_id: int, audit: bool = True) -> Client:
+def client_get(*, user: User, client_id: int, audit: bool = True) -> Client:
     """The client if `user` may see them (an audited read), else Http404: never a hint it exists."""
     client = (
         client_queryset_for_user(user=user)
@@ -93,7 +100,7 @@ def client_get(*, user, client_id: int, audit: bool = True) -> Client:
     return _visible(user=user, client=client, audit=audit)
 
 
-def own_client_get(*, user) -> Client:
+def own_client_get(*, user: User | AnonymousUser) -> Client:
     """The logged-in client's own record (an audited read); Http404 for anyone without one."""
     client = None
     if user.is_authenticated:
@@ -101,7 +108,7 @@ def own_client_get(*, user) -> Client:
     return _visible(user=user, client=client, audit=True)
 
 
-def _visible(*, user, client: Client | None, audit: bool) -> Client:
+def _visible(*, user: User | AnonymousUser, client: Client | None, audit: bool) -> Client:
     if client is None or not permissions.can_view_client(user, client):
         raise Http404("No such client.")
     if audit:
@@ -115,7 +122,7 @@ def _visible(*, user, client: Client | None, audit: bool) -> Client:
     return client
 
 
-def client_for_user_account(*, user) -> Client | None:
+def client_for_user_account(*, user: User | AnonymousUser) -> Client | None:
     """The client record belonging to a logged-in client, or None for staff."""
     if not user.is_authenticated:
         return None
@@ -126,13 +133,13 @@ def support_contact_list(*, client: Client) -> QuerySet[SupportContact]:
     return client.support_contacts.all()
 
 
-def support_contact_queryset_for_user(*, user) -> QuerySet[SupportContact]:
+def support_contact_queryset_for_user(*, user: User) -> QuerySet[SupportContact]:
     return SupportContact.objects.filter(
         client__in=client_queryset_for_user(user=user)
     ).select_related("client")
 
 
-def support_contact_get(*, user, contact_id: int) -> SupportContact:
+def support_contact_get(*, user: User, contact_id: int) -> SupportContact:
     contact = support_contact_queryset_for_user(user=user).filter(pk=contact_id).first()
     if contact is None:
         raise Http404("No such contact.")
@@ -148,3 +155,27 @@ def support_contact_get(*, user, contact_id: int) -> SupportContact:
 
 def emergency_contacts(*, client: Client) -> list[SupportContact]:
     return [c for c in client.support_contacts.all() if c.is_emergency_contact]
+
+
+def client_lock(*, client_id: int) -> None:
+    """Lock the client's row until the transaction ends: writes that number or limit something
+    per client (safety plan versions, one open episode) take turns on it. Call inside atomic()."""
+    Client.objects.select_for_update().filter(pk=client_id).values_list("pk", flat=True).first()
+
+
+def clients_in_programs(*, program_ids: set[int]) -> QuerySet[Client]:
+    """Clients whose program is one of `program_ids` now (the clients a staff member books for)."""
+    return Client.objects.filter(program_id__in=program_ids)
+
+
+def support_contact_for_client(*, client: Client, contact_id: int | None) -> SupportContact | None:
+    """One of the client's own support contacts, or None (not theirs, or no id)."""
+    if contact_id is None:
+        return None
+    return SupportContact.objects.filter(pk=contact_id, client=client).first()
+
+
+def client_for_system(*, client_id: int) -> Client | None:
+    """The client with their program, for work the system does on its own (a reward after a
+    verified behaviour), not on a person's request: no access check, so never for a page."""
+    return Client.objects.select_related("program").filter(pk=client_id).first()

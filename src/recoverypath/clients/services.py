@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from recoverypath.accounts.models import Membership, Program
+from recoverypath.accounts.selectors import membership_exists
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record, model_changes, snapshot
 from recoverypath.core.phones import normalize_phone
 
 from .models import Client, SupportContact
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import Program, User
 
 CLIENT_FIELDS = [
     "program",
@@ -23,6 +26,8 @@ CLIENT_FIELDS = [
     "pronouns",
     "date_of_birth",
     "sex_assigned_at_birth",
+    "ethnicity",
+    "race",
     "phone",
     "email",
     "time_zone",
@@ -33,7 +38,7 @@ CLIENT_FIELDS = [
 CONTACT_FIELDS = ["name", "relationship", "phone", "kind", "is_emergency_contact"]
 
 
-def _check_care_team(*, actor, program: Program, data: dict[str, Any]) -> None:
+def _check_care_team(*, actor: User, program: Program, data: dict[str, Any]) -> None:
     """Clinician and coordinator must be staff of the client's program."""
     errors = {}
     for field, roles in (
@@ -43,7 +48,7 @@ def _check_care_team(*, actor, program: Program, data: dict[str, Any]) -> None:
         person = data.get(field)
         if person is None:
             continue
-        if not Membership.objects.filter(user=person, program=program, role__in=roles).exists():
+        if not membership_exists(user_id=person.pk, program_id=program.id, roles=roles):
             errors[field] = f"{person} is not a {' or '.join(roles)} of {program}."
     if errors:
         raise ValidationError(errors)
@@ -77,7 +82,7 @@ def _mrn_error_on_its_field(exc: ValidationError) -> ValidationError:
     return ValidationError(errors)
 
 
-def client_create(*, actor, program: Program, **data: Any) -> Client:
+def client_create(*, actor: User, program: Program, **data: Any) -> Client:
     """Register a client in `program`. Raises PermissionDenied or ValidationError."""
     if not permissions.has_rank(actor, program.id, permissions.Rank.FRONT_DESK):
         raise PermissionDenied("You cannot register clients in this program.")
@@ -101,7 +106,7 @@ def client_create(*, actor, program: Program, **data: Any) -> Client:
     return client
 
 
-def client_update(*, actor, client: Client, **data: Any) -> Client:
+def client_update(*, actor: User, client: Client, **data: Any) -> Client:
     """Change the fields given. Raises PermissionDenied or ValidationError."""
     if not permissions.can_edit_client(actor, client):
         raise PermissionDenied("You cannot change this client's record.")
@@ -147,7 +152,7 @@ def client_update(*, actor, client: Client, **data: Any) -> Client:
     return client
 
 
-def client_link_user(*, actor, client: Client, user) -> Client:
+def client_link_user(*, actor: User, client: Client, user: User) -> Client:
     """Give the client their own login (used by onboarding and the demo generator)."""
     if not permissions.can_edit_client(actor, client):
         raise PermissionDenied("You cannot change this client's record.")
@@ -171,7 +176,7 @@ def _phone(value: str, field: str) -> str:
         raise ValidationError({field: exc.messages}) from exc
 
 
-def support_contact_create(*, actor, client: Client, **data: Any) -> SupportContact:
+def support_contact_create(*, actor: User, client: Client, **data: Any) -> SupportContact:
     if not permissions.can_manage_support_contacts(actor, client):
         raise PermissionDenied("You cannot change this client's support contacts.")
     data["phone"] = _phone(data.get("phone", ""), "phone")
@@ -190,7 +195,7 @@ def support_contact_create(*, actor, client: Client, **data: Any) -> SupportCont
     return contact
 
 
-def support_contact_update(*, actor, contact: SupportContact, **data: Any) -> SupportContact:
+def support_contact_update(*, actor: User, contact: SupportContact, **data: Any) -> SupportContact:
     if not permissions.can_manage_support_contacts(actor, contact.client):
         raise PermissionDenied("You cannot change this client's support contacts.")
     unknown = set(data) - set(CONTACT_FIELDS)
@@ -215,7 +220,7 @@ def support_contact_update(*, actor, contact: SupportContact, **data: Any) -> Su
     return contact
 
 
-def support_contact_delete(*, actor, contact: SupportContact) -> None:
+def support_contact_delete(*, actor: User, contact: SupportContact) -> None:
     if not permissions.can_manage_support_contacts(actor, contact.client):
         raise PermissionDenied("You cannot change this client's support contacts.")
     with transaction.atomic():

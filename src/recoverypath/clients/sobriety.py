@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +28,9 @@ from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.timezones import local_today
 
 from .models import Client, SobrietyStreak
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -156,7 +160,7 @@ def restart_date(lapse_date: date, *, from_lapse_day: bool = False) -> date:
 
 def sobriety_restart(
     *,
-    actor,
+    actor: User,
     client: Client,
     lapse_date: date,
     reason: str = "",

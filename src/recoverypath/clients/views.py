@@ -14,7 +14,12 @@ from recoverypath.core import permissions
 from recoverypath.core.audit import audit_record_list
 from recoverypath.core.errors import DomainError
 from recoverypath.core.forms import add_service_errors
-from recoverypath.core.navigation import NavItem
+from recoverypath.core.hooks.clients import (
+    client_panels_html,
+    home_destination_for,
+    home_sections_html,
+)
+from recoverypath.core.hooks.navigation import NavItem
 from recoverypath.core.pagination import paginate
 
 from . import invitations, selectors, services
@@ -46,26 +51,14 @@ def staff_required(view):
     return wrapped
 
 
-# Later apps say where "/" takes someone who is neither staff nor a client (e.g. a family member).
-_home_destinations: list = []
-
-
-def register_home_destination(resolver) -> None:
-    """resolver(user) -> URL or None."""
-    if resolver not in _home_destinations:
-        _home_destinations.append(resolver)
-
-
 @login_required
 def home(request):
     if permissions.is_staff_member(request.user):
         return redirect("clients:caseload")
     if selectors.client_for_user_account(user=request.user) is not None:
         return redirect("clients:me")
-    for resolver in _home_destinations:
-        url = resolver(request.user)
-        if url:
-            return redirect(url)
+    if url := home_destination_for(request.user):
+        return redirect(url)
     return render(request, "clients/no_access.html", status=403)
 
 
@@ -100,8 +93,8 @@ def client_detail(request, client_id: int):
             "invite_form": ClientInviteForm(
                 initial={"email": client.email, "phone": client.phone}, auto_id="id_login_%s"
             ),
-            "invitations": invitations.client_invitations(client=client),
-            "panels": client_panels(request, client),
+            "invitations": invitations.client_invitations(user=request.user, client=client),
+            "panels": client_panels_html(request, client),
         },
     )
 
@@ -151,20 +144,6 @@ def client_login_deactivate(request, client_id: int):
     else:
         messages.success(request, "The client's login is switched off.")
     return redirect("clients:detail", client_id=client.id)
-
-
-# Later apps add sections to the client page (timeline, alerts, scores) through this registry.
-_client_panels: list = []
-
-
-def register_client_panel(provider) -> None:
-    if provider not in _client_panels:
-        _client_panels.append(provider)
-
-
-def client_panels(request, client) -> list[str]:
-    """Rendered HTML sections contributed by other apps, in registration order."""
-    return [html for provider in _client_panels if (html := provider(request, client))]
 
 
 @staff_required
@@ -264,21 +243,10 @@ def _after_contact(request, client) -> str:
     return reverse("clients:detail", kwargs={"client_id": client.id})
 
 
-# The client's own home page, on their phone. Later issues add sections through this registry.
-_home_sections: list[tuple[int, object]] = []
-
-
-def register_home_section(provider, *, order: int = 100) -> None:
-    """Add a section to the client's home page; lower `order` shows higher on the page."""
-    if all(existing is not provider for _, existing in _home_sections):
-        _home_sections.append((order, provider))
-        _home_sections.sort(key=lambda entry: entry[0])
-
-
 @login_required
 def me(request):
     client = selectors.own_client_get(user=request.user)
-    sections = [html for _, provider in _home_sections if (html := provider(request, client))]
+    sections = home_sections_html(request, client)
     return render(
         request,
         "clients/me.html",

@@ -7,22 +7,26 @@ class ConsentConfig(AppConfig):
     verbose_name = "42 CFR Part 2 consents"
 
     def ready(self) -> None:
-        from recoverypath.clients.views import (
+        from recoverypath.core.hooks.clients import (
             register_client_panel,
             register_home_destination,
             register_home_section,
         )
-        from recoverypath.core import navigation, todo
+        from recoverypath.core.hooks.family import register_family_section
+        from recoverypath.core.hooks.invitations import register_invitation_kind
+        from recoverypath.core.hooks.navigation import register_nav_items
+        from recoverypath.core.hooks.todo import register_todo_source
 
-        from . import family_views, invitations
-        from .family import register_family_section, sobriety_for_family
+        from . import family_views
+        from .family import sobriety_for_family
+        from .invitations import FAMILY_INVITATION
         from .models import Category
         from .views import client_panel, home_section, todo_items
 
         register_client_panel(client_panel)
         register_home_section(home_section, order=80)
         register_home_destination(family_views.home_url)
-        navigation.register(family_views.nav_items)
-        todo.register(todo_items)
-        invitations.register()
+        register_nav_items(family_views.nav_items)
+        register_todo_source(todo_items)
+        register_invitation_kind(FAMILY_INVITATION)
         register_family_section(Category.SOBRIETY, sobriety_for_family)

@@ -18,8 +18,6 @@ HOW_TO_REVOKE = "Tap Revoke on this consent in RecoveryPath, or write to the pro
 
 
 def extend(*, result, rng, today, staff, clients) -> None:
-    from recoverypath.demo.generator import DEMO_PASSWORD, DemoLogin
-
     client = next((c for c in clients if c.user_id is not None), None)
     if client is None:
         return
@@ -28,7 +26,7 @@ def extend(*, result, rng, today, staff, clients) -> None:
         email=f"family{suffix}@demo.example.org",
         first_name="Marigold",
         last_name=client.last_name,
-        password=make_password(DEMO_PASSWORD),
+        password=make_password(result.password),
     )
     common = dict(
         organization_id=client.organization_id,
@@ -81,4 +79,4 @@ def extend(*, result, rng, today, staff, clients) -> None:
         accepted_by=family,
         accepted_at=sent + timedelta(hours=2),
     )
-    result.logins.append(DemoLogin("family", family.email))
+    result.add_login("family", family.email)

@@ -1,56 +1,46 @@
-"""What a family member may be shown, by category: a registry later apps fill in.
+"""What a family member may be shown, by category: read from the `family sections` hook.
 
 `consent` comes before the apps that hold attendance, check-ins, scores, plans and summaries, so
-each of those apps registers a provider for its category in its AppConfig.ready():
-
-    register_family_section(Category.ATTENDANCE, attendance_for_family)
-
-A provider takes the client and returns a FamilySectionData: a one-line summary and a short list
-of label/value entries, plain text only (the page, the API and the download all show the same
-data). Providers must run a fixed number of queries. A category with no provider registered is
-not offered on consent forms and shows nothing. Session notes have no category and never will.
+each of those apps registers a provider for its category in its AppConfig.ready()
+(`core.hooks.family.register_family_section`). A category with no provider registered is not
+offered on consent forms and shows nothing. Session notes have no category and never will.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from recoverypath.core.hooks.family import (
+    FamilyEntry,
+    FamilySectionData,
+    FamilySectionProvider,
+    family_section_providers,
+)
 
 from .models import Category
 
+__all__ = [
+    "FamilyEntry",
+    "FamilySectionData",
+    "category_choices",
+    "registered_categories",
+    "section_data",
+    "sobriety_for_family",
+]
 
-@dataclass(frozen=True)
-class FamilyEntry:
-    label: str
-    value: str
-
-
-@dataclass(frozen=True)
-class FamilySectionData:
-    summary: str
-    entries: list[FamilyEntry] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return {
-            "summary": self.summary,
-            "entries": [{"label": e.label, "value": e.value} for e in self.entries],
-        }
-
-
-Provider = Callable[[object], FamilySectionData]
-_providers: dict[str, Provider] = {}
 ORDER = list(Category.values)
 
 
-def register_family_section(category: str, provider: Provider) -> None:
-    if category not in Category.values:
-        raise ValueError(f"Unknown family-visible category {category!r}.")
-    _providers[category] = provider
+def _providers() -> dict[str, FamilySectionProvider]:
+    providers = family_section_providers()
+    unknown = sorted(set(providers) - set(ORDER))
+    if unknown:
+        raise ValueError(f"Unknown family-visible category {unknown[0]!r}.")
+    return providers
 
 
 def registered_categories() -> list[str]:
     """The categories a consent can offer now, in the order the family page shows them."""
-    return [c for c in ORDER if c in _providers]
+    providers = _providers()
+    return [c for c in ORDER if c in providers]
 
 
 def category_choices() -> list[tuple[str, str]]:
@@ -59,7 +49,7 @@ def category_choices() -> list[tuple[str, str]]:
 
 
 def section_data(category: str, client) -> FamilySectionData | None:
-    provider = _providers.get(category)
+    provider = _providers().get(category)
     return provider(client) if provider is not None else None
 
 

@@ -8,6 +8,7 @@ disclosure per category shown.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,7 +25,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from recoverypath.core.forms import add_service_errors
-from recoverypath.core.navigation import NavItem
+from recoverypath.core.hooks.navigation import NavItem
 from recoverypath.core.permissions import is_staff_member
 
 from . import selectors, services
@@ -32,6 +33,9 @@ from .family import FamilySectionData, section_data
 from .forms import FamilyMessageForm
 from .models import Category
 from .notices import NOTICE_VERSION, part2_notice
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 RESOURCES = [
     (
@@ -98,7 +102,7 @@ class ShownClient:
         return out
 
 
-def family_view(*, user, client_id: int | None = None, how: str) -> list[ShownClient]:
+def family_view(*, user: User, client_id: int | None = None, how: str) -> list[ShownClient]:
     """What `user` may see now, per client, in category order; each category shown is logged as
     a disclosure under the consent that allowed it. Categories without a registered provider
     are not shown (and not logged)."""
@@ -136,7 +140,7 @@ def nav_items(request) -> list[NavItem]:
     return []
 
 
-def home_url(user) -> str | None:
+def home_url(user: User) -> str | None:
     """Where "/" takes a family member."""
     return reverse("consent:family_home") if selectors.is_family_member(user) else None
 
@@ -199,7 +203,8 @@ def family_message(request, client_id: int):
 
 
 class FamilyEntrySerializer(serializers.Serializer):
-    label = serializers.CharField()
+    # DRF's metaclass takes declared fields off the class, so this never shadows Field.label.
+    label = serializers.CharField()  # type: ignore[assignment]
     value = serializers.CharField()
 
 

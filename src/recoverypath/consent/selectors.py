@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -13,6 +14,12 @@ from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.timezones import local_today
 
 from .models import TPO_PURPOSES, Consent, Disclosure, FamilyMessage, RecipientKind
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from recoverypath.accounts.models import User
+    from recoverypath.clients.models import Client
 
 
 def _is_login(recipient) -> bool:
@@ -118,7 +125,9 @@ def _named_scope(recipient, purpose: str | None) -> Q:
     return named
 
 
-def family_grants(*, user, client_id: int | None = None) -> dict[int, tuple[object, dict]]:
+def family_grants(
+    *, user: User | AnonymousUser | None, client_id: int | None = None
+) -> dict[int, tuple[Client, dict[str, Consent]]]:
     """{client_id: (client, {category: consent})} for every client whose active, unexpired,
     unrevoked consent names this family member's login; one query. The newest consent wins a
     category. Applies consent_grants, the same rule as consent_check."""
@@ -129,7 +138,7 @@ def family_grants(*, user, client_id: int | None = None) -> dict[int, tuple[obje
     ).select_related("client", "client__program")
     if client_id is not None:
         consents = consents.filter(client_id=client_id)
-    grants: dict[int, tuple[object, dict]] = {}
+    grants: dict[int, tuple[Client, dict[str, Consent]]] = {}
     for consent in consents.order_by("-signed_on", "-id"):
         today = local_today(consent.client.time_zone)
         if not consent_grants(consent, today=today):
@@ -140,14 +149,14 @@ def family_grants(*, user, client_id: int | None = None) -> dict[int, tuple[obje
     return grants
 
 
-def is_family_member(user) -> bool:
+def is_family_member(user: User | AnonymousUser | None) -> bool:
     """Has a login that some consent (in any state) names: the family area exists for them."""
     if user is None or not user.is_authenticated:
         return False
     return Consent.objects.filter(recipient_user=user).exists()
 
 
-def consents_expiring(*, user, today: date, within_days: int = 14) -> list[Consent]:
+def consents_expiring(*, user: User, today: date, within_days: int = 14) -> list[Consent]:
     """Active dated consents of the clients `user` coordinates that end within `within_days`."""
     from datetime import timedelta
 
@@ -176,7 +185,7 @@ def family_messages_open(*, client) -> list[FamilyMessage]:
     )
 
 
-def family_messages_unhandled_for(*, user) -> list[FamilyMessage]:
+def family_messages_unhandled_for(*, user: User) -> list[FamilyMessage]:
     """Open family messages about clients the user is the coordinator or clinician of."""
     return list(
         FamilyMessage.objects.filter(handled_at__isnull=True)
@@ -186,7 +195,7 @@ def family_messages_unhandled_for(*, user) -> list[FamilyMessage]:
     )
 
 
-def consent_queryset_for_user(*, user) -> QuerySet[Consent]:
+def consent_queryset_for_user(*, user: User) -> QuerySet[Consent]:
     """Consents `user` may read: coordinators and above by program; a client their own."""
     if not user.is_authenticated or not user.is_active:
         return Consent.objects.none()
@@ -197,7 +206,7 @@ def consent_queryset_for_user(*, user) -> QuerySet[Consent]:
     return Consent.objects.filter(scope).select_related("client")
 
 
-def consent_get(*, user, consent_id: int) -> Consent:
+def consent_get(*, user: User, consent_id: int) -> Consent:
     """The consent if `user` may read it (an audited read), else Http404."""
     consent = consent_queryset_for_user(user=user).filter(pk=consent_id).first()
     if consent is None:
@@ -212,7 +221,7 @@ def consent_get(*, user, consent_id: int) -> Consent:
     return consent
 
 
-def disclosure_queryset_for_user(*, user) -> QuerySet[Disclosure]:
+def disclosure_queryset_for_user(*, user: User) -> QuerySet[Disclosure]:
     """Disclosures `user` may read: a client their own, coordinators and above by program."""
     if not user.is_authenticated or not user.is_active:
         return Disclosure.objects.none()

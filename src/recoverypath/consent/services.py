@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -19,6 +19,10 @@ from .models import Category, Consent, Disclosure, FamilyMessage, RecipientKind
 from .notices import NOTICE_VERSION, part2_notice
 from .selectors import _recipient_key, consent_check
 
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
+
+REVOKE_NOTE_REQUIRED = "Say how the client revoked the consent."
 CONSENT_FIELDS = [
     "patient_name",
     "disclosing_party",
@@ -45,7 +49,7 @@ CONSENT_FIELDS = [
 ]
 
 
-def consent_create(*, actor, client, recipient=None, **data: Any) -> Consent:
+def consent_create(*, actor: User, client, recipient=None, **data: Any) -> Consent:
     """Record a signed consent. `recipient` (a record) fills the recipient fields when given (its
     name when `recipient_name` is blank).
 
@@ -97,7 +101,7 @@ def consent_create(*, actor, client, recipient=None, **data: Any) -> Consent:
     return consent
 
 
-def _transition(*, actor, consent: Consent, to: str, **fields: Any) -> Consent:
+def _transition(*, actor: User, consent: Consent, to: str, **fields: Any) -> Consent:
     if to not in Consent.ALLOWED_TRANSITIONS[consent.status]:
         raise ConflictError(
             f"A {consent.get_status_display().lower()} consent cannot become {to}.",
@@ -120,12 +124,17 @@ def _transition(*, actor, consent: Consent, to: str, **fields: Any) -> Consent:
     return consent
 
 
-def consent_revoke(*, actor, consent: Consent, note: str = "") -> Consent:
+def consent_revoke(*, actor: User, consent: Consent, note: str = "") -> Consent:
     """The patient revoked the consent (in writing, or with one tap on their phone). It stops
-    allowing anything from the next request on; disclosures already made stand."""
+    allowing anything from the next request on; disclosures already made stand.
+
+    Staff recording a revocation say how the client revoked it (`note`; ValidationError
+    without); the client's own tap needs none. Raises PermissionDenied, ConflictError."""
     if not rules.can_revoke_consent(actor, consent):
         raise PermissionDenied("You cannot change this client's consents.")
-    if not note.strip() and actor.id == consent.client.user_id:
+    if not note.strip():
+        if actor.id != consent.client.user_id:
+            raise ValidationError({"note": REVOKE_NOTE_REQUIRED})
         note = "Revoked by the client in RecoveryPath."
     return _transition(
         actor=actor,
@@ -137,7 +146,7 @@ def consent_revoke(*, actor, consent: Consent, note: str = "") -> Consent:
     )
 
 
-def consent_expire(*, actor, consent: Consent, note: str = "") -> Consent:
+def consent_expire(*, actor: User, consent: Consent, note: str = "") -> Consent:
     """The consent's expiration event happened (a dated consent simply stops allowing)."""
     if not can_coordinate(actor, consent.client):
         raise PermissionDenied("You cannot change this client's consents.")
@@ -152,7 +161,7 @@ def consent_expire(*, actor, consent: Consent, note: str = "") -> Consent:
 
 def disclosure_record(
     *,
-    actor,
+    actor: User,
     client,
     recipient,
     purpose: str,
@@ -218,14 +227,14 @@ def disclosure_record(
 # --- Family: invitation, the disclosure log of what they are shown, messages to the team ------
 
 
-def family_invite(*, actor, consent: Consent, email: str = "", phone: str = ""):
+def family_invite(*, actor: User, consent: Consent, email: str = "", phone: str = ""):
     """Invite the family member a consent names to create their login (or link an existing one).
 
     Raises PermissionDenied, ValidationError (no address, not a family consent), ConflictError
     (the consent no longer allows anything, or already has a login linked).
     """
     from recoverypath.accounts.invitations import invitation_issue
-    from recoverypath.accounts.models import Invitation
+    from recoverypath.accounts.selectors import InvitationKinds
     from recoverypath.core.phones import normalize_phone
 
     if not rules.can_invite_family(actor, consent):
@@ -243,7 +252,7 @@ def family_invite(*, actor, consent: Consent, email: str = "", phone: str = ""):
     client = consent.client
     return invitation_issue(
         actor=actor,
-        kind=Invitation.Kind.FAMILY,
+        kind=InvitationKinds.FAMILY,
         program=client.program,
         subject_type="consent.consent",
         subject_id=consent.id,
@@ -253,7 +262,7 @@ def family_invite(*, actor, consent: Consent, email: str = "", phone: str = ""):
     )
 
 
-def consent_link_recipient(*, consent_id: int, user) -> Consent:
+def consent_link_recipient(*, consent_id: int, user: User) -> Consent:
     """Attach the family member's login to the consent naming them (on invitation acceptance)."""
     locked = Consent.objects.select_for_update().select_related("client").get(pk=consent_id)
     if locked.recipient_user_id not in (None, user.id):
@@ -276,7 +285,7 @@ def consent_link_recipient(*, consent_id: int, user) -> Consent:
 
 
 def family_disclosures_record(
-    *, user, client, shown: dict[str, Consent], how: str
+    *, user: User, client, shown: dict[str, Consent], how: str
 ) -> list[Disclosure]:
     """Log that `user` was shown `client`'s record in each category of `shown`, under the consent
     that allowed it: one Disclosure and one "disclose" audit event per category, in two INSERTs.
@@ -328,7 +337,7 @@ def family_disclosures_record(
     return created
 
 
-def family_message_send(*, user, client, body: str) -> FamilyMessage:
+def family_message_send(*, user: User, client, body: str) -> FamilyMessage:
     """A family member with an active consent for `client` writes to the client's care team.
     Raises PermissionDenied (no active consent) or ValidationError."""
     from .selectors import family_grants
@@ -360,7 +369,7 @@ def family_message_send(*, user, client, body: str) -> FamilyMessage:
     return message
 
 
-def family_message_handle(*, actor, message: FamilyMessage) -> FamilyMessage:
+def family_message_handle(*, actor: User, message: FamilyMessage) -> FamilyMessage:
     """Staff mark a family message as handled (e.g. they called back). Idempotent."""
     if not rules.can_handle_family_message(actor, message.client):
         raise PermissionDenied("You cannot handle this message.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,13 +20,16 @@ from recoverypath.clients.views import staff_required
 from recoverypath.core import permissions
 from recoverypath.core.errors import DomainError
 from recoverypath.core.forms import add_service_errors
+from recoverypath.core.hooks.todo import TodoItem
 from recoverypath.core.pagination import paginate
 from recoverypath.core.timezones import local_today
-from recoverypath.core.todo import TodoItem
 
 from . import selectors, services
 from .forms import ConsentForm, FamilyInviteForm, MyConsentForm, RevokeForm
 from .models import Consent, FamilyMessage
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 
 def client_panel(request, client) -> str:
@@ -46,11 +50,14 @@ def client_panel(request, client) -> str:
 def _with_invite_forms(consents: list[Consent]) -> list[Consent]:
     """Each family consent gets its own invitation form (ids unique on the page)."""
     for consent in consents:
-        consent.invite_form = FamilyInviteForm(auto_id=f"id_family{consent.id}_%s")
+        # The template reads the form hung on each row.
+        consent.invite_form = FamilyInviteForm(  # type: ignore[attr-defined]
+            auto_id=f"id_family{consent.id}_%s"
+        )
     return consents
 
 
-def todo_items(user) -> list[TodoItem]:
+def todo_items(user: User) -> list[TodoItem]:
     """Consents ending within 14 days and unhandled family messages, for the client's
     coordinator (two queries)."""
     if not permissions.staff_program_ids(user, min_rank=permissions.Rank.COORDINATOR):
@@ -62,7 +69,11 @@ def todo_items(user) -> list[TodoItem]:
             url=reverse("clients:detail", kwargs={"client_id": c.client_id}),
             kind="consent.expiring",
             priority="normal",
-            due=timezone.make_aware(datetime.combine(c.expires_on, time.min)),
+            due=(
+                timezone.make_aware(datetime.combine(c.expires_on, time.min))
+                if c.expires_on
+                else None
+            ),
             client_name=c.client.display_name,
         )
         for c in selectors.consents_expiring(user=user, today=today)
@@ -110,7 +121,7 @@ def consent_revoke(request, consent_id: int):
     consent = selectors.consent_get(user=request.user, consent_id=consent_id)
     form = RevokeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say how the client revoked the consent.")
+        messages.error(request, services.REVOKE_NOTE_REQUIRED)
     else:
         try:
             services.consent_revoke(

@@ -1,4 +1,5 @@
-"""The staff member's to-do list, as assembled from every app (core.todo)."""
+"""The staff member's to-do list, as assembled from every app (core.todo); the shape of an audit
+event (accounts serves the audit log: it knows who administers which program)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,34 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView
 
 from . import permissions
+from .models import AuditEvent
 from .todo import todo_audit, todo_list
 
 
+class AuditEventSerializer(serializers.ModelSerializer):
+    """One audit event as the audit log API shows it (read only)."""
+
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id",
+            "occurred_at",
+            "actor",
+            "actor_email",
+            "action",
+            "object_type",
+            "object_id",
+            "client_id",
+            "changes",
+            "ip_address",
+            "path",
+        ]
+        read_only_fields = fields
+
+
 class TodoItemSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    # DRF's metaclass takes declared fields off the class, so this never shadows Field.label.
+    label = serializers.CharField()  # type: ignore[assignment]
     url = serializers.CharField()
     kind = serializers.CharField()
     priority = serializers.ChoiceField(choices=["urgent", "high", "normal", "low"])

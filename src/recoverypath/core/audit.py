@@ -2,37 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models.fields.mixins import FieldCacheMixin
 
 from . import context
 from .models import AuditEvent
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    # Whoever acted: any signed-in user, an anonymous visitor, or nobody (the system).
+    Actor = AbstractBaseUser | AnonymousUser | None
+
 Action = AuditEvent.Action
 
-# Which clients sit in a set of programs now: (program ids) -> a queryset of client ids. The clients
-# app registers it (core and accounts come before clients), so the audit log can show an admin the
-# events of the clients they could read today, and nothing of anyone else's.
-ClientsInPrograms = Callable[[set[int]], models.QuerySet]
-_clients_in_programs: list[ClientsInPrograms] = []
 
-
-def register_clients_in_programs(provider: ClientsInPrograms) -> ClientsInPrograms:
-    _clients_in_programs[:] = [provider]
-    return provider
-
-
-def clients_in_programs(program_ids: set[int]) -> models.QuerySet:
-    """Ids of the clients of `program_ids` now, as a queryset usable in `client_id__in`."""
-    if not _clients_in_programs:
-        raise RuntimeError("No app registered clients_in_programs (is clients installed?)")
-    return _clients_in_programs[0](program_ids)
-
-
-def _base(actor) -> dict[str, Any]:
+def _base(actor: Actor) -> dict[str, Any]:
     ctx = context.current()
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     return {
@@ -52,7 +41,7 @@ def _describe(obj: models.Model | None) -> tuple[str, str]:
 
 def audit_record(
     *,
-    actor,
+    actor: Actor,
     action: str,
     obj: models.Model | None = None,
     client_id: int | None = None,
@@ -76,7 +65,7 @@ def audit_record(
 
 def audit_record_list(
     *,
-    actor,
+    actor: Actor,
     objects: Iterable[models.Model],
     client_id_attr: str = "client_id",
     organization_id: int | None = None,
@@ -107,7 +96,7 @@ def audit_record_list(
 
 def audit_record_clients(
     *,
-    actor,
+    actor: Actor,
     rows: Iterable[tuple[int | None, str]],
     object_type: str,
     action: str = Action.LIST,
@@ -142,15 +131,16 @@ def organization_id_of(obj: models.Model) -> int | None:
 
 
 def _organization_id(obj: models.Model) -> int | None:
-    if getattr(obj, "organization_id", None) is not None:
-        return obj.organization_id
+    own: int | None = getattr(obj, "organization_id", None)
+    if own is not None:
+        return own
     # Only through relations already loaded (select_related): never a query per row.
     for name in ("client", "program"):
         try:
             field = obj._meta.get_field(name)
         except FieldDoesNotExist:
             continue
-        if field.is_relation and field.is_cached(obj):
+        if field.is_relation and isinstance(field, FieldCacheMixin) and field.is_cached(obj):
             related = getattr(obj, name)
             if getattr(related, "organization_id", None) is not None:
                 return related.organization_id
@@ -178,7 +168,7 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def audit_record_many(*, actor, action: str, events: list[dict[str, Any]]) -> None:
+def audit_record_many(*, actor: Actor, action: str, events: list[dict[str, Any]]) -> None:
     """Append several events by one actor in one INSERT; each dict gives object_type, object_id,
     client_id, organization_id and changes."""
     base = _base(actor)

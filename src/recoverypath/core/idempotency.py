@@ -27,7 +27,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, IntegrityError, connection, transaction
@@ -39,6 +39,10 @@ from rest_framework.views import APIView
 
 from .errors import ConflictError, DomainError, error_body
 from .models import IdempotencyRecord
+
+if TYPE_CHECKING:
+    # The AUTH_USER_MODEL as django-stubs resolves it: core names no app that comes after it.
+    from django.contrib.auth.models import _User as User
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -76,7 +80,7 @@ def idempotency_fingerprint(*, method: str, path: str, query: str, body: bytes) 
     return digest.hexdigest()
 
 
-def idempotency_begin(*, user, key: str, fingerprint: str, method: str, path: str) -> Claim:
+def idempotency_begin(*, user: User, key: str, fingerprint: str, method: str, path: str) -> Claim:
     """Claim `key` for `user`'s request, or find the answer a previous request left.
 
     Returns Claim("run", record) when this request must run (its record is pending and holds

@@ -117,8 +117,8 @@ def trusted_proxies() -> TrustedProxies:
 
 def client_address(request) -> str | None:
     """The caller's address for `request` under the TRUSTED_PROXIES setting."""
-    cached = getattr(request, "_rp_client_address", False)
-    if cached is not False:
+    if hasattr(request, "_rp_client_address"):
+        cached: str | None = request._rp_client_address
         return cached
     address = first_untrusted_hop(
         request.META.get("REMOTE_ADDR", ""),

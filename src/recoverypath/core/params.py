@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -18,6 +18,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .audit import audit_record_list
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    # The AUTH_USER_MODEL as django-stubs resolves it: core names no app that comes after it.
+    from django.contrib.auth.models import _User as User
 
 MAX_ID = 2**63 - 1  # the largest database id; beyond it SQLite overflows
 # Any date a client's record can mean. Outside it a date is a typo or a probe, and years before
@@ -73,7 +79,7 @@ class Reach:
     model: type[models.Model]
     within: Callable[[Any], QuerySet]
 
-    def queryset_for(self, user) -> QuerySet:
+    def queryset_for(self, user: User | AnonymousUser | None) -> QuerySet:
         if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.model._default_manager.none()
         return self.within(user)
@@ -182,7 +188,7 @@ class ScopedMultipleChoiceField(ScopedChoiceField, forms.ModelMultipleChoiceFiel
         return self.queryset.filter(pk__in=[row.pk for row in chosen])
 
 
-def scope_form(form, user, **narrower: QuerySet) -> None:
+def scope_form(form: forms.BaseForm, user: User | AnonymousUser, **narrower: QuerySet) -> None:
     """Narrow every ScopedChoiceField of `form` to what `user` may reach, and those named in
     `narrower` further to the rows of that queryset (in its order): a narrower choice can never
     offer, nor accept, anything out of the user's reach."""
@@ -252,9 +258,7 @@ def validate_64_bit(value) -> None:
 def bound_api_numbers() -> None:
     """Every IntegerField of every serializer refuses numbers beyond 64 bits (a database error
     otherwise); installed with bound_api_dates()."""
-    field_class = serializers.IntegerField
-    if validate_64_bit not in field_class.default_validators:
-        field_class.default_validators = [*field_class.default_validators, validate_64_bit]
+    _add_default_validator(serializers.IntegerField, validate_64_bit)
 
 
 def bound_api_dates() -> None:
@@ -262,8 +266,12 @@ def bound_api_dates() -> None:
     model) checks the range: one rule at DRF's base classes, installed from CoreConfig.ready()
     rather than repeated on some sixty fields."""
     for field_class in (serializers.DateField, serializers.DateTimeField):
-        if validate_plausible_date not in field_class.default_validators:
-            field_class.default_validators = [
-                *field_class.default_validators,
-                validate_plausible_date,
-            ]
+        _add_default_validator(field_class, validate_plausible_date)
+
+
+def _add_default_validator(field_class: Any, validator: Callable[[Any], None]) -> None:
+    """Append `validator` to the class-level list every instance of `field_class` starts from
+    (once). `Any`: DRF's stubs declare `default_validators` on instances of a generic Field,
+    and mypy refuses reading a generic instance variable through the class."""
+    if validator not in field_class.default_validators:
+        field_class.default_validators = [*field_class.default_validators, validator]

@@ -1,40 +1,23 @@
 """A clinician's to-do list, assembled from what each app says the user owes.
 
-Apps register a provider in AppConfig.ready(): provider(user) -> list[TodoItem]. Providers must run
-a fixed number of queries whatever the number of items.
+Apps register a to-do source in AppConfig.ready() (`core.hooks.todo.register_todo_source`):
+source(user) -> list[TodoItem], in a fixed number of queries whatever the number of items.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from .hooks.todo import TodoItem, todo_items_for
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 PRIORITY_ORDER = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
 
 
-@dataclass(frozen=True)
-class TodoItem:
-    label: str
-    url: str
-    kind: str
-    priority: str = "normal"  # urgent, high, normal, low
-    due: datetime | None = None
-    client_name: str = ""
-    client_id: int | None = None  # whose record the item shows: its read is audited
-
-
-Provider = Callable[[object], list[TodoItem]]
-_providers: list[Provider] = []
-
-
-def register(provider: Provider) -> Provider:
-    if provider not in _providers:
-        _providers.append(provider)
-    return provider
-
-
-def todo_audit(*, user, items) -> None:
+def todo_audit(*, user: AbstractBaseUser | AnonymousUser, items: Iterable[TodoItem]) -> None:
     """Record the clients named by the to-do items shown (one INSERT)."""
     from .audit import audit_record_clients
 
@@ -45,12 +28,9 @@ def todo_audit(*, user, items) -> None:
     )
 
 
-def todo_list(*, user) -> list[TodoItem]:
-    items: list[TodoItem] = []
-    for provider in _providers:
-        items.extend(provider(user))
+def todo_list(*, user: AbstractBaseUser | AnonymousUser) -> list[TodoItem]:
     return sorted(
-        items,
+        todo_items_for(user),
         key=lambda i: (
             PRIORITY_ORDER.get(i.priority, 9),
             i.due.timestamp() if i.due else float("inf"),

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from . import permissions
 from .errors import RETRY_AFTER_SECONDS, is_service_unavailable, json_503
-from .navigation import NavItem
+from .hooks.navigation import NavItem
 from .pagination import paginate
 from .todo import todo_audit, todo_list
 

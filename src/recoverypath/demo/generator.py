@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from recoverypath.accounts.models import Membership, Organization, Program, Role, User
-from recoverypath.clients.models import Client, Sex, SupportContact
+from recoverypath.clients.models import Client, Ethnicity, Race, Sex, SupportContact
 from recoverypath.core.permissions import ROLE_RANK
 
 from .names import FIRST_NAMES, LAST_NAMES, PREFERRED_NAMES, PRONOUNS, RELATIONSHIPS
@@ -39,6 +39,12 @@ class DemoResult:
     programs: list[Program]
     logins: list[DemoLogin] = field(default_factory=list)
     clients: int = 0
+    # What an app's demo_data gives the logins it makes (earlier apps cannot import this module).
+    password: str = DEMO_PASSWORD
+
+    def add_login(self, role: str, email: str) -> None:
+        """List a login an app's demo_data made, with the demo password."""
+        self.logins.append(DemoLogin(role, email))
 
 
 def _extensions():
@@ -62,6 +68,27 @@ def _fake_phone(rng: random.Random) -> str:
 
 
 @transaction.atomic
+def _race_and_ethnicity(rng: random.Random) -> dict[str, object]:
+    """Synthetic self-reported answers (no real population's shares): one in ten never asked,
+    a few declining, some naming two races."""
+    if rng.random() < 0.1:
+        return {"ethnicity": "", "race": []}
+    ethnicity = rng.choice([*[Ethnicity.NOT_HISPANIC_OR_LATINO] * 3, Ethnicity.HISPANIC_OR_LATINO])
+    if rng.random() < 0.05:
+        ethnicity = Ethnicity.DECLINED
+    roll = rng.random()
+    categories = [r for r in Race.values if r not in (Race.DECLINED, Race.UNKNOWN)]
+    if roll < 0.05:
+        race = [Race.DECLINED.value]
+    elif roll < 0.08:
+        race = [Race.UNKNOWN.value]
+    elif roll < 0.18:
+        race = sorted(rng.sample(categories, 2))
+    else:
+        race = [rng.choice(categories)]
+    return {"ethnicity": ethnicity.value, "race": race}
+
+
 def build(*, clients: int = 40, seed: int = 1, today: date | None = None) -> DemoResult:
     """Create the demo organization. Returns its logins. Refuses if it exists already."""
     rng = random.Random(seed)
@@ -118,6 +145,9 @@ def build(*, clients: int = 40, seed: int = 1, today: date | None = None) -> Dem
     _enrol_two_factor(staff["clinician2"], seed=seed)
 
     clinicians = {programs[0].id: staff["clinician"], programs[1].id: staff["clinician2"]}
+    # Race and ethnicity draw from a stream of their own, so adding them left every other
+    # generated value (and the tests built on them) as it was.
+    demographics = random.Random(f"{seed}-race-ethnicity")
     rows = []
     for index in range(clients):
         program = programs[index % 2]
@@ -136,6 +166,7 @@ def build(*, clients: int = 40, seed: int = 1, today: date | None = None) -> Dem
                 pronouns=rng.choice(PRONOUNS),
                 date_of_birth=today - timedelta(days=age_days),
                 sex_assigned_at_birth=rng.choice([Sex.FEMALE, Sex.MALE, Sex.MALE, Sex.UNKNOWN]),
+                **_race_and_ethnicity(demographics),
                 phone=_fake_phone(rng),
                 email=f"client{index + 1}{suffix}@demo.example.org",
                 time_zone=program.time_zone,

@@ -7,35 +7,23 @@ class DischargeConfig(AppConfig):
     verbose_name = "Discharge planning"
 
     def ready(self) -> None:
-        from recoverypath.alerts.kinds import register_kind
-        from recoverypath.clients.views import register_client_panel, register_home_section
-        from recoverypath.core import navigation, todo
+        from recoverypath.core.hooks.alerts import register_alert_kind
+        from recoverypath.core.hooks.care import register_finish_check
+        from recoverypath.core.hooks.clients import register_client_panel, register_home_section
+        from recoverypath.core.hooks.family import register_family_section
+        from recoverypath.core.hooks.navigation import register_nav_items
+        from recoverypath.core.hooks.todo import register_todo_source
 
         from . import receivers  # noqa: F401  (connects care's episode signals)
+        from .family import summary_for_family
+        from .services import episode_finish_check
         from .views import client_home_section, client_panel, nav_items, todo_items
 
-        navigation.register(nav_items)
-        todo.register(todo_items)
+        register_nav_items(nav_items)
+        register_todo_source(todo_items)
         register_client_panel(client_panel)
         register_home_section(client_home_section)
-        register_kind("discharge.readiness", "Discharge items open before graduation")
-        _register_finish_check()
-        _register_family_sections()
-
-
-def _register_family_sections() -> None:
-    from recoverypath.consent.family import register_family_section
-    from recoverypath.consent.models import Category
-
-    from .family import summary_for_family
-
-    register_family_section(Category.DISCHARGE_SUMMARY, summary_for_family)
-
-
-def _register_finish_check() -> None:
-    """Refuse `completed` in care's own finish while required discharge items are open."""
-    from recoverypath.care.services import register_finish_check
-
-    from .services import episode_finish_check
-
-    register_finish_check(episode_finish_check)
+        register_alert_kind("discharge.readiness", "Discharge items open before graduation")
+        # Refuses `completed` in care's own finish while required discharge items are open.
+        register_finish_check(episode_finish_check)
+        register_family_section("discharge_summary", summary_for_family)

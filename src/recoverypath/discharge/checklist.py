@@ -7,6 +7,7 @@ Errors are a dict {field: message} for ValidationError.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -74,7 +75,7 @@ def _living(data: dict, errors: dict, **_: Any) -> dict:
         errors["situation"] = "Choose stable, sober living or unsafe."
     elif situation != "stable" and not plan:
         errors["plan"] = "A living situation that is not stable needs a plan."
-    out = {"situation": situation, "plan": plan}
+    out: dict[str, Any] = {"situation": situation, "plan": plan}
     if data.get("sober_living_provider_id"):
         out["sober_living_provider_id"] = int(data["sober_living_provider_id"])
     return out
@@ -230,7 +231,7 @@ def _alumni(data: dict, errors: dict, **_: Any) -> dict:
     return {"offered_on": offered.isoformat() if offered else ""}
 
 
-VALIDATORS = {
+VALIDATORS: dict[str, Callable[..., dict]] = {
     Kind.LIVING_SITUATION: _living,
     Kind.BARRIERS: _barriers,
     Kind.PEER_SUPPORT: _peer,

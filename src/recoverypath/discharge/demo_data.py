@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import Min
+from django.db.models import Field, Min
 from django.utils import timezone
 
 from recoverypath.aftercare.models import ComponentContact, ExternalProvider
@@ -53,6 +53,12 @@ SAMPLE_DATA = {
 }
 
 
+def _column(name: str) -> str:
+    field = ChecklistItem._meta.get_field(name)
+    assert isinstance(field, Field)  # names below are the item's own columns
+    return str(field.column)
+
+
 def _item_data(rng, kind, today) -> dict:
     if kind == Kind.MEDICATION and rng.random() < 0.5:
         return {
@@ -89,7 +95,7 @@ def _insert_items(items: list[ChecklistItem]) -> None:
         "completed_by_id",
         "updated_at",
     ]
-    columns = ", ".join(ChecklistItem._meta.get_field(n.removesuffix("_id")).column for n in names)
+    columns = ", ".join(_column(n.removesuffix("_id")) for n in names)
     # bandit B608: the table and column names come from the model and every value goes as a
     # query parameter, so nothing from input reaches the SQL text.
     table = ChecklistItem._meta.db_table
@@ -166,7 +172,7 @@ def extend(*, result, rng, today, staff, clients) -> None:
                 )
             ],
         )
-        if graduated:
+        if graduated and episode.end_date is not None:
             plan.status = DischargePlan.Status.GRADUATED
             plan.graduated_on = episode.end_date
             plan.graduated_at = datetime.combine(
@@ -252,18 +258,22 @@ def extend(*, result, rng, today, staff, clients) -> None:
                 data = {
                     "referral_id": referral.id,
                     "provider": referral.provider.name,
-                    "appointment_at": referral.appointment_at.isoformat(),
+                    "appointment_at": referral.appointment_at.isoformat()
+                    if referral.appointment_at
+                    else "",
                 }
-            status = ChecklistItem.Status.DONE if done else ChecklistItem.Status.OPEN
+            item_status = ChecklistItem.Status.DONE if done else ChecklistItem.Status.OPEN
             if spec.kind == Kind.SAFETY_PLAN:
-                status = ChecklistItem.Status.NOT_APPLICABLE if rng.random() < 0.8 else status
+                item_status = (
+                    ChecklistItem.Status.NOT_APPLICABLE if rng.random() < 0.8 else item_status
+                )
             items.append(
                 ChecklistItem(
                     plan=plan,
                     kind=spec.kind,
                     position=spec.position,
                     required=spec.required,
-                    status=status,
+                    status=item_status,
                     owner_id=(
                         client.primary_clinician_id
                         if spec.owner_role == "clinician"
@@ -275,10 +285,10 @@ def extend(*, result, rng, today, staff, clients) -> None:
                     data=data,
                     evidence=(
                         "No self-harm history; C-SSRS negative at intake."
-                        if status == ChecklistItem.Status.NOT_APPLICABLE
+                        if item_status == ChecklistItem.Status.NOT_APPLICABLE
                         else ("See progress note." if done else "")
                     ),
-                    completed_at=now if status != ChecklistItem.Status.OPEN else None,
+                    completed_at=now if item_status != ChecklistItem.Status.OPEN else None,
                     completed_by_id=client.primary_clinician_id if done else None,
                 )
             )
@@ -289,6 +299,8 @@ def extend(*, result, rng, today, staff, clients) -> None:
 
     summaries = []
     for plan in [p for p in plans if p.status == DischargePlan.Status.GRADUATED][:5]:
+        if plan.graduated_at is None:
+            continue
         summaries.append(
             DischargeSummary(
                 plan=plan,

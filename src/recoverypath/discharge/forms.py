@@ -1,15 +1,14 @@
 """Forms for the checklist (one per item kind, turned into the item's structured data), plans,
-graduation, referrals and providers."""
+graduation, referrals and providers (the provider form is aftercare's, which owns the
+directory)."""
 
 from __future__ import annotations
 
 from django import forms
 
-from recoverypath.aftercare.models import ExternalProvider
-from recoverypath.aftercare.selectors import PROVIDERS
+from recoverypath.aftercare.selectors import PROVIDERS, provider_kind_choices
 from recoverypath.clients.selectors import CONTACTS
 from recoverypath.core.params import ScopedChoiceField, scope_form
-from recoverypath.core.phones import normalize_phone
 
 from . import checklist
 from .models import ChecklistItem, Referral
@@ -184,7 +183,7 @@ class AlumniForm(ItemBaseForm):
         return {"offered_on": self.cleaned_data["offered_on"]}
 
 
-ITEM_FORMS = {
+ITEM_FORMS: dict[str, type[ItemBaseForm]] = {
     Kind.LIVING_SITUATION: LivingForm,
     Kind.BARRIERS: BarriersForm,
     Kind.PEER_SUPPORT: PeerForm,
@@ -266,37 +265,9 @@ class ReferralMoveForm(forms.Form):
     note = forms.CharField(required=False, max_length=500)
 
 
-class ProviderForm(forms.ModelForm):
-    class Meta:
-        model = ExternalProvider
-        fields = [
-            "name",
-            "kind",
-            "services",
-            "address",
-            "phone",
-            "telehealth",
-            "accepted_insurance",
-            "accepting_new_clients",
-        ]
-        widgets = {
-            "services": forms.Textarea(attrs={"rows": 2}),
-            "accepted_insurance": forms.Textarea(attrs={"rows": 2}),
-            "phone": forms.TextInput(attrs={"type": "tel"}),
-        }
-
-    def clean_phone(self) -> str:
-        return normalize_phone(self.cleaned_data.get("phone", ""))
-
-    def _post_clean(self):
-        pass
-
-
 class ProviderFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=100, label="Search")
-    kind = forms.ChoiceField(
-        required=False, choices=[("", "All kinds"), *ExternalProvider.Kind.choices]
-    )
+    kind = forms.ChoiceField(required=False, choices=[("", "All kinds"), *provider_kind_choices()])
     accepting = forms.BooleanField(required=False, label="Accepting new clients")
     telehealth = forms.BooleanField(required=False, label="Telehealth")
 

@@ -5,13 +5,17 @@ always through their selectors and services."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from recoverypath.aftercare import selectors as aftercare_selectors
 from recoverypath.aftercare import services as aftercare_services
 from recoverypath.assessments import selectors as assessment_selectors
 from recoverypath.safety import selectors as safety_selectors
+from recoverypath.scheduling import selectors as scheduling_selectors
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 ATTENDED = ("present", "late", "left_early")
 
@@ -23,17 +27,11 @@ def _day_start(day: date, zone: str) -> datetime:
 def attendance_figures(*, client, program, start: date, end: date) -> dict[str, Any]:
     """{"attended", "absent", "excused", "unexcused", "hours", "last_attended_on"} over the
     local days start..end (inclusive) in `program`. One query."""
-    from recoverypath.scheduling.models import Attendance
-
-    rows = list(
-        Attendance.objects.filter(
-            client=client,
-            session__program=program,
-            session__starts_at__gte=_day_start(start, program.time_zone),
-            session__starts_at__lt=_day_start(end, program.time_zone) + timedelta(days=1),
-        )
-        .select_related("session")
-        .order_by("session__starts_at")
+    rows = scheduling_selectors.attendance_in_program(
+        client=client,
+        program_id=program.id,
+        since=_day_start(start, program.time_zone),
+        before=_day_start(end, program.time_zone) + timedelta(days=1),
     )
     attended = [r for r in rows if r.status in ATTENDED]
     zone = ZoneInfo(program.time_zone)
@@ -132,7 +130,7 @@ def aftercare_plan_current(*, client):
     return aftercare_selectors.plan_current(client=client)
 
 
-def aftercare_plan_start(*, actor, client, episode, notes: str = "", components=None):
+def aftercare_plan_start(*, actor: User, client, episode, notes: str = "", components=None):
     """Graduation starts the aftercare plan (3 months) through the aftercare app."""
     return aftercare_services.aftercare_plan_start(
         actor=actor, client=client, episode=episode, months=3, notes=notes, components=components

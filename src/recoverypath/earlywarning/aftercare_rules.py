@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.dispatch import receiver
 from django.urls import reverse
 
-from recoverypath.aftercare.models import ComponentContact, CoordinatorCheckIn, PlanComponent
+from recoverypath.aftercare.selectors import check_in_is_missed, component_is_therapy
 from recoverypath.aftercare.signals import component_contact_logged, coordinator_check_in_recorded
 
 from .config import SEVERITY, rule_config
 from .models import Rule
 from .raising import warning_raise
+
+if TYPE_CHECKING:
+    from recoverypath.aftercare.models import ComponentContact, CoordinatorCheckIn
 
 
 def _plan_url(plan) -> str:
@@ -18,7 +23,7 @@ def _plan_url(plan) -> str:
 
 
 def rule_missed_check_in(*, check_in: CoordinatorCheckIn) -> bool:
-    if check_in.status != CoordinatorCheckIn.Status.MISSED:
+    if not check_in_is_missed(check_in):
         return False
     client = check_in.client
     config = rule_config(program_id=client.program_id, rule=Rule.MISSED_APPOINTMENT)
@@ -39,13 +44,13 @@ def rule_missed_check_in(*, check_in: CoordinatorCheckIn) -> bool:
 
 def rule_missed_therapy(*, contact: ComponentContact) -> bool:
     component = contact.component
-    if contact.attended or component.kind != PlanComponent.Kind.THERAPY:
+    if contact.attended or not component_is_therapy(component):
         return False
     client = component.plan.client
     config = rule_config(program_id=client.program_id, rule=Rule.MISSED_APPOINTMENT)
     if not config.enabled:
         return False
-    with_whom = f" with {component.provider.name}" if component.provider_id else ""
+    with_whom = f" with {component.provider.name}" if component.provider is not None else ""
     warning_raise(
         client=client,
         rule=Rule.MISSED_APPOINTMENT,

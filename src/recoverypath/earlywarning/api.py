@@ -3,14 +3,16 @@ selectors and services as /aftercare/caseload/ and /aftercare/rules/<program>/."
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django.urls import include, path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from recoverypath.accounts.models import Program
-from recoverypath.aftercare.models import AftercarePlan
+from recoverypath.accounts.selectors import programs_empty
+from recoverypath.aftercare.selectors import OPEN_PLAN_STATUSES, plans_empty
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record, audit_record_list
 from recoverypath.core.routers import ID_PATTERN, Router
@@ -18,6 +20,9 @@ from recoverypath.core.routers import ID_PATTERN, Router
 from . import dashboard, services
 from .config import DEFAULTS, PARAM_LIMITS, rule_configs, rules_program_get
 from .models import Rule
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import Program, User
 
 RISK_CHOICES = ["alerts", "high", "warning"]
 
@@ -28,7 +33,7 @@ class DashboardFilterSerializer(serializers.Serializer):
     program = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
     risk = serializers.ChoiceField(choices=RISK_CHOICES, required=False, allow_blank=True)
     status = serializers.ChoiceField(
-        choices=list(AftercarePlan.OPEN_STATUSES), required=False, allow_blank=True
+        choices=list(OPEN_PLAN_STATUSES), required=False, allow_blank=True
     )
 
     def validate_program(self, value: int) -> int:
@@ -69,7 +74,7 @@ class CoordinatorDashboardViewSet(viewsets.GenericViewSet):
     sign, then name), for coordinators, clinicians and admins; others get 403."""
 
     serializer_class = CaseloadRowSerializer
-    queryset = AftercarePlan.objects.none()
+    queryset = plans_empty()
 
     @extend_schema(
         parameters=[
@@ -77,7 +82,7 @@ class CoordinatorDashboardViewSet(viewsets.GenericViewSet):
             OpenApiParameter("mine", bool, description="Only the caller's clients"),
             OpenApiParameter("program", int),
             OpenApiParameter("risk", str, enum=RISK_CHOICES),
-            OpenApiParameter("status", str, enum=list(AftercarePlan.OPEN_STATUSES)),
+            OpenApiParameter("status", str, enum=list(OPEN_PLAN_STATUSES)),
         ]
     )
     def list(self, request, *args, **kwargs):
@@ -99,13 +104,14 @@ class CoordinatorDashboardViewSet(viewsets.GenericViewSet):
         audit_record_list(actor=request.user, objects=[r.client for r in rows], client_id_attr="id")
         offset = (self.paginator.page.number - 1) * self.paginator.get_page_size(request)
         for index, row in enumerate(rows, start=offset + 1):
-            row.risk_order = index  # type: ignore[attr-defined]
+            row.risk_order = index
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
 
 class RuleSettingSerializer(serializers.Serializer):
     rule = serializers.ChoiceField(choices=Rule.choices)
-    label = serializers.CharField(read_only=True)
+    # An output field named "label" shadows Field.label in the DRF stubs.
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]
     enabled = serializers.BooleanField(required=False)
     params = serializers.DictField(child=serializers.IntegerField(), required=False)
     limits = serializers.DictField(
@@ -147,11 +153,13 @@ class EarlyWarningRulesViewSet(viewsets.GenericViewSet):
     everyone else the program does not exist (404), as on the web page."""
 
     serializer_class = RuleSettingsSerializer
-    queryset = Program.objects.none()
+    queryset = programs_empty()
     lookup_value_regex = ID_PATTERN
 
     def get_object(self) -> Program:
-        return rules_program_get(user=self.request.user, program_id=self.kwargs["pk"])
+        # IsAuthenticated (the API default) lets only signed-in users this far.
+        user = cast("User", self.request.user)
+        return rules_program_get(user=user, program_id=self.kwargs["pk"])
 
     @extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)])
     def retrieve(self, request, *args, **kwargs):

@@ -19,8 +19,11 @@ class EarlywarningConfig(AppConfig):
             except ModuleNotFoundError as exc:
                 if exc.name != f"{self.name}.{module}":
                     raise
-        from recoverypath.core import navigation
+        from recoverypath.core.hooks.alerts import register_alert_kind
+        from recoverypath.core.hooks.navigation import register_nav_items
 
+        from .attendance import ALERT_KIND as ABSENCES_KIND
         from .views import nav_items
 
-        navigation.register(nav_items)
+        register_alert_kind(ABSENCES_KIND, "Unexcused absences in a row")
+        register_nav_items(nav_items)

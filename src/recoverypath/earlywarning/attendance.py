@@ -8,11 +8,11 @@ No longer true when the client's latest session is not part of such a run (see c
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.dispatch import receiver
 from django.urls import reverse
 
-from recoverypath.alerts.kinds import register_kind
-from recoverypath.scheduling.models import Session
 from recoverypath.scheduling.selectors import attendance_unexcused_streak, session_local_date
 from recoverypath.scheduling.signals import attendance_recorded
 
@@ -20,9 +20,10 @@ from .config import SEVERITY, rule_config
 from .models import Rule, WarningSign
 from .raising import KINDS, warning_raise
 
-ALERT_KIND = KINDS[Rule.UNEXCUSED_ABSENCES]
+if TYPE_CHECKING:
+    from recoverypath.scheduling.models import Session
 
-register_kind(ALERT_KIND, "Unexcused absences in a row")
+ALERT_KIND = KINDS[Rule.UNEXCUSED_ABSENCES]
 
 
 def unexcused_streak_check(*, client_id: int) -> WarningSign | None:
@@ -50,7 +51,8 @@ def unexcused_streak_check(*, client_id: int) -> WarningSign | None:
     )
 
 
-@receiver(attendance_recorded, sender=Session, dispatch_uid="earlywarning.attendance.streak")
+# Only scheduling sends attendance_recorded (sender: its Session model).
+@receiver(attendance_recorded, dispatch_uid="earlywarning.attendance.streak")
 def _on_attendance_recorded(sender, *, session: Session, client_ids: list[int], **kwargs) -> None:
     from .clearing import warnings_clear_for_clients
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.dispatch import receiver
 from django.urls import reverse
 
-from recoverypath.monitoring.models import CheckIn, Lapse
+from recoverypath.monitoring.selectors import check_in_cravings_recent, check_in_low_mood_days
 from recoverypath.monitoring.signals import check_in_submitted, lapse_recorded
 
 from .config import SEVERITY, rule_config
 from .models import Rule
 from .raising import warning_raise
+
+if TYPE_CHECKING:
+    from recoverypath.monitoring.models import CheckIn, Lapse
 
 
 def _day(d) -> str:
@@ -29,11 +33,7 @@ def rule_high_craving(*, check_in: CheckIn) -> bool:
     config = rule_config(program_id=client.program_id, rule=Rule.HIGH_CRAVING)
     if not config.enabled:
         return False
-    recent = list(
-        CheckIn.objects.filter(client=client, date__lte=check_in.date)
-        .order_by("-date")
-        .values_list("date", "craving")[: config["window"]]
-    )
+    recent = check_in_cravings_recent(client=client, until=check_in.date, limit=config["window"])
     high = [(d, c) for d, c in recent if c >= config["threshold"]]
     if len(high) < config["count"]:
         return False
@@ -61,10 +61,8 @@ def rule_low_mood(*, check_in: CheckIn) -> bool:
         return False
     days = config["days"]
     start = check_in.date - timedelta(days=days - 1)
-    low_days = set(
-        CheckIn.objects.filter(
-            client=client, date__gte=start, date__lte=check_in.date, mood__lte=config["mood"]
-        ).values_list("date", flat=True)
+    low_days = check_in_low_mood_days(
+        client=client, start=start, end=check_in.date, mood=config["mood"]
     )
     if len(low_days) < days:
         return False

@@ -21,31 +21,35 @@ early-warning alert in the nightly job (`warnings_clear_run`), one batch of quer
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Max
-
-from recoverypath.aftercare.models import AftercarePlan
-from recoverypath.aftercare.selectors import adherence_for_plans
-from recoverypath.alerts.models import Alert
+from recoverypath.aftercare.selectors import adherence_for_plans, plan_is_active, plans_by_id
+from recoverypath.alerts.selectors import alerts_active_of_kind
 from recoverypath.alerts.services import alert_resolve_cleared
-from recoverypath.monitoring.models import CheckIn
+from recoverypath.monitoring.selectors import (
+    check_in_last_date_by_client,
+    check_in_last_updated_by_client,
+    check_ins_recent_by_client,
+)
 from recoverypath.scheduling.selectors import attendance_unexcused_streak
 
 from .config import rule_config, settings_for_programs
 from .models import Rule
 from .raising import KINDS
 
-Check = Callable[[list[Alert]], dict[int, str]]  # open alerts -> {alert id: why it is over}
+if TYPE_CHECKING:
+    from recoverypath.alerts.models import Alert
+
+Check = Callable[[list["Alert"]], dict[int, str]]  # open alerts -> {alert id: why it is over}
 
 
 def _day(d) -> str:
     return f"{d:%b} {d.day}"
 
 
-def _configs(alerts: list[Alert], rule: str) -> dict[int, object]:
+def _configs(alerts: list[Alert], rule: str) -> dict[int, Any]:
     settings = settings_for_programs({a.client.program_id for a in alerts})
     return {
         a.id: rule_config(program_id=a.client.program_id, rule=rule, settings=settings)
@@ -53,28 +57,9 @@ def _configs(alerts: list[Alert], rule: str) -> dict[int, object]:
     }
 
 
-def _recent_check_ins(client_ids: Iterable[int], limit: int) -> dict[int, list[CheckIn]]:
-    """The latest `limit` check-ins per client, newest first (one query)."""
-    rows: dict[int, list[CheckIn]] = defaultdict(list)
-    for row in CheckIn.objects.filter(client_id__in=set(client_ids)).order_by("client_id", "-date"):
-        if len(rows[row.client_id]) < limit:
-            rows[row.client_id].append(row)
-    return rows
-
-
 def no_checkin_cleared(alerts: list[Alert]) -> dict[int, str]:
-    latest = dict(
-        CheckIn.objects.filter(client_id__in={a.client_id for a in alerts})
-        .values("client_id")
-        .annotate(at=Max("updated_at"))
-        .values_list("client_id", "at")
-    )
-    days = dict(
-        CheckIn.objects.filter(client_id__in={a.client_id for a in alerts})
-        .values("client_id")
-        .annotate(day=Max("date"))
-        .values_list("client_id", "day")
-    )
+    latest = check_in_last_updated_by_client(client_ids={a.client_id for a in alerts})
+    days = check_in_last_date_by_client(client_ids={a.client_id for a in alerts})
     return {
         a.id: f"Checked in again (latest check-in {_day(days[a.client_id])}): "
         "the client is back in touch, so this warning no longer applies."
@@ -86,7 +71,7 @@ def no_checkin_cleared(alerts: list[Alert]) -> dict[int, str]:
 def high_craving_cleared(alerts: list[Alert]) -> dict[int, str]:
     configs = _configs(alerts, Rule.HIGH_CRAVING)
     window = max(c["window"] for c in configs.values())
-    recent = _recent_check_ins((a.client_id for a in alerts), window)
+    recent = check_ins_recent_by_client(client_ids=(a.client_id for a in alerts), limit=window)
     over = {}
     for a in alerts:
         config = configs[a.id]
@@ -102,7 +87,7 @@ def high_craving_cleared(alerts: list[Alert]) -> dict[int, str]:
 
 def low_mood_cleared(alerts: list[Alert]) -> dict[int, str]:
     configs = _configs(alerts, Rule.LOW_MOOD)
-    recent = _recent_check_ins((a.client_id for a in alerts), 1)
+    recent = check_ins_recent_by_client(client_ids=(a.client_id for a in alerts), limit=1)
     over = {}
     for a in alerts:
         last = recent.get(a.client_id)
@@ -116,17 +101,15 @@ def low_mood_cleared(alerts: list[Alert]) -> dict[int, str]:
 
 def low_adherence_cleared(alerts: list[Alert]) -> dict[int, str]:
     plan_ids = {int(a.source_id) for a in alerts if a.source_id.isdigit()}
-    plans = {
-        p.id: p for p in AftercarePlan.objects.filter(id__in=plan_ids).select_related("client")
-    }
-    active = [p for p in plans.values() if p.status == AftercarePlan.Status.ACTIVE]
+    plans = plans_by_id(plan_ids=plan_ids)
+    active = [p for p in plans.values() if plan_is_active(p)]
     configs = _configs(alerts, Rule.LOW_ADHERENCE)
     days = max((c["days"] for c in configs.values()), default=14)
     adherence = adherence_for_plans(plans=active, days=days) if active else {}
     over = {}
     for a in alerts:
         plan = plans.get(int(a.source_id)) if a.source_id.isdigit() else None
-        if plan is None or plan.status != AftercarePlan.Status.ACTIVE:
+        if plan is None or not plan_is_active(plan):
             over[a.id] = "The aftercare plan is no longer active."
             continue
         result = adherence.get(plan.id)
@@ -174,12 +157,7 @@ def _clear(rules: Iterable[str], client_ids: list[int] | None) -> int:
         clearing = CLEARINGS[rule]
         if clearing.check is None:
             continue
-        alerts = Alert.objects.filter(
-            kind=KINDS[rule], status__in=[Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED]
-        ).select_related("client")
-        if client_ids is not None:
-            alerts = alerts.filter(client_id__in=client_ids)
-        alerts = list(alerts.order_by("id"))
+        alerts = alerts_active_of_kind(kind=KINDS[rule], client_ids=client_ids)
         if not alerts:
             continue
         for alert_id, note in clearing.check(alerts).items():

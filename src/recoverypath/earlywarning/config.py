@@ -4,15 +4,17 @@ thresholds, so the rules themselves stay small."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import Http404
 
-from recoverypath.accounts.models import Program
 from recoverypath.accounts.selectors import program_list_for_user
 from recoverypath.core import permissions
 
 from .models import Rule, RuleSetting
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import Program, User
 
 DEFAULTS: dict[str, dict[str, Any]] = {
     Rule.NO_CHECKIN: {"medium_days": 2, "high_days": 4},
@@ -66,7 +68,7 @@ def rule_config(*, program_id: int, rule: str, settings: dict | None = None) -> 
     return RuleConfig(row.enabled, params)
 
 
-def rules_program_get(*, user, program_id: int) -> Program:
+def rules_program_get(*, user: User, program_id: int) -> Program:
     """The program whose rules `user` may change (its admins); Http404 for anyone else, so
     the program's existence is never hinted."""
     program = (

@@ -6,8 +6,10 @@ appointment as subqueries), one count, one for every sparkline, three for adhere
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     Case,
@@ -15,7 +17,6 @@ from django.db.models import (
     F,
     IntegerField,
     Max,
-    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -26,26 +27,39 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from recoverypath.aftercare.models import (
-    AftercarePlan,
-    AftercarePlanChange,
-    ComponentContact,
-    CoordinatorCheckIn,
-    GoalProgressNote,
-)
+from recoverypath.aftercare import selectors as aftercare_selectors
 from recoverypath.aftercare.selectors import adherence_for_plans
-from recoverypath.alerts.models import SEVERITY_RANK, Alert
-from recoverypath.clients.models import Client
+from recoverypath.alerts.selectors import alerts_active, severity_ranks
 from recoverypath.core import permissions
 from recoverypath.core.timezones import local_date, local_today
-from recoverypath.monitoring.models import CheckIn, Lapse, MeetingAttendance
+from recoverypath.monitoring import selectors as monitoring_selectors
 from recoverypath.monitoring.selectors import check_in_series
 from recoverypath.monitoring.sparkline import mood_craving_sparkline
 
 from .models import WarningSign
 
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    from django_stubs_ext import WithAnnotations
+
+    from recoverypath.accounts.models import User
+    from recoverypath.aftercare.models import AftercarePlan
+    from recoverypath.clients.models import Client
+
+    class CaseloadFigures(TypedDict):
+        alert_rank: int
+        top_alert_reason: str | None
+        open_alerts: int
+        last_warning: datetime | None
+        last_check_in: date | None
+        next_appointment: datetime | None
+
+    # A plan of the caseload, as caseload_queryset annotates it.
+    CaseloadPlan = WithAnnotations[AftercarePlan, CaseloadFigures]
+
 SPARK_DAYS = 14
-ACTIVE_ALERT = ("open", "acknowledged")
+SEVERITY_RANK = severity_ranks()
 RANK_LABEL = {rank: sev for sev, rank in SEVERITY_RANK.items()}
 NO_ALERT = 9
 
@@ -60,20 +74,18 @@ def _severity_rank() -> Case:
 
 def caseload_queryset(
     *,
-    user,
+    user: User,
     coordinator_id: int | None = None,
     program_id: int | None = None,
     risk: str = "",
     status: str = "",
     search: str = "",
-) -> QuerySet[AftercarePlan]:
+) -> QuerySet[CaseloadPlan]:
     """Open aftercare plans in the programs where `user` coordinates, riskiest first:
     open-alert severity, then the most recent warning sign, then name."""
     program_ids = permissions.staff_program_ids(user, min_rank=permissions.Rank.COORDINATOR)
-    qs = AftercarePlan.objects.filter(
-        status__in=AftercarePlan.OPEN_STATUSES, client__program_id__in=program_ids
-    ).select_related("client", "coordinator")
-    alerts = Alert.objects.filter(client_id=OuterRef("client_id"), status__in=ACTIVE_ALERT)
+    qs = aftercare_selectors.plans_open_in_programs(program_ids=program_ids)
+    alerts = alerts_active().filter(client_id=OuterRef("client_id"))
     qs = qs.annotate(
         alert_rank=Coalesce(
             Subquery(
@@ -101,30 +113,18 @@ def caseload_queryset(
             .annotate(m=Max("last_seen_at"))
             .values("m")[:1]
         ),
-        last_check_in=Subquery(
-            CheckIn.objects.filter(client_id=OuterRef("client_id"))
-            .order_by()
-            .values("client_id")
-            .annotate(m=Max("date"))
-            .values("m")[:1]
+        last_check_in=monitoring_selectors.check_in_last_date_subquery(
+            client_id=OuterRef("client_id")
         ),
-        next_appointment=Subquery(
-            CoordinatorCheckIn.objects.filter(
-                client_id=OuterRef("client_id"),
-                status=CoordinatorCheckIn.Status.SCHEDULED,
-                scheduled_at__gte=timezone.now() - timedelta(hours=12),
-            )
-            .order_by()
-            .values("client_id")
-            .annotate(m=Min("scheduled_at"))
-            .values("m")[:1]
+        next_appointment=aftercare_selectors.check_in_next_subquery(
+            client_id=OuterRef("client_id"), since=timezone.now() - timedelta(hours=12)
         ),
     )
     if coordinator_id:
         qs = qs.filter(Q(coordinator_id=coordinator_id) | Q(client__coordinator_id=coordinator_id))
     if program_id:
         qs = qs.filter(client__program_id=program_id)
-    if status in AftercarePlan.OPEN_STATUSES:
+    if status in aftercare_selectors.OPEN_PLAN_STATUSES:
         qs = qs.filter(status=status)
     if risk == "alerts":
         qs = qs.filter(alert_rank__lt=NO_ALERT)
@@ -167,7 +167,7 @@ class CaseloadRow:
     cravings: list[int | None] = field(default_factory=list)
 
 
-def caseload_rows(*, plans: list[AftercarePlan]) -> list[CaseloadRow]:
+def caseload_rows(*, plans: Sequence[CaseloadPlan]) -> list[CaseloadRow]:
     """Decorate a page of plans: one query for all sparklines, three for adherence."""
     if not plans:
         return []
@@ -221,7 +221,7 @@ def client_timeline(*, client: Client, days: int = 180, limit: int = 400) -> lis
     Moments are placed on the client's own days, like their check-ins."""
     since = local_today(client.time_zone) - timedelta(days=days)
     entries: list[TimelineEntry] = []
-    for c in CheckIn.objects.filter(client=client, date__gte=since):
+    for c in monitoring_selectors.check_ins_since(client=client, since=since):
         used = f", used {', '.join(c.substances)}" if c.used else ""
         entries.append(
             TimelineEntry(
@@ -231,7 +231,7 @@ def client_timeline(*, client: Client, days: int = 180, limit: int = 400) -> lis
                 f"stress {c.stress}/10{used}",
             )
         )
-    for lapse in Lapse.objects.filter(client=client, date__gte=since):
+    for lapse in monitoring_selectors.lapses_since(client=client, since=since):
         restart = {None: "not answered", True: "restarted counter", False: "kept count"}
         entries.append(
             TimelineEntry(
@@ -241,7 +241,7 @@ def client_timeline(*, client: Client, days: int = 180, limit: int = 400) -> lis
                 "high",
             )
         )
-    for m in MeetingAttendance.objects.filter(client=client, date__gte=since):
+    for m in monitoring_selectors.meetings_since(client=client, since=since):
         entries.append(
             TimelineEntry(
                 m.date,
@@ -249,18 +249,16 @@ def client_timeline(*, client: Client, days: int = 180, limit: int = 400) -> lis
                 f"{m.get_meeting_type_display()} {m.meeting_name} ({m.get_verification_display()})",
             )
         )
-    for ci in CoordinatorCheckIn.objects.filter(client=client, scheduled_at__date__gte=since):
+    for ci in aftercare_selectors.check_ins_since(client=client, since=since):
         entries.append(
             TimelineEntry(
                 local_date(ci.scheduled_at, client.time_zone),
                 "Coordinator check-in",
                 f"{ci.get_status_display()}{': ' + ci.note if ci.note else ''}",
-                "medium" if ci.status == CoordinatorCheckIn.Status.MISSED else "",
+                "medium" if aftercare_selectors.check_in_is_missed(ci) else "",
             )
         )
-    for contact in ComponentContact.objects.filter(
-        component__plan__client=client, date__gte=since
-    ).select_related("component"):
+    for contact in aftercare_selectors.contacts_since(client=client, since=since):
         entries.append(
             TimelineEntry(
                 contact.date,
@@ -269,11 +267,9 @@ def client_timeline(*, client: Client, days: int = 180, limit: int = 400) -> lis
                 "" if contact.attended else "medium",
             )
         )
-    for note in GoalProgressNote.objects.filter(
-        goal__plan__client=client, date__gte=since
-    ).select_related("goal"):
+    for note in aftercare_selectors.goal_notes_since(client=client, since=since):
         entries.append(TimelineEntry(note.date, "Goal", f"{note.goal}: {note.note}"))
-    for change in AftercarePlanChange.objects.filter(plan__client=client):
+    for change in aftercare_selectors.plan_changes_for_client(client=client):
         entries.append(
             TimelineEntry(
                 local_date(change.changed_at, client.time_zone),

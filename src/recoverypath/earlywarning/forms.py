@@ -1,15 +1,19 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 
-from recoverypath.accounts.models import Program, User
-from recoverypath.accounts.selectors import PROGRAMS
-from recoverypath.aftercare.models import AftercarePlan
+from recoverypath.accounts.selectors import PROGRAMS, program_list_for_user
+from recoverypath.aftercare.selectors import plan_status_choices
 from recoverypath.core import permissions
 from recoverypath.core.params import ScopedChoiceField, scope_form
 
 from .config import DEFAULTS, PARAM_LIMITS
 from .models import Rule
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 
 class DashboardFilterForm(forms.Form):
@@ -29,14 +33,14 @@ class DashboardFilterForm(forms.Form):
         required=False,
         choices=[
             ("", "Active and paused"),
-            *[(s.value, s.label) for s in AftercarePlan.Status][:2],
+            *plan_status_choices()[:2],
         ],
     )
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        ids = permissions.staff_program_ids(user, min_rank=permissions.Rank.COORDINATOR)
-        scope_form(self, user, program=Program.objects.filter(id__in=ids))
+        programs = program_list_for_user(user=user, min_rank=permissions.Rank.COORDINATOR)
+        scope_form(self, user, program=programs)
 
 
 class RuleSettingsForm(forms.Form):

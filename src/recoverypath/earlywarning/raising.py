@@ -3,14 +3,18 @@ through alerts.services.alert_raise, both in the caller's transaction."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 
-from recoverypath.alerts.models import SEVERITY_RANK
+from recoverypath.alerts.selectors import severity_ranks
 from recoverypath.alerts.services import alert_raise
-from recoverypath.clients.models import Client
 
 from .models import WarningSign
+
+if TYPE_CHECKING:
+    from recoverypath.clients.models import Client
 
 KINDS = {
     "no_checkin": "monitoring.no_checkin",
@@ -51,7 +55,8 @@ def warning_raise(
                 last_seen_at=now,
             )
         else:
-            if SEVERITY_RANK[severity] < SEVERITY_RANK.get(sign.severity, 9):
+            ranks = severity_ranks()
+            if ranks[severity] < ranks.get(sign.severity, 9):
                 sign.severity = severity
             sign.reason, sign.last_seen_at = reason, now
             sign.save(update_fields=["severity", "reason", "last_seen_at"])

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 
-from recoverypath.aftercare.models import AftercarePlan
-from recoverypath.aftercare.selectors import adherence_for_plans
+from recoverypath.aftercare.selectors import adherence_for_plans, plans_active
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.timezones import local_today
@@ -27,6 +27,10 @@ from .config import (
 )
 from .models import Rule, RuleSetting
 from .raising import warning_raise
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import Program, User
+    from recoverypath.aftercare.models import AftercarePlan
 
 BATCH = 500
 
@@ -107,12 +111,7 @@ def absence_rules_run(*, client_ids: list[int] | None = None) -> RunResult:
     """Evaluate the absence rules for every client with an active plan (or those given).
     A fixed number of queries per batch of 500 plans, plus one write per rule that fires."""
     result = RunResult()
-    plans = (
-        AftercarePlan.objects.filter(status=AftercarePlan.Status.ACTIVE)
-        .select_related("client")
-        .annotate(last_check_in=Max("client__check_ins__date"))
-        .order_by("id")
-    )
+    plans = plans_active().annotate(last_check_in=Max("client__check_ins__date")).order_by("id")
     if client_ids is not None:
         plans = plans.filter(client_id__in=client_ids)
     last_id = 0
@@ -140,7 +139,7 @@ def absence_rules_run(*, client_ids: list[int] | None = None) -> RunResult:
             )
 
 
-def rule_settings_update(*, actor, program, rules: dict[str, dict]):
+def rule_settings_update(*, actor: User, program: Program, rules: dict[str, dict]):
     """Save a program's early-warning rule settings (program admins only).
 
     `rules` maps a rule to {"enabled": bool, "params": {name: int}}; a rule or parameter left

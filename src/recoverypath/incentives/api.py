@@ -18,7 +18,7 @@ from recoverypath.core.routers import Router
 
 from . import selectors, services
 from .models import Award, Behaviour, Redemption
-from .permissions import can_award
+from .permissions import can_award_rewards
 
 
 class AwardSerializer(serializers.ModelSerializer):
@@ -64,7 +64,8 @@ class RedemptionSerializer(serializers.ModelSerializer):
 
 class NextRewardSerializer(serializers.Serializer):
     behaviour = serializers.ChoiceField(choices=Behaviour.choices)
-    label = serializers.CharField()
+    # An output field named "label" shadows Field.label in the DRF stubs.
+    label = serializers.CharField()  # type: ignore[assignment]
     amount = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
     draws = serializers.IntegerField(allow_null=True)
 
@@ -127,7 +128,7 @@ class AwardViewSet(
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         client = values.pop("client")
-        if not can_award(request.user, client):
+        if not can_award_rewards(request.user, client):
             raise Http404
         award = services.award_record(actor=request.user, client=client, **values)
         if award is None:

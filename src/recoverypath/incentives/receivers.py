@@ -8,7 +8,7 @@ from django.db import transaction
 from django.dispatch import receiver
 
 from recoverypath.aftercare.signals import coordinator_check_in_recorded
-from recoverypath.clients.models import Client
+from recoverypath.clients.selectors import client_for_system
 from recoverypath.monitoring.signals import check_in_submitted
 from recoverypath.scheduling.signals import attendance_recorded
 
@@ -18,7 +18,7 @@ from .services import award_from_signal
 
 def _later(client_id: int, behaviour: str, source_id: int) -> None:
     def run() -> None:
-        client = Client.objects.select_related("program").filter(pk=client_id).first()
+        client = client_for_system(client_id=client_id)
         if client is not None:
             award_from_signal(client=client, behaviour=behaviour, source_id=source_id)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -17,6 +18,9 @@ from recoverypath.core.timezones import local_today
 from . import schedule as math
 from .models import Award, Behaviour, ClientLedger, Redemption, RewardSchedule
 from .permissions import can_read_rewards
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 
 def schedule_for(*, program_id: int) -> RewardSchedule | None:
@@ -49,7 +53,7 @@ class RewardSummary:
         return self.schedule is not None and self.schedule.active
 
 
-def client_summary(*, user, client: Client, limit: int = 20) -> RewardSummary:
+def client_summary(*, user: User, client: Client, limit: int = 20) -> RewardSummary:
     """Everything the client's rewards page shows; PermissionDenied for anyone else than the
     client and their program's coordinators and above. 4 queries."""
     if not can_read_rewards(user, client):
@@ -92,7 +96,7 @@ def client_summary(*, user, client: Client, limit: int = 20) -> RewardSummary:
     )
 
 
-def award_queryset_for_user(*, user) -> QuerySet[Award]:
+def award_queryset_for_user(*, user: User) -> QuerySet[Award]:
     """Awards of clients in programs where `user` coordinates, or the user's own."""
     from recoverypath.clients.selectors import client_for_user_account
 
@@ -104,6 +108,6 @@ def award_queryset_for_user(*, user) -> QuerySet[Award]:
     return qs.select_related("client").order_by("-created_at", "-id")
 
 
-def configurable_programs(*, user) -> QuerySet[Program]:
+def configurable_programs(*, user: User) -> QuerySet[Program]:
     ids = permissions.staff_program_ids(user, min_rank=permissions.Rank.CLINICIAN)
     return Program.objects.filter(id__in=ids).order_by("name")

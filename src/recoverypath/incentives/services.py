@@ -5,13 +5,11 @@ two awards at the same moment cannot both fit under the yearly cap."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from recoverypath.accounts.models import Program
-from recoverypath.clients.models import Client
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.params import NOT_FOUND
 from recoverypath.core.timezones import local_today
@@ -19,7 +17,11 @@ from recoverypath.core.timezones import local_today
 from . import schedule as math
 from . import sources
 from .models import Award, Behaviour, ClientLedger, Redemption, RewardSchedule
-from .permissions import can_award, can_configure_rewards, can_record_redemption
+from .permissions import can_award_rewards, can_configure_rewards, can_record_redemption
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import Program, User
+    from recoverypath.clients.models import Client
 
 SCHEDULE_FIELDS = (
     "active",
@@ -37,7 +39,14 @@ SCHEDULE_FIELDS = (
 )
 
 
-def schedule_configure(*, actor, program: Program, **values: Any) -> RewardSchedule:
+def _prizes_well_formed(prizes: Any) -> bool:
+    """A list of prizes, each with a label, an amount and a weight."""
+    return isinstance(prizes, list) and all(
+        isinstance(p, dict) and {"label", "amount", "weight"} <= set(p) for p in prizes
+    )
+
+
+def schedule_configure(*, actor: User, program: Program, **values: Any) -> RewardSchedule:
     """Create or change the program's schedule (clinicians and admins). ValidationError on bad
     values; the change is audited with its before and after."""
     if not can_configure_rewards(actor, program.id):
@@ -45,6 +54,8 @@ def schedule_configure(*, actor, program: Program, **values: Any) -> RewardSched
     unknown = set(values) - set(SCHEDULE_FIELDS)
     if unknown:
         raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    if "prizes" in values and not _prizes_well_formed(values["prizes"]):
+        raise ValidationError({"prizes": "Each prize needs a label, an amount and a weight."})
     with transaction.atomic():
         item = RewardSchedule.objects.select_for_update().filter(program=program).first()
         created = item is None
@@ -82,12 +93,14 @@ def _ledger_locked(client: Client, year: int) -> ClientLedger:
     return ledger
 
 
-def award_record(*, actor, client: Client, behaviour: str, source_id: int) -> Award | None:
+def award_record(
+    *, actor: User | None, client: Client, behaviour: str, source_id: int
+) -> Award | None:
     """Reward (or reset the streak for) one verified behaviour of the client: verified through
     the owning app's selectors, paid per the program's schedule, cut to the yearly cap, once per
     source. Returns None when the program rewards no such behaviour or the source is neither met
     nor missed (pending, excused); the existing award when it was already recorded."""
-    if not can_award(actor, client):
+    if not can_award_rewards(actor, client):
         raise PermissionDenied("Rewards are given by the client's coordinators and clinicians.")
     if behaviour not in Behaviour.values:
         raise ValidationError(f"Unknown behaviour {behaviour!r}.")
@@ -186,7 +199,7 @@ def _amount(value) -> Decimal:
     return amount
 
 
-def redemption_record(*, actor, client: Client, amount, item: str) -> Redemption:
+def redemption_record(*, actor: User, client: Client, amount, item: str) -> Redemption:
     """Staff hand the client something from their balance; never more than the balance."""
     if not can_record_redemption(actor, client):
         raise PermissionDenied("Redemptions are recorded by the client's coordinators.")

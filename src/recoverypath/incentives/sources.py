@@ -5,16 +5,19 @@ excused: nothing happens)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.http import Http404
 
 from recoverypath.aftercare.selectors import coordinator_check_in_outcome
-from recoverypath.clients.models import Client
 from recoverypath.monitoring.selectors import check_in_own_get
 from recoverypath.scheduling.selectors import attendance_outcome
 from recoverypath.testing.selectors import collection_outcome
 
 from .models import Behaviour
+
+if TYPE_CHECKING:
+    from recoverypath.clients.models import Client
 
 MET = "met"
 MISSED = "missed"

@@ -17,11 +17,16 @@ from recoverypath.clients.views import staff_required
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.forms import add_service_errors
-from recoverypath.core.navigation import NavItem
+from recoverypath.core.hooks.navigation import NavItem
 
 from . import selectors, services
 from .forms import AwardForm, RedemptionForm, ScheduleForm
-from .permissions import can_award, can_configure_rewards, can_read_rewards, can_record_redemption
+from .permissions import (
+    can_award_rewards,
+    can_configure_rewards,
+    can_read_rewards,
+    can_record_redemption,
+)
 from .services import SCHEDULE_FIELDS
 
 
@@ -60,7 +65,7 @@ def _page(request, client, *, award_form=None, redemption_form=None, status=200)
         {
             "client": client,
             "summary": summary,
-            "can_award": can_award(request.user, client),
+            "can_award": can_award_rewards(request.user, client),
             "can_redeem": can_record_redemption(request.user, client),
             "award_form": award_form or AwardForm(),
             "redemption_form": redemption_form or RedemptionForm(),
@@ -79,7 +84,7 @@ def client_rewards(request, client_id: int):
 @require_POST
 def award_record(request, client_id: int):
     client = client_get(user=request.user, client_id=client_id)
-    if not can_award(request.user, client):
+    if not can_award_rewards(request.user, client):
         raise Http404
     form = AwardForm(request.POST)
     if form.is_valid():

@@ -9,13 +9,24 @@ sessions and coordinator check-ins (a client), or those they facilitate or hold 
 - cancelled sessions kept, as STATUS:CANCELLED, so subscribed calendars remove them;
 - times in the program's time zone, with its VTIMEZONE;
 - no clinical detail: "Session at <program>", and the telehealth link where there is one.
+
+A client's testing windows (a random or for-cause test they were selected for, or a scheduled
+one) are in their feed as "Appointment at <program>", and nothing else: no site, no "test", no
+specimen, a UID that does not say what it is (`visit-<id>@<domain>`), and free rather than
+busy time (a window is when to go, not hours blocked). Feeds end up shared (a family calendar,
+an employer's free/busy view, a phone on the kitchen table), and a client told "you were
+selected today" expects the reminder to be as discreet as the session reminders are: nothing
+in it may say drug testing. A random test appears from its day on, never earlier than the
+client is told of it in the app (a feed must not announce a random draw in advance); a
+scheduled one as soon as it is set. An excused test shows as cancelled.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -27,8 +38,12 @@ from recoverypath.aftercare.selectors import check_ins_for_client, check_ins_for
 from recoverypath.clients.selectors import client_for_user_account
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.scheduling.selectors import client_sessions_all, facilitator_sessions_all
+from recoverypath.testing.selectors import selections_for_calendar
 
 from .models import CalendarFeed
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 PAST_DAYS = 90  # how far back a feed reaches: calendars keep what they already have
 
@@ -37,7 +52,7 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def feed_reset(*, user) -> str:
+def feed_reset(*, user: User) -> str:
     """Make (or replace) `user`'s feed token; returns the new token, the only time it is seen."""
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
@@ -47,7 +62,7 @@ def feed_reset(*, user) -> str:
     return token
 
 
-def feed_turn_off(*, user) -> None:
+def feed_turn_off(*, user: User) -> None:
     with transaction.atomic():
         deleted, _ = CalendarFeed.objects.filter(user=user).delete()
         if deleted:
@@ -59,11 +74,11 @@ def feed_turn_off(*, user) -> None:
             )
 
 
-def feed_get(*, user) -> CalendarFeed | None:
+def feed_get(*, user: User) -> CalendarFeed | None:
     return CalendarFeed.objects.filter(user=user).first()
 
 
-def feed_owner(*, token: str):
+def feed_owner(*, token: str) -> User | None:
     """The active user whose feed `token` opens, or None."""
     if not token or len(token) > 100:
         return None
@@ -88,15 +103,16 @@ def uid_domain() -> str:
 def _event(
     *,
     uid: str,
-    start,
-    end,
+    start: datetime,
+    end: datetime,
     zone: str,
     sequence: int,
-    stamp,
+    stamp: datetime,
     program: str,
     url: str,
     cancelled: bool,
     summary: str,
+    busy: bool = True,
 ) -> Event:
     tz = ZoneInfo(zone)
     event = Event()
@@ -107,7 +123,7 @@ def _event(
     event.add("sequence", sequence)
     event.add("summary", summary)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    event.add("transp", "OPAQUE")
+    event.add("transp", "OPAQUE" if busy else "TRANSPARENT")
     if url:
         event.add("url", url)
         event.add("location", url)
@@ -115,7 +131,7 @@ def _event(
     return event
 
 
-def feed_calendar(*, user) -> bytes:
+def feed_calendar(*, user: User) -> bytes:
     """The iCalendar body of `user`'s feed (the caller has matched the token); audited."""
     since = timezone.now() - timedelta(days=PAST_DAYS)
     domain = uid_domain()
@@ -129,8 +145,10 @@ def feed_calendar(*, user) -> bytes:
     calendar.add("x-published-ttl", "PT1H")
     sessions = {}
     check_ins = {}
+    windows = []
     client = client_for_user_account(user=user)
     if client is not None:
+        windows = selections_for_calendar(client=client, since=since)
         for session in client_sessions_all(client=client).filter(ends_at__gte=since):
             sessions[session.id] = session
         for check_in in check_ins_for_client(client=client).filter(scheduled_at__gte=since):
@@ -173,6 +191,24 @@ def feed_calendar(*, user) -> bytes:
                 summary=f"Check-in at {program.name}",
             )
         )
+    for window in windows:
+        # Settled (given, missed, excused) is its only change after it is set.
+        settled = window.status != "selected"
+        calendar.add_component(
+            _event(
+                uid=f"visit-{window.id}@{domain}",
+                start=window.window_opens_at,
+                end=window.window_closes_at,
+                zone=window.program.time_zone,
+                sequence=1 if settled else 0,
+                stamp=window.closed_at or window.created_at,
+                program=window.program.name,
+                url="",
+                cancelled=window.status == "excused",
+                summary=f"Appointment at {window.program.name}",
+                busy=False,
+            )
+        )
     calendar.add_missing_timezones()
     audit_record(
         actor=user,
@@ -181,6 +217,6 @@ def feed_calendar(*, user) -> bytes:
         object_id=str(user.id),
         client_id=client.id if client else None,
         organization_id=client.organization_id if client else None,
-        changes={"events": len(sessions) + len(check_ins)},
+        changes={"events": len(sessions) + len(check_ins) + len(windows)},
     )
     return calendar.to_ical()

@@ -1,6 +1,7 @@
 """Downloads people ask for, each audited as an export of every client record it holds:
 - a client's whole record: the FHIR `$everything` bundle as JSON, and a readable PDF;
-- staff reports as CSV: caseload, scores, gap in care, the coordinator dashboard.
+- staff reports as CSV (reports.py, the `csv exports` hook): caseload, scores, gap in care, the
+  coordinator dashboard, testing compliance.
 Reports read through the owning apps' selectors, with the same access as their pages.
 """
 
@@ -8,72 +9,68 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from recoverypath.assessments.instruments import REGISTRY as INSTRUMENTS
-from recoverypath.assessments.selectors import caseload_scores
-from recoverypath.clients.models import Client
-from recoverypath.clients.selectors import client_list
-from recoverypath.core import context, permissions
-from recoverypath.core.audit import Action
-from recoverypath.core.models import AuditEvent
-from recoverypath.discharge.selectors import gap_report
-from recoverypath.earlywarning.dashboard import caseload_queryset, caseload_rows
+from recoverypath.clients.selectors import client_for_user_account
+from recoverypath.core.audit import Action, audit_record_many
+from recoverypath.core.hooks.interop import CsvReport, csv_export_get, csv_exports
 
 from .fhir.mapping import RESOURCE_TYPES
 from .fhir.record import ClientRecord
 from .fhir.service import everything_bundle, patient_record
+from .permissions import can_download_report, can_download_report_of_program
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
+    from recoverypath.clients.models import Client
+
+__all__ = ["RESOURCE_TYPES", "ReportError", "record_json", "record_pdf", "report_csv"]
 
 CHUNK = 200
 
 
-def audit_exports(*, user, clients: Iterable[Client], object_type: str) -> None:
+def audit_exports(*, user: User, clients: Iterable[Client], object_type: str) -> None:
     """One `export` audit event per client, in one INSERT."""
-    ctx = context.current()
-    AuditEvent.objects.bulk_create(
-        [
-            AuditEvent(
-                actor=user,
-                actor_email=user.email,
-                action=Action.EXPORT,
-                object_type=object_type[:60],
-                object_id=str(client.id),
-                client_id=client.id,
-                organization_id=client.organization_id,
-                ip_address=ctx.ip_address,
-                user_agent=ctx.user_agent[:300],
-                path=ctx.path[:300],
-            )
+    audit_record_many(
+        actor=user,
+        action=Action.EXPORT,
+        events=[
+            {
+                "object_type": object_type[:60],
+                "object_id": str(client.id),
+                "client_id": client.id,
+                "organization_id": client.organization_id,
+            }
             for client in clients
-        ]
+        ],
     )
 
 
 # --- The client's own record -------------------------------------------------------------------
 
 
-def own_record(*, user) -> ClientRecord:
+def own_record(*, user: User) -> ClientRecord:
     """The logged-in client's record (404 for anyone without one)."""
-    client = Client.objects.filter(user_id=user.id).values_list("id", flat=True).first()
+    client = client_for_user_account(user=user)
     if client is None:
         raise Http404("No client record.")
-    return patient_record(user=user, client_id=client, resource_type="Observation")
+    return patient_record(user=user, client_id=client.id, resource_type="Observation")
 
 
-def record_json(*, user, base: str) -> bytes:
+def record_json(*, user: User, base: str) -> bytes:
     record = own_record(user=user)
     body = everything_bundle(record=record, base=base).model_dump_json(indent=1).encode()
     audit_exports(user=user, clients=[record.client], object_type="interop.record.json")
     return body
 
 
-def record_pdf(*, user, request=None) -> bytes:
+def record_pdf(*, user: User, request: HttpRequest | None = None) -> bytes:
     """The readable version of the same record, rendered with WeasyPrint."""
     from weasyprint import HTML  # imported late: heavy, and only needed for a download
 
@@ -111,178 +108,20 @@ def record_pdf(*, user, request=None) -> bytes:
 # --- Staff reports as CSV ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Report:
-    key: str
-    title: str
-    min_rank: permissions.Rank
-    rows: Callable[..., Iterator[tuple[Client, list[Any]]]]
-    header: tuple[str, ...]
-    needs_program: bool = False
-
-
-def _name(client: Client) -> list[str]:
-    return [client.mrn, client.last_name, client.first_name, client.preferred_name]
-
-
-def _iso(value) -> str:
-    return value.isoformat() if value else ""
-
-
-def _caseload_rows(*, user, program_id, params) -> Iterator[tuple[Client, list[Any]]]:
-    qs = client_list(user=user, program_id=program_id).filter(
-        program_id__in=permissions.staff_program_ids(user)
-    )
-    for client in qs.iterator(chunk_size=CHUNK):
-        yield (
-            client,
-            [
-                *_name(client),
-                client.program.name,
-                str(client.primary_clinician or ""),
-                str(client.coordinator or ""),
-                _iso(client.sobriety_date),
-            ],
-        )
-
-
-def _scores_rows(*, user, program_id, params) -> Iterator[tuple[Client, list[Any]]]:
-    instrument = params.get("instrument") or "PHQ-9"
-    if instrument not in INSTRUMENTS:
-        raise ValueError(f"instrument: unknown instrument {instrument!r}")
-    qs = caseload_scores(user=user, instrument=instrument)
-    if program_id:
-        qs = qs.filter(program_id=program_id)
-    for client in qs.iterator(chunk_size=CHUNK):
-        yield (
-            client,
-            [
-                *_name(client),
-                client.program.name,
-                instrument,
-                "" if client.latest_total is None else client.latest_total,
-                client.latest_band or "",
-                _iso(client.latest_at),
-            ],
-        )
-
-
-def _gap_rows(*, user, program_id, params) -> Iterator[tuple[Client, list[Any]]]:
-    report = gap_report(user=user, program_id=program_id)
-    for row in report.rows:
-        client = row.client
-        yield (
-            client,
-            [
-                *_name(client),
-                _iso(row.plan.graduated_on),
-                _iso(row.last_iop_session_on),
-                _iso(row.first_aftercare_contact_on),
-                "" if row.gap_days is None else row.gap_days,
-                "yes" if row.flagged else "no",
-            ],
-        )
-
-
-def _dashboard_rows(*, user, program_id, params) -> Iterator[tuple[Client, list[Any]]]:
-    plans = caseload_queryset(user=user, program_id=program_id)
-    chunk: list = []
-    for plan in plans.iterator(chunk_size=CHUNK):
-        chunk.append(plan)
-        if len(chunk) == CHUNK:
-            yield from _dashboard_chunk(chunk)
-            chunk = []
-    yield from _dashboard_chunk(chunk)
-
-
-def _dashboard_chunk(plans: list) -> Iterator[tuple[Client, list[Any]]]:
-    for row in caseload_rows(plans=plans):
-        yield (
-            row.client,
-            [
-                *_name(row.client),
-                str(row.plan.coordinator or ""),
-                "" if row.days_sober is None else row.days_sober,
-                _iso(row.last_check_in),
-                "" if row.days_since_check_in is None else row.days_since_check_in,
-                "" if row.adherence is None else row.adherence,
-                row.open_alerts,
-                row.top_severity,
-                row.top_alert_reason,
-                _iso(row.next_appointment),
-            ],
-        )
-
-
-NAME = ("MRN", "Last name", "First name", "Preferred name")
-REPORTS: dict[str, Report] = {
-    r.key: r
-    for r in (
-        Report(
-            "caseload",
-            "Caseload",
-            permissions.Rank.FRONT_DESK,
-            _caseload_rows,
-            (*NAME, "Program", "Primary clinician", "Coordinator", "Sobriety date"),
-        ),
-        Report(
-            "scores",
-            "Latest scores",
-            permissions.Rank.COORDINATOR,
-            _scores_rows,
-            (*NAME, "Program", "Instrument", "Latest total", "Band", "Administered at"),
-        ),
-        Report(
-            "gap-in-care",
-            "Gap in care after graduation",
-            permissions.Rank.COORDINATOR,
-            _gap_rows,
-            (
-                *NAME,
-                "Graduated on",
-                "Last IOP session",
-                "First aftercare contact",
-                "Gap (days)",
-                "Flagged",
-            ),
-            needs_program=True,
-        ),
-        Report(
-            "dashboard",
-            "Aftercare dashboard",
-            permissions.Rank.COORDINATOR,
-            _dashboard_rows,
-            (
-                *NAME,
-                "Coordinator",
-                "Days sober",
-                "Last check-in",
-                "Days since check-in",
-                "Adherence %",
-                "Open alerts",
-                "Top alert severity",
-                "Top alert reason",
-                "Next appointment",
-            ),
-        ),
-    )
-}
-
-
-def reports_for(user) -> list[Report]:
-    return [r for r in REPORTS.values() if permissions.staff_program_ids(user, min_rank=r.min_rank)]
+def reports_for(user: User) -> list[CsvReport]:
+    return [r for r in csv_exports.entries() if can_download_report(user, r)]
 
 
 class ReportError(ValueError):
     """A report request that cannot be answered (a message for the person)."""
 
 
-def report_csv(*, user, key: str, params: dict[str, str]) -> tuple[Report, Iterator[str]]:
+def report_csv(*, user: User, key: str, params: dict[str, str]) -> tuple[CsvReport, Iterator[str]]:
     """The report's CSV as an iterator of text chunks (streamed), auditing an export event per
     client as each chunk is written. Http404 for an unknown report or a program that is not
     the user's; ReportError for a bad parameter."""
-    report = REPORTS.get(key)
-    if report is None or not permissions.staff_program_ids(user, min_rank=report.min_rank):
+    report = csv_export_get(key)
+    if report is None or not can_download_report(user, report):
         raise Http404("No such report.")
     raw_program = params.get("program", "")
     program_id = None
@@ -290,12 +129,15 @@ def report_csv(*, user, key: str, params: dict[str, str]) -> tuple[Report, Itera
         if not raw_program.isdigit() or len(raw_program) > 18:
             raise ReportError("program: give a program id.")
         program_id = int(raw_program)
-        if program_id not in permissions.staff_program_ids(user, min_rank=report.min_rank):
+        if not can_download_report_of_program(user, report, program_id):
             raise Http404("No such program.")
     if report.needs_program and program_id is None:
         raise ReportError("program: this report is per program; choose one.")
-    if key == "scores" and params.get("instrument", "PHQ-9") not in INSTRUMENTS:
-        raise ReportError(f"instrument: choose one of {', '.join(INSTRUMENTS)}.")
+    if report.check is not None:
+        try:
+            report.check(params)
+        except ValueError as exc:
+            raise ReportError(str(exc)) from exc
     rows = report.rows(user=user, program_id=program_id, params=params)
 
     def stream() -> Iterator[str]:

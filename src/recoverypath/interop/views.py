@@ -12,10 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from recoverypath.accounts.models import Program
+from recoverypath.accounts.selectors import program_list_for_user
 from recoverypath.assessments.instruments import REGISTRY as INSTRUMENTS
-from recoverypath.core import permissions
-from recoverypath.core.navigation import NavItem
+from recoverypath.core.hooks.navigation import NavItem
 
 from . import calendar, exports
 
@@ -106,9 +105,7 @@ def reports(request):
     available = exports.reports_for(request.user)
     if not available:
         raise PermissionDenied
-    programs = Program.objects.filter(id__in=permissions.staff_program_ids(request.user)).order_by(
-        "name"
-    )
+    programs = program_list_for_user(user=request.user).order_by("name")
     return render(
         request,
         "interop/reports.html",

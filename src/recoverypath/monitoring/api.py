@@ -13,6 +13,7 @@ from recoverypath.core.routers import Router
 
 from . import selectors, services
 from .models import CheckIn, Lapse, MeetingAttendance
+from .permissions import can_read_monitoring
 
 
 class CheckInSerializer(serializers.ModelSerializer):
@@ -105,7 +106,7 @@ def _monitored_client(request, *, what: str):
     if not 0 < client_id < 2**63:
         raise serializers.ValidationError({"client": ["No such id."]})
     client = client_get(user=request.user, client_id=client_id, audit=False)
-    if not selectors.can_read_monitoring(request.user, client):
+    if not can_read_monitoring(request.user, client):
         raise PermissionDenied(f"You cannot read this client's {what}.")
     return client
 

@@ -6,22 +6,14 @@ class MonitoringConfig(AppConfig):
     label = "monitoring"
 
     def ready(self) -> None:
-        from recoverypath.alerts.kinds import register_kind
-        from recoverypath.clients.views import register_client_panel, register_home_section
+        from recoverypath.core.hooks.alerts import register_alert_kind
+        from recoverypath.core.hooks.clients import register_client_panel, register_home_section
+        from recoverypath.core.hooks.family import register_family_section
 
+        from .family import check_ins_for_family
         from .views import client_panel, home_section
 
         register_home_section(home_section, order=10)
         register_client_panel(client_panel)
-        register_kind("monitoring.reach_out_requested", "Asked the coordinator to reach out")
-
-        _register_family_sections()
-
-
-def _register_family_sections() -> None:
-    from recoverypath.consent.family import register_family_section
-    from recoverypath.consent.models import Category
-
-    from .family import check_ins_for_family
-
-    register_family_section(Category.CHECK_INS, check_ins_for_family)
+        register_alert_kind("monitoring.reach_out_requested", "Asked the coordinator to reach out")
+        register_family_section("check_ins", check_ins_for_family)

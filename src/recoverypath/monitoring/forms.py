@@ -5,9 +5,15 @@ from django import forms
 from .models import COPING, SUBSTANCES, TRIGGERS, MeetingAttendance
 
 
+class ScaleField(forms.TypedChoiceField):
+    """A row of answers on a scale; `ends` says what its two ends mean (shown under it)."""
+
+    ends: tuple[str, str]
+
+
 def _scale(low: int, high: int, label: str, ends: tuple[str, str], required: str):
     """A row of answers from `low` to `high`, none chosen until the client chooses."""
-    field = forms.TypedChoiceField(
+    field = ScaleField(
         label=label,
         choices=[(str(n), str(n)) for n in range(low, high + 1)],
         coerce=int,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from recoverypath.clients.models import Client
@@ -17,16 +19,13 @@ from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.timezones import local_today
 
 from .models import CheckIn, Lapse, MeetingAttendance
+from .permissions import can_read_monitoring
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 
-def can_read_monitoring(user, client: Client) -> bool:
-    """Check-ins are clinical data: the client themself, or coordinators and above."""
-    if permissions.is_client_user(user, client):
-        return True
-    return permissions.can_coordinate(user, client)
-
-
-def check_in_list(*, user, client: Client, since: date | None = None) -> QuerySet[CheckIn]:
+def check_in_list(*, user: User, client: Client, since: date | None = None) -> QuerySet[CheckIn]:
     if not can_read_monitoring(user, client):
         raise PermissionDenied
     qs = CheckIn.objects.filter(client=client)
@@ -94,7 +93,7 @@ def lapse_list(*, client: Client) -> QuerySet[Lapse]:
     return Lapse.objects.filter(client=client).order_by("-date")
 
 
-def lapse_get(*, user, lapse_id: int) -> Lapse:
+def lapse_get(*, user: User, lapse_id: int) -> Lapse:
     """One lapse (an audited read): Http404 when the client is not visible to `user`,
     PermissionDenied when visible but `user` may not read monitoring data (front desk)."""
     lapse = (
@@ -143,3 +142,88 @@ def check_in_series(
     for client_id, day, mood, craving in rows:
         out[client_id][day] = (mood, craving)
     return out
+
+
+def lapse_recorded_on(*, client: Client, day: date) -> bool:
+    """Whether the client's sobriety record holds a lapse on `day` (one query; testing asks
+    before offering a positive test as a lapse)."""
+    return Lapse.objects.filter(client=client, date=day).exists()
+
+
+# Reads for earlywarning's rules, its clearing checks and the coordinator dashboard.
+
+
+def check_ins_since(*, client: Client, since: date) -> QuerySet[CheckIn]:
+    """The client's check-ins from `since` on, newest first (the aftercare timeline)."""
+    return CheckIn.objects.filter(client=client, date__gte=since)
+
+
+def lapses_since(*, client: Client, since: date) -> QuerySet[Lapse]:
+    """The client's lapses from `since` on, newest first (the aftercare timeline)."""
+    return Lapse.objects.filter(client=client, date__gte=since)
+
+
+def meetings_since(*, client: Client, since: date) -> QuerySet[MeetingAttendance]:
+    """The client's recovery meetings from `since` on, newest first (the aftercare timeline)."""
+    return MeetingAttendance.objects.filter(client=client, date__gte=since)
+
+
+def check_in_last_date_subquery(*, client_id: OuterRef) -> Subquery:
+    """The date of the latest check-in of the client named by `client_id` (an OuterRef), as a
+    subquery to annotate a list of rows with (one query for the whole list)."""
+    return Subquery(
+        CheckIn.objects.filter(client_id=client_id)
+        .order_by()
+        .values("client_id")
+        .annotate(m=Max("date"))
+        .values("m")[:1]
+    )
+
+
+def check_in_last_updated_by_client(*, client_ids: set[int]) -> dict[int, datetime]:
+    """{client id: when their latest check-in was last written}, in one query."""
+    return dict(
+        CheckIn.objects.filter(client_id__in=client_ids)
+        .values("client_id")
+        .annotate(at=Max("updated_at"))
+        .values_list("client_id", "at")
+    )
+
+
+def check_in_last_date_by_client(*, client_ids: set[int]) -> dict[int, date]:
+    """{client id: the day of their latest check-in}, in one query."""
+    return dict(
+        CheckIn.objects.filter(client_id__in=client_ids)
+        .values("client_id")
+        .annotate(day=Max("date"))
+        .values_list("client_id", "day")
+    )
+
+
+def check_ins_recent_by_client(
+    *, client_ids: Iterable[int], limit: int
+) -> dict[int, list[CheckIn]]:
+    """The latest `limit` check-ins per client, newest first (one query)."""
+    rows: dict[int, list[CheckIn]] = defaultdict(list)
+    for row in CheckIn.objects.filter(client_id__in=set(client_ids)).order_by("client_id", "-date"):
+        if len(rows[row.client_id]) < limit:
+            rows[row.client_id].append(row)
+    return rows
+
+
+def check_in_cravings_recent(*, client: Client, until: date, limit: int) -> list[tuple[date, int]]:
+    """(date, craving) of the client's latest `limit` check-ins up to `until`, newest first."""
+    return list(
+        CheckIn.objects.filter(client=client, date__lte=until)
+        .order_by("-date")
+        .values_list("date", "craving")[:limit]
+    )
+
+
+def check_in_low_mood_days(*, client: Client, start: date, end: date, mood: int) -> set[date]:
+    """The days from `start` to `end` on which the client's mood was `mood` or lower."""
+    return set(
+        CheckIn.objects.filter(
+            client=client, date__gte=start, date__lte=end, mood__lte=mood
+        ).values_list("date", flat=True)
+    )

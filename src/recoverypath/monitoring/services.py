@@ -5,17 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from recoverypath.alerts.models import Alert
 from recoverypath.alerts.services import alert_raise
-from recoverypath.clients.models import Client
 from recoverypath.clients.sobriety import Milestone, milestones_reached, sobriety_restart
-from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record, model_changes, snapshot
 from recoverypath.core.timezones import local_today
 
@@ -30,6 +27,18 @@ from .models import (
     MeetingAttendance,
     MilestoneCelebration,
 )
+from .permissions import (
+    can_answer_restart,
+    can_log_meeting,
+    can_record_lapse,
+    can_request_reach_out,
+    can_submit_check_in,
+)
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
+    from recoverypath.alerts.models import Alert
+    from recoverypath.clients.models import Client
 
 MAX_DAYS_BACK = 3
 CHECK_IN_FIELDS = [
@@ -143,7 +152,7 @@ def check_in_validate(*, client: Client, data: dict[str, Any]) -> dict[str, Any]
     return clean
 
 
-def check_in_submit(*, actor, client: Client, **data: Any) -> CheckInResult:
+def check_in_submit(*, actor: User, client: Client, **data: Any) -> CheckInResult:
     """Record the client's check-in for their local day (today unless `date` is given).
 
     1. only the client themself may submit; values are validated field by field;
@@ -151,14 +160,16 @@ def check_in_submit(*, actor, client: Client, **data: Any) -> CheckInResult:
     3. a reported use records (or updates) that day's Lapse;
     4. audit event, then `check_in_submitted` / `lapse_recorded` in the same transaction.
     """
-    if not permissions.is_client_user(actor, client):
+    if not can_submit_check_in(actor, client):
         raise PermissionDenied("Only the client can submit their own check-in.")
     clean = check_in_validate(client=client, data=data)
     day = clean.pop("date")
     with transaction.atomic():
-        check_in = CheckIn.objects.select_for_update().filter(client=client, date=day).first()
-        created = check_in is None
-        if created:
+        existing = CheckIn.objects.select_for_update().filter(client=client, date=day).first()
+        created = existing is None
+        if existing is not None:
+            check_in = existing
+        else:
             try:
                 with transaction.atomic():
                     check_in = CheckIn.objects.create(client=client, date=day, **clean)
@@ -192,14 +203,14 @@ def check_in_submit(*, actor, client: Client, **data: Any) -> CheckInResult:
 REACH_OUT_KIND = "monitoring.reach_out_requested"
 
 
-def reach_out_request(*, actor, client: Client, check_in: CheckIn) -> Alert:
+def reach_out_request(*, actor: User, client: Client, check_in: CheckIn) -> Alert:
     """The client tapped "Tell my coordinator" on the result of a hard check-in (see
     selectors.check_in_is_hard_day). Raises a `high` alert to the care team at once.
 
     Only the client themself, on their own check-in (PermissionDenied). Each tap on the same
     check-in is the same request (a double tap): the key names the check-in.
     """
-    if not permissions.is_client_user(actor, client) or check_in.client_id != client.id:
+    if not can_request_reach_out(actor, client, check_in):
         raise PermissionDenied("Only the client can ask their coordinator to reach out.")
     what = []
     if check_in.craving >= selectors.HARD_DAY_CRAVING:
@@ -226,14 +237,14 @@ def reach_out_request(*, actor, client: Client, check_in: CheckIn) -> Alert:
     return alert
 
 
-def _lapse_upsert(*, actor, client: Client, check_in: CheckIn) -> tuple[Lapse, bool]:
+def _lapse_upsert(*, actor: User, client: Client, check_in: CheckIn) -> tuple[Lapse, bool]:
     labels = dict(SUBSTANCES)
     substance = ", ".join(labels.get(s, s) for s in check_in.substances)
     context_parts = [labels_for_triggers(check_in.triggers), check_in.trigger_other, check_in.note]
     context = " · ".join(p for p in context_parts if p)[:2000]
-    lapse = Lapse.objects.select_for_update().filter(client=client, date=check_in.date).first()
-    created = lapse is None
-    if created:
+    existing = Lapse.objects.select_for_update().filter(client=client, date=check_in.date).first()
+    created = existing is None
+    if existing is None:
         lapse = Lapse.objects.create(
             client=client,
             date=check_in.date,
@@ -242,6 +253,7 @@ def _lapse_upsert(*, actor, client: Client, check_in: CheckIn) -> tuple[Lapse, b
             check_in=check_in,
         )
     else:
+        lapse = existing
         lapse.substance, lapse.context, lapse.check_in = substance, context, check_in
         lapse.save(update_fields=["substance", "context", "check_in"])
     audit_record(
@@ -262,9 +274,11 @@ def labels_for_triggers(keys: list[str]) -> str:
     return ", ".join(names.get(k, k) for k in keys)
 
 
-def lapse_record(*, actor, client: Client, day: date, substance: str, context: str = "") -> Lapse:
+def lapse_record(
+    *, actor: User, client: Client, day: date, substance: str, context: str = ""
+) -> Lapse:
     """A lapse told to staff (not through a check-in). Coordinators and above."""
-    if not (permissions.is_client_user(actor, client) or permissions.can_coordinate(actor, client)):
+    if not can_record_lapse(actor, client):
         raise PermissionDenied("You cannot record a lapse for this client.")
     if day > local_today(client.time_zone):
         raise ValidationError({"date": "The date cannot be in the future."})
@@ -289,13 +303,13 @@ def lapse_record(*, actor, client: Client, day: date, substance: str, context: s
 
 
 def lapse_answer_restart(
-    *, actor, lapse: Lapse, restart: bool, from_lapse_day: bool = False
+    *, actor: User, lapse: Lapse, restart: bool, from_lapse_day: bool = False
 ) -> Lapse:
     """The client's answer to "restart your counter?". Either way the lapse stays on record.
     Restarting closes the current streak on the lapse day and counts again from the day after
     it, or from the lapse day when the client chooses (clients.sobriety.sobriety_restart)."""
     client = lapse.client
-    if not permissions.is_client_user(actor, client):
+    if not can_answer_restart(actor, lapse):
         raise PermissionDenied("Only the client decides about their counter.")
     with transaction.atomic():
         locked = Lapse.objects.select_for_update().get(pk=lapse.pk)
@@ -365,7 +379,7 @@ def _sheet_check(upload) -> None:
 
 def meeting_record(
     *,
-    actor,
+    actor: User,
     client: Client,
     day: date,
     meeting_type: str,
@@ -374,7 +388,7 @@ def meeting_record(
     sheet=None,
 ) -> MeetingAttendance:
     """Log a support-group meeting; optional verification by signature or meeting-sheet photo."""
-    if not (permissions.is_client_user(actor, client) or permissions.can_coordinate(actor, client)):
+    if not can_log_meeting(actor, client):
         raise PermissionDenied("You cannot log meetings for this client.")
     errors = {}
     if day > local_today(client.time_zone):

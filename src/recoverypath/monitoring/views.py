@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from recoverypath.clients.selectors import client_get, emergency_contacts, own_client_get
 from recoverypath.clients.sobriety import restart_date, sobriety_summary_for
-from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.forms import add_service_errors
 from recoverypath.core.timezones import local_today
@@ -20,6 +19,7 @@ from recoverypath.safety.selectors import crisis_resources, safety_plan_current
 from . import selectors, services
 from .forms import CheckInForm, MeetingForm
 from .models import Lapse
+from .permissions import can_read_monitoring, can_view_staff_check_ins
 from .sparkline import mood_craving_sparkline
 
 SCALES = ("mood", "craving", "stress")
@@ -151,11 +151,13 @@ def lapse(request, lapse_id: int):
             )
             if choice != "no":
                 client.refresh_from_db(fields=["sobriety_date"])
-                messages.success(
-                    request,
-                    f"Your counter starts again from {client.sobriety_date:%b} "
-                    f"{client.sobriety_date.day}. Your history is kept.",
-                )
+                restarted = client.sobriety_date
+                if restarted is not None:  # set by the restart just answered
+                    messages.success(
+                        request,
+                        f"Your counter starts again from {restarted:%b} "
+                        f"{restarted.day}. Your history is kept.",
+                    )
             else:
                 messages.success(request, "Your count stays as it is. The lapse is noted.")
             return redirect("clients:me")
@@ -220,7 +222,7 @@ def meetings(request):
 @login_required
 def staff_check_ins(request, client_id: int):
     client = client_get(user=request.user, client_id=client_id)
-    if not permissions.can_coordinate(request.user, client):
+    if not can_view_staff_check_ins(request.user, client):
         raise PermissionDenied  # staff page: clients see theirs at /me/check-ins/
     calendar = selectors.check_in_calendar(client=client, days=28)
     return render(
@@ -238,7 +240,7 @@ def staff_check_ins(request, client_id: int):
 
 def client_panel(request, client) -> str:
     """Staff client page: 14-day sparkline, missed days, lapses (coordinators and above)."""
-    if not selectors.can_read_monitoring(request.user, client):
+    if not can_read_monitoring(request.user, client):
         return ""
     today = local_today(client.time_zone)
     start = today - timedelta(days=13)

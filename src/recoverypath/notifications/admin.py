@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 
 from recoverypath.core.admin import AuditedAdminMixin
+from recoverypath.core.hooks.channels import channel_transports
 
 from .models import Notification, NotificationPreference, Reminder
 from .services import notification_resolve_unknown
@@ -52,7 +53,9 @@ class NotificationAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.register(NotificationPreference)
 class NotificationPreferenceAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["user", "email", "sms", "in_app", "quiet_hours_start", "quiet_hours_end"]
+    def get_list_display(self, request):
+        channels = [transport.name for transport in channel_transports()]
+        return ["user", *channels, "quiet_hours_start", "quiet_hours_end"]
 
 
 @admin.register(Reminder)

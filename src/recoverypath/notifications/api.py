@@ -9,10 +9,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from recoverypath.core.hooks.channels import channel_transports
 from recoverypath.core.params import ScopedIdListField
 from recoverypath.core.routers import Router
 
 from . import selectors, services
+from .forms import OTHER_FIELDS, preference_fields
 from .models import Notification, NotificationPreference
 
 
@@ -57,15 +59,21 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class PreferenceSerializer(serializers.ModelSerializer):
+    """One required boolean per registered channel, then the phone and quiet hours."""
+
     class Meta:
         model = NotificationPreference
-        fields = ["in_app", "email", "sms", "phone", "quiet_hours_start", "quiet_hours_end"]
-        extra_kwargs = {
-            "phone": {"required": False},
-            "in_app": {"required": True},
-            "email": {"required": True},
-            "sms": {"required": True},
-        }
+        fields = OTHER_FIELDS
+        extra_kwargs = {"phone": {"required": False}}
+
+    def get_field_names(self, declared_fields, info):
+        return preference_fields()
+
+    def get_extra_kwargs(self):
+        extra = super().get_extra_kwargs()
+        for transport in channel_transports():
+            extra[transport.name] = {**extra.get(transport.name, {}), "required": True}
+        return extra
 
 
 class PreferenceView(APIView):

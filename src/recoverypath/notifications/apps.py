@@ -7,23 +7,20 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
-        from recoverypath.core import navigation
+        from recoverypath.core.hooks.channels import register_channel
+        from recoverypath.core.hooks.invitations import register_sms_sender
+        from recoverypath.core.hooks.navigation import register_nav_items
 
+        from .channels.email.transport import Transport as EmailTransport
+        from .channels.in_app.transport import Transport as InAppTransport
+        from .channels.sms.transport import Transport as SmsTransport
+        from .channels.sms.transport import invitation_text_send
         from .views import nav_items
 
-        navigation.register(nav_items)
-        _register_invitation_sms()
+        # One line per channel, in the order they are offered and written.
+        register_channel(InAppTransport())
+        register_channel(EmailTransport())
+        register_channel(SmsTransport())
 
-
-def _send_invitation_sms(to: str, body: str, key: str) -> str:
-    """Invitation links by text message, through the configured SMS provider (accounts comes
-    before notifications, so it is handed this function rather than importing it)."""
-    from .channels.sms.providers import provider_from_settings
-
-    return provider_from_settings().send(to=to, body=body, key=key)
-
-
-def _register_invitation_sms() -> None:
-    from recoverypath.accounts.invitations import register_sms_sender
-
-    register_sms_sender(_send_invitation_sms)
+        register_nav_items(nav_items)
+        register_sms_sender(invitation_text_send)

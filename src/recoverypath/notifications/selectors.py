@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
 from recoverypath.core.params import Reach
 
-from .models import Channel, Notification
+from .models import Channel, Notification, Reminder
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 
-def notification_list_for_user(*, user) -> QuerySet[Notification]:
+def notification_list_for_user(*, user: User) -> QuerySet[Notification]:
     """The user's in-app notifications, newest first."""
     return Notification.objects.filter(recipient=user, channel=Channel.IN_APP).order_by(
         "-created_at", "-id"
@@ -20,5 +25,10 @@ def notification_list_for_user(*, user) -> QuerySet[Notification]:
 NOTIFICATIONS = Reach(Notification, lambda user: notification_list_for_user(user=user))
 
 
-def notification_unread_count(*, user) -> int:
+def notification_unread_count(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, channel=Channel.IN_APP, read_at=None).count()
+
+
+def reminders_pending(*, dedup_keys: list[str]) -> list[Reminder]:
+    """The scheduled (not yet sent or cancelled) reminders with these dedup keys."""
+    return list(Reminder.objects.filter(dedup_key__in=dedup_keys, status=Reminder.Status.SCHEDULED))

@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from recoverypath.core.forms import add_service_errors
-from recoverypath.core.navigation import NavItem
+from recoverypath.core.hooks.navigation import NavItem
 from recoverypath.core.pagination import paginate
 
 from . import selectors, services
-from .forms import PreferenceForm
+from .forms import preference_form_class
 
 
 def nav_items(request) -> list[NavItem]:
@@ -44,7 +44,7 @@ def notification_mark_all_read(request):
 @login_required
 def preferences(request):
     instance = services.preference_for(request.user)
-    form = PreferenceForm(request.POST or None, instance=instance)
+    form = preference_form_class()(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
             services.preference_update(actor=request.user, **form.cleaned_data)

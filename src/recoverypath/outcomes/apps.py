@@ -7,8 +7,8 @@ class OutcomesConfig(AppConfig):
     verbose_name = "Outcome reports"
 
     def ready(self) -> None:
-        from recoverypath.core import navigation
+        from recoverypath.core.hooks.navigation import register_nav_items
 
         from .views import nav_items
 
-        navigation.register(nav_items)
+        register_nav_items(nav_items)

@@ -118,30 +118,30 @@ def _in(day: date | None, start: date, end: date) -> bool:
     return day is not None and start <= day <= end
 
 
+def _still_in(
+    spans: list[tuple[date | None, date | None]], start: date, end: date, days: int
+) -> tuple[int, int]:
+    """(kept, eligible) over episode spans: eligible when started in the period with day
+    `days` by `end`; kept when not ended before that day."""
+    eligible = kept = 0
+    for first, last in spans:
+        if first is None or not _in(first, start, end) or first + timedelta(days) > end:
+            continue
+        eligible += 1
+        if last is None or last >= first + timedelta(days):
+            kept += 1
+    return kept, eligible
+
+
 def retention(facts: list[ClientFacts], start: date, end: date) -> list[Rate]:
+    iop = [(f.iop_start, f.iop_end) for f in facts]
+    aftercare = [(f.aftercare_start, f.aftercare_end) for f in facts]
     out = []
     for days in (30, 90):
-        eligible = [
-            f
-            for f in facts
-            if _in(f.iop_start, start, end) and f.iop_start + timedelta(days) <= end
-        ]
-        kept = [
-            f for f in eligible if f.iop_end is None or f.iop_end >= f.iop_start + timedelta(days)
-        ]
-        out.append(Rate(f"In IOP at day {days}", len(kept), len(eligible)))
-    days = 90
-    eligible = [
-        f
-        for f in facts
-        if _in(f.aftercare_start, start, end) and f.aftercare_start + timedelta(days) <= end
-    ]
-    kept = [
-        f
-        for f in eligible
-        if f.aftercare_end is None or f.aftercare_end >= f.aftercare_start + timedelta(days)
-    ]
-    out.append(Rate(f"In aftercare at day {days}", len(kept), len(eligible)))
+        kept, eligible = _still_in(iop, start, end, days)
+        out.append(Rate(f"In IOP at day {days}", kept, eligible))
+    kept, eligible = _still_in(aftercare, start, end, 90)
+    out.append(Rate("In aftercare at day 90", kept, eligible))
     return out
 
 
@@ -160,7 +160,9 @@ def completion(facts: list[ClientFacts], start: date, end: date) -> list[Rate]:
 
 def days_to_aftercare(f: ClientFacts) -> int | None:
     anchor = f.last_iop_session or f.iop_end
-    after = [d for d in f.aftercare_contacts if anchor is not None and d >= anchor]
+    if anchor is None:
+        return None
+    after = [d for d in f.aftercare_contacts if d >= anchor]
     return (min(after) - anchor).days if after else None
 
 

@@ -8,6 +8,8 @@ from recoverypath.accounts.selectors import PROGRAMS
 from recoverypath.core.params import ScopedChoiceField, scope_form
 from recoverypath.core.timezones import local_today
 
+from .selectors import period_check
+
 
 class ReportForm(forms.Form):
     program = ScopedChoiceField(PROGRAMS, empty_label=None)
@@ -27,8 +29,6 @@ class ReportForm(forms.Form):
     def clean(self):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
-        if start and end and start > end:
-            raise forms.ValidationError("The period starts after it ends.")
-        if start and end and (end - start).days > 366 * 5:
-            raise forms.ValidationError("Choose a period of at most five years.")
+        if start and end:
+            period_check(start, end)  # the selectors' rule, checked early for the form
         return data

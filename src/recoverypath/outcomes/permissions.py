@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from recoverypath.core import permissions
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def can_view_outcomes(user, program_id: int) -> bool:
+    from recoverypath.accounts.models import User
+
+
+def can_view_outcomes(user: User | AnonymousUser, program_id: int) -> bool:
     return permissions.has_rank(user, program_id, permissions.Rank.ADMIN)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -20,6 +22,7 @@ from recoverypath.assessments.models import Assessment
 from recoverypath.care import levels
 from recoverypath.care.models import EpisodeOfCare
 from recoverypath.core import permissions
+from recoverypath.core.params import Reach
 from recoverypath.discharge.models import DischargePlan, Referral
 from recoverypath.monitoring.models import CheckIn, Lapse
 from recoverypath.scheduling.models import Attendance
@@ -28,13 +31,33 @@ from recoverypath.testing.selectors import adherence_counts, verdict_counts
 from .figures import INSTRUMENTS, ClientFacts, Figures, compute
 from .permissions import can_view_outcomes
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from recoverypath.accounts.models import User
+
+    from .warnings import ClientHistory, Performance
+
 ATTENDED = ("present", "late", "left_early")
 LOOKAHEAD = timedelta(days=210)  # 6-month follow-up window
+LONGEST_PERIOD_DAYS = 366 * 5
 
 
-def report_programs(*, user) -> QuerySet[Program]:
+def report_programs(*, user: User | AnonymousUser) -> QuerySet[Program]:
     ids = permissions.staff_program_ids(user, min_rank=permissions.Rank.ADMIN)
     return Program.objects.filter(id__in=ids).order_by("name")
+
+
+# What a program id of a report request may name: the programs the caller is an admin of.
+REPORT_PROGRAMS = Reach(Program, lambda user: report_programs(user=user))
+
+
+def period_check(start: date, end: date) -> None:
+    """A report's period: start on or before end, at most five years. Raises ValidationError."""
+    if start > end:
+        raise ValidationError("The period starts after it ends.")
+    if (end - start).days > LONGEST_PERIOD_DAYS:
+        raise ValidationError("Choose a period of at most five years.")
 
 
 def _span(first: date, last: date | None, start: date, end: date) -> int:
@@ -82,7 +105,8 @@ def client_facts(*, program: Program, start: date, end: date) -> list[ClientFact
     ).values_list("client_id", "session__starts_at"):
         day = starts_at.astimezone(zone).date()
         row = facts[client_id]
-        if row.iop_end is not None and row.iop_start <= day <= row.iop_end:
+        iop_first, iop_last = row.iop_start, row.iop_end
+        if iop_first is not None and iop_last is not None and iop_first <= day <= iop_last:
             sessions[client_id] = max(sessions.get(client_id, day), day)
     for client_id, day in sessions.items():
         if facts[client_id].last_iop_session is None:
@@ -95,10 +119,11 @@ def client_facts(*, program: Program, start: date, end: date) -> list[ClientFact
         client_id__in=ids, status=CoordinatorCheckIn.Status.ATTENDED
     ).values_list("client_id", "scheduled_at"):
         facts[client_id].aftercare_contacts.append(moment.astimezone(zone).date())
-    for client_id, day in Referral.objects.filter(
+    for client_id, attended_on in Referral.objects.filter(
         client_id__in=ids, status=Referral.Status.ATTENDED, attended_on__isnull=False
     ).values_list("client_id", "attended_on"):
-        facts[client_id].aftercare_contacts.append(day)
+        if attended_on is not None:  # filtered out above; narrowed here for the type
+            facts[client_id].aftercare_contacts.append(attended_on)
     lo = datetime.combine(start - timedelta(days=45), time(), tzinfo=zone)
     hi = datetime.combine(end + LOOKAHEAD, time(), tzinfo=zone)
     for client_id, instrument, moment, total in Assessment.objects.filter(
@@ -108,9 +133,10 @@ def client_facts(*, program: Program, start: date, end: date) -> list[ClientFact
         administered_at__gte=lo,
         administered_at__lt=hi,
     ).values_list("client_id", "instrument", "administered_at", "total"):
-        facts[client_id].scores.setdefault(instrument, []).append(
-            (moment.astimezone(zone).date(), total)
-        )
+        if total is not None:  # filtered out above; narrowed here for the type
+            facts[client_id].scores.setdefault(instrument, []).append(
+                (moment.astimezone(zone).date(), total)
+            )
     enrolled_days: dict[int, set[date]] = {}
     for client_id, client_spans in spans.items():
         days: set[date] = set()
@@ -142,19 +168,23 @@ def client_facts(*, program: Program, start: date, end: date) -> list[ClientFact
     return [facts[k] for k in sorted(facts)]
 
 
-def outcome_report(*, user, program_id: int, start: date, end: date) -> tuple[Program, Figures]:
-    """The program's outcome figures for the period; Http404 for anyone but its admins."""
+def outcome_report(
+    *, user: User, program_id: int, start: date, end: date
+) -> tuple[Program, Figures]:
+    """The program's outcome figures for the period; Http404 for anyone but its admins,
+    ValidationError for a period period_check refuses."""
     if not can_view_outcomes(user, program_id):
         raise Http404("No such program.")
+    period_check(start, end)
     program = Program.objects.get(pk=program_id)
     return program, compute(client_facts(program=program, start=start, end=end), start, end)
 
 
-def warning_histories(*, program: Program, start: date, end: date):
+def warning_histories(*, program: Program, start: date, end: date) -> list[ClientHistory]:
     """One history per client with an episode of the program in the period: check-in days,
     lapse days, early-warning alert firings (raised and raised again). 5 queries, any size."""
     from recoverypath.alerts.models import AlertEvent
-    from recoverypath.clients.models import Client
+    from recoverypath.clients.models import Client, Ethnicity, Race
     from recoverypath.earlywarning.raising import KINDS
 
     from .warnings import ClientHistory
@@ -174,14 +204,22 @@ def warning_histories(*, program: Program, start: date, end: date):
         spans[client_id].append((first, last))
     if not spans:
         return []
+    ethnicities, races = dict(Ethnicity.choices), dict(Race.choices)
     histories = {}
-    for client_id, sex, born in Client.objects.filter(id__in=list(spans)).values_list(
-        "id", "sex_assigned_at_birth", "date_of_birth"
-    ):
+    for client_id, sex, born, ethnicity, race in Client.objects.filter(
+        id__in=list(spans)
+    ).values_list("id", "sex_assigned_at_birth", "date_of_birth", "ethnicity", "race"):
         age = None
         if born is not None:
             age = start.year - born.year - ((start.month, start.day) < (born.month, born.day))
-        histories[client_id] = ClientHistory(client_id, sex or "unknown", age, spans[client_id])
+        histories[client_id] = ClientHistory(
+            client_id,
+            sex or "unknown",
+            age,
+            spans[client_id],
+            ethnicity=str(ethnicities.get(ethnicity, ethnicity)) if ethnicity else "",
+            race=[str(races.get(code, code)) for code in race or []],
+        )
     hi = end + timedelta(days=15)
     for client_id, day in CheckIn.objects.filter(
         client_id__in=list(histories), date__gte=start, date__lte=hi
@@ -203,14 +241,25 @@ def warning_histories(*, program: Program, start: date, end: date):
     return [histories[k] for k in sorted(histories)]
 
 
-def warning_performance(*, user, program_id: int, start: date, end: date):
-    """The early-warning performance report; Http404 for anyone but the program's admins."""
+def warning_performance(
+    *, user: User, program_id: int, start: date, end: date
+) -> tuple[Program, Performance]:
+    """The early-warning performance report; Http404 for anyone but the program's admins,
+    ValidationError for a period period_check refuses."""
     from recoverypath.earlywarning.raising import KINDS
 
     from .warnings import evaluate
 
     if not can_view_outcomes(user, program_id):
         raise Http404("No such program.")
+    period_check(start, end)
     program = Program.objects.get(pk=program_id)
     histories = warning_histories(program=program, start=start, end=end)
     return program, evaluate(histories, start, end, sorted(KINDS))
+
+
+def warning_rule_labels() -> dict[str, str]:
+    """Each early-warning rule's name for people, by its code."""
+    from recoverypath.earlywarning.models import Rule
+
+    return {str(code): str(label) for code, label in Rule.choices}

@@ -12,13 +12,13 @@ from django.urls import reverse
 from recoverypath.clients.views import staff_required
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
-from recoverypath.core.navigation import NavItem
-from recoverypath.earlywarning.models import Rule
+from recoverypath.core.hooks.navigation import NavItem
 
 from . import selectors
 from .chart import rate_chart
 from .figures import Figures
 from .forms import ReportForm
+from .warnings import MIN_GROUP_CLIENTS
 
 
 def nav_items(request) -> list[NavItem]:
@@ -62,16 +62,16 @@ def rows(figures: Figures) -> list[tuple[str, str, str, str, str]]:
         )
     )
     for change in figures.score_changes:
-        rate = change.improved_rate
+        improved = change.improved_rate
         mean = "-" if change.mean_change is None else f"{change.mean_change:+.1f}"
         out.append(
             (
                 "Score change",
                 f"{change.instrument.upper()} intake to {change.when}: reliable improvement"
-                if rate
+                if improved
                 else f"{change.instrument.upper()} intake to {change.when}: mean change",
-                f"{rate.percent} (mean {mean})" if rate else mean,
-                str(change.improved) if rate else "",
+                f"{improved.percent} (mean {mean})" if improved else mean,
+                str(change.improved) if improved else "",
                 str(change.clients),
             )
         )
@@ -162,7 +162,7 @@ def warnings_report(request):
                 organization_id=program.organization_id,
                 changes={k: str(form.cleaned_data[k]) for k in ("start", "end")},
             )
-            labels = dict(Rule.choices)
+            labels = selectors.warning_rule_labels()
             rule_rows = [
                 (labels.get(r.rule, r.rule), r, _pct(r.precision), _pct(r.recall))
                 for r in perf.rules
@@ -198,9 +198,10 @@ def warnings_report(request):
                         ]
                     )
                 for a in [perf.overall, perf.overall_14, *perf.by_group]:
+                    too_few = " - too few clients for a figure" if a.too_few else ""
                     writer.writerow(
                         [
-                            f"risk score AUC ({a.label})",
+                            f"risk score AUC ({a.label}){too_few}",
                             14,
                             a.positives + a.negatives,
                             "",
@@ -217,8 +218,10 @@ def warnings_report(request):
                     "perf": perf,
                     "rule_rows": rule_rows,
                     "overall": [perf.overall, perf.overall_14],
+                    "min_group_clients": MIN_GROUP_CLIENTS,
                 }
             )
+    context.setdefault("min_group_clients", MIN_GROUP_CLIENTS)
     return render(request, "outcomes/warnings.html", context, status=status)
 
 

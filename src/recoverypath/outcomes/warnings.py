@@ -12,7 +12,11 @@ Per rule: precision = weeks warned and followed by an event / weeks warned; reca
 followed by an event that were warned / weeks followed by an event; lead time = mean days from
 the last firing to the first event. The risk score: AUC (the chance a week followed by an
 event scores above one that is not; ties count half) with a 95% Hanley-McNeil interval, for
-both horizons, and by sex and age band for 7 days.
+both horizons, and for 7 days by sex, age band and, where recorded, ethnicity and race (OMB
+1997 categories; a client naming two or more races counts in "two or more races", as OMB
+reports them). A subgroup of fewer than MIN_GROUP_CLIENTS clients is listed with its counts
+and marked too few, its AUC not computed: a figure from a handful of people says nothing
+about fairness and may point at them.
 """
 
 from __future__ import annotations
@@ -24,6 +28,11 @@ from datetime import date, timedelta
 SEVERITY_SCORE = {"critical": 4, "high": 3, "medium": 2, "low": 1}
 HORIZONS = (7, 14)
 AGE_BANDS = ((18, 25), (26, 34), (35, 49), (50, 200))
+MIN_GROUP_CLIENTS = 10
+NOT_RECORDED = "not recorded"
+TWO_OR_MORE = "two or more races"
+# Answers meaning "no category": they form their own rows, never a race.
+RACE_NON_ANSWERS = {"declined": "declined", "unknown": "unknown"}
 
 
 @dataclass
@@ -35,6 +44,12 @@ class ClientHistory:
     check_ins: set[date] = field(default_factory=set)
     lapses: list[date] = field(default_factory=list)
     firings: list[tuple[date, str, str]] = field(default_factory=list)  # (day, rule, severity)
+    ethnicity: str = ""  # a clients.Ethnicity label, "" when not recorded
+    race: list[str] = field(default_factory=list)  # clients.Race labels, [] when not recorded
+
+    @property
+    def race_ethnicity_recorded(self) -> bool:
+        return bool(self.ethnicity or self.race)
 
 
 @dataclass
@@ -54,6 +69,24 @@ def age_band(age: int | None) -> str:
         if low <= age <= high:
             return f"{low}+" if high >= 200 else f"{low}-{high}"
     return "under 18"
+
+
+def race_group(race: list[str]) -> str:
+    """The reporting group of one client's race answer (labels, as recorded)."""
+    if not race:
+        return NOT_RECORDED
+    if len(race) > 1:
+        return TWO_OR_MORE
+    return race[0]
+
+
+def _groups(h: ClientHistory) -> dict[str, str]:
+    return {
+        "sex": h.sex,
+        "age band": age_band(h.age),
+        "ethnicity": h.ethnicity or NOT_RECORDED,
+        "race": race_group(h.race),
+    }
 
 
 def _open(spans, day: date) -> bool:
@@ -84,7 +117,7 @@ def weeks(histories: list[ClientHistory], start: date, end: date) -> list[Week]:
                 out.append(
                     Week(
                         client_id=h.client_id,
-                        group={"sex": h.sex, "age band": age_band(h.age)},
+                        group=_groups(h),
                         day=t,
                         rules=rules,
                         score=worst + 0.01 * len(recent),
@@ -118,8 +151,9 @@ def rule_rows(items: list[Week], rules: list[str]) -> list[RuleRow]:
     for rule in rules:
         for hz in HORIZONS:
             warned = [w for w in items if rule in w.rules]
-            hits = [w for w in warned if w.events[hz] is not None]
-            leads = [(w.events[hz] - w.rules[rule]).days for w in hits]
+            firsts = [(w, w.events[hz]) for w in warned]
+            hits = [(w, day) for w, day in firsts if day is not None]
+            leads = [(day - w.rules[rule]).days for w, day in hits]
             out.append(
                 RuleRow(
                     rule,
@@ -141,6 +175,8 @@ class Auc:
     high: float | None
     positives: int
     negatives: int
+    clients: int = 0
+    too_few: bool = False  # a subgroup under MIN_GROUP_CLIENTS clients: no AUC computed
 
 
 def auc(label: str, scores_pos: list[float], scores_neg: list[float]) -> Auc:
@@ -163,10 +199,24 @@ def auc(label: str, scores_pos: list[float], scores_neg: list[float]) -> Auc:
     return Auc(label, a, max(0.0, a - 1.96 * se), min(1.0, a + 1.96 * se), n1, n2)
 
 
-def score_auc(label: str, items: list[Week], horizon: int = 7) -> Auc:
+def score_auc(label: str, items: list[Week], horizon: int = 7, *, subgroup: bool = False) -> Auc:
+    """The risk score's AUC over `items`; for a subgroup of fewer than MIN_GROUP_CLIENTS
+    clients, only the counts (marked too few)."""
     pos = [w.score for w in items if w.events[horizon] is not None]
     neg = [w.score for w in items if w.events[horizon] is None]
-    return auc(label, pos, neg)
+    clients = len({w.client_id for w in items})
+    if subgroup and clients < MIN_GROUP_CLIENTS:
+        return Auc(label, None, None, None, len(pos), len(neg), clients, too_few=True)
+    result = auc(label, pos, neg)
+    return Auc(
+        result.label,
+        result.value,
+        result.low,
+        result.high,
+        result.positives,
+        result.negatives,
+        clients,
+    )
 
 
 @dataclass
@@ -183,14 +233,18 @@ def evaluate(
     histories: list[ClientHistory], start: date, end: date, rules: list[str]
 ) -> Performance:
     items = weeks(histories, start, end)
+    recorded = any(h.race_ethnicity_recorded for h in histories)
+    keys = ["sex", "age band"] + (["ethnicity", "race"] if recorded else [])
     groups = []
-    for key in ("sex", "age band"):
+    for key in keys:
         for value in sorted({w.group[key] for w in items}):
-            groups.append(score_auc(f"{key}: {value}", [w for w in items if w.group[key] == value]))
+            chosen = [w for w in items if w.group[key] == value]
+            groups.append(score_auc(f"{key}: {value}", chosen, subgroup=True))
     return Performance(
         len(items),
         rule_rows(items, rules),
         score_auc("All clients, 7 days", items),
         score_auc("All clients, 14 days", items, horizon=14),
         groups,
+        race_ethnicity_recorded=recorded,
     )

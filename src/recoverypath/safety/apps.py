@@ -7,11 +7,11 @@ class SafetyConfig(AppConfig):
     verbose_name = "Safety"
 
     def ready(self) -> None:
-        from recoverypath.clients.views import register_client_panel, register_home_section
-        from recoverypath.core import todo
+        from recoverypath.core.hooks.clients import register_client_panel, register_home_section
+        from recoverypath.core.hooks.todo import register_todo_source
 
         from . import views
 
         register_home_section(views.home_section, order=20)
         register_client_panel(views.client_panel)
-        todo.register(views.todo_items)
+        register_todo_source(views.todo_items)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -12,6 +13,9 @@ from recoverypath.core import permissions
 from recoverypath.core.phones import display_phone
 
 from .models import SafetyEvent, SafetyPlan, SafetyProfile
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -46,11 +50,6 @@ def crisis_resources(*, program) -> list[CrisisResource]:
     return resources
 
 
-def can_write_safety_plan(user, client) -> bool:
-    """Clinicians and admins write the plan, with the client."""
-    return permissions.can_act_clinically(user, client)
-
-
 def safety_plan_current(*, client) -> SafetyPlan | None:
     """The newest version of the client's safety plan, or None when there is none yet."""
     return (
@@ -78,7 +77,7 @@ def safety_plan_version_get(*, client, version: int) -> SafetyPlan | None:
     )
 
 
-def safety_plan_queryset_for_user(*, user) -> QuerySet[SafetyPlan]:
+def safety_plan_queryset_for_user(*, user: User) -> QuerySet[SafetyPlan]:
     """Plans `user` may read: their own as a client; staff coordinator+ by program."""
     if not user.is_authenticated or not user.is_active:
         return SafetyPlan.objects.none()
@@ -106,7 +105,7 @@ def safety_events_open(*, client) -> QuerySet[SafetyEvent]:
     return SafetyEvent.objects.filter(client_id=client.id, review_completed_at__isnull=True)
 
 
-def safety_event_get(*, user, event_id: int) -> SafetyEvent:
+def safety_event_get(*, user: User, event_id: int) -> SafetyEvent:
     """A safety event of a client `user` may see, else Http404 (never a hint it exists)."""
     event = (
         SafetyEvent.objects.select_related("client")
@@ -118,7 +117,7 @@ def safety_event_get(*, user, event_id: int) -> SafetyEvent:
     return event
 
 
-def safety_reviews_due(*, user) -> QuerySet[SafetyEvent]:
+def safety_reviews_due(*, user: User) -> QuerySet[SafetyEvent]:
     """Open "review safety plan" follow-ups `user` owes: their own caseload, and clients with no
     primary clinician in programs where they are a clinician or admin. One query."""
     program_ids = permissions.staff_program_ids(user, min_rank=permissions.Rank.CLINICIAN)

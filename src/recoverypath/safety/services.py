@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from recoverypath.clients.models import Client
+from recoverypath.clients.selectors import client_lock
 from recoverypath.core.audit import Action, audit_record, model_changes
 from recoverypath.core.errors import ConflictError
 
+from . import permissions as rules
 from . import selectors
 from .models import REQUIRED_SECTIONS, SECTION_FIELDS, SafetyEvent, SafetyPlan, SafetyProfile
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
+    from recoverypath.clients.models import Client
 
 
 def safety_plan_create(
     *,
-    actor,
+    actor: User,
     client: Client,
     written_with_client: bool = True,
     change_note: str = "",
@@ -31,7 +36,7 @@ def safety_plan_create(
     3. The version is the next number for the client, taken under a lock on the client row.
     4. Open "review safety plan" follow-ups are closed by the new version.
     """
-    if not selectors.can_write_safety_plan(actor, client):
+    if not rules.can_write_safety_plan(actor, client):
         raise PermissionDenied("Only the client's clinicians write safety plans.")
     unknown = set(sections) - set(SECTION_FIELDS)
     if unknown:
@@ -46,7 +51,7 @@ def safety_plan_create(
         raise ValidationError(errors)
     try:
         with transaction.atomic():
-            Client.objects.select_for_update().filter(pk=client.pk).first()
+            client_lock(client_id=client.pk)
             previous = selectors.safety_plan_current(client=client)
             plan = SafetyPlan.objects.create(
                 client=client,
@@ -76,10 +81,10 @@ def safety_plan_create(
 
 
 def safety_profile_set(
-    *, actor, client: Client, history_of_self_harm: bool, note: str = ""
+    *, actor: User, client: Client, history_of_self_harm: bool, note: str = ""
 ) -> SafetyProfile:
     """Record whether the client has a history of self-harm (clinicians and admins)."""
-    if not selectors.can_write_safety_plan(actor, client):
+    if not rules.can_write_safety_plan(actor, client):
         raise PermissionDenied("Only clinicians record a history of self-harm.")
     with transaction.atomic():
         profile, _ = SafetyProfile.objects.select_for_update().get_or_create(client=client)
@@ -109,7 +114,7 @@ def safety_event_record(
     source=None,
     summary: str = "",
     source_url: str = "",
-    actor=None,
+    actor: User | None = None,
     occurred_at=None,
 ) -> SafetyEvent:
     """Record a safety concern (e.g. a positive screen) and open its "review safety plan" follow-up.
@@ -149,9 +154,9 @@ def safety_event_record(
     return event
 
 
-def safety_review_complete(*, actor, event: SafetyEvent, note: str = "") -> SafetyEvent:
+def safety_review_complete(*, actor: User, event: SafetyEvent, note: str = "") -> SafetyEvent:
     """Mark the "review safety plan" follow-up done (clinicians and admins)."""
-    if not selectors.can_write_safety_plan(actor, event.client):
+    if not rules.can_write_safety_plan(actor, event.client):
         raise PermissionDenied("Only clinicians review safety plans.")
     with transaction.atomic():
         event = SafetyEvent.objects.select_for_update().select_related("client").get(pk=event.pk)
@@ -161,7 +166,7 @@ def safety_review_complete(*, actor, event: SafetyEvent, note: str = "") -> Safe
     return event
 
 
-def _close_review(*, actor, event: SafetyEvent, now, note: str) -> None:
+def _close_review(*, actor: User, event: SafetyEvent, now, note: str) -> None:
     event.review_completed_at = now
     event.reviewed_by = actor
     event.review_note = note.strip()

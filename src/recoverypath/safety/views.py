@@ -4,6 +4,7 @@ every version, printing, and the "I need help now" page."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,12 +21,17 @@ from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.errors import DomainError
 from recoverypath.core.forms import add_service_errors
+from recoverypath.core.hooks.help import help_actions_html, help_requests_handle
+from recoverypath.core.hooks.todo import TodoItem
 from recoverypath.core.pdf import pdf_render
-from recoverypath.core.todo import TodoItem
 
+from . import permissions as rules
 from . import selectors, services
 from .forms import SafetyPlanForm, SafetyProfileForm, SafetyReviewForm
 from .models import SECTION_FIELDS
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 PRINT_CSS = Path(__file__).resolve().parent / "static" / "safety" / "print.css"
 
@@ -43,7 +49,7 @@ def crisis_context(client) -> dict:
 def _staff_client(request, client_id: int, *, write: bool = False):
     client = client_selectors.client_get(user=request.user, client_id=client_id)
     allowed = (
-        selectors.can_write_safety_plan(request.user, client)
+        rules.can_write_safety_plan(request.user, client)
         if write
         else permissions.can_view_clinical_record(request.user, client)
     )
@@ -52,7 +58,7 @@ def _staff_client(request, client_id: int, *, write: bool = False):
     return client
 
 
-def _audit_plan_read(user, client, plan) -> None:
+def _audit_plan_read(user: User, client, plan) -> None:
     if plan is not None:
         audit_record(
             actor=user,
@@ -87,38 +93,16 @@ def my_help(request):
     """The one "I need help now" page, for every client with a login.
 
     POST (the red button, anywhere it is shown): the apps that record a press (see
-    register_help_request) tell the care team and say where to show the client who was told.
+    core.hooks.help) tell the care team and say where to show the client who was told.
     GET: what they registered (who was told, or the button) above the crisis resources: 988, the
     crisis text line, emergency contacts and the client's safety plan."""
     client = client_selectors.own_client_get(user=request.user)
     if request.method == "POST":
-        for handler in _help_requests:
-            if url := handler(request, client):
-                return redirect(url)
-        return redirect("safety:my_help")
+        return redirect(help_requests_handle(request, client) or "safety:my_help")
     context = crisis_context(client)
     _audit_plan_read(request.user, client, context["safety_plan"])
-    context["help_actions"] = [
-        html for provider in _help_actions if (html := provider(request, client))
-    ]
+    context["help_actions"] = help_actions_html(request, client)
     return render(request, "safety/help.html", context)
-
-
-# Apps later in the path add what they can do for a client asking for help right now:
-# provider(request, client) -> rendered HTML or "".
-_help_actions: list = []
-# ... and record the press of the button: handler(request, client) -> the URL to show next.
-_help_requests: list = []
-
-
-def register_help_action(provider) -> None:
-    if provider not in _help_actions:
-        _help_actions.append(provider)
-
-
-def register_help_request(handler) -> None:
-    if handler not in _help_requests:
-        _help_requests.append(handler)
 
 
 # ---- staff pages ----------------------------------------------------------------------------
@@ -145,7 +129,7 @@ def plan(request, client_id: int):
             ),
             "required": selectors.safety_plan_required(client=client),
             "open_events": list(selectors.safety_events_open(client=client)),
-            "can_write": selectors.can_write_safety_plan(request.user, client),
+            "can_write": rules.can_write_safety_plan(request.user, client),
         },
     )
 
@@ -259,7 +243,7 @@ def client_panel(request, client) -> str:
     )
 
 
-def todo_items(user) -> list[TodoItem]:
+def todo_items(user: User) -> list[TodoItem]:
     """ "Review safety plan" for every open safety event the user owes (one query)."""
     if not permissions.is_staff_member(user):
         return []

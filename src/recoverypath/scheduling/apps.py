@@ -7,24 +7,18 @@ class SchedulingConfig(AppConfig):
     verbose_name = "Scheduling"
 
     def ready(self) -> None:
-        from recoverypath.clients.views import register_client_panel, register_home_section
-        from recoverypath.core import navigation, todo
+        from recoverypath.core.hooks.clients import register_client_panel, register_home_section
+        from recoverypath.core.hooks.family import register_family_section
+        from recoverypath.core.hooks.navigation import register_nav_items
+        from recoverypath.core.hooks.todo import register_todo_source
 
         from . import receivers, tasks  # noqa: F401  (care signals; the periodic task)
+        from .family import attendance_for_family, schedule_for_family
         from .views import client_panel, home_section, nav_items, todo_items
 
-        navigation.register(nav_items)
-        todo.register(todo_items)
+        register_nav_items(nav_items)
+        register_todo_source(todo_items)
         register_client_panel(client_panel)
         register_home_section(home_section)
-        _register_family_sections()
-
-
-def _register_family_sections() -> None:
-    from recoverypath.consent.family import register_family_section
-    from recoverypath.consent.models import Category
-
-    from .family import attendance_for_family, schedule_for_family
-
-    register_family_section(Category.ATTENDANCE, attendance_for_family)
-    register_family_section(Category.SCHEDULE, schedule_for_family)
+        register_family_section("attendance", attendance_for_family)
+        register_family_section("schedule", schedule_for_family)

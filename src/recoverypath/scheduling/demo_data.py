@@ -163,6 +163,8 @@ def extend(*, result, rng, today, staff, clients) -> None:
     )
     attendance = []
     for session in past:
+        if session.group_id is None:  # group sessions only (the query says so)
+            continue
         for client_id in group_members.get(session.group_id, []):
             status = _status(rng)
             minutes = session.duration_minutes
@@ -243,15 +245,17 @@ def extend(*, result, rng, today, staff, clients) -> None:
             )[1:6],
         ]
         for offset, client_id in enumerate(chosen):
-            start = datetime.combine(monday + timedelta(days=offset % 5), time(15, 30), tzinfo=zone)
+            begins = datetime.combine(
+                monday + timedelta(days=offset % 5), time(15, 30), tzinfo=zone
+            )
             individual.append(
                 Session(
                     program=program,
                     client_id=client_id,
                     session_type="individual_counseling",
                     facilitator=clinician,
-                    starts_at=start.astimezone(UTC),
-                    ends_at=(start + timedelta(minutes=50)).astimezone(UTC),
+                    starts_at=begins.astimezone(UTC),
+                    ends_at=(begins + timedelta(minutes=50)).astimezone(UTC),
                 )
             )
         individual.append(
@@ -311,7 +315,7 @@ def _graduates_attendance(*, result, rng, today, facilitators) -> None:
         for episode in episodes:
             for session in sessions:
                 day = session.starts_at.astimezone(zone).date()
-                if not episode.start_date <= day <= episode.end_date:
+                if episode.end_date is None or not episode.start_date <= day <= episode.end_date:
                     continue
                 status = _status(rng)
                 minutes = session.duration_minutes

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django import forms
 
 from recoverypath.accounts.selectors import PROGRAMS, STAFF, program_list_for_user, program_staff
-from recoverypath.clients.models import Client
-from recoverypath.clients.selectors import CLIENTS
+from recoverypath.care.selectors import clients_with_active_episode
+from recoverypath.clients.selectors import CLIENTS, clients_in_programs
 from recoverypath.core.params import ScopedChoiceField, scope_form
 from recoverypath.core.permissions import Rank, staff_program_ids
 
@@ -74,7 +74,7 @@ class BookingForm(forms.Form):
         scope_form(
             self,
             user,
-            client=Client.objects.filter(program_id__in=staff_program_ids(user)),
+            client=clients_in_programs(program_ids=staff_program_ids(user)),
             room=Room.objects.filter(is_active=True),
         )
 
@@ -131,9 +131,7 @@ class EnrollClientForm(forms.Form):
         scope_form(
             self,
             user,
-            client=Client.objects.filter(
-                episodes__program=group.program, episodes__status="active"
-            ).distinct(),
+            client=clients_with_active_episode(program_id=group.program_id),
         )
 
 

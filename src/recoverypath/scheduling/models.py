@@ -123,6 +123,10 @@ class Group(models.Model):
         if not self.room_id and not self.telehealth_url:
             raise ValidationError({"room": "Choose a room or give a telehealth link."})
 
+    def admits_track(self, track: str) -> bool:
+        """A General group admits every track; any other admits its own."""
+        return self.track == Track.GENERAL or track == self.track
+
     @property
     def duration(self) -> timedelta:
         return timedelta(minutes=self.duration_minutes)
@@ -197,9 +201,12 @@ class Session(models.Model):
     def __str__(self) -> str:
         return f"{self.title} {self.starts_at:%Y-%m-%d %H:%M}"
 
+    # Set on calendar rows by selectors.clinician_calendar (how many clients the session is for).
+    roster_count: int
+
     @property
     def title(self) -> str:
-        if self.group_id:
+        if self.group_id and self.group is not None:
             return self.group.name
         return self.get_session_type_display()
 

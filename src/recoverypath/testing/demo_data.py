@@ -88,7 +88,7 @@ def extend(*, result, rng, today, staff, clients) -> None:
             recorded_by=coordinator,
         )
         for p in policies
-        if p.panel.code == "urine-recovery"
+        if p.panel is not None and p.panel.code == "urine-recovery"
     )
     _history(rng=rng, today=today, policies=policies, programs=result.programs, staff=coordinator)
     # The demo login is asked for a test today whatever the draw says (a scheduled one).
@@ -113,7 +113,7 @@ def extend(*, result, rng, today, staff, clients) -> None:
 
 def _history(*, rng, today, policies, programs, staff) -> None:
     """Draw every day of the last four weeks (and today), in bulk; give the past tests."""
-    by_program = {p.id: [] for p in programs}
+    by_program: dict[int, list[TestingPolicy]] = {p.id: [] for p in programs}
     for policy in policies:
         by_program[policy.program_id].append(policy)
     now = timezone.now()

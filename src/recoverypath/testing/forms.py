@@ -11,7 +11,7 @@ from recoverypath.core.params import ScopedChoiceField, scope_form
 
 from .catalog import ANALYTE_CHOICES, SPECIMEN_TYPES
 from .models import AnalyteResult, TestingPolicy, TestSelection, Validity
-from .selectors import PANELS
+from .selectors import MAX_REPORT_DAYS, PANELS
 
 WEEKDAY_CHOICES = [
     (0, "Mon"),
@@ -115,11 +115,13 @@ class ReportForm(forms.Form):
             self.fields["end"].initial = today
 
     def clean(self):
+        """A friendly pre-check of the period; `selectors.program_report` is the authority and
+        refuses the same periods with the same messages."""
         data = super().clean()
         start, end = data.get("start"), data.get("end")
         if start and end:
             if end < start:
                 self.add_error("end", "The end cannot be before the start.")
-            elif (end - start).days > 731:
+            elif (end - start).days > MAX_REPORT_DAYS:
                 self.add_error("start", "Choose at most two years.")
         return data

@@ -1,5 +1,6 @@
 """Writes of the accounts app: API tokens, two-factor devices, signed-in sessions."""
 
+from .logins import invitations_revoke_pending, user_active_set  # noqa: F401
 from .programs import program_sign_in_update  # noqa: F401
 from .sessions import (  # noqa: F401
     sessions_end_all,
@@ -11,7 +12,6 @@ from .sessions import (  # noqa: F401
 from .staff import (  # noqa: F401
     membership_change_role,
     membership_remove,
-    register,
     staff_invite,
 )
 from .tokens import (  # noqa: F401

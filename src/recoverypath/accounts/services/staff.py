@@ -11,11 +11,13 @@ from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.errors import ConflictError
 
-from ..invitations import InvitationKind, invitation_issue, register_invitation_kind
+from ..invitations import InvitationKind, invitation_issue
 from ..models import Invitation, Membership, Program, Role, User
 
 
-def staff_invite(*, actor, program: Program, email: str, role: str, name: str = "") -> Invitation:
+def staff_invite(
+    *, actor: User, program: Program, email: str, role: str, name: str = ""
+) -> Invitation:
     """Invite someone to `program` with `role` (by e-mail: staff log in with it).
 
     Raises PermissionDenied (program admins only) or ValidationError.
@@ -49,7 +51,7 @@ def _admins_left(program_id: int, *, without: Membership) -> int:
     )
 
 
-def membership_change_role(*, actor, membership: Membership, role: str) -> Membership:
+def membership_change_role(*, actor: User, membership: Membership, role: str) -> Membership:
     """Give a staff member another role in the program. The last admin cannot step down."""
     if not permissions.can_administer_program(actor, membership.program_id):
         raise PermissionDenied("Only program admins change roles.")
@@ -74,7 +76,7 @@ def membership_change_role(*, actor, membership: Membership, role: str) -> Membe
     return membership
 
 
-def membership_remove(*, actor, membership: Membership) -> None:
+def membership_remove(*, actor: User, membership: Membership) -> None:
     """Take a staff member off the program (their login stays; other programs are untouched)."""
     if not permissions.can_administer_program(actor, membership.program_id):
         raise PermissionDenied("Only program admins remove staff.")
@@ -96,7 +98,7 @@ def membership_remove(*, actor, membership: Membership) -> None:
 # --- The staff invitation kind ----------------------------------------------------------------
 
 
-def _staff_can_manage(user, invitation: Invitation) -> bool:
+def _staff_can_manage(user: User, invitation: Invitation) -> bool:
     return permissions.can_administer_program(user, invitation.program_id)
 
 
@@ -122,12 +124,10 @@ def _staff_accept(invitation: Invitation, user: User) -> None:
     )
 
 
-def register() -> None:
-    register_invitation_kind(
-        InvitationKind(
-            kind=Invitation.Kind.STAFF,
-            can_manage=_staff_can_manage,
-            accept=_staff_accept,
-            landing=lambda user: reverse("home"),
-        )
-    )
+# Accepting a staff invitation grants the membership (accounts' ready() registers it).
+STAFF_INVITATION = InvitationKind(
+    kind=Invitation.Kind.STAFF,
+    can_manage=_staff_can_manage,
+    accept=_staff_accept,
+    landing=lambda user: reverse("home"),
+)

@@ -227,7 +227,7 @@ class Instrument:
         if item.kind == CHOICE:
             values = item.option_values()
             if isinstance(value, bool) or not isinstance(value, int) or value not in values:
-                return f"must be {min(values)}-{max(values)}"  # type: ignore[type-var]
+                return f"must be {min(values)}-{max(values)}"
             return ""
         if item.kind == DAYS:
             return "" if _is_days(value) else f"must be a number of days 0-{MAX_DAYS}"

@@ -142,8 +142,9 @@ def _sqlite_integrity(conn: sqlite3.Connection, *, what: str) -> None:
 # --- PostgreSQL -------------------------------------------------------------------------------
 
 
-def _pg_connect(settings_dict: dict[str, Any], **kwargs):
+def _pg_connect(settings_dict: dict[str, Any], *, autocommit: bool = False):
     import psycopg
+    from psycopg.conninfo import make_conninfo
 
     options = settings_dict.get("OPTIONS") or {}
     params = {
@@ -155,7 +156,8 @@ def _pg_connect(settings_dict: dict[str, Any], **kwargs):
         "sslmode": options.get("sslmode"),
     }
     try:
-        return psycopg.connect(**{k: v for k, v in params.items() if v}, **kwargs)
+        conninfo = make_conninfo("", **{k: v for k, v in params.items() if v})
+        return psycopg.connect(conninfo, autocommit=autocommit)
     except psycopg.Error as exc:
         raise BackupError(
             f"Cannot connect to PostgreSQL database {params['dbname']!r}: {exc}"

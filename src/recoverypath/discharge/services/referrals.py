@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,15 +13,18 @@ from django.utils import timezone
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.errors import ConflictError
 
-from .. import rules
 from ..models import ChecklistItem, DischargePlan, Referral, ReferralStatusChange
+from ..permissions import can_work_checklist
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 Status = Referral.Status
 
 
 def referral_create(
     *,
-    actor,
+    actor: User,
     client,
     provider,
     reason: str = "",
@@ -31,7 +35,7 @@ def referral_create(
 
     Attaches to the client's open discharge plan. Raises PermissionDenied or ValidationError.
     """
-    if not rules.can_work_checklist(actor, client):
+    if not can_work_checklist(actor, client):
         raise PermissionDenied("You cannot refer this client.")
     if provider.organization_id != client.organization_id:
         raise ValidationError({"provider": "Choose a provider from your organization's directory."})
@@ -74,7 +78,7 @@ def referral_create(
 
 def referral_transition(
     *,
-    actor,
+    actor: User,
     referral: Referral,
     to: str,
     appointment_at: datetime | None = None,
@@ -89,7 +93,7 @@ def referral_transition(
     does not allow, ValidationError on missing or inconsistent data.
     """
     client = referral.client
-    if not rules.can_work_checklist(actor, client):
+    if not can_work_checklist(actor, client):
         raise PermissionDenied("You cannot change this referral.")
     if to not in Referral.ALLOWED_TRANSITIONS.get(referral.status, frozenset()):
         raise ConflictError(
@@ -138,7 +142,7 @@ def referral_transition(
                 "status": [before, to],
                 **(
                     {"appointment_at": [None, referral.appointment_at.isoformat()]}
-                    if to == Status.BOOKED
+                    if to == Status.BOOKED and referral.appointment_at
                     else {}
                 ),
                 **({"attended_on": [None, attended_on.isoformat()]} if attended_on else {}),
@@ -149,8 +153,8 @@ def referral_transition(
     return referral
 
 
-def _complete_first_appointment(*, actor, referral: Referral) -> None:
-    from .plans import checklist_item_update
+def _complete_first_appointment(*, actor: User, referral: Referral) -> None:
+    from .checklist_items import checklist_item_update
 
     item = (
         ChecklistItem.objects.select_related("plan", "plan__client", "plan__program")

@@ -3,7 +3,7 @@ rendered as HTML and PDF, and shared with a referral provider only when a Part 2
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,8 +15,12 @@ from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.errors import ConflictError
 from recoverypath.core.pdf import pdf_render
 
-from .. import checklist, rules, sources
+from .. import checklist, sources
 from ..models import ChecklistItem, DischargePlan, DischargeSummary, Referral
+from ..permissions import can_graduate_client
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 
 def summary_content(*, plan: DischargePlan) -> dict[str, Any]:
@@ -124,9 +128,9 @@ def _describe_safety(safety_plan) -> str:
     return text + "."
 
 
-def summary_generate(*, actor, plan: DischargePlan) -> DischargeSummary:
+def summary_generate(*, actor: User, plan: DischargePlan) -> DischargeSummary:
     """Write (or rewrite, while unsigned) the summary from the record as it is now."""
-    if not rules.can_graduate(actor, plan.client):
+    if not can_graduate_client(actor, plan.client):
         raise PermissionDenied("Only clinicians and admins write the discharge summary.")
     summary = DischargeSummary.objects.filter(plan=plan).first()
     if summary is not None and summary.is_signed:
@@ -153,10 +157,10 @@ def summary_generate(*, actor, plan: DischargePlan) -> DischargeSummary:
     return summary
 
 
-def summary_sign(*, actor, summary: DischargeSummary) -> DischargeSummary:
+def summary_sign(*, actor: User, summary: DischargeSummary) -> DischargeSummary:
     """A clinician signs; the content is locked from then on."""
     plan = summary.plan
-    if not rules.can_graduate(actor, plan.client):
+    if not can_graduate_client(actor, plan.client):
         raise PermissionDenied("Only clinicians and admins sign the discharge summary.")
     with transaction.atomic():
         updated = DischargeSummary.objects.filter(pk=summary.pk, signed_at__isnull=True).update(
@@ -173,7 +177,9 @@ def summary_sign(*, actor, summary: DischargeSummary) -> DischargeSummary:
             obj=summary,
             client_id=plan.client_id,
             organization_id=plan.organization_id,
-            changes={"signed_at": [None, summary.signed_at.isoformat()]},
+            changes={
+                "signed_at": [None, summary.signed_at.isoformat() if summary.signed_at else None]
+            },
         )
     return summary
 
@@ -196,7 +202,7 @@ def summary_pdf(*, summary: DischargeSummary) -> bytes:
 
 
 def summary_share(
-    *, actor, summary: DischargeSummary, referral: Referral, purpose: str = "treatment"
+    *, actor: User, summary: DischargeSummary, referral: Referral, purpose: str = "treatment"
 ):
     """Send the signed summary to a referral's provider when a Part 2 consent allows it.
 
@@ -208,7 +214,7 @@ def summary_share(
     from recoverypath.consent.services import disclosure_record
 
     plan = summary.plan
-    if not rules.can_graduate(actor, plan.client):
+    if not can_graduate_client(actor, plan.client):
         raise PermissionDenied("Only clinicians and admins share the discharge summary.")
     if not summary.is_signed:
         raise ValidationError({"summary": "Sign the summary before sharing it."})

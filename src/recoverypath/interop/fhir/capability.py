@@ -9,7 +9,7 @@ from django.conf import settings
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 
 from .mapping import RESOURCE_TYPES
-from .service import COMMON_PARAMS, PARAM_DOCS, SEARCH_PARAMS
+from .search_params import COMMON_PARAMS, PARAM_DOCS, SEARCH_PARAMS
 
 BULK = "http://hl7.org/fhir/uv/bulkdata"
 # (resource type or "" for the system, operation name, canonical definition)
@@ -74,7 +74,9 @@ def capability_statement() -> CapabilityStatement:
                     "security": {
                         "description": "Token authentication (`Authorization: Token <key>`, "
                         "the same tokens as /api/v1) or a signed-in session. Staff read the "
-                        "clients of their programs; a client reads only their own record.",
+                        "clients of their programs; a client reads only their own record; the "
+                        "recipient of an active 42 CFR Part 2 consent reads only the resources "
+                        "of the consented categories, each read logged as a disclosure.",
                     },
                     "resource": resources,
                     **(

@@ -4,15 +4,19 @@ selectors: building one resource type loads only what that type needs."""
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from recoverypath.aftercare import selectors as aftercare_selectors
 from recoverypath.assessments import selectors as assessment_selectors
 from recoverypath.care import selectors as care_selectors
-from recoverypath.clients.models import Client
 from recoverypath.consent import selectors as consent_selectors
 from recoverypath.discharge import selectors as discharge_selectors
 from recoverypath.monitoring.selectors import check_ins_all
 from recoverypath.scheduling import selectors as scheduling_selectors
+from recoverypath.testing import selectors as testing_selectors
+
+if TYPE_CHECKING:
+    from recoverypath.clients.models import Client
 
 
 class ClientRecord:
@@ -35,7 +39,7 @@ class ClientRecord:
         return scheduling_selectors.attendance_for_client(client=self.client, limit=None)
 
     @cached_property
-    def attendance_by_session(self) -> dict[int, object]:
+    def attendance_by_session(self) -> dict[int, Any]:
         return {row.session_id: row for row in self.attendance}
 
     @cached_property
@@ -53,6 +57,10 @@ class ClientRecord:
     @cached_property
     def consents(self) -> list:
         return list(consent_selectors.consent_list(client=self.client).order_by("signed_on", "id"))
+
+    @cached_property
+    def tests(self) -> testing_selectors.ClientTestRecord:
+        return testing_selectors.test_record_for_client(client=self.client)
 
     @cached_property
     def discharge_summaries(self) -> list:

@@ -55,10 +55,10 @@ def fhir_exception_handler(exc: Exception, context: dict[str, Any]) -> Response 
         code = {401: "login", 403: "forbidden", 404: "not-found", 405: "not-supported"}.get(
             status, "processing"
         )
-        if getattr(exc, "auth_header", None):
-            headers["WWW-Authenticate"] = exc.auth_header
-        if getattr(exc, "wait", None):
-            headers["Retry-After"] = str(int(exc.wait))
+        if auth_header := getattr(exc, "auth_header", None):
+            headers["WWW-Authenticate"] = auth_header
+        if wait := getattr(exc, "wait", None):
+            headers["Retry-After"] = str(int(wait))
     elif is_service_unavailable(exc):
         status, message, code = 503, "Briefly unavailable; try again soon.", "transient"
         headers["Retry-After"] = "30"

@@ -1,25 +1,39 @@
-"""Delivery channels. Each is a folder with the same shape: `transport.py` defining `Transport`
-with `name`, `delivers_on_write`, `address(recipient, preference) -> str` ("" when the person
-cannot be reached this way) and `send(notification) -> provider message id` (raises
-DeliveryError), and optionally `lookup(notification) -> ProviderLookup | None` for asking the
-provider, after a worker died mid-send, whether the message went out. Adding a channel means
-copying a folder and listing it below."""
+"""Delivery channels. Each is a folder with the same shape:
+- `transport.py`: a `Transport(BaseTransport)` with the channel's `name`, `address(recipient,
+  preference)`, `send(notification)` and optionally `lookup(notification)`, and what it declares
+  about itself (`delivers_on_write`, `on_by_default`, `may_carry_health_information`: no unless
+  it says so);
+- `messages/default/`: the channel's default `subject.txt` and `body.txt` (see
+  notifications.messages).
+Adding a channel means copying a folder and registering its transport in `notifications.apps`
+(`core.hooks.channels.register_channel`); the preferences form, the API and the choice of
+channels for a recipient follow the registry. The person's choice is kept in the
+`NotificationPreference` column named after the channel."""
 
 from __future__ import annotations
 
-from .base import DeliveryError, ProviderLookup, Transport
-from .email.transport import Transport as EmailTransport
-from .in_app.transport import Transport as InAppTransport
-from .sms.transport import Transport as SmsTransport
+import sys
+from pathlib import Path
 
-__all__ = ["DeliveryError", "ProviderLookup", "Transport", "transport_for"]
+from recoverypath.core.hooks.channels import ChannelTransport, channel_transport
 
-_TRANSPORTS: dict[str, Transport] = {
-    "email": EmailTransport(),
-    "sms": SmsTransport(),
-    "in_app": InAppTransport(),
-}
+from .base import BaseTransport, DeliveryError, ProviderLookup
+
+__all__ = [
+    "BaseTransport",
+    "DeliveryError",
+    "ProviderLookup",
+    "channel_folder",
+    "transport_for",
+]
 
 
-def transport_for(channel: str) -> Transport:
-    return _TRANSPORTS[channel]
+def transport_for(channel: str) -> ChannelTransport:
+    """The registered transport of `channel` (KeyError for an unknown channel)."""
+    return channel_transport(channel)
+
+
+def channel_folder(channel: str) -> Path:
+    """The folder of the channel's transport module (where its `messages/` live)."""
+    module = sys.modules[type(channel_transport(channel)).__module__]
+    return Path(module.__file__ or "").resolve().parent

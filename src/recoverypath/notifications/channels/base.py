@@ -1,7 +1,13 @@
+"""What every channel's transport shares: the errors it raises, what a provider lookup returns,
+and `BaseTransport`, whose defaults a new channel inherits (above all: no health information)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..models import Notification, NotificationPreference
 
 
 class DeliveryError(Exception):
@@ -16,13 +22,36 @@ class ProviderLookup:
     message_id: str = ""
 
 
-class Transport(Protocol):
-    name: str
-    delivers_on_write: bool
+class BaseTransport:
+    """A channel's transport (see core.hooks.channels). Subclasses set `name` and implement
+    `address` and `send`; the rest defaults to the cautious answer."""
 
-    def address(self, recipient, preference) -> str: ...
+    name: str = ""
+    delivers_on_write: bool = False
+    on_by_default: bool = False
+    # Whether a message on this channel may carry anything about a client. Only a channel that
+    # is read after login (in the app) says True; e-mail, SMS and anything new get the link only.
+    may_carry_health_information: bool = False
+    # The preference field holding this channel's address, and what to say when it is empty
+    # while the channel is chosen ("" when the address comes from the account itself).
+    address_field: str = ""
+    address_missing: str = ""
 
-    def send(self, notification) -> str: ...
+    # Transports hold no state: two of the same class are the same channel (so registering a
+    # fresh instance again, as a second `ready()` does, is a no-op).
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
 
-    # Optional: `lookup(notification) -> ProviderLookup | None` asks the provider whether a message
-    # went out (None: the provider cannot be asked). Used only after a worker died mid-send.
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def address(self, recipient: Any, preference: NotificationPreference | None) -> str:
+        raise NotImplementedError
+
+    def send(self, notification: Notification) -> str:
+        raise NotImplementedError
+
+    def lookup(self, notification: Notification) -> ProviderLookup | None:
+        """Ask the provider whether a message went out (None: it cannot be asked). Used only
+        after a worker died mid-send."""
+        return None

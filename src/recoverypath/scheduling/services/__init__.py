@@ -3,20 +3,16 @@ services; services.session_book(...)`."""
 
 from .attendance import AttendanceRow, attendance_record
 from .enrollment import enrollments_end_for_episode, group_enroll, group_leave, waitlist_fill
-from .notes import note_addendum_add, note_create, note_sign, note_update
-from .sessions import (
+from .groups import (
     ROLLING_WINDOW_DAYS,
-    Conflict,
     group_create,
     group_update,
     holiday_add,
-    session_book,
-    session_cancel,
-    session_conflicts,
-    session_move,
     sessions_generate,
     sessions_generate_window,
 )
+from .notes import note_addendum_add, note_create, note_sign, note_update
+from .sessions import Conflict, session_book, session_cancel, session_conflicts, session_move
 
 __all__ = [
     "ROLLING_WINDOW_DAYS",

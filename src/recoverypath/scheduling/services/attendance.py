@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,10 +11,13 @@ from django.utils import timezone
 
 from recoverypath.core.audit import Action, audit_record
 
-from .. import access
 from ..models import Attendance, Session
+from ..permissions import can_take_attendance
 from ..selectors import session_roster
 from ..signals import attendance_recorded
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
 
 
 class AttendanceRow(TypedDict, total=False):
@@ -45,7 +48,7 @@ def _minutes(row: AttendanceRow, duration: int, name: str) -> int:
 
 
 def attendance_record(
-    *, actor, session: Session, rows: Iterable[AttendanceRow]
+    *, actor: User, session: Session, rows: Iterable[AttendanceRow]
 ) -> list[Attendance]:
     """Record (or correct) attendance for the clients of a session, one row each.
 
@@ -53,7 +56,7 @@ def attendance_record(
     minutes means the whole session. Sends attendance_recorded after commit. Raises
     PermissionDenied or ValidationError (keyed "<client_id>.<field>").
     """
-    if not access.can_take_attendance(actor, session):
+    if not can_take_attendance(actor, session):
         raise PermissionDenied("Only the facilitator or a clinician takes attendance.")
     if session.is_cancelled:
         raise ValidationError({"session": "The session was cancelled."})

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from recoverypath.care.models import Track
-from recoverypath.care.selectors import episode_active
-from recoverypath.clients.models import Client
+from recoverypath.care.selectors import episode_active, episode_active_exists
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.timezones import local_today
 
-from .. import access
 from ..models import Group, GroupEnrollment
+from ..permissions import can_book_session
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
+    from recoverypath.clients.models import Client
 
 Status = GroupEnrollment.Status
 
@@ -24,7 +27,7 @@ def _lock_group(group: Group) -> None:
     Group.objects.select_for_update().filter(pk=group.pk).values_list("pk", flat=True).first()
 
 
-def _audit(actor, enrollment: GroupEnrollment, before: str | None) -> None:
+def _audit(actor: User | None, enrollment: GroupEnrollment, before: str | None) -> None:
     audit_record(
         actor=actor,
         action=Action.CREATE if before is None else Action.UPDATE,
@@ -36,7 +39,7 @@ def _audit(actor, enrollment: GroupEnrollment, before: str | None) -> None:
 
 
 def group_enroll(
-    *, actor, group: Group, client: Client, waitlist: bool = True, on_date: date | None = None
+    *, actor: User, group: Group, client: Client, waitlist: bool = True, on_date: date | None = None
 ) -> GroupEnrollment:
     """Give the client a place in the group, or a place on its waitlist when it is full.
 
@@ -44,7 +47,7 @@ def group_enroll(
     the group is for another track, when already in it or waiting, or when it is full and
     `waitlist` is False.
     """
-    if not access.can_book(actor, group.program_id):
+    if not can_book_session(actor, group.program_id):
         raise PermissionDenied("You cannot enroll clients in this program's groups.")
     if client.organization_id != group.program.organization_id:
         raise ValidationError({"client": "The client is not in this organization."})
@@ -53,7 +56,7 @@ def group_enroll(
         raise ValidationError(
             {"client": f"{client.display_name} has no active episode in {group.program}."}
         )
-    if group.track != Track.GENERAL and episode.track != group.track:
+    if not group.admits_track(episode.track):
         raise ValidationError(
             {
                 "client": f"{group.name} is for the {group.get_track_display()} track; "
@@ -93,11 +96,11 @@ def group_enroll(
 
 
 def group_leave(
-    *, actor, enrollment: GroupEnrollment, on_date: date | None = None
+    *, actor: User, enrollment: GroupEnrollment, on_date: date | None = None
 ) -> GroupEnrollment:
     """End a place (or a waitlist place); the freed place goes to the first on the waitlist."""
     group = enrollment.group
-    if not access.can_book(actor, group.program_id):
+    if not can_book_session(actor, group.program_id):
         raise PermissionDenied("You cannot change this program's groups.")
     if enrollment.status == Status.ENDED:
         raise ValidationError({"status": "The client already left this group."})
@@ -114,7 +117,7 @@ def group_leave(
 
 
 def waitlist_fill(
-    *, group: Group, on_date: date | None = None, actor=None
+    *, group: Group, on_date: date | None = None, actor: User | None = None
 ) -> list[GroupEnrollment]:
     """Promote the longest-waiting clients into free places. Runs in the caller's transaction."""
     on_date = on_date or local_today(group.program.time_zone)
@@ -135,14 +138,10 @@ def waitlist_fill(
     return waiting
 
 
-def enrollments_end_for_episode(*, episode, actor=None) -> list[GroupEnrollment]:
+def enrollments_end_for_episode(*, episode, actor: User | None = None) -> list[GroupEnrollment]:
     """When an episode finishes and the client has no other active episode in that program,
     their places (and waitlist places) in its groups end; freed places go to the waitlist."""
-    from recoverypath.care.models import EpisodeOfCare
-
-    if EpisodeOfCare.objects.filter(
-        client_id=episode.client_id, program_id=episode.program_id, status="active"
-    ).exists():
+    if episode_active_exists(client_id=episode.client_id, program_id=episode.program_id):
         return []
     open_ = list(
         GroupEnrollment.objects.filter(

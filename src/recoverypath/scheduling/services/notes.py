@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from recoverypath.clients.models import Client
 from recoverypath.core.audit import Action, audit_record, model_changes, snapshot
 from recoverypath.core.errors import ConflictError
 
-from .. import access
 from ..models import ClinicalNote, NoteAddendum, Session
+from ..permissions import can_write_notes
 from ..selectors import session_roster
 from ..signals import note_signed
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
+    from recoverypath.clients.models import Client
 
 DAP_FIELDS = ["data", "assessment", "plan"]
 LOCKED = "This note is signed and locked. Add an addendum instead."
 
 
-def _audit(actor, note: ClinicalNote, action: str, changes: dict) -> None:
+def _audit(actor: User, note: ClinicalNote, action: str, changes: dict) -> None:
     audit_record(
         actor=actor,
         action=action,
@@ -31,10 +36,16 @@ def _audit(actor, note: ClinicalNote, action: str, changes: dict) -> None:
 
 
 def note_create(
-    *, actor, session: Session, client: Client, data: str = "", assessment: str = "", plan: str = ""
+    *,
+    actor: User,
+    session: Session,
+    client: Client,
+    data: str = "",
+    assessment: str = "",
+    plan: str = "",
 ) -> ClinicalNote:
     """Start a draft DAP note for a client of the session. One note per client per session."""
-    if not access.can_write_notes(actor, client):
+    if not can_write_notes(actor, client):
         raise PermissionDenied("Only clinicians and admins write clinical notes.")
     if client.id not in {c.id for c in session_roster(session=session)}:
         raise ValidationError({"client": "The client was not in this session."})
@@ -52,9 +63,9 @@ def note_create(
     return note
 
 
-def note_update(*, actor, note: ClinicalNote, **fields: str) -> ClinicalNote:
+def note_update(*, actor: User, note: ClinicalNote, **fields: str) -> ClinicalNote:
     """Change a draft. A signed note raises ConflictError (409): only an addendum may follow."""
-    if not access.can_write_notes(actor, note.client):
+    if not can_write_notes(actor, note.client):
         raise PermissionDenied("Only clinicians and admins write clinical notes.")
     if note.is_signed:
         raise ConflictError(LOCKED, code="locked")
@@ -75,9 +86,9 @@ def note_update(*, actor, note: ClinicalNote, **fields: str) -> ClinicalNote:
     return note
 
 
-def note_sign(*, actor, note: ClinicalNote) -> ClinicalNote:
+def note_sign(*, actor: User, note: ClinicalNote) -> ClinicalNote:
     """The author signs: the note is locked from now on."""
-    if note.author_id != actor.id or not access.can_write_notes(actor, note.client):
+    if note.author_id != actor.id or not can_write_notes(actor, note.client):
         raise PermissionDenied("Only the author signs a note.")
     if note.is_signed:
         raise ConflictError("This note is already signed.", code="locked")
@@ -100,9 +111,9 @@ def note_sign(*, actor, note: ClinicalNote) -> ClinicalNote:
     return note
 
 
-def note_addendum_add(*, actor, note: ClinicalNote, text: str) -> NoteAddendum:
+def note_addendum_add(*, actor: User, note: ClinicalNote, text: str) -> NoteAddendum:
     """Amend a signed note; the original stays as signed."""
-    if not access.can_write_notes(actor, note.client):
+    if not can_write_notes(actor, note.client):
         raise PermissionDenied("Only clinicians and admins amend clinical notes.")
     if not note.is_signed:
         raise ValidationError({"text": "A draft is edited directly; addenda amend signed notes."})

@@ -1,6 +1,9 @@
 """Writes for testing, split by what they touch: policies (and program panels and settings), the
-draw and selections, collections and results."""
+draw and selections (`selection`), collections (`specimens`), later results and medications
+(`results`), and what a collection sets off (`evaluation`); `judging` holds how a result is read
+and judged."""
 
+from .evaluation import collection_evaluate
 from .policies import (
     panel_create,
     policy_end,
@@ -13,13 +16,7 @@ from .policies import (
     standard_panels,
     testing_settings_for,
 )
-from .results import (
-    collection_evaluate,
-    collection_record,
-    medication_add,
-    result_record,
-    result_send_for_confirmation,
-)
+from .results import medication_add, result_record, result_send_for_confirmation
 from .selection import (
     draw_run,
     draws_run_due,
@@ -29,6 +26,7 @@ from .selection import (
     selection_excuse,
     selections_mark_seen,
 )
+from .specimens import collection_record
 
 __all__ = [
     "collection_evaluate",

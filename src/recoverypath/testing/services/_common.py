@@ -4,22 +4,27 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 
-from recoverypath.clients.models import Client
 from recoverypath.core.audit import audit_record
 
 from ..permissions import can_manage_testing
 
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
+    from recoverypath.clients.models import Client
 
-def require_manage(actor, client: Client) -> None:
+
+def require_manage(actor: User, client: Client) -> None:
     if not can_manage_testing(actor, client):
         raise PermissionDenied("Testing is managed by the program's coordinators and clinicians.")
 
 
-def audit(actor, obj, client: Client, action: str, changes: dict | None = None) -> None:
+def audit(
+    actor: User | None, obj, client: Client, action: str, changes: dict | None = None
+) -> None:
     audit_record(
         actor=actor,
         action=action,
@@ -30,7 +35,7 @@ def audit(actor, obj, client: Client, action: str, changes: dict | None = None) 
     )
 
 
-def actor_or_none(actor):
+def actor_or_none(actor: User | None) -> User | None:
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 

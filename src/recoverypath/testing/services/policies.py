@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from recoverypath.accounts.models import Program
-from recoverypath.clients.models import Client
+from recoverypath.clients.selectors import client_lock
 from recoverypath.core.audit import Action, audit_record, model_changes, snapshot
 from recoverypath.core.timezones import local_today
 
@@ -25,6 +24,10 @@ from ..catalog import (
 from ..models import TestingPolicy, TestingSettings, TestPanel
 from ..permissions import can_configure_program_testing
 from ._common import actor_or_none, audit, parse_date, parse_time, require_manage
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import Program, User
+    from recoverypath.clients.models import Client
 
 POLICY_FIELDS = [
     "tests_per_period",
@@ -134,7 +137,7 @@ def policy_validate(*, client: Client, data: dict[str, Any]) -> dict[str, Any]:
 
 def policy_start(
     *,
-    actor,
+    actor: User,
     client: Client,
     origin: str = TestingPolicy.Origin.STAFF,
     plan_component_id: int | None = None,
@@ -154,7 +157,7 @@ def policy_start(
     data.setdefault("start_date", local_today(client.time_zone))
     clean = policy_validate(client=client, data=data)
     with transaction.atomic():
-        Client.objects.select_for_update().filter(pk=client.pk).first()
+        client_lock(client_id=client.pk)
         current = TestingPolicy.objects.filter(
             client=client, status=TestingPolicy.Status.ACTIVE
         ).first()
@@ -178,7 +181,7 @@ def policy_start(
     return policy
 
 
-def policy_update(*, actor, policy: TestingPolicy, **changes: Any) -> TestingPolicy:
+def policy_update(*, actor: User, policy: TestingPolicy, **changes: Any) -> TestingPolicy:
     """Change an active policy's values (draws keep the values in force on their day)."""
     client = policy.client
     require_manage(actor, client)
@@ -203,7 +206,7 @@ def policy_update(*, actor, policy: TestingPolicy, **changes: Any) -> TestingPol
     return policy
 
 
-def _end(actor, policy: TestingPolicy, starts: date) -> None:
+def _end(actor: User, policy: TestingPolicy, starts: date) -> None:
     before = snapshot(policy, ["status", "end_date"])
     last = max(policy.start_date, starts - timedelta(days=1))
     policy.end_date = min(policy.end_date or last, last)
@@ -218,7 +221,9 @@ def _end(actor, policy: TestingPolicy, starts: date) -> None:
     )
 
 
-def policy_end(*, actor, policy: TestingPolicy, end_date: date | None = None) -> TestingPolicy:
+def policy_end(
+    *, actor: User, policy: TestingPolicy, end_date: date | None = None
+) -> TestingPolicy:
     """End the policy on `end_date` (default the client's today): no more draws after it."""
     require_manage(actor, policy.client)
     if policy.status != TestingPolicy.Status.ACTIVE:
@@ -275,7 +280,7 @@ def program_default_values(*, client: Client, start_date: date | None = None) ->
 
 
 def policy_start_program_default(
-    *, actor, client: Client, start_date: date | None = None, replace: bool = False
+    *, actor: User, client: Client, start_date: date | None = None, replace: bool = False
 ) -> TestingPolicy:
     return policy_start(
         actor=actor,
@@ -288,7 +293,7 @@ def policy_start_program_default(
 
 def policy_start_for_component(
     *,
-    actor,
+    actor: User,
     client: Client,
     plan_component_id: int,
     tests_per_week: Decimal | float | int,
@@ -320,7 +325,7 @@ def policy_start_for_component(
 
 def panel_create(
     *,
-    actor,
+    actor: User,
     program: Program,
     code: str,
     name: str,

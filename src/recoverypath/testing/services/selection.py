@@ -3,28 +3,33 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from recoverypath.accounts.models import Program
-from recoverypath.alerts.models import Severity
+from recoverypath.accounts.selectors import program_list_by_ids
 from recoverypath.alerts.services import alert_raise
-from recoverypath.clients.models import Client
 from recoverypath.core.audit import Action
 from recoverypath.core.timezones import local_today
 from recoverypath.notifications.services import notification_queue
 
 from .. import draw
 from ..models import DrawEntry, SelectionDraw, TestingPolicy, TestSelection
+from ..permissions import can_mark_tests_seen
 from ._common import actor_or_none, audit, parse_date, parse_time, require_manage
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import Program, User
+    from recoverypath.clients.models import Client
 
 BATCH = 5000
 KIND_NO_SHOW = "testing.no_show"
+HIGH = "high"  # alerts' Severity.HIGH
 
 
 def _window(day: date, start: time, end: time, zone: str) -> tuple[datetime, datetime]:
@@ -33,7 +38,7 @@ def _window(day: date, start: time, end: time, zone: str) -> tuple[datetime, dat
 
 
 def draw_run(
-    *, program: Program, day: date, seed: bytes | None = None, actor=None
+    *, program: Program, day: date, seed: bytes | None = None, actor: User | None = None
 ) -> SelectionDraw:
     """Draw who tests on `day` (the program's local day) among the program's clients.
 
@@ -144,7 +149,7 @@ def draws_run_due(*, now: datetime | None = None) -> list[SelectionDraw]:
         .distinct()
     )
     done = []
-    for program in Program.objects.filter(id__in=program_ids).order_by("id"):
+    for program in program_list_by_ids(program_ids=program_ids):
         day = now.astimezone(ZoneInfo(program.time_zone)).date()
         done.append(draw_run(program=program, day=day))
     return done
@@ -152,7 +157,7 @@ def draws_run_due(*, now: datetime | None = None) -> list[SelectionDraw]:
 
 def selection_add(
     *,
-    actor,
+    actor: User,
     client: Client,
     kind: str,
     day: date | str | None = None,
@@ -191,6 +196,8 @@ def selection_add(
         errors["reason"] = "Keep the reason under 500 characters."
     if errors:
         raise ValidationError(errors)
+    # Each is set whenever no error was recorded for it.
+    assert parsed_day is not None and start is not None and end is not None
     opens, closes = _window(parsed_day, start, end, client.program.time_zone)
     with transaction.atomic():
         selection = TestSelection.objects.create(
@@ -217,9 +224,12 @@ def selection_add(
     return selection
 
 
-def selections_mark_seen(*, client: Client, now: datetime | None = None) -> int:
+def selections_mark_seen(*, actor: User, client: Client, now: datetime | None = None) -> int:
     """The client has looked: their open selections whose window has not closed count as seen
-    (one UPDATE). Returns how many were new to them."""
+    (one UPDATE). Returns how many were new to them. PermissionDenied for anyone but the client
+    (`can_mark_tests_seen`)."""
+    if not can_mark_tests_seen(actor, client):
+        raise PermissionDenied("Only the client marks their tests seen.")
     now = now or timezone.now()
     return TestSelection.objects.filter(
         client=client,
@@ -291,7 +301,7 @@ def no_shows_close(*, now: datetime | None = None) -> int:
             alert_raise(
                 client=client,
                 kind=KIND_NO_SHOW,
-                severity=Severity.HIGH,
+                severity=HIGH,
                 reason=(
                     f"{selection.get_kind_display()} test on {selection.date:%b %-d} not given: "
                     f"the window closed at {local_close:%H:%M} with no collection."
@@ -305,14 +315,15 @@ def no_shows_close(*, now: datetime | None = None) -> int:
     return closed
 
 
-def selection_excuse(*, actor, selection: TestSelection, reason: str) -> TestSelection:
+def selection_excuse(*, actor: User, selection: TestSelection, reason: str) -> TestSelection:
     """Staff excuse a selection (e.g. the client was in hospital). Kept with the reason."""
     require_manage(actor, selection.client)
     if not (reason or "").strip():
         raise ValidationError({"reason": "Say why the test is excused."})
     with transaction.atomic():
         locked = TestSelection.objects.select_for_update().get(pk=selection.pk)
-        if TestSelection.Status.EXCUSED not in TestSelection.ALLOWED_TRANSITIONS[locked.status]:
+        allowed = TestSelection.ALLOWED_TRANSITIONS[TestSelection.Status(locked.status)]
+        if TestSelection.Status.EXCUSED not in allowed:
             raise ValidationError(
                 {"status": f"A {locked.get_status_display().lower()} test cannot be excused."}
             )

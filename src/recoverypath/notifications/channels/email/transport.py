@@ -1,21 +1,27 @@
-"""E-mail through Django's backend (SMTP in production, console in development)."""
+"""E-mail through Django's backend (SMTP in production, console in development). E-mail leaves
+the building: it carries the link only, never health information."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 
-from ..base import DeliveryError
+from ..base import BaseTransport, DeliveryError
+
+if TYPE_CHECKING:
+    from ...models import Notification, NotificationPreference
 
 
-class Transport:
+class Transport(BaseTransport):
     name = "email"
-    delivers_on_write = False
+    on_by_default = True
 
-    def address(self, recipient, preference) -> str:
+    def address(self, recipient: Any, preference: NotificationPreference | None) -> str:
         return recipient.email or ""
 
-    def send(self, notification) -> str:
+    def send(self, notification: Notification) -> str:
         # A stable Message-ID lets a receiving server drop the copy if a crash makes us resend.
         message_id = f"<notification-{notification.id}@recoverypath>"
         message = EmailMessage(
@@ -33,6 +39,5 @@ class Transport:
             raise DeliveryError("The e-mail backend accepted no message.")
         return message_id
 
-    def lookup(self, notification) -> None:
-        # SMTP has no way to ask whether a server accepted a message: a person has to check.
-        return None
+    # lookup: the default None. SMTP has no way to ask whether a server accepted a message: a
+    # person has to check.

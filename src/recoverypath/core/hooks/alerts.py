@@ -1,0 +1,31 @@
+"""Alert kinds: the human label of each kind of alert an app raises.
+
+    register_alert_kind("testing.positive", "Positive drug test")
+
+The alert inbox shows the label; a kind nobody registered gets a label made from its name
+(`alerts.kinds.kind_label`). Registering a kind twice keeps the first label.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import Hook
+
+
+@dataclass(frozen=True)
+class AlertKind:
+    kind: str
+    label: str
+
+
+alert_kinds: Hook[AlertKind] = Hook("alert kinds", "Labels of the kinds of alert apps raise")
+
+
+def register_alert_kind(kind: str, label: str) -> AlertKind:
+    return alert_kinds.register(AlertKind(kind=kind, label=label), key=kind)
+
+
+def alert_kind_labels() -> dict[str, str]:
+    """Label by kind, for every registered kind."""
+    return {entry.kind: entry.label for entry in alert_kinds}

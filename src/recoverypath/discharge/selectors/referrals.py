@@ -1,0 +1,129 @@
+"""Reads of referrals, the provider directory and discharge summaries."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from recoverypath.aftercare.models import ExternalProvider
+from recoverypath.aftercare.selectors import provider_queryset_for_user
+from recoverypath.core import permissions
+from recoverypath.core.audit import Action, audit_record
+from recoverypath.core.params import Reach
+from recoverypath.core.permissions import Rank
+
+from ..models import DischargeSummary, Referral
+from ..permissions import can_view_discharge_plan
+from .plans import plan_queryset_for_user
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
+
+
+def referral_queryset_for_user(*, user: User) -> QuerySet[Referral]:
+    program_ids = permissions.staff_program_ids(user, min_rank=Rank.COORDINATOR)
+    return Referral.objects.filter(client__program_id__in=program_ids).select_related(
+        "client", "provider", "plan"
+    )
+
+
+# What a referral id in a request body may name: referrals of the caller's clients (coordinator up).
+REFERRALS = Reach(Referral, lambda user: referral_queryset_for_user(user=user))
+
+
+def referral_get(*, user: User, referral_id: int) -> Referral:
+    referral = referral_queryset_for_user(user=user).filter(pk=referral_id).first()
+    if referral is None:
+        raise Http404("No such referral.")
+    audit_record(
+        actor=user,
+        action=Action.READ,
+        obj=referral,
+        client_id=referral.client_id,
+        organization_id=referral.organization_id,
+    )
+    return referral
+
+
+def referral_queryset_for_client(*, client) -> QuerySet[Referral]:
+    """The client's referrals with their provider, newest first (for pickers: a queryset)."""
+    return (
+        Referral.objects.filter(client=client)
+        .select_related("provider")
+        .order_by("-sent_at", "-id")
+    )
+
+
+def referral_list_for_client(*, client) -> list[Referral]:
+    return list(referral_queryset_for_client(client=client))
+
+
+def provider_list(
+    *,
+    user: User,
+    kind: str = "",
+    search: str = "",
+    telehealth: bool | None = None,
+    accepting: bool | None = None,
+) -> QuerySet[ExternalProvider]:
+    qs = provider_queryset_for_user(user=user)
+    if kind:
+        qs = qs.filter(kind=kind)
+    for word in search.split()[:4]:
+        qs = qs.filter(
+            Q(name__icontains=word)
+            | Q(services__icontains=word)
+            | Q(address__icontains=word)
+            | Q(accepted_insurance__icontains=word)
+        )
+    if telehealth is not None:
+        qs = qs.filter(telehealth=telehealth)
+    if accepting is not None:
+        qs = qs.filter(accepting_new_clients=accepting)
+    return qs.order_by("name", "id")
+
+
+def provider_get(*, user: User, provider_id: int) -> ExternalProvider:
+    provider = provider_queryset_for_user(user=user).filter(pk=provider_id).first()
+    if provider is None:
+        raise Http404("No such provider.")
+    return provider
+
+
+# Summary ----------------------------------------------------------------------------------------
+
+
+def summaries_for_client(*, client) -> list[DischargeSummary]:
+    """The client's discharge summaries, oldest first (exports; interop)."""
+    return list(
+        DischargeSummary.objects.filter(plan__client=client)
+        .select_related("plan", "plan__program", "signed_by")
+        .order_by("generated_at", "id")
+    )
+
+
+def summary_get(*, user: User, summary_id: int) -> DischargeSummary:
+    summary = (
+        DischargeSummary.objects.select_related(
+            "plan", "plan__client", "plan__program", "signed_by"
+        )
+        .filter(pk=summary_id, plan__in=plan_queryset_for_user(user=user))
+        .first()
+    )
+    if summary is None or not can_view_discharge_plan(user, summary.plan.client):
+        raise Http404("No such discharge summary.")
+    if permissions.is_client_user(user, summary.plan.client) and not summary.is_signed:
+        raise Http404("No such discharge summary.")
+    audit_record(
+        actor=user,
+        action=Action.READ,
+        obj=summary,
+        client_id=summary.plan.client_id,
+        organization_id=summary.plan.organization_id,
+    )
+    return summary
+
+
+# Gap in care ------------------------------------------------------------------------------------

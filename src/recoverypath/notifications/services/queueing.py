@@ -1,0 +1,131 @@
+"""Writing notification rows: one per channel the recipient chose, delivered after commit."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from recoverypath.core.phones import normalize_phone
+
+from ..channels import transport_for
+from ..messages import absolute_link, render_message
+from ..models import Channel, Notification
+from .preferences import channels_for, preference_for, quiet_hours_end
+
+if TYPE_CHECKING:
+    from recoverypath.accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+
+def notification_queue(
+    *,
+    recipient: User | None,
+    template: str,
+    context: dict[str, Any] | None = None,
+    link: str = "",
+    critical: bool = False,
+    channels: list[str] | None = None,
+    source: models.Model | None = None,
+) -> list[Notification]:
+    """Write the rows for every channel the recipient chose and can be reached on.
+
+    Runs in the caller's transaction; delivery is enqueued after commit. Non-critical e-mail and
+    SMS wait for the end of the recipient's quiet hours; in-app is delivered by the write itself.
+    Returns the rows (none for an inactive recipient).
+    """
+    if recipient is None or not recipient.is_active:
+        return []
+    preference = preference_for(recipient)
+    chosen = channels if channels is not None else channels_for(preference=preference)
+    now = timezone.now()
+    zone = recipient.display_time_zone or settings.TIME_ZONE
+    quiet_until = None if critical else quiet_hours_end(preference=preference, zone=zone, now=now)
+    rows: list[Notification] = []
+    for channel in chosen:
+        transport = transport_for(channel)
+        address = transport.address(recipient, preference)
+        if not transport.delivers_on_write and not address:
+            continue
+        subject, body = render_message(
+            template=template, channel=channel, context=context or {}, link=link
+        )
+        row = Notification(
+            recipient=recipient,
+            channel=channel,
+            template=template,
+            subject=subject[:200],
+            body=body,
+            link=absolute_link(link)[:500],
+            address=address,
+            critical=critical,
+            source_type=source._meta.label_lower if source is not None else "",
+            source_id=str(source.pk) if source is not None else "",
+        )
+        if transport.delivers_on_write:
+            row.status = Notification.Status.SENT
+            row.sent_at = now
+            row.attempts = 1
+        else:
+            row.next_attempt_at = quiet_until or now
+        rows.append(row)
+    if not rows:
+        return []
+    Notification.objects.bulk_create(rows)
+    due = [row.id for row in rows if row.status == Notification.Status.QUEUED and not quiet_until]
+    if due:
+        transaction.on_commit(lambda: enqueue(due))
+    return rows
+
+
+def notification_text_queue(
+    *,
+    phone: str,
+    template: str,
+    external: dict[str, str] | None = None,
+    critical: bool = False,
+    source: models.Model | None = None,
+) -> Notification:
+    """Queue one text message to a number that belongs to no user (a client's support contact,
+    texted at the client's own request). `external` holds the only words of context the text may
+    carry. Runs in the caller's transaction; sent after commit, at once (no quiet hours apply:
+    the person asked for now). Raises ValidationError for a number that is not a phone."""
+    number = normalize_phone(phone)
+    if not number:
+        raise ValidationError({"phone": "There is no number to text."})
+    subject, body = render_message(
+        template=template, channel=Channel.SMS, context={}, link="", external=external
+    )
+    row = Notification.objects.create(
+        recipient=None,
+        channel=Channel.SMS,
+        template=template,
+        subject=subject[:200],
+        body=body,
+        address=number,
+        critical=critical,
+        next_attempt_at=timezone.now(),
+        source_type=source._meta.label_lower if source is not None else "",
+        source_id=str(source.pk) if source is not None else "",
+    )
+    transaction.on_commit(lambda: enqueue([row.id]))
+    return row
+
+
+def enqueue(notification_ids: list[int], eta: datetime | None = None) -> None:
+    from ..tasks import notification_deliver_task
+
+    for notification_id in notification_ids:
+        try:
+            if eta is None:
+                notification_deliver_task(notification_id)
+            else:
+                notification_deliver_task.schedule((notification_id,), eta=eta)
+        except Exception:  # the queue is down: the periodic sweep delivers the row instead
+            logger.exception("Could not enqueue notification %s", notification_id)

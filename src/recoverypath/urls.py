@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from recoverypath.clients import pwa
 from recoverypath.clients import views as client_views
 from recoverypath.core.routers import app_includes
 
@@ -17,6 +18,9 @@ urlpatterns = [
     path("invite/", include("recoverypath.accounts.invitation_urls")),
     path("api/v1/", include("recoverypath.api")),
     path("admin/", admin.site.urls),
+    # The installed client app: at the root so the worker may control /me/ (clients.pwa).
+    path("manifest.webmanifest", pwa.manifest, name="web_manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
     # Every app's pages, in ARCHITECTURE.md's order (accounts' own are mounted above).
     *app_includes("urls", exclude=("accounts",)),

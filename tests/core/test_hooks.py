@@ -105,6 +105,8 @@ EXPECTED: dict[str, list[str]] = {
         "interop.staff_nav_items",
     ],
     "notification channels": ["in_app", "email", "sms"],
+    # The home page first, then the safety plan and the help page (crisis numbers).
+    "offline pages": ["clients:me", "safety:my_plan", "safety:my_help"],
     "sms senders": ["notifications.invitation_text_send"],
     "to-do sources": [
         "consent.todo_items",

@@ -270,3 +270,32 @@ def test_the_purge_job_runs_hourly_and_forgets_answers_older_than_a_day(cast):
         _phq9(api_as(cast.client_user), cast, "new")
         idempotency_purge_task()
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
+
+
+@pytest.mark.django_db
+def test_a_signed_in_browser_posting_json_with_a_key_is_authenticated_by_its_session(cast):
+    """The installed client app sends a queued check-in with the session's cookie, the CSRF
+    token and an Idempotency-Key (static/recoverypath/offline.js)."""
+    from django.test import Client as WebClient
+
+    web = WebClient(enforce_csrf_checks=True)
+    web.force_login(cast.client_user)
+    web.get("/me/")
+    body = '{"mood": 4, "craving": 1, "sleep_hours": 7, "stress": 3, "used": false}'
+    token = web.cookies["csrftoken"].value
+
+    def send(csrf: str):
+        return web.post(
+            CHECK_INS,
+            body,
+            content_type="application/json",
+            headers={"Idempotency-Key": "ci-session-1", "X-CSRFToken": csrf},
+        )
+
+    refused = send("not-the-token")
+    assert refused.status_code == 403  # the CSRF failure itself, not a 401
+    assert refused.json()["error"]["message"].startswith("CSRF Failed")
+    first, again = send(token), send(token)
+    assert first.status_code == again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true"
+    assert CheckIn.objects.count() == 1

@@ -10,6 +10,7 @@ class ClientsConfig(AppConfig):
         from recoverypath.core.hooks.audit import register_clients_in_programs
         from recoverypath.core.hooks.invitations import register_invitation_kind
         from recoverypath.core.hooks.navigation import register_nav_items
+        from recoverypath.core.hooks.offline import register_offline_page
 
         from .invitations import CLIENT_INVITATION
         from .selectors import client_ids_in_programs
@@ -18,3 +19,4 @@ class ClientsConfig(AppConfig):
         register_nav_items(nav_items)
         register_clients_in_programs(client_ids_in_programs)
         register_invitation_kind(CLIENT_INVITATION)
+        register_offline_page("clients:me", order=10)

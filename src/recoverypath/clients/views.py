@@ -23,6 +23,7 @@ from recoverypath.core.hooks.navigation import NavItem
 from recoverypath.core.pagination import paginate
 
 from . import invitations, selectors, services
+from .pwa import offline_page
 from .forms import CaseloadFilterForm, ClientForm, ClientInviteForm, SupportContactForm
 from .models import SupportContact
 
@@ -244,6 +245,7 @@ def _after_contact(request, client) -> str:
 
 
 @login_required
+@offline_page(warm=True)
 def me(request):
     client = selectors.own_client_get(user=request.user)
     sections = home_sections_html(request, client)

@@ -234,9 +234,22 @@ def _api_user(request: HttpRequest, view_func):
     if view_class is None or not issubclass(view_class, APIView):
         return None
     view = view_class(**getattr(view_func, "initkwargs", {}))
+    # The session's CSRF check reads the form data, so the view's parsers are needed (without
+    # them a JSON body was an "unsupported media type" and a signed-in browser got 401). The body
+    # is read first so that it can still be read afterwards (for the fingerprint and the view).
+    with contextlib.suppress(RequestDataTooBig):  # answered by the caller, which reads it too
+        request.body  # noqa: B018
+    session_user = getattr(request, "user", None)
+    drf_request = Request(
+        request, parsers=view.get_parsers(), authenticators=view.get_authenticators()
+    )
     try:
-        user = Request(request, authenticators=view.get_authenticators()).user
+        user = drf_request.user
     except APIException:  # bad token, CSRF failure: the view itself answers 401/403
+        # DRF has set AnonymousUser on the request: give the view back the session's user, so
+        # that it authenticates again and answers with the real reason.
+        if session_user is not None:
+            request.user = session_user
         return None
     return user if getattr(user, "is_authenticated", False) else None
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from recoverypath.clients import selectors as client_selectors
+from recoverypath.clients.pwa import offline_page
 from recoverypath.clients.views import staff_required
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
@@ -71,6 +72,7 @@ def _audit_plan_read(user: User, client, plan) -> None:
 
 # ---- the client's own pages -----------------------------------------------------------------
 @login_required
+@offline_page
 def my_plan(request):
     client = client_selectors.own_client_get(user=request.user)
     context = crisis_context(client)
@@ -89,6 +91,7 @@ def my_plan_print(request):
 
 
 @login_required
+@offline_page
 def my_help(request):
     """The one "I need help now" page, for every client with a login.
 

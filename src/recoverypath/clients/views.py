@@ -23,9 +23,9 @@ from recoverypath.core.hooks.navigation import NavItem
 from recoverypath.core.pagination import paginate
 
 from . import invitations, selectors, services
-from .pwa import offline_page
 from .forms import CaseloadFilterForm, ClientForm, ClientInviteForm, SupportContactForm
 from .models import SupportContact
+from .pwa import offline_page
 
 
 def nav_items(request) -> list[NavItem]:

@@ -218,11 +218,28 @@
   flush();
 
   // ---- log out: send what is queued, then forget everything kept on this phone -------------
+  // Each worker stops a refresh under way (it would store a page after the copies are gone).
+  function tellWorkers() {
+    if (!("serviceWorker" in navigator)) { return Promise.resolve(); }
+    return navigator.serviceWorker.getRegistrations().then(function (registrations) {
+      return Promise.all(registrations.map(function (registration) {
+        if (!registration.active) { return null; }
+        return new Promise(function (resolve) {
+          var channel = new MessageChannel();
+          channel.port1.onmessage = resolve;
+          registration.active.postMessage({ type: "clear" }, [channel.port2]);
+          setTimeout(resolve, 1000);
+        });
+      }));
+    });
+  }
   function forgetEverything() {
     // Check-ins hold health information: whatever could not be sent is not left behind.
     writeQueue([]);
     if (!window.caches) { return Promise.resolve(); }
-    return window.caches.keys().then(function (names) {
+    return tellWorkers().catch(function () {}).then(function () {
+      return window.caches.keys();
+    }).then(function (names) {
       return Promise.all(names.filter(function (name) {
         return name.indexOf(CACHE_PREFIX) === 0;
       }).map(function (name) { return window.caches.delete(name); }));

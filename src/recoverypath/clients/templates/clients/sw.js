@@ -22,6 +22,8 @@ const CONFIG = {{ config|safe }};
 const PAGES = "rp-offline-pages";
 const STATIC = "rp-offline-static";
 const OWNER_URL = "/__rp-offline-owner__";
+// Bumped by "clear" (sign-out): a refresh that started before it stores nothing after it.
+let generation = 0;
 
 self.addEventListener("install", function () {
   self.skipWaiting();
@@ -48,9 +50,9 @@ function clearPages() {
 }
 
 // Store a listed page's answer, if it may be kept (rules 2 and 3). Returns true when stored.
-async function keepPage(path, response) {
+async function keepPage(path, response, started) {
   const owner = response.headers.get(CONFIG.mark);
-  if (!response.ok || response.redirected || !owner) {
+  if (started !== generation || !response.ok || response.redirected || !owner) {
     await clearPages();
     return false;
   }
@@ -62,6 +64,10 @@ async function keepPage(path, response) {
   }
   await cache.put(OWNER_URL, new Response(owner));
   await cache.put(path, response);
+  if (started !== generation) { // signed out meanwhile
+    await clearPages();
+    return false;
+  }
   return true;
 }
 
@@ -91,6 +97,7 @@ function staticLinks(html) {
 
 // Fetch every listed page (home first) and the static files they use; keep what may be kept.
 async function refresh() {
+  const started = generation;
   const statics = new Set();
   let kept = 0;
   for (const path of CONFIG.pages) {
@@ -100,7 +107,7 @@ async function refresh() {
       cache: "no-store",
       headers: { "X-RP-Background": "1" },
     });
-    if (!(await keepPage(path, response.clone()))) {
+    if (!(await keepPage(path, response.clone(), started))) {
       return { kept: 0 };
     }
     kept += 1;
@@ -135,9 +142,12 @@ self.addEventListener("message", function (event) {
       )
     );
   } else if (data.type === "clear") {
+    generation += 1;
     event.waitUntil(
       Promise.all([clearPages(), caches.delete(STATIC)]).then(function () {
-        reply({ type: "cleared" });
+        if (event.ports && event.ports[0]) {
+          event.ports[0].postMessage({ type: "cleared" });
+        }
       })
     );
   }

@@ -191,6 +191,17 @@
       );
       if (days >= 0) { counter.textContent = String(days); }
     }
+    // A copy from an earlier day shows that day's check-in as today's: start a new one.
+    if (checkInForm && checkInForm.hasAttribute("data-saved-day") &&
+        checkInForm.getAttribute("data-saved-day") !== localDay(checkInForm.getAttribute("data-time-zone"))) {
+      var heading = document.getElementById("checkin-h");
+      if (heading) { heading.textContent = "Daily check-in"; }
+      Array.prototype.forEach.call(checkInForm.querySelectorAll("input, textarea"), function (field) {
+        if (field.type === "radio" || field.type === "checkbox") { field.checked = false; }
+        else if (field.type !== "hidden") { field.value = ""; }
+      });
+      checkInForm.removeAttribute("data-saved-day");
+    }
   }
   window.addEventListener("offline", showOffline);
   window.addEventListener("online", function () {

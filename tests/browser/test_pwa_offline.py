@@ -4,13 +4,14 @@ on the phone and is stored once when the phone is back online; logging out forge
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
 
 from recoverypath.core.timezones import local_today
 from recoverypath.monitoring.models import CheckIn
+from recoverypath.monitoring.services import check_in_submit
 from recoverypath.safety.services import safety_plan_create
 
 from .conftest import PHONE, log_in
@@ -143,3 +144,33 @@ def test_a_queued_check_in_whose_answer_is_lost_is_sent_again_and_stored_once(ne
     assert CheckIn.objects.filter(client=cast.client).count() == 1
     assert CheckIn.objects.get(client=cast.client).revision == 1
     assert _queue(page) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_copy_from_yesterday_counts_today_and_offers_a_new_check_in(new_page, cast):
+    today = local_today(cast.client.time_zone)
+    cast.client.sobriety_date = today - timedelta(days=40)
+    cast.client.save(update_fields=["sobriety_date"])
+    check_in_submit(
+        actor=cast.client_user,
+        client=cast.client,
+        mood=4,
+        craving=1,
+        sleep_hours=7,
+        stress=2,
+        used=False,
+    )
+    page = new_page(PHONE)
+    log_in(page, cast.client_user.email, cast.password)
+    expect(page.locator("body")).to_have_attribute("data-offline-ready", "yes")
+    expect(
+        page.get_by_role("heading", name="Today's check-in (saved, you can update it)")
+    ).to_be_visible()
+
+    page.context.set_offline(True)
+    page.clock.set_fixed_time(datetime.now(UTC) + timedelta(days=1))
+    page.goto("/me/")
+    expect(page.get_by_test_id("offline-banner")).to_be_visible()
+    expect(page.get_by_test_id("sobriety-days")).to_have_text("41")
+    expect(page.get_by_role("heading", name="Daily check-in")).to_be_visible()
+    expect(page.get_by_test_id("scale-mood").get_by_label("4", exact=True)).not_to_be_checked()

@@ -8,6 +8,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import IntegrityError, transaction
 
 from recoverypath.accounts.selectors import membership_exists
+from recoverypath.accounts.services import user_preferred_name_set
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record, model_changes, snapshot
 from recoverypath.core.phones import normalize_phone
@@ -141,6 +142,8 @@ def client_update(*, actor: User, client: Client, **data: Any) -> Client:
     changes = model_changes(before, snapshot(client, CLIENT_FIELDS))
     with transaction.atomic():
         _validate_and_save(client)
+        if "preferred_name" in changes and client.user is not None:
+            user_preferred_name_set(user=client.user, preferred_name=client.preferred_name)
         audit_record(
             actor=actor,
             action=Action.UPDATE,
@@ -158,6 +161,7 @@ def client_link_user(*, actor: User, client: Client, user: User) -> Client:
         raise PermissionDenied("You cannot change this client's record.")
     client.user = user
     client.save(update_fields=["user", "updated_at"])
+    user_preferred_name_set(user=user, preferred_name=client.preferred_name)
     audit_record(
         actor=actor,
         action=Action.UPDATE,

@@ -14,6 +14,7 @@ from recoverypath.core.audit import Action, audit_record, model_changes, snapsho
 from recoverypath.core.phones import normalize_phone
 
 from .models import Client, SupportContact
+from .signals import care_team_changed
 
 if TYPE_CHECKING:
     from recoverypath.accounts.models import Program, User
@@ -137,6 +138,7 @@ def client_update(*, actor: User, client: Client, **data: Any) -> Client:
         },
     )
     before = snapshot(client, CLIENT_FIELDS)
+    previous_clinician_id = client.primary_clinician_id
     for name, value in data.items():
         setattr(client, name, value)
     changes = model_changes(before, snapshot(client, CLIENT_FIELDS))
@@ -144,6 +146,13 @@ def client_update(*, actor: User, client: Client, **data: Any) -> Client:
         _validate_and_save(client)
         if "preferred_name" in changes and client.user is not None:
             user_preferred_name_set(user=client.user, preferred_name=client.preferred_name)
+        if client.primary_clinician_id != previous_clinician_id:
+            care_team_changed.send(
+                sender=Client,
+                client=client,
+                actor=actor,
+                previous_clinician_id=previous_clinician_id,
+            )
         audit_record(
             actor=actor,
             action=Action.UPDATE,

@@ -32,6 +32,8 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+# Links in e-mails point at the address `make run` serves, unless SITE_URL is set already.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: $(VENV)/.installed
 	DEBUG=1 $(BIN)/recoverypath migrate --noinput --verbosity 0
 	DEBUG=1 $(BIN)/recoverypath demo --clients $(DEMO_CLIENTS) --if-empty > var/demo-logins.txt

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from recoverypath.clients.models import SobrietyStreak
+from recoverypath.clients.models import Client, SobrietyStreak
 from recoverypath.monitoring.models import CheckIn, Lapse, MeetingAttendance
 
 FORM = {"mood": "4", "craving": "3", "sleep_hours": "7", "stress": "2", "used": "no"}
@@ -160,6 +160,8 @@ def test_keeping_the_count_keeps_the_sobriety_date_and_the_lapse(client, cast):
 
 
 def test_history_shows_missed_days(client, cast):
+    # Registered long before the four weeks shown: every earlier day without a check-in counts.
+    Client.objects.filter(pk=cast.client.pk).update(created_at=datetime(2026, 1, 2, tzinfo=UTC))
     client.force_login(cast.client_user)
     with time_machine.travel(NOW):
         client.post("/me/check-in/", FORM)

@@ -55,6 +55,11 @@ class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-m
     email = models.EmailField("e-mail address", unique=True)
     first_name = models.CharField(max_length=100, blank=True)
     last_name = models.CharField(max_length=100, blank=True)
+    preferred_name = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="What the person is called (a client's is kept in step with their record).",
+    )
     time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(
@@ -82,6 +87,11 @@ class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-m
 
     def get_short_name(self) -> str:
         return self.first_name or self.email
+
+    @property
+    def header_name(self) -> str:
+        """The name the page header greets the person by: their preferred name first."""
+        return self.preferred_name or self.first_name or self.email
 
     def clean(self) -> None:
         super().clean()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from datetime import date
+
+from django.db.models import Min, QuerySet
 from django.http import Http404
 
 from recoverypath.accounts.models import User
@@ -67,3 +69,14 @@ def clients_with_active_episode(*, program_id: int) -> QuerySet[Client]:
     return Client.objects.filter(
         episodes__program_id=program_id, episodes__status=EpisodeOfCare.Status.ACTIVE
     ).distinct()
+
+
+def admission_date(*, client: Client, program_id: int) -> date | None:
+    """The day the client was (or is planned to be) first admitted to the program: the
+    earliest start of an episode there that was not cancelled; None when there is none
+    (scheduling does not hold attendance weeks before it against the program's hours)."""
+    return (
+        EpisodeOfCare.objects.filter(client=client, program_id=program_id)
+        .exclude(status=EpisodeOfCare.Status.CANCELLED)
+        .aggregate(first=Min("start_date"))["first"]
+    )

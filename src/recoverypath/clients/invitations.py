@@ -20,7 +20,11 @@ from recoverypath.accounts.invitations import (
     invitations_for_subject,
 )
 from recoverypath.accounts.selectors import InvitationKinds
-from recoverypath.accounts.services import invitations_revoke_pending, user_active_set
+from recoverypath.accounts.services import (
+    invitations_revoke_pending,
+    user_active_set,
+    user_preferred_name_set,
+)
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.errors import ConflictError
@@ -173,6 +177,7 @@ def _accept(invitation: Invitation, user: User) -> None:
         user.first_name = client.preferred_name or client.first_name
         user.last_name = client.last_name
         user.save(update_fields=["first_name", "last_name"])
+    user_preferred_name_set(user=user, preferred_name=client.preferred_name)
     audit_record(
         actor=user,
         action=Action.UPDATE,

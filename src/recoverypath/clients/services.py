@@ -8,11 +8,13 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import IntegrityError, transaction
 
 from recoverypath.accounts.selectors import membership_exists
+from recoverypath.accounts.services import user_preferred_name_set
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record, model_changes, snapshot
 from recoverypath.core.phones import normalize_phone
 
 from .models import Client, SupportContact
+from .signals import care_team_changed
 
 if TYPE_CHECKING:
     from recoverypath.accounts.models import Program, User
@@ -136,11 +138,21 @@ def client_update(*, actor: User, client: Client, **data: Any) -> Client:
         },
     )
     before = snapshot(client, CLIENT_FIELDS)
+    previous_clinician_id = client.primary_clinician_id
     for name, value in data.items():
         setattr(client, name, value)
     changes = model_changes(before, snapshot(client, CLIENT_FIELDS))
     with transaction.atomic():
         _validate_and_save(client)
+        if "preferred_name" in changes and client.user is not None:
+            user_preferred_name_set(user=client.user, preferred_name=client.preferred_name)
+        if client.primary_clinician_id != previous_clinician_id:
+            care_team_changed.send(
+                sender=Client,
+                client=client,
+                actor=actor,
+                previous_clinician_id=previous_clinician_id,
+            )
         audit_record(
             actor=actor,
             action=Action.UPDATE,
@@ -158,6 +170,7 @@ def client_link_user(*, actor: User, client: Client, user: User) -> Client:
         raise PermissionDenied("You cannot change this client's record.")
     client.user = user
     client.save(update_fields=["user", "updated_at"])
+    user_preferred_name_set(user=user, preferred_name=client.preferred_name)
     audit_record(
         actor=actor,
         action=Action.UPDATE,

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from .models import ChecklistItem
 
@@ -281,6 +282,8 @@ def describe(item: ChecklistItem) -> str:
             f"{meds}; prescriber {d.get('prescriber_after_discharge')}, next appointment "
             f"{d.get('next_appointment_date')}, supply until {d.get('supply_until')}"
         )
+    if kind == Kind.FIRST_APPOINTMENT and item.referral_id is not None:
+        return first_appointment_in_words(item)
     if kind == Kind.FIRST_APPOINTMENT and d.get("provider"):
         return f"{d['provider']}, {d.get('appointment_at', '')[:16].replace('T', ' ')}"
     if kind == Kind.AFTERCARE_PLAN and d.get("summary"):
@@ -288,3 +291,18 @@ def describe(item: ChecklistItem) -> str:
     if kind == Kind.ALUMNI and d.get("offered_on"):
         return f"Offered {d['offered_on']}"
     return ""
+
+
+def first_appointment_in_words(item: ChecklistItem) -> str:
+    """The referral's appointment as it is now (a rebooking shows), in the program's zone:
+    "Dr. Fernsby, Fri Jun 12, 2026 10:00 AM EDT"."""
+    referral = item.referral
+    if referral is None:
+        return ""
+    text = referral.provider.name
+    if referral.appointment_at is not None:
+        local = referral.appointment_at.astimezone(ZoneInfo(item.plan.program.time_zone))
+        text += f", {local:%a %b} {local.day}, {local:%Y} {local:%-I:%M %p %Z}"
+    if referral.status not in (referral.Status.BOOKED, referral.Status.ATTENDED):
+        text += f" ({referral.get_status_display().lower()})"
+    return text

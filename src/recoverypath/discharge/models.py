@@ -113,6 +113,14 @@ class ChecklistItem(models.Model):
     due_date = models.DateField(null=True, blank=True)
     evidence = models.TextField(blank=True, help_text="Where the proof is: note, call, document.")
     data = models.JSONField(default=dict, blank=True)
+    referral = models.ForeignKey(
+        "Referral",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The first aftercare appointment's referral: shown live, so a rebooking shows.",
+    )
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

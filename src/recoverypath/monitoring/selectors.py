@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max, OuterRef, QuerySet, Subquery
@@ -16,7 +17,7 @@ from recoverypath.clients.models import Client
 from recoverypath.clients.selectors import client_queryset_for_user
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
-from recoverypath.core.timezones import local_today
+from recoverypath.core.timezones import local_today, zone_or_utc
 
 from .models import CheckIn, Lapse, MeetingAttendance
 from .permissions import can_read_monitoring
@@ -72,14 +73,22 @@ def check_in_own_get(*, client: Client, check_in_id: int) -> CheckIn:
     return check_in
 
 
+def client_registered_on(client: Client) -> date:
+    """The local day (client's zone) the client's record was created: no day before it can
+    be a missed check-in."""
+    return client.created_at.astimezone(ZoneInfo(zone_or_utc(client.time_zone))).date()
+
+
 def check_in_calendar(*, client: Client, days: int = 28) -> list[DayStatus]:
     """The last `days` local days, newest first, each with its check-in or marked missed.
-    Today is never "missed": the day is not over yet."""
+    Today is never "missed": the day is not over yet. Days before the client was registered
+    are left out (never "missed"), unless a check-in was recorded on them (imported history)."""
     today = local_today(client.time_zone)
     start = today - timedelta(days=days - 1)
     by_day = {c.date: c for c in CheckIn.objects.filter(client=client, date__gte=start)}
+    first = max(start, min([client_registered_on(client), *by_day]))
     out = []
-    for offset in range(days):
+    for offset in range((today - first).days + 1):
         day = today - timedelta(days=offset)
         out.append(DayStatus(day, by_day.get(day)))
     return out

@@ -179,7 +179,8 @@ def history(request):
         "monitoring/history.html",
         {
             "client": client,
-            "calendar": calendar,
+            # Oldest to newest, left to right, as a calendar reads.
+            "calendar": calendar[::-1],
             "today": today,
             "missed": selectors.missed_days(calendar=calendar, today=today),
             "lapses": selectors.lapse_list(client=client)[:20],
@@ -250,7 +251,8 @@ def client_panel(request, client) -> str:
         moods=[series.get(d, (None, None))[0] for d in days],
         cravings=[series.get(d, (None, None))[1] for d in days],
     )
-    missed = sum(1 for d in days[:-1] if d not in series)
+    registered = selectors.client_registered_on(client)
+    missed = sum(1 for d in days[:-1] if d not in series and d >= registered)
     return render_to_string(
         "monitoring/_client_panel.html",
         {

@@ -13,6 +13,8 @@ from recoverypath.accounts.models import Program
 from recoverypath.care.models import Track
 from recoverypath.clients.models import Client
 
+from .recurrence_words import schedule_in_words
+
 
 class SessionType(models.TextChoices):
     GROUP_THERAPY = "group_therapy", "Group therapy"
@@ -130,6 +132,16 @@ class Group(models.Model):
     @property
     def duration(self) -> timedelta:
         return timedelta(minutes=self.duration_minutes)
+
+    @property
+    def schedule_in_words(self) -> str:
+        """ "Tuesdays and Fridays, 9:00-12:00": the recurrence as people read it."""
+        return schedule_in_words(
+            rule=self.rrule,
+            start_date=self.start_date,
+            start_time=self.start_time,
+            duration_minutes=self.duration_minutes,
+        )
 
 
 class Session(models.Model):

@@ -1,6 +1,10 @@
 """Writes of the accounts app: API tokens, two-factor devices, signed-in sessions."""
 
-from .logins import invitations_revoke_pending, user_active_set  # noqa: F401
+from .logins import (  # noqa: F401
+    invitations_revoke_pending,
+    user_active_set,
+    user_preferred_name_set,
+)
 from .programs import program_sign_in_update  # noqa: F401
 from .sessions import (  # noqa: F401
     sessions_end_all,

@@ -14,6 +14,15 @@ def user_active_set(*, user: User, active: bool) -> None:
     user.is_active = active
 
 
+def user_preferred_name_set(*, user: User, preferred_name: str) -> None:
+    """Keep a client's login greeting them by the name on their record (one UPDATE, mirrored on
+    the object); the owning app (clients) checks the permission and audits the change."""
+    if user.preferred_name == preferred_name:
+        return
+    User.objects.filter(pk=user.pk).update(preferred_name=preferred_name)
+    user.preferred_name = preferred_name
+
+
 def invitations_revoke_pending(*, subject_type: str, subject_id: str | int) -> int:
     """Mark every waiting invitation to `subject_type`/`subject_id` revoked; how many were."""
     return Invitation.objects.filter(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -134,6 +135,12 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        # The link is built from the configured site URL, never from the request's Host header
+        # (which a stranger chooses, and which differs behind a proxy).
+        self.extra_email_context = {"site_url": settings.SITE_URL}
+        return super().form_valid(form)
 
     def post(self, request, *args, **kwargs):
         try:

@@ -23,3 +23,30 @@ def query_with(context, **changes) -> str:
         else:
             params[key] = value
     return "?" + urlencode(sorted(params.items()), doseq=True) if params else "?"
+
+
+@register.filter
+def relative_days(value: int | None) -> str:
+    """A signed count of days from today in words: "today", "tomorrow", "in 3 days",
+    "yesterday", "7 days ago" (never "-7 days"); "" for None."""
+    if value is None or value == "":
+        return ""
+    days = int(value)
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days == -1:
+        return "yesterday"
+    if days > 0:
+        return f"in {days} days"
+    return f"{-days} days ago"
+
+
+@register.filter
+def relative_graduation(value: int | None) -> str:
+    """'Graduation is in 3 days' / 'Graduation is today' / 'Graduation was 7 days ago'."""
+    if value is None or value == "":
+        return ""
+    verb = "was" if int(value) < 0 else "is"
+    return f"Graduation {verb} {relative_days(value)}"

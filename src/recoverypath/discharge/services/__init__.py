@@ -9,6 +9,7 @@ from .plans import (
     alumni_offer_respond,
     discharge_plan_close,
     discharge_plan_open,
+    discharge_plan_owner_follow,
     discharge_plan_update,
 )
 from .referrals import referral_create, referral_transition
@@ -20,6 +21,7 @@ __all__ = [
     "discharge_graduate",
     "discharge_plan_close",
     "discharge_plan_open",
+    "discharge_plan_owner_follow",
     "discharge_plan_update",
     "episode_finish_check",
     "external_provider_create",

@@ -78,6 +78,9 @@ def checklist_item_update(
         if errors:
             raise ValidationError(errors)
         item.data = cleaned
+        if item.kind == ChecklistItem.Kind.FIRST_APPOINTMENT:
+            # The reference, not a copy: the checklist shows the appointment as it is now.
+            item.referral_id = cleaned.get("referral_id")
         if item.completed_at is None or item.status != ChecklistItem.Status.DONE:
             item.completed_at = timezone.now()
             item.completed_by = actor
@@ -101,6 +104,8 @@ def checklist_item_update(
             item.data = data if isinstance(data, dict) else {}
         item.completed_at = None
         item.completed_by = None
+    if status != ChecklistItem.Status.DONE:
+        item.referral_id = None
     item.status = status
     with transaction.atomic():
         item.save()

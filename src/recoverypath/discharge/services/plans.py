@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from recoverypath.care import levels
@@ -22,6 +23,7 @@ from ..permissions import can_answer_alumni_offer, can_graduate_client
 if TYPE_CHECKING:
     from recoverypath.accounts.models import User
     from recoverypath.care.models import EpisodeOfCare
+    from recoverypath.clients.models import Client
 
 DEFAULT_IOP_WEEKS = 8
 
@@ -224,3 +226,34 @@ def alumni_offer_respond(*, actor: User, plan: DischargePlan, accept: bool) -> D
         plan.save(update_fields=["alumni_response", "alumni_responded_at", "updated_at"])
         plan_audit(actor, plan, Action.UPDATE, {"alumni_response": [before, plan.alumni_response]})
     return plan
+
+
+def discharge_plan_owner_follow(
+    *, actor: User | None, client: Client, previous_clinician_id: int | None
+) -> int:
+    """The client's primary clinician changed (clients' care_team_changed): each of the client's
+    open plans whose summary is not yet signed, and that the previous clinician owned (or nobody
+    did), passes to the new one, with the open checklist items the previous clinician owned. A
+    plan someone deliberately gave to another clinician keeps its owner. The change was already
+    allowed (clients' care-team rule); this records it. Returns how many plans moved."""
+    new_owner = client.primary_clinician
+    plans = list(
+        DischargePlan.objects.filter(client=client, status=DischargePlan.Status.OPEN)
+        .filter(Q(owner_id=previous_clinician_id) | Q(owner__isnull=True))
+        .exclude(summary__signed_at__isnull=False)
+    )
+    for plan in plans:
+        before = plan.owner_id
+        plan.owner = new_owner
+        plan.save(update_fields=["owner", "updated_at"])
+        if previous_clinician_id is not None:
+            plan.items.filter(
+                owner_id=previous_clinician_id, status=ChecklistItem.Status.OPEN
+            ).update(owner=new_owner)
+        plan_audit(
+            actor,
+            plan,
+            Action.UPDATE,
+            {"owner": [before, getattr(new_owner, "id", None)], "reason": "primary clinician"},
+        )
+    return len(plans)

@@ -52,7 +52,10 @@ def _render_plan(request, plan: DischargePlan, *, graduate_form, status: int = 2
             "plan": plan,
             "client": plan.client,
             "readiness": selectors.plan_readiness(plan=plan),
-            "items": [(item, checklist.describe(item)) for item in plan.items.all()],
+            "items": [
+                (item, checklist.describe(item))
+                for item in plan.items.select_related("referral__provider")
+            ],
             "referrals": selectors.referral_list_for_client(client=plan.client),
             "can_work": can_work_checklist(request.user, plan.client),
             "can_graduate": can_graduate_client(request.user, plan.client),

@@ -16,6 +16,9 @@ class WeekHoursSerializer(serializers.Serializer):
     week_start = serializers.DateField()
     hours = serializers.CharField()
     meets_requirement = serializers.BooleanField()
+    before_admission = serializers.BooleanField(
+        help_text="The week began before the client's admission: not held to the requirement."
+    )
 
 
 class AttendanceSummarySerializer(serializers.Serializer):
@@ -65,6 +68,7 @@ class AttendanceSummaryViewSet(viewsets.ViewSet):
                         "week_start": w.week_start,
                         "hours": str(w.hours),
                         "meets_requirement": w.meets_requirement,
+                        "before_admission": w.before_admission,
                     }
                     for w in summary.weeks
                 ],

@@ -31,6 +31,7 @@ from .notes import (
 from .rooms import ROOMS, STAFF_SESSIONS, holiday_list, room_list
 from .sessions import (
     roster_count,
+    session_booking_warnings,
     session_get,
     session_list,
     session_local_date,
@@ -69,6 +70,7 @@ __all__ = [
     "notes_unsigned_overdue",
     "room_list",
     "roster_count",
+    "session_booking_warnings",
     "session_get",
     "session_list",
     "session_local_date",

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from recoverypath.care import selectors as care_selectors
 from recoverypath.clients.models import Client
 from recoverypath.core.timezones import local_today
 
@@ -20,6 +21,9 @@ class WeekHours:
     week_start: date
     hours: Decimal
     meets_requirement: bool
+    # A week that began before the client's admission is not held against the program's hours
+    # (meets_requirement is then True: nothing was required of it).
+    before_admission: bool = False
 
 
 @dataclass(frozen=True)
@@ -35,9 +39,13 @@ class AttendanceSummary:
     hours_this_week: Decimal
     weekly_hours_required: Decimal
     average_weekly_hours: Decimal | None
+    admitted_on: date | None = None  # None: no admission recorded (every week is counted)
+    this_week_before_admission: bool = False
 
     @property
     def meets_requirement_this_week(self) -> bool:
+        if self.this_week_before_admission:
+            return True
         return self.hours_this_week >= self.weekly_hours_required
 
 
@@ -49,7 +57,9 @@ def attendance_summary(
     *, client: Client, since: date | None = None, weeks: int = 4
 ) -> AttendanceSummary:
     """Rate and hours per week (Monday-based weeks in the program's zone) for the last `weeks`
-    weeks, or since `since`. Two queries."""
+    weeks, or since `since`. A week that began before the client's admission to the program
+    (care's earliest episode there) is never below the requirement, nor in the average.
+    Three queries."""
     program = client.program
     zone = ZoneInfo(program.time_zone)
     today = local_today(program.time_zone)
@@ -73,13 +83,17 @@ def attendance_summary(
         else:
             attended += 1
     required = Decimal(program.weekly_hours_required)
+    admitted_on = care_selectors.admission_date(client=client, program_id=program.id)
     week_list = []
     monday = since - timedelta(days=since.weekday())
     while monday <= this_monday:
         hours = _hours(minutes_by_week.get(monday, 0))
-        week_list.append(WeekHours(monday, hours, hours >= required))
+        early = admitted_on is not None and monday < admitted_on
+        week_list.append(WeekHours(monday, hours, early or hours >= required, early))
         monday += timedelta(weeks=1)
-    full_weeks = [w.hours for w in week_list if w.week_start < this_monday]
+    full_weeks = [
+        w.hours for w in week_list if w.week_start < this_monday and not w.before_admission
+    ]
     return AttendanceSummary(
         recorded=len(records),
         attended=attended,
@@ -94,6 +108,8 @@ def attendance_summary(
             if full_weeks
             else None
         ),
+        admitted_on=admitted_on,
+        this_week_before_admission=admitted_on is not None and this_monday < admitted_on,
     )
 
 

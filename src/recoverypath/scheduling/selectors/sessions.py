@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
+from recoverypath.care import selectors as care_selectors
 from recoverypath.clients.models import Client
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record, audit_record_clients
@@ -159,3 +160,16 @@ def session_list(
     if not include_cancelled:
         qs = qs.filter(status=Session.Status.SCHEDULED)
     return _with_roster(qs).order_by("starts_at", "id")
+
+
+def session_booking_warnings(*, client: Client, starts_at: datetime) -> list[str]:
+    """What staff should know about a booking that is still allowed (a warning, never a
+    refusal): a session before the client's admission to the program (care's first episode)."""
+    admitted_on = care_selectors.admission_date(client=client, program_id=client.program_id)
+    day = starts_at.astimezone(ZoneInfo(client.program.time_zone)).date()
+    if admitted_on is not None and day < admitted_on:
+        return [
+            f"This session is before {client.display_name}'s admission date "
+            f"({admitted_on:%b} {admitted_on.day}, {admitted_on:%Y}). It was booked anyway."
+        ]
+    return []

@@ -52,6 +52,10 @@ def book(request):
             add_service_errors(form, exc)
         else:
             messages.success(request, "Session booked.")
+            for warning in selectors.session_booking_warnings(
+                client=client, starts_at=session.starts_at
+            ):
+                messages.warning(request, warning)
             return redirect("scheduling:session", session_id=session.id)
     # The client picker names every client the user may book for: each is a client shown.
     audit_record_list(

@@ -100,25 +100,27 @@ def _one(clients: int, budget: float | None) -> dict:
                 if not process.is_alive():
                     raise SystemExit(f"the export worker died (exit {process.exitcode})") from None
                 elapsed = time.perf_counter() - started
-                if budget and elapsed > budget and partial is None:
-                    export.refresh_from_db()
+                if budget and elapsed > budget:
+                    # Sample, then stop the worker (a cancel written from here would contend with
+                    # the worker's own writes for SQLite's lock).
                     partial = {
                         "seconds": elapsed,
                         "resources": _lines(bulk._files_dir(export)),
-                        "clients_done": export.clients_done,
+                        "clients_done": BulkExport.objects.values_list(
+                            "clients_done", flat=True
+                        ).get(id=export.id),
                     }
-                    BulkExport.objects.filter(id=export.id).update(
-                        status=BulkExport.Status.CANCELLED
-                    )
+                    process.terminate()
+                    break
         process.join()
-        seconds, status = result
         export.refresh_from_db()
-        if partial is not None:
+        if partial is not None or result is None:
+            assert partial is not None
             return {
                 "clients": clients,
                 "database": connection.vendor,
                 "built_seconds": built,
-                "status": f"sampled after {partial['seconds']:.0f} s, then cancelled",
+                "status": f"sampled after {partial['seconds']:.0f} s, then stopped",
                 "resources": partial["resources"],
                 "clients_done": partial["clients_done"],
                 "validated": 0,
@@ -127,6 +129,7 @@ def _one(clients: int, budget: float | None) -> dict:
                 "peak_rss_mib": peak,
                 "files": {},
             }
+        seconds, status = result
         resources = sum(f.count for f in export.files.all())
         checked = 0
         for file in export.files.all():

@@ -20,6 +20,7 @@ from recoverypath.testing.services import (
     result_record,
     result_send_for_confirmation,
     selection_add,
+    selection_excuse,
 )
 
 from .conftest import make_policy
@@ -224,3 +225,27 @@ def test_a_value_that_contradicts_the_outcome_is_refused(cast, policy):
 def test_front_desk_cannot_record_a_collection(cast, policy):
     with pytest.raises(PermissionDenied):
         _urine(cast, actor=cast.front_desk)
+
+
+def test_an_excuse_that_would_overflow_the_reason_is_refused_and_nothing_changes(cast, policy):
+    """A for-cause reason may fill most of the column: the excuse kept after it must fit too
+    (on PostgreSQL an overflow was a server error)."""
+    long_reason = "Smelled alcohol at group; " * 19  # 494 characters
+    selection = selection_add(
+        actor=cast.coordinator, client=cast.client, kind="for_cause", reason=long_reason
+    )
+    stored = selection.reason
+    room = 500 - len(stored) - len(" · ")
+    with pytest.raises(ValidationError) as excinfo:
+        selection_excuse(actor=cast.coordinator, selection=selection, reason="In hospital")
+    assert f"at most {room} characters" in _fields(excinfo)["reason"][0]
+    selection.refresh_from_db()
+    assert selection.status != TestSelection.Status.EXCUSED
+    assert selection.reason == stored
+
+    short = selection_add(
+        actor=cast.coordinator, client=cast.client, kind="for_cause", reason="Asked"
+    )
+    excused = selection_excuse(actor=cast.coordinator, selection=short, reason="In hospital")
+    assert excused.status == TestSelection.Status.EXCUSED
+    assert excused.reason == "Asked · In hospital"

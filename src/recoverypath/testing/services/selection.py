@@ -315,6 +315,9 @@ def no_shows_close(*, now: datetime | None = None) -> int:
     return closed
 
 
+REASON_MAX = 500  # TestSelection.reason's max_length
+
+
 def selection_excuse(*, actor: User, selection: TestSelection, reason: str) -> TestSelection:
     """Staff excuse a selection (e.g. the client was in hospital). Kept with the reason."""
     require_manage(actor, selection.client)
@@ -329,7 +332,14 @@ def selection_excuse(*, actor: User, selection: TestSelection, reason: str) -> T
             )
         before = locked.status
         locked.status = TestSelection.Status.EXCUSED
-        locked.reason = (f"{locked.reason} · " if locked.reason else "") + reason.strip()[:400]
+        # The excuse is kept after the reason the test was asked for; together they fit the
+        # column (a for-cause reason may already hold most of it), or the excuse is refused whole.
+        prefix = f"{locked.reason} · " if locked.reason else ""
+        room = REASON_MAX - len(prefix)
+        if len(reason.strip()) > room:
+            words = f"Say why in at most {max(room, 0)} characters (with the test's reason)."
+            raise ValidationError({"reason": words})
+        locked.reason = prefix + reason.strip()
         locked.closed_at = timezone.now()
         locked.save(update_fields=["status", "reason", "closed_at"])
         audit(actor, locked, locked.client, Action.UPDATE, {"status": [before, locked.status]})

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
@@ -77,6 +78,10 @@ def bench_django(
             call_command("migrate", verbosity=0, interactive=False)
         else:
             test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+            # Processes the bench starts (an export worker, the HTTP server) read DATABASE_URL:
+            # point it at the `test_` database Django just made, not the one it was named after.
+            base = urlsplit(env["DATABASE_URL"])
+            os.environ["DATABASE_URL"] = urlunsplit(base._replace(path=f"/{test_db}"))
         yield Bench(workdir=workdir, migrate_seconds=time.perf_counter() - started)
     finally:
         if test_db is not None:

@@ -16,7 +16,6 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.params import ScopedIdField
 from recoverypath.core.timezones import local_today
 
@@ -203,13 +202,8 @@ class _ReportView(GenericAPIView):
         return dict(query.validated_data)
 
     def _audit(self, request, program, start: date, end: date) -> None:
-        audit_record(
-            actor=request.user,
-            action=Action.READ,
-            object_type=self.object_type,
-            object_id=str(program.id),
-            organization_id=program.organization_id,
-            changes={"start": start.isoformat(), "end": end.isoformat()},
+        selectors.report_read_audit(
+            user=request.user, program=program, object_type=self.object_type, start=start, end=end
         )
 
 

@@ -22,6 +22,7 @@ from recoverypath.assessments.models import Assessment
 from recoverypath.care import levels
 from recoverypath.care.models import EpisodeOfCare
 from recoverypath.core import permissions
+from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.params import Reach
 from recoverypath.discharge.models import DischargePlan, Referral
 from recoverypath.monitoring.models import CheckIn, Lapse
@@ -46,6 +47,21 @@ LONGEST_PERIOD_DAYS = 366 * 5
 def report_programs(*, user: User | AnonymousUser) -> QuerySet[Program]:
     ids = permissions.staff_program_ids(user, min_rank=permissions.Rank.ADMIN)
     return Program.objects.filter(id__in=ids).order_by("name")
+
+
+def report_read_audit(
+    *, user: User, program: Program, object_type: str, start: date, end: date, export: bool = False
+) -> None:
+    """The one audit event of a report read (page, CSV or API): who read which program's figures
+    over which period. A report names no client, so the event names the program."""
+    audit_record(
+        actor=user,
+        action=Action.EXPORT if export else Action.READ,
+        object_type=object_type,
+        object_id=str(program.id),
+        organization_id=program.organization_id,
+        changes={"start": start.isoformat(), "end": end.isoformat()},
+    )
 
 
 # What a program id of a report request may name: the programs the caller is an admin of.

@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from recoverypath.clients.views import staff_required
 from recoverypath.core import permissions
-from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.hooks.navigation import NavItem
 
 from . import selectors
@@ -96,13 +95,13 @@ def report(request):
                 start=form.cleaned_data["start"],
                 end=form.cleaned_data["end"],
             )
-            audit_record(
-                actor=request.user,
-                action=Action.EXPORT if request.GET.get("format") == "csv" else Action.READ,
+            selectors.report_read_audit(
+                user=request.user,
+                program=program,
                 object_type="outcomes.report",
-                object_id=str(program.id),
-                organization_id=program.organization_id,
-                changes={"start": figures.start.isoformat(), "end": figures.end.isoformat()},
+                start=figures.start,
+                end=figures.end,
+                export=request.GET.get("format") == "csv",
             )
             table = rows(figures)
             if request.GET.get("format") == "csv":
@@ -154,13 +153,13 @@ def warnings_report(request):
                 end=form.cleaned_data["end"],
             )
             fmt = request.GET.get("format")
-            audit_record(
-                actor=request.user,
-                action=Action.EXPORT if fmt == "csv" else Action.READ,
+            selectors.report_read_audit(
+                user=request.user,
+                program=program,
                 object_type="outcomes.warning_performance",
-                object_id=str(program.id),
-                organization_id=program.organization_id,
-                changes={k: str(form.cleaned_data[k]) for k in ("start", "end")},
+                start=form.cleaned_data["start"],
+                end=form.cleaned_data["end"],
+                export=fmt == "csv",
             )
             labels = selectors.warning_rule_labels()
             rule_rows = [

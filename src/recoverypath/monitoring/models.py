@@ -87,8 +87,15 @@ class Lapse(models.Model):
     date = models.DateField()
     substance = models.CharField(max_length=200, blank=True)
     context = models.TextField(blank=True, max_length=2000)
+    # Kept by the ORM, not the database: on PostgreSQL check-ins are partitioned by month
+    # (core.partitioning), and a foreign key there would have to carry the check-in's date.
     check_in = models.ForeignKey(
-        CheckIn, null=True, blank=True, on_delete=models.SET_NULL, related_name="lapses"
+        CheckIn,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lapses",
+        db_constraint=False,
     )
     counter_restarted = models.BooleanField(
         null=True, blank=True, help_text="Empty until the client answers."

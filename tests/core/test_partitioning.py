@@ -135,3 +135,9 @@ def test_the_conversion_is_reversible_and_keeps_rows_and_ids(cast):
     assert third.id > second.id
     with pytest.raises(IntegrityError), transaction.atomic():
         CheckIn.objects.create(client=cast.client, date=date(2025, 1, 16), **VALUES)
+
+
+def test_a_bulk_load_of_past_months_gets_their_partitions_first(db):
+    created = partitions_ensure(since=date(2024, 11, 20))
+    assert {"monitoring_checkin_p202411", "monitoring_checkin_p202412"} <= set(created)
+    assert "core_auditevent_p202501" in _partitions("core_auditevent")

@@ -114,10 +114,14 @@ def _column_of(table: str) -> str:
 
 
 def partitions_ensure(
-    *, today: date | None = None, connection: BaseDatabaseWrapper = default_connection
+    *,
+    today: date | None = None,
+    since: date | None = None,
+    connection: BaseDatabaseWrapper = default_connection,
 ) -> list[str]:
     """Create the partitions for this month and the next MONTHS_AHEAD months of every partitioned
-    table, and give every month with rows in a DEFAULT partition a partition of its own.
+    table (from the month of `since` on, when given: a bulk load of past data calls it first),
+    and give every month with rows in a DEFAULT partition a partition of its own.
     Idempotent. Returns the names of the partitions created (nothing on SQLite)."""
     if connection.vendor != "postgresql":
         return []
@@ -133,7 +137,10 @@ def partitions_ensure(
                 f"SELECT DISTINCT date_trunc('month', {column})::date FROM {default}"  # nosec B608
             )
             months = {row[0] for row in cursor.fetchall()}
-            months.update(_month(today, offset) for offset in range(MONTHS_AHEAD + 1))
+            month, last = _month(min(since or today, today)), _month(today, MONTHS_AHEAD)
+            while month <= last:
+                months.add(month)
+                month = _month(month, 1)
             for month in sorted(months):
                 if _create_month(cursor, connection, entry.table, month):
                     created.append(_partition_name(entry.table, month))

@@ -8,12 +8,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
+from rest_framework.test import APIClient
 
 from recoverypath.aftercare import services
 from recoverypath.aftercare.models import ExternalProvider, PlanComponent
 from recoverypath.aftercare.my_plan import adherence_in_words, my_plan_get, schedule_in_words
 from recoverypath.core.models import AuditEvent
 from recoverypath.monitoring.models import CheckIn, MeetingAttendance
+from tests.conftest import api_as
 
 pytestmark = pytest.mark.django_db
 
@@ -254,3 +256,81 @@ def test_the_page_loads_in_a_fixed_number_of_queries(
         )
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get("/me/plan/")
+
+
+# The same plan over JSON: GET /api/v1/aftercare-plans/mine/
+
+MINE = "/api/v1/aftercare-plans/mine/"
+
+
+def test_the_api_gives_the_client_their_plan_as_the_page_shows_it(cast, full_plan):
+    response = api_as(cast.client_user).get(MINE)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["plan"]["id"] == full_plan.id
+    assert body["plan"]["coordinator_name"]
+    assert body["starts_on"] is None
+    assert body["week_start"] == "2026-06-15"
+    by_kind = {c["kind"]: c for c in body["components"]}
+    assert by_kind["support_group"]["this_week"] == {
+        "done": 2,
+        "missed": 0,
+        "expected": 3,
+        "words": "2 of 3 meetings this week",
+    }
+    assert by_kind["support_group"]["meeting_schedule"].startswith("Mon, Wed, Sat 7pm")
+    assert by_kind["therapy"]["provider"] == {
+        "name": "Willowdown Counseling (test)",
+        "phone": "+12025550177",
+        "address": "12 Imaginary Lane, Springfield",
+        "telehealth": True,
+    }
+    assert by_kind["therapy"]["schedule"] == "Once a week"
+    assert by_kind["sober_living"]["residence"] == "Thistle House (test)"
+    assert by_kind["sober_living"]["move_in_date"] == "2026-06-02"
+    assert by_kind["medication"]["prescriber"] == "Dr. Pemberton Wisp (test)"
+    assert by_kind["medication"]["next_visit"] == "2026-06-24"
+    goals = {g["description"]: g for g in body["goals"]}
+    assert goals["Find a sponsor"]["overdue"] is True
+    assert goals["Walk three times a week"]["latest_note"]["note"] == "Walked twice last week."
+    assert any(step["url"] == "/me/check-in/" for step in body["next_steps"])
+
+
+def test_the_api_says_when_a_plan_starts_later(cast, thursday):
+    services.aftercare_plan_start(
+        actor=cast.coordinator, client=cast.client, start_date=date(2026, 7, 1), months=3
+    )
+    body = api_as(cast.client_user).get(MINE).json()
+    assert body["starts_on"] == "2026-07-01"
+
+
+def test_the_api_without_a_plan_gives_null(cast, thursday):
+    body = api_as(cast.client_user).get(MINE).json()
+    assert body["plan"] is None and body["components"] == [] and body["next_steps"] == []
+
+
+@pytest.mark.parametrize(
+    "role", ["admin", "clinician", "coordinator", "front_desk", "other_program", "outsider"]
+)
+def test_the_api_is_for_clients_only(cast, full_plan, role):
+    response = api_as(cast.person(role)).get(MINE)
+    assert response.status_code == 404
+    assert "detail" in response.json() or "error" in response.json()
+
+
+def test_the_api_refuses_anonymous(full_plan):
+    assert APIClient().get(MINE).status_code in (401, 403)
+
+
+def test_the_api_reads_in_a_fixed_number_of_queries(cast, full_plan, django_assert_max_num_queries):
+    api = api_as(cast.client_user)
+    api.get(MINE)
+    with django_assert_max_num_queries(30) as small:
+        api.get(MINE)
+    for i in range(5):
+        services.goal_add(actor=cast.coordinator, plan=full_plan, description=f"Goal {i}")
+        services.component_add(
+            actor=cast.coordinator, plan=full_plan, kind="coaching", title=f"Coach {i}"
+        )
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert api.get(MINE).status_code == 200

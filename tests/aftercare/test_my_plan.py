@@ -334,3 +334,33 @@ def test_the_api_reads_in_a_fixed_number_of_queries(cast, full_plan, django_asse
         )
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert api.get(MINE).status_code == 200
+
+
+# The staff plan page shows the same details, and when a plan starts later.
+
+
+def test_the_staff_plan_page_shows_every_components_details(cast, full_plan, client):
+    client.force_login(cast.coordinator)
+    text = client.get(f"/aftercare/plans/{full_plan.id}/").content.decode()
+    for expected in (
+        "Willowdown Counseling (test)",
+        "+12025550177",
+        "12 Imaginary Lane, Springfield",
+        "Video session, link sent the day before.",
+        "Mon, Wed, Sat 7pm · Lantern Hall Women&#x27;s Group",
+        "Thistle House (test)",
+        "move-in Jun 2, 2026",
+        "Dr. Pemberton Wisp (test)",
+        "next visit Jun 24, 2026",
+    ):
+        assert expected in text, expected
+    assert "starts on" not in text
+
+
+def test_the_staff_plan_page_says_when_a_plan_starts_later(cast, thursday, client):
+    plan = services.aftercare_plan_start(
+        actor=cast.coordinator, client=cast.client, start_date=date(2026, 7, 1), months=3
+    )
+    client.force_login(cast.coordinator)
+    text = client.get(f"/aftercare/plans/{plan.id}/").content.decode()
+    assert "starts on Jul 1, 2026" in text

@@ -25,7 +25,7 @@ from recoverypath.core.timezones import local_today
 from recoverypath.monitoring import selectors as monitoring_selectors
 
 from .models import AftercarePlan, CoordinatorCheckIn, Goal, GoalProgressNote, PlanComponent
-from .selectors import adherence_for_plans, plan_current
+from .selectors import adherence_for_plans, plan_current, plan_has_started
 
 if TYPE_CHECKING:
     from recoverypath.accounts.models import User
@@ -103,12 +103,6 @@ def local_time_words(at: datetime, check_in: CoordinatorCheckIn) -> LocalTime:
     template filters would move it to the active zone)."""
     day = f"{date_format(at, 'l')}, {date_format(at, 'DATE_FORMAT')}"
     return LocalTime(check_in, at, day, date_format(at, "TIME_FORMAT"))
-
-
-def plan_has_started(plan: AftercarePlan, *, today: date | None = None) -> bool:
-    """Whether the plan's first day has come in the client's zone (a plan drafted before
-    graduation starts later: no aftercare rule runs on it before then)."""
-    return plan.start_date <= (today or local_today(plan.client.time_zone))
 
 
 def _count(value: Decimal | float) -> int:
@@ -209,7 +203,7 @@ def my_plan_get(*, user: User, client: Client) -> MyPlan:
         client_id=client.id,
         organization_id=client.organization_id,
     )
-    started = plan.start_date <= today
+    started = plan_has_started(plan, today=today)
     week = adherence_for_plans(plans=[plan], end=today, days=today.weekday() + 1)[plan.id]
     check_in_days = 0
     if started and any(c.component.kind == Kind.DIGITAL for c in week.components):

@@ -107,6 +107,7 @@ def plan_detail(request, plan_id: int):
             "extend_form": ExtendForm(),
             "reason_form": ReasonForm(),
             "can_step_up": can_step_up_to_iop(request.user, plan.client),
+            "today": local_today(plan.client.time_zone),
         },
     )
 

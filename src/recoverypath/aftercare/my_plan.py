@@ -19,7 +19,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from recoverypath.clients.models import Client
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.timezones import local_today
 from recoverypath.monitoring import selectors as monitoring_selectors
@@ -29,6 +28,7 @@ from .selectors import adherence_for_plans, plan_current, plan_has_started
 
 if TYPE_CHECKING:
     from recoverypath.accounts.models import User
+    from recoverypath.clients.models import Client
 
 Kind = PlanComponent.Kind
 Frequency = PlanComponent.Frequency

@@ -26,13 +26,14 @@ EXPECTED: dict[str, list[str]] = {
         "alumni.help",
         "attendance.unexcused_absences",
     ],
-    # Lower order first (5, 10, 20, 20, 30, 50, 60, 80, 90, then the default 100).
+    # Lower order first (5, 10, 20, 20, 30, 45, 50, 60, 80, 90, then the default 100).
     "client home sections": [
         "testing.home_section",
         "monitoring.home_section",
         "safety.home_section",
         "incentives.home_section",
         "assessments.home_section",
+        "aftercare.plan_home_section",
         "aftercare.home_section",
         "alumni.home_section",
         "consent.home_section",

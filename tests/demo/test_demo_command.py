@@ -69,7 +69,7 @@ def _build_on_a_fresh_database(seed: int, clients: int) -> tuple[list[tuple], st
 def test_the_demo_is_the_same_for_the_same_seed():
     first, first_out = _build_on_a_fresh_database(seed=7, clients=12)
     second, second_out = _build_on_a_fresh_database(seed=7, clients=12)
-    assert len(first) == 12
+    assert len(first) == 12 + 1  # and Maria Demo-Sample
     assert first == second
     assert first_out == second_out
 
@@ -109,7 +109,7 @@ def test_the_demo_builds_two_programs_staff_of_every_role_and_n_clients():
         Membership.objects.filter(program__organization=org).values_list("role", flat=True)
     ) == {r.value for r in Role}
     clients = Client.objects.filter(organization=org)
-    assert clients.count() == 10
+    assert clients.count() == 10 + 1  # and Maria Demo-Sample
     assert set(clients.values_list("program__slug", flat=True)) == {"harbor", "mesa"}
     assert SupportContact.objects.filter(client__organization=org).count() >= 10
     for client in clients:
@@ -142,7 +142,7 @@ def test_a_second_demo_with_the_same_seed_is_refused_and_if_empty_prints_the_log
     assert sorted(line for line in again.splitlines() if line.startswith(core_roles)) == sorted(
         line for line in first.splitlines() if line.startswith(core_roles)
     )
-    assert Client.objects.count() == 2
+    assert Client.objects.count() == 2 + 1  # and Maria Demo-Sample
 
 
 @pytest.mark.django_db

@@ -12,9 +12,16 @@ class AftercareConfig(AppConfig):
         from recoverypath.core.hooks.help import register_help_action, register_help_request
 
         from .family import plan_for_family
-        from .views import client_panel, help_action, help_request_handler, home_section
+        from .views import (
+            client_panel,
+            help_action,
+            help_request_handler,
+            home_section,
+            plan_home_section,
+        )
 
         register_client_panel(client_panel)
+        register_home_section(plan_home_section, order=45)
         register_home_section(home_section, order=50)
         register_help_action(help_action)
         register_help_request(help_request_handler)

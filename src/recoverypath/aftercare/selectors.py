@@ -343,6 +343,13 @@ def plan_is_active(plan: AftercarePlan) -> bool:
     return plan.status == AftercarePlan.Status.ACTIVE
 
 
+def plan_has_started(plan: AftercarePlan, *, today: date | None = None) -> bool:
+    """Whether the plan's first day has come in the client's zone (`today`: the client's local
+    today, computed when not given). A plan drafted before graduation starts later: no
+    aftercare rule runs on it before then."""
+    return plan.start_date <= (today or local_today(plan.client.time_zone))
+
+
 def check_in_is_missed(check_in: CoordinatorCheckIn) -> bool:
     return check_in.status == CoordinatorCheckIn.Status.MISSED
 

@@ -1,4 +1,5 @@
-"""Signals aftercare sends inside the writing transaction; earlywarning.aftercare_rules listens."""
+"""Signals aftercare sends inside the writing transaction; earlywarning.aftercare_rules listens,
+and discharge (its checklist's "aftercare plan drafted")."""
 
 from django.dispatch import Signal
 
@@ -8,3 +9,5 @@ coordinator_check_in_recorded = Signal()
 component_contact_logged = Signal()
 # help_request=HelpRequest
 help_requested = Signal()
+# plan=AftercarePlan (just created, possibly starting later), actor=User
+aftercare_plan_started = Signal()

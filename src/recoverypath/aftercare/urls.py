@@ -24,6 +24,7 @@ urlpatterns = [
     path("aftercare/plans/<int:plan_id>/step-up/", views.plan_step_up, name="step_up"),
     path("aftercare/plans/<int:plan_id>/complete/", views.plan_complete, name="complete"),
     path("aftercare/plans/<int:plan_id>/resume/", views.plan_resume, name="resume"),
+    path("me/plan/", views.my_plan, name="my_plan"),
     path("me/support/", views.support, name="support"),
     path("me/help-now/", views.help_now, name="help"),
 ]

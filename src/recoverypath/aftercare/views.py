@@ -16,6 +16,7 @@ from recoverypath.clients.selectors import (
 )
 from recoverypath.core.errors import DomainError
 from recoverypath.core.forms import add_service_errors
+from recoverypath.core.timezones import local_today
 
 from . import selectors, services
 from .forms import (
@@ -31,6 +32,7 @@ from .forms import (
     SupportPreferencesForm,
 )
 from .models import AftercarePlan
+from .my_plan import my_plan_get
 from .permissions import can_manage_aftercare_plan, can_step_up_to_iop
 
 
@@ -105,6 +107,7 @@ def plan_detail(request, plan_id: int):
             "extend_form": ExtendForm(),
             "reason_form": ReasonForm(),
             "can_step_up": can_step_up_to_iop(request.user, plan.client),
+            "today": local_today(plan.client.time_zone),
         },
     )
 
@@ -359,3 +362,24 @@ def help_action(request, client) -> str:
 
 def home_section(request, client) -> str:
     return render_to_string("aftercare/_home_section.html", {"client": client}, request=request)
+
+
+@login_required
+def my_plan(request):
+    """My plan, on the client's phone: components with details and this week in words, goals,
+    coordinator check-ins to come, what to do next."""
+    client = own_client_get(user=request.user)
+    view = my_plan_get(user=request.user, client=client)
+    return render(request, "aftercare/my_plan.html", {"client": client, "view": view})
+
+
+def plan_home_section(request, client) -> str:
+    """A link to "My plan" on the client's home, when they have an open plan."""
+    plan = selectors.plan_current(client=client)
+    if plan is None:
+        return ""
+    return render_to_string(
+        "aftercare/_plan_home_section.html",
+        {"client": client, "plan": plan, "today": local_today(client.time_zone)},
+        request=request,
+    )

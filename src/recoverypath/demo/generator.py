@@ -21,6 +21,7 @@ from recoverypath.accounts.models import Membership, Organization, Program, Role
 from recoverypath.clients.models import Client, Ethnicity, Race, Sex, SupportContact
 from recoverypath.core.permissions import ROLE_RANK
 
+from .maria import maria_build
 from .names import FIRST_NAMES, LAST_NAMES, PREFERRED_NAMES, PRONOUNS, RELATIONSHIPS
 
 DEMO_PASSWORD = "demo-password-1"
@@ -210,6 +211,19 @@ def build(*, clients: int = 40, seed: int = 1, today: date | None = None) -> Dem
 
     for extension in _extensions():
         extension(result=result, rng=rng, today=today, staff=staff, clients=created)
+    if created:
+        # Maria Demo-Sample, in aftercare with her four components: last, and without `rng`,
+        # so every other demo record stays as it was.
+        maria = maria_build(
+            program=programs[0],
+            clinician=staff["clinician"],
+            coordinator=staff["coordinator"],
+            today=today,
+            email=f"maria{suffix}@demo.example.org",
+            password=password,
+            mrn=f"D{seed:02d}-MARIA",
+        )
+        result.add_login("client", maria.user.email)
     return result
 
 

@@ -1,4 +1,5 @@
-"""Care's episode signals open and close discharge plans, and the plan's owner follows the
+"""Care's episode signals open and close discharge plans, aftercare's new plan completes the
+checklist's "aftercare plan drafted", and the plan's owner follows the
 client's primary clinician (clients' care_team_changed); the work is in services."""
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.dispatch import receiver
 
+from recoverypath.aftercare.signals import aftercare_plan_started
 from recoverypath.care.signals import episode_finished, episode_started
 from recoverypath.clients.signals import care_team_changed
 
@@ -34,3 +36,8 @@ def _owner_follows_clinician(
     services.discharge_plan_owner_follow(
         actor=actor, client=client, previous_clinician_id=previous_clinician_id
     )
+
+
+@receiver(aftercare_plan_started, dispatch_uid="discharge.aftercare_plan_drafted")
+def _aftercare_plan_drafted(sender, plan, actor: User | None, **kwargs):
+    services.checklist_aftercare_plan_drafted(actor=actor, aftercare_plan=plan)

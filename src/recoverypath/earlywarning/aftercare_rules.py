@@ -7,7 +7,11 @@ from typing import TYPE_CHECKING
 from django.dispatch import receiver
 from django.urls import reverse
 
-from recoverypath.aftercare.selectors import check_in_is_missed, component_is_therapy
+from recoverypath.aftercare.selectors import (
+    check_in_is_missed,
+    component_is_therapy,
+    plan_has_started,
+)
 from recoverypath.aftercare.signals import component_contact_logged, coordinator_check_in_recorded
 
 from .config import SEVERITY, rule_config
@@ -23,7 +27,7 @@ def _plan_url(plan) -> str:
 
 
 def rule_missed_check_in(*, check_in: CoordinatorCheckIn) -> bool:
-    if not check_in_is_missed(check_in):
+    if not check_in_is_missed(check_in) or not plan_has_started(check_in.plan):
         return False
     client = check_in.client
     config = rule_config(program_id=client.program_id, rule=Rule.MISSED_APPOINTMENT)
@@ -45,6 +49,8 @@ def rule_missed_check_in(*, check_in: CoordinatorCheckIn) -> bool:
 def rule_missed_therapy(*, contact: ComponentContact) -> bool:
     component = contact.component
     if contact.attended or not component_is_therapy(component):
+        return False
+    if not plan_has_started(component.plan):
         return False
     client = component.plan.client
     config = rule_config(program_id=client.program_id, rule=Rule.MISSED_APPOINTMENT)

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 
-from recoverypath.aftercare.selectors import adherence_for_plans, plans_active
+from recoverypath.aftercare.selectors import adherence_for_plans, plan_has_started, plans_active
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.timezones import local_today
@@ -130,6 +130,8 @@ def absence_rules_run(*, client_ids: list[int] | None = None) -> RunResult:
         adherence = adherence_for_plans(plans=batch, days=days)
         for plan in batch:
             today = local_today(plan.client.time_zone)
+            if not plan_has_started(plan, today=today):
+                continue  # drafted before graduation: nothing is expected of it yet
             result.clients += 1
             result.raised += rule_no_check_in(
                 plan=plan, last=plan.last_check_in, today=today, settings=settings

@@ -20,7 +20,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from recoverypath.care.api import placement_errors_nested
-from recoverypath.clients.selectors import client_get
+from recoverypath.clients.selectors import client_get, own_client_get
 from recoverypath.core import permissions
 from recoverypath.core.audit import audit_record_list
 from recoverypath.core.params import id_param
@@ -28,7 +28,9 @@ from recoverypath.core.routers import ID_PATTERN
 
 from .. import selectors, services
 from ..models import AftercarePlan
+from ..my_plan import my_plan_get
 from ..permissions import can_manage_aftercare_plan, can_step_up_to_iop
+from .my_plan import MyPlanSerializer
 from .serializers import (
     AftercarePlanDetailSerializer,
     AftercarePlanOwnSerializer,
@@ -137,6 +139,14 @@ class AftercarePlanViewSet(
         if not can_manage_aftercare_plan(request.user, plan.client):
             raise PermissionDenied("Aftercare plans are for coordinators and clinicians.")
         return self._detail(plan)
+
+    @extend_schema(responses=MyPlanSerializer)
+    @action(detail=False, methods=["get"])
+    def mine(self, request):
+        """The caller's own open plan as "My plan" shows it on their phone (`plan` null when
+        there is none). Clients only: 404 for anyone without a client record."""
+        client = own_client_get(user=request.user)
+        return Response(MyPlanSerializer(my_plan_get(user=request.user, client=client)).data)
 
     @extend_schema(request=PlanStartSerializer, responses={201: AftercarePlanDetailSerializer})
     def create(self, request, *args, **kwargs):

@@ -21,6 +21,7 @@ from ..models import (
     Goal,
 )
 from ..permissions import can_step_up_to_iop
+from ..signals import aftercare_plan_started
 from .check_ins import checkin_at, forget_reminders, remind
 from .components import component_build, testing_policy_for
 from .shared import audit as _audit
@@ -69,7 +70,9 @@ def aftercare_plan_start(
        explicit `end_date`; the coordinator defaults to the client's coordinator;
     2. components (dicts of PlanComponent fields) and goals (description, target_date);
     3. the first coordinator check-in is scheduled `checkin_every_days` after the start;
-    4. one audit event; ValidationError when an open plan already exists or values are wrong.
+    4. `aftercare_plan_started` is sent in the transaction (discharge completes its checklist's
+       "aftercare plan drafted" item with a link to this plan);
+    5. one audit event; ValidationError when an open plan already exists or values are wrong.
     """
     _require_coordination(actor, client)
     start = start_date or local_today(client.time_zone)
@@ -122,6 +125,7 @@ def aftercare_plan_start(
                 scheduled_at=checkin_at(plan, start + timedelta(days=checkin_every_days)),
             )
             remind(first)
+            aftercare_plan_started.send(sender=AftercarePlan, plan=plan, actor=actor)
             _audit(
                 actor,
                 plan,

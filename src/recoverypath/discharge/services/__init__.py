@@ -3,7 +3,7 @@ discharge_graduate`."""
 
 from recoverypath.aftercare.services import external_provider_create, external_provider_update
 
-from .checklist_items import checklist_item_update
+from .checklist_items import checklist_aftercare_plan_drafted, checklist_item_update
 from .graduation import discharge_graduate, episode_finish_check, readiness_alerts_raise
 from .plans import (
     alumni_offer_respond,
@@ -17,6 +17,7 @@ from .summary import summary_generate, summary_share, summary_sign
 
 __all__ = [
     "alumni_offer_respond",
+    "checklist_aftercare_plan_drafted",
     "checklist_item_update",
     "discharge_graduate",
     "discharge_plan_close",

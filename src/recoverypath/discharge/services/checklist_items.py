@@ -14,7 +14,7 @@ from recoverypath.core import permissions
 from recoverypath.core.audit import Action, model_changes, snapshot
 
 from .. import checklist, sources
-from ..models import ChecklistItem, Referral
+from ..models import ChecklistItem, DischargePlan, Referral
 from ..permissions import can_work_checklist
 from .plans import plan_audit as _audit
 from .plans import require_open as _require_open
@@ -161,3 +161,50 @@ def _int(value: Any) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def checklist_aftercare_plan_drafted(*, actor: User | None, aftercare_plan) -> ChecklistItem | None:
+    """The aftercare app drafted a plan for the client (aftercare's `aftercare_plan_started`):
+    the open discharge plan's "aftercare plan drafted" item becomes done, linked to the plan
+    (`data["aftercare_plan_id"]`) with a one-line summary. Nothing happens (None) without an
+    open discharge plan in the plan's program, for a plan that follows another episode, for an
+    item already done or not applicable, or for an actor who does not work the checklist."""
+    plan = (
+        DischargePlan.objects.select_related("client")
+        .filter(
+            client_id=aftercare_plan.client_id,
+            program_id=aftercare_plan.program_id,
+            status=DischargePlan.Status.OPEN,
+        )
+        .first()
+    )
+    if plan is None or actor is None or not can_work_checklist(actor, plan.client):
+        return None
+    if aftercare_plan.episode_id is not None and aftercare_plan.episode_id != plan.episode_id:
+        return None
+    item = plan.items.filter(
+        kind=ChecklistItem.Kind.AFTERCARE_PLAN, status=ChecklistItem.Status.OPEN
+    ).first()
+    if item is None:
+        return None
+    before = snapshot(item, ITEM_FIELDS)
+    summary = (item.data or {}).get("summary") or (
+        f"Aftercare plan from {aftercare_plan.start_date:%b} {aftercare_plan.start_date.day}, "
+        f"{aftercare_plan.start_date:%Y} to {aftercare_plan.end_date:%b} "
+        f"{aftercare_plan.end_date.day}, {aftercare_plan.end_date:%Y}."
+    )
+    item.data = {"summary": summary, "aftercare_plan_id": aftercare_plan.pk}
+    item.status = ChecklistItem.Status.DONE
+    item.evidence = item.evidence or "Drafted in the aftercare app."
+    item.completed_at = timezone.now()
+    item.completed_by = actor
+    with transaction.atomic():
+        item.save()
+        _audit(
+            actor,
+            plan,
+            Action.UPDATE,
+            {"kind": item.kind, **model_changes(before, snapshot(item, ITEM_FIELDS))},
+            obj=item,
+        )
+    return item

@@ -1,0 +1,58 @@
+"""On a 375 px phone: Maria (built as the demo builds her) signs in, opens "My plan" from her
+home page and finds her four components with their details, this week in words, her goals with
+their progress and what to do next."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.hashers import make_password
+
+from recoverypath.core.timezones import local_today
+from recoverypath.demo.maria import COMPONENT_TITLES, GOALS, maria_build
+
+from .conftest import PHONE, log_in
+
+
+@pytest.mark.django_db(transaction=True)
+def test_maria_reads_her_plan_on_her_phone(new_page, cast):
+    maria = maria_build(
+        program=cast.program,
+        clinician=cast.clinician,
+        coordinator=cast.coordinator,
+        today=local_today(cast.program.time_zone),
+        email="maria@test.example.org",
+        password=make_password(cast.password),
+    )
+    page = new_page(PHONE)
+    log_in(page, maria.user.email, cast.password)
+    page.get_by_role("link", name="See my plan").click()
+    page.get_by_role("heading", name="My plan", level=1).wait_for()
+
+    components = page.get_by_test_id("plan-component")
+    assert components.count() == 4
+    for title in COMPONENT_TITLES:
+        assert components.filter(has_text=title).first.is_visible(), title
+    therapy = components.filter(has_text="Weekly telehealth therapy")
+    assert therapy.get_by_text("Bluejay Telehealth Counseling (fictional)").is_visible()
+    assert therapy.get_by_text("Once a week").is_visible()
+    assert therapy.get_by_role("link", name="Call +12025550191").get_attribute("href") == (
+        "tel:+12025550191"
+    )
+    aa = components.filter(has_text="Women's AA meetings")
+    assert aa.get_by_text("Lantern Hall Women's Group", exact=False).is_visible()
+    assert aa.get_by_text("3 times a week").is_visible()
+    assert aa.get_by_test_id("component-week").inner_text().endswith("this week")
+    tracker = components.filter(has_text="Daily sobriety tracker")
+    assert tracker.get_by_text("Every day").is_visible()
+    fitness = components.filter(has_text="Fitness group for accountability")
+    assert fitness.get_by_text("Riverside Striders (fictional)").is_visible()
+
+    goals = page.get_by_test_id("plan-goal")
+    assert goals.count() == len(GOALS)
+    assert goals.filter(has_text="Ran 2 km without stopping on Friday.").is_visible()
+    assert page.get_by_test_id("plan-check-in").first.is_visible()
+    next_steps = page.get_by_test_id("next-steps")
+    assert next_steps.get_by_text("Coordinator check-in on", exact=False).is_visible()
+    # Nothing runs off the side of a 375 px screen.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, width

@@ -15,6 +15,7 @@ The same N and seed give the same rows (ids aside, which come from the database'
 from __future__ import annotations
 
 import contextlib
+import os
 import queue
 import random
 import resource
@@ -59,6 +60,27 @@ def peak_rss_mb() -> float:
     """This process's peak resident memory, in MB."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _backend_cpu_seconds() -> float:
+    """CPU time of this connection's PostgreSQL backend when it runs on this machine (a figure
+    that holds on a busy machine where wall time does not); NaN when it cannot be read."""
+    if connection.vendor != "postgresql":
+        return float("nan")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
 
 
 def _standard_urine_panel() -> TestPanel:
@@ -129,6 +151,7 @@ def scale_load(
             f"{organization_slug(seed, 'N')}); use another --seed or a fresh database."
         )
     started = time.monotonic()
+    cpu_started, db_cpu_started = _cpu_seconds(), _backend_cpu_seconds()
     postgres = connection.vendor == "postgresql"
     with transaction.atomic():
         if postgres:
@@ -157,6 +180,7 @@ def scale_load(
         progress(
             f"scale demo: {clients} clients in {len(layout.programs)} programs of "
             f"{len(layout.organizations)} organizations, {len(layout.emails)} staff"
+            + ("" if postgres else " (SQLite: batched INSERTs, meant for small N; use PostgreSQL)")
         )
         done = 0
         for last, batches in _chunks(stories, tables, clients=clients, seed=seed, chunk=chunk):
@@ -167,6 +191,10 @@ def scale_load(
                 f"{elapsed:7.1f} s  peak RSS {peak_rss_mb():.0f} MB"
             )
     rows = tables.counts()
+    progress(
+        f"  CPU: this process {_cpu_seconds() - cpu_started:.1f} s, "
+        f"database {_backend_cpu_seconds() - db_cpu_started:.1f} s"
+    )
     analyze_started = time.monotonic()
     if postgres:
         with connection.cursor() as cursor:

@@ -41,6 +41,24 @@ COMPONENTS = (
 )
 
 
+# Cumulative shares of the stages a client is at (the module's docstring).
+STAGES = (
+    ("intake", 0.06),
+    ("iop", 0.18),
+    ("aftercare", 0.80),
+    ("alumni", 0.90),
+    ("discharged", 1.01),
+)
+
+
+def _end_reason(rng: random.Random, stage: str) -> str:
+    if stage in ("intake", "iop"):
+        return ""
+    if stage == "discharged":
+        return rng.choice(("Completed IOP", "Left against advice", "Moved away"))
+    return "Completed IOP"
+
+
 class Stories(Records):
     """Writes one client and their path through care (`client_add`)."""
 
@@ -49,17 +67,7 @@ class Stories(Records):
     def client_add(self, rng: random.Random, index: int) -> None:
         staff = self.layout.program_of(index)
         roll = rng.random()
-        stage = (
-            "intake"
-            if roll < 0.06
-            else "iop"
-            if roll < 0.18
-            else "aftercare"
-            if roll < 0.80
-            else "alumni"
-            if roll < 0.90
-            else "discharged"
-        )
+        stage = next(name for name, share in STAGES if roll < share)
         self.stages[stage] = self.stages.get(stage, 0) + 1
         today = self.today
         client_id = self.people.clients.next_id()
@@ -102,11 +110,7 @@ class Stories(Records):
                 iop_start,
                 iop_start + timedelta(days=56),
                 iop_end,
-                ""
-                if iop_end is None
-                else "Completed IOP"
-                if stage != "discharged"
-                else rng.choice(("Completed IOP", "Left against advice", "Moved away")),
+                _end_reason(rng, stage),
                 None,
                 "",
                 clinician,

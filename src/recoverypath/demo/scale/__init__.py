@@ -52,6 +52,10 @@ class ScaleResult:
     seconds: float
     rows: dict[str, int] = field(default_factory=dict)
     write_seconds: dict[str, float] = field(default_factory=dict)
+    # CPU seconds of the load (generating rows; the database backend writing them, NaN unless
+    # PostgreSQL runs on this machine): unlike wall time, they hold on a busy machine.
+    cpu_seconds: float = 0.0
+    database_cpu_seconds: float = float("nan")
     stages: dict[str, int] = field(default_factory=dict)
     sample_login: str = ""
 
@@ -191,10 +195,9 @@ def scale_load(
                 f"{elapsed:7.1f} s  peak RSS {peak_rss_mb():.0f} MB"
             )
     rows = tables.counts()
-    progress(
-        f"  CPU: this process {_cpu_seconds() - cpu_started:.1f} s, "
-        f"database {_backend_cpu_seconds() - db_cpu_started:.1f} s"
-    )
+    cpu = _cpu_seconds() - cpu_started
+    database_cpu = _backend_cpu_seconds() - db_cpu_started
+    progress(f"  CPU: this process {cpu:.1f} s, database {database_cpu:.1f} s")
     analyze_started = time.monotonic()
     if postgres:
         with connection.cursor() as cursor:
@@ -211,6 +214,8 @@ def scale_load(
         seconds=time.monotonic() - started,
         rows=rows,
         write_seconds=tables.write_seconds(),
+        cpu_seconds=cpu,
+        database_cpu_seconds=database_cpu,
         stages=dict(sorted(stories.stages.items())),
         sample_login=layout.first_coordinator_email,
     )

@@ -44,6 +44,8 @@ class ProgramStaff:
     time_zone: str
     clinicians: list[int] = field(default_factory=list)
     coordinators: list[int] = field(default_factory=list)
+    # Cumulative weights: some coordinators carry half the average caseload, some half again more.
+    coordinator_weights: list[float] = field(default_factory=list)
     front_desk: int = 0
     admin: int = 0
 
@@ -133,6 +135,10 @@ def layout_build(*, clients: int, seed: int, tables: Tables, rng: random.Random)
             hire(program, Role.COORDINATOR, n + 1)
             for n in range(max(1, _ceil(size, CLIENTS_PER_COORDINATOR)))
         ]
+        total = 0.0
+        for _ in staff.coordinators:
+            total += 0.5 + rng.random()
+            staff.coordinator_weights.append(total)
         layout.programs.append(staff)
     layout.first_coordinator_email = layout.emails[layout.programs[0].coordinators[0]]
     tables.flush()

@@ -71,7 +71,7 @@ class Stories(Records):
         self.stages[stage] = self.stages.get(stage, 0) + 1
         today = self.today
         client_id = self.people.clients.next_id()
-        coordinator = staff.coordinators[index % len(staff.coordinators)]
+        coordinator = rng.choices(staff.coordinators, cum_weights=staff.coordinator_weights)[0]
         clinician = rng.choice(staff.clinicians)
         if stage == "intake":
             iop_start = today + timedelta(days=rng.randint(1, 14))
@@ -278,7 +278,7 @@ class Stories(Records):
         mood_base = 2.4 + 1.8 * rng.random()
         craving_base = 0.5 + 4 * rng.random()
         stopped = today + timedelta(days=1)
-        if open_ and rng.random() < 0.125:
+        if open_ and rng.random() < 0.125 and (today - ac_start).days > 30:
             stopped = today - timedelta(days=rng.randint(3, 21))  # disengaging
         random_ = rng.random
         days = self.days
@@ -295,6 +295,8 @@ class Stories(Records):
             p = floor + (p0 - floor) * math.exp(-(start_offset + n) / tau)
             if day >= stopped:
                 p = 0.02
+            elif n == 0:
+                p = 1.0  # everyone in aftercare has checked in at least once
             if random_() >= p:
                 continue
             used = random_() < use_rate * (1.5 - p)

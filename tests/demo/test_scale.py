@@ -9,7 +9,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from recoverypath.assessments.models import Assessment
 from recoverypath.care.models import EpisodeOfCare
 from recoverypath.clients.models import Client
 from recoverypath.core.models import AuditEvent
+from recoverypath.demo.management.commands.demo import SMALL_DEMO_CLIENTS
 from recoverypath.demo.scale import ScaleDemoExists, scale_load
 from recoverypath.monitoring.models import CheckIn, Lapse
 from recoverypath.testing.models import AnalyteResult, Collection
@@ -175,7 +176,8 @@ def test_loading_the_same_seed_again_is_refused_and_writes_nothing():
 def test_the_command_keeps_the_named_demo_and_adds_n_clients_once():
     out, err = StringIO(), StringIO()
     call_command("demo", clients=60, seed=9, scale=True, stdout=out, stderr=err)
-    assert Client.objects.filter(organization__slug="demo-9").count() == 40
+    # The named demo: its 40 clients and Maria (demo/maria.py).
+    assert Client.objects.filter(organization__slug="demo-9").count() == SMALL_DEMO_CLIENTS + 1
     assert _scale_clients(9).count() == 60
     printed = out.getvalue()
     assert "admin.9@demo.example.org" in printed
@@ -214,3 +216,14 @@ def test_a_generated_coordinator_sees_their_caseload_and_a_client_page(client):
     assert mine is not None
     assert mine.last_name in dashboard.content.decode()
     assert client.get(f"/clients/{mine.id}/").status_code == 200
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="partitions are PostgreSQL's")
+def test_the_history_lands_in_its_months_partitions_not_the_default_one():
+    _load(clients=60)
+    with connection.cursor() as cursor:
+        for table in ("monitoring_checkin", "core_auditevent", "alerts_alertevent"):
+            # bandit B608: our own table names.
+            cursor.execute(f"SELECT count(*) FROM {table}_default")  # nosec B608
+            assert cursor.fetchone()[0] == 0, table
+    assert CheckIn.objects.count() > 60

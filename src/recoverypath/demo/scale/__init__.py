@@ -24,17 +24,18 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from recoverypath.accounts.models import Membership, Organization, Role
+from recoverypath.core.partitioning import partitions_ensure
 from recoverypath.testing.models import TestPanel
 
 from .people import STAFF_DOMAIN, layout_build, organization_slug
-from .stories import Stories
+from .stories import OLDEST_DAYS, Stories
 from .writer import Batch, Tables
 
 CHUNK = 5_000
@@ -157,6 +158,8 @@ def scale_load(
     started = time.monotonic()
     cpu_started, db_cpu_started = _cpu_seconds(), _backend_cpu_seconds()
     postgres = connection.vendor == "postgresql"
+    # The year of history goes into its months' partitions, not the DEFAULT one (PostgreSQL).
+    partitions_ensure(since=today - timedelta(days=OLDEST_DAYS))
     with transaction.atomic():
         if postgres:
             with connection.cursor() as cursor:

@@ -19,6 +19,10 @@ from recoverypath.monitoring.models import COPING, SUBSTANCES, TRIGGERS
 from .people import ProgramStaff
 from .records import YEAR, Records, _at
 
+# The oldest day any story writes: a discharged client's IOP began up to 900 days ago, intake up
+# to 10 days before that (see Stories below).
+OLDEST_DAYS = 910
+
 SLEEP = [Decimal(f"{h / 2:.1f}") for h in range(6, 20)]
 TRIGGER_SETS = [[], [], [], *[[k] for k, _ in TRIGGERS]] + [
     sorted({a, b}) for a, _ in TRIGGERS[:5] for b, _ in TRIGGERS[5:]

@@ -27,6 +27,15 @@ EXPECTED: dict[str, list[str]] = {
         "attendance.unexcused_absences",
     ],
     # Lower order first (5, 10, 20, 20, 30, 50, 60, 80, 90, then the default 100).
+    "api token user joins": [
+        "client_record",
+        "client_record__program",
+        "client_record__organization",
+    ],
+    "check-in rule inputs": [
+        "incentives.check_in_inputs",
+        "earlywarning.check_in_rule_inputs",
+    ],
     "client home sections": [
         "testing.home_section",
         "monitoring.home_section",

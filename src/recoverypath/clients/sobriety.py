@@ -189,12 +189,8 @@ def sobriety_summary_for(client: Client, *, lapse_dates: Iterable[date] = ()) ->
     """Uses the client's `sobriety_annotations()` when the query added them, else
     `client.sobriety_streaks.all()`: prefetch that on lists (one query for the page)."""
     if hasattr(client, _LONGEST):
-        longest = getattr(client, _LONGEST)
-        if isinstance(longest, int):  # a raw() row on SQLite: microseconds
-            longest = timedelta(microseconds=longest)
-        first_start = getattr(client, _FIRST_START)
-        if isinstance(first_start, str):
-            first_start = date.fromisoformat(first_start)
+        longest: timedelta | None = getattr(client, _LONGEST)
+        first_start: date | None = getattr(client, _FIRST_START)
         longest_days = max(0, longest.days) if longest is not None else None
     else:
         closed = [(s.start_date, s.end_date) for s in client.sobriety_streaks.all() if s.end_date]

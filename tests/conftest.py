@@ -31,6 +31,8 @@ def _fresh_rate_limits(settings):
     """Rate-limit counters live in the cache: every test counts in a namespace of its own (no
     flush, which would reset the counters of a test running beside it on a shared Redis)."""
     settings.RATE_LIMIT_NAMESPACE = uuid.uuid4().hex[:12]
+    # Cached rule settings too: ids repeat after a rollback, so an entry must not outlive its test.
+    settings.CACHE_NAMESPACE = uuid.uuid4().hex[:12]
 
 
 @pytest.fixture(autouse=True)

@@ -193,6 +193,9 @@ RATE_LIMITS = {
     "invitation_send_account": (30, 3600),
 }
 RATE_LIMIT_NAMESPACE = ""
+# A prefix for values cached for speed (earlywarning.config: a program's rule settings); tests
+# give each test its own, as for the rate-limit counters.
+CACHE_NAMESPACE = ""
 
 # Two-factor sign-in (django-otp, TOTP). Staff must enrol once their program's grace period
 # (Program.two_factor_grace_days after they joined it) is over; clients may opt in.

@@ -26,6 +26,15 @@ EXPECTED: dict[str, list[str]] = {
         "alumni.help",
         "attendance.unexcused_absences",
     ],
+    "api token user joins": [
+        "client_record",
+        "client_record__program",
+        "client_record__organization",
+    ],
+    "check-in rule inputs": [
+        "incentives.check_in_inputs",
+        "earlywarning.check_in_rule_inputs",
+    ],
     # Lower order first (5, 10, 20, 20, 30, 45, 50, 60, 80, 90, then the default 100).
     "client home sections": [
         "testing.home_section",

@@ -3,7 +3,17 @@ program. Front desk sees none (alerts are clinical signals); clients never see a
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from recoverypath.accounts.models import Program, User
@@ -255,6 +265,19 @@ def alerts_active() -> QuerySet[Alert]:
     """Every open or acknowledged alert, unscoped: for subqueries over a list the caller has
     already scoped (the coordinator dashboard)."""
     return Alert.objects.filter(status__in=ACTIVE_STATUSES)
+
+
+def alerts_active_count(*, client_id: int, kinds: list[str]) -> Coalesce:
+    """An expression: how many open or acknowledged alerts of `kinds` the client has (to annotate
+    on a query the caller runs anyway, instead of a query of its own)."""
+    counted = (
+        Alert.objects.filter(client_id=client_id, kind__in=kinds, status__in=ACTIVE_STATUSES)
+        .order_by()
+        .values("client_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def alerts_active_of_kind(*, kind: str, client_ids: list[int] | None = None) -> list[Alert]:

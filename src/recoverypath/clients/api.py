@@ -198,6 +198,8 @@ class ClientViewSet(
         ).prefetch_related("sobriety_streaks")
 
     def get_object(self):
+        if self.request.method in SAFE_METHODS:
+            return selectors.client_read(user=self.request.user, client_id=self.kwargs["pk"])
         client = selectors.client_get(user=self.request.user, client_id=self.kwargs["pk"])
         if self.request.method not in SAFE_METHODS and not permissions.can_edit_client(
             self.request.user, client

@@ -8,10 +8,11 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from recoverypath.core import permissions
-from recoverypath.core.audit import Action, audit_record
+from recoverypath.core.audit import Action, audit_read_first, audit_record
 from recoverypath.core.params import Reach
 
 from .models import Client, SupportContact
+from .sobriety import sobriety_annotations
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -100,6 +101,23 @@ def client_get(*, user: User, client_id: int, audit: bool = True) -> Client:
     return _visible(user=user, client=client, audit=audit)
 
 
+def client_read(*, user: User, client_id: int) -> Client:
+    """The client record for the API's read (`GET /api/v1/clients/{id}/`): with the sobriety
+    figures' inputs annotated, and the `read` audit event written by the same statement on
+    PostgreSQL (core.audit.audit_read_first). Ids of related rows only (nothing joined).
+    Http404 when `user` may not see the client, as client_get."""
+    client = audit_read_first(
+        actor=user,
+        queryset=client_queryset_for_user(user=user)
+        .filter(pk=client_id)
+        .annotate(**sobriety_annotations()),
+        client_field="id",
+    )
+    if client is None or not permissions.can_view_client(user, client):
+        raise Http404("No such client.")
+    return client  # type: ignore[return-value]
+
+
 def own_client_get(*, user: User | AnonymousUser) -> Client:
     """The logged-in client's own record (an audited read); Http404 for anyone without one."""
     client = None
@@ -126,6 +144,9 @@ def client_for_user_account(*, user: User | AnonymousUser) -> Client | None:
     """The client record belonging to a logged-in client, or None for staff."""
     if not user.is_authenticated:
         return None
+    relation = Client._meta.get_field("user").remote_field  # User.client_record
+    if relation.is_cached(user):  # loaded with the API token (core.hooks.api_auth)
+        return getattr(user, "client_record", None)
     return Client.objects.select_related("program", "organization").filter(user=user).first()
 
 

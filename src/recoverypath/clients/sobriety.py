@@ -22,6 +22,15 @@ from typing import TYPE_CHECKING
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import (
+    DateField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Subquery,
+)
 
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
@@ -120,13 +129,32 @@ def sobriety_summary(
        minus the distinct lapse days in that range (the lapse day itself is not a sober day).
     """
     closed = [(s, e) for s, e in closed_streaks]
-    if sobriety_date is None and not closed:
+    return _summary(
+        sobriety_date=sobriety_date,
+        longest_closed=max((days_between(s, e) for s, e in closed), default=None),
+        first_closed_start=min((s for s, _ in closed), default=None),
+        today=today,
+        since=since,
+        lapse_dates=lapse_dates,
+    )
+
+
+def _summary(
+    *,
+    sobriety_date: date | None,
+    longest_closed: int | None,
+    first_closed_start: date | None,
+    today: date,
+    since: date | None,
+    lapse_dates: Iterable[date],
+) -> SobrietySummary:
+    if sobriety_date is None and first_closed_start is None:
         return SobrietySummary(None, None, None, None, today)
-    lengths = [days_between(s, e) for s, e in closed]
+    lengths = [n for n in (longest_closed,) if n is not None]
     current = days_between(sobriety_date, today) if sobriety_date else None
     if current is not None:
         lengths.append(current)
-    starts = [s for s, _ in closed] + ([sobriety_date] if sobriety_date else [])
+    starts = [s for s in (first_closed_start, sobriety_date) if s is not None]
     begin = since or min(starts)
     span = days_between(begin, today)
     lapses = {d for d in lapse_dates if begin <= d < today}
@@ -135,17 +163,48 @@ def sobriety_summary(
     return SobrietySummary(current, max(lengths), total, nxt, today)
 
 
+# What `sobriety_annotations()` adds to a client query (see sobriety_summary_for).
+_LONGEST = "sobriety_closed_longest"
+_FIRST_START = "sobriety_closed_first_start"
+
+
+def sobriety_annotations() -> dict[str, Subquery]:
+    """Expressions for a client query: the longest closed streak (a duration) and the earliest
+    closed streak's start, so that sobriety_summary_for needs no query of its own."""
+    closed = SobrietyStreak.objects.filter(client_id=OuterRef("pk"), end_date__isnull=False)
+    longest = (
+        closed.order_by()
+        .values("client_id")
+        .annotate(n=Max(ExpressionWrapper(F("end_date") - F("start_date"), DurationField())))
+        .values("n")
+    )
+    first = closed.order_by("start_date").values("start_date")[:1]
+    return {
+        _LONGEST: Subquery(longest, output_field=DurationField()),
+        _FIRST_START: Subquery(first, output_field=DateField()),
+    }
+
+
 def sobriety_summary_for(client: Client, *, lapse_dates: Iterable[date] = ()) -> SobrietySummary:
-    """Uses `client.sobriety_streaks.all()`: prefetch it on lists (one query for the page)."""
-    closed = [(s.start_date, s.end_date) for s in client.sobriety_streaks.all() if s.end_date]
+    """Uses the client's `sobriety_annotations()` when the query added them, else
+    `client.sobriety_streaks.all()`: prefetch that on lists (one query for the page)."""
+    if hasattr(client, _LONGEST):
+        longest: timedelta | None = getattr(client, _LONGEST)
+        first_start: date | None = getattr(client, _FIRST_START)
+        longest_days = max(0, longest.days) if longest is not None else None
+    else:
+        closed = [(s.start_date, s.end_date) for s in client.sobriety_streaks.all() if s.end_date]
+        longest_days = max((days_between(s, e) for s, e in closed), default=None)
+        first_start = min((s for s, _ in closed), default=None)
     since = None
     if client.created_at:
         joined = client.created_at.date()
-        starts = [s for s, _ in closed] + ([client.sobriety_date] if client.sobriety_date else [])
+        starts = [s for s in (first_start, client.sobriety_date) if s is not None]
         since = min([joined, *starts])
-    return sobriety_summary(
+    return _summary(
         sobriety_date=client.sobriety_date,
-        closed_streaks=closed,
+        longest_closed=longest_days,
+        first_closed_start=first_start,
         today=local_today(client.time_zone),
         since=since,
         lapse_dates=lapse_dates,

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models
+from django.db import connection, models
 from django.db.models.fields.mixins import FieldCacheMixin
 
 from . import context
@@ -186,3 +186,56 @@ def audit_record_many(*, actor: Actor, action: str, events: list[dict[str, Any]]
     ]
     if rows:
         AuditEvent.objects.bulk_create(rows)
+
+
+def audit_read_first(
+    *,
+    actor: Actor,
+    queryset: models.QuerySet,
+    client_field: str,
+    organization_field: str = "organization_id",
+) -> models.Model | None:
+    """The first row of `queryset` (by primary key) and one `read` event for it, or None.
+
+    On PostgreSQL one statement does both: the event is inserted by a data-modifying WITH in
+    front of the SELECT, from the same rows (so a row that is not returned is not audited, and a
+    returned row always is, in the same implicit transaction). The row is built with `raw()`, so
+    `select_related` is not followed (ids only) and annotations come back as the driver gives
+    them. Elsewhere (SQLite, which has no INSERT inside WITH): a SELECT, then the INSERT.
+    """
+    ordered = queryset.select_related(None).order_by("pk")
+    first = ordered[:1]
+    model = queryset.model
+    if connection.vendor != "postgresql":
+        row = first.first()
+        if row is not None:
+            audit_record(
+                actor=actor,
+                action=Action.READ,
+                obj=row,
+                client_id=getattr(row, client_field),
+                organization_id=getattr(row, organization_field),
+            )
+        return row
+    event = AuditEvent(**_base(actor), action=Action.READ, object_type=model._meta.label_lower)
+    constant = [
+        f
+        for f in AuditEvent._meta.concrete_fields
+        if f.attname not in ("id", "object_id", "client_id", "organization_id")
+    ]
+    quote = connection.ops.quote_name
+    picked = dict.fromkeys([model._meta.pk.attname, client_field, organization_field])
+    source = ordered.values(*picked)[:1]
+    source_sql, source_params = source.query.sql_with_params()
+    columns = [quote(f.column or f.attname) for f in constant]
+    columns += [quote("object_id"), quote("client_id"), quote("organization_id")]
+    prefix = (
+        f"WITH audited AS (INSERT INTO {quote(AuditEvent._meta.db_table)} "
+        f"({', '.join(columns)}) SELECT {', '.join(['%s'] * len(constant))}, "
+        f"CAST(r.{quote(model._meta.pk.column)} AS varchar), r.{quote(client_field)}, "
+        f"r.{quote(organization_field)} FROM ({source_sql}) r) "
+    )
+    constants = [f.get_db_prep_save(f.pre_save(event, add=True), connection) for f in constant]
+    sql, params = first.query.sql_with_params()
+    rows = list(model.objects.raw(prefix + sql, (*constants, *source_params, *params)))
+    return rows[0] if rows else None

@@ -52,6 +52,13 @@ def program_roles(user: Person) -> dict[int, str]:
     return cached
 
 
+def remember_roles(user: Person, roles: dict[int, str]) -> None:
+    """Use `roles` ({program_id: role}, every membership of the user, read by the caller in a
+    statement it ran anyway, e.g. the API token sign-in) as the user's roles for the request."""
+    if user is not None:
+        setattr(user, _ROLES_CACHE, dict(roles))
+
+
 def forget_roles(user: Person) -> None:
     if hasattr(user, _ROLES_CACHE):
         delattr(user, _ROLES_CACHE)

@@ -20,10 +20,13 @@ class EarlywarningConfig(AppConfig):
                 if exc.name != f"{self.name}.{module}":
                     raise
         from recoverypath.core.hooks.alerts import register_alert_kind
+        from recoverypath.core.hooks.checkins import register_check_in_rule_inputs
         from recoverypath.core.hooks.navigation import register_nav_items
 
         from .attendance import ALERT_KIND as ABSENCES_KIND
+        from .checkins import check_in_rule_inputs
         from .views import nav_items
 
         register_alert_kind(ABSENCES_KIND, "Unexcused absences in a row")
         register_nav_items(nav_items)
+        register_check_in_rule_inputs(check_in_rule_inputs)

@@ -6,6 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings as django_settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.http import Http404
 
 from recoverypath.accounts.selectors import program_list_for_user
@@ -87,6 +92,42 @@ def rule_configs(*, program_id: int) -> dict[str, RuleConfig]:
     return {
         r.value: rule_config(program_id=program_id, rule=r.value, settings=settings) for r in Rule
     }
+
+
+# How long a program's rule settings may be served from the cache. A change deletes the entry at
+# once (and again after commit); with a shared cache (Redis, production) every process sees that
+# at once. A per-process cache (LocMem, no REDIS_URL) cannot be told about another process's
+# change, so there this bounds how long another process may use the old settings.
+CACHE_SECONDS = 60
+
+
+def _cache_key(program_id: int) -> str:
+    # The namespace lets tests (where ids repeat after a rollback) keep entries apart.
+    namespace = getattr(django_settings, "CACHE_NAMESPACE", "")
+    return f"{namespace}earlywarning:rules:v1:{program_id}"
+
+
+def rule_configs_cached(*, program_id: int) -> dict[str, RuleConfig]:
+    """{rule: RuleConfig} for a program from the cache, or read (one query) and cached: what the
+    rules that run on every check-in use. Invalidated when a RuleSetting is saved or deleted."""
+    key = _cache_key(program_id)
+    stored = cache.get(key)
+    if stored is None:
+        stored = {
+            rule: (config.enabled, config.params)
+            for rule, config in rule_configs(program_id=program_id).items()
+        }
+        cache.set(key, stored, CACHE_SECONDS)
+    return {rule: RuleConfig(enabled, dict(params)) for rule, (enabled, params) in stored.items()}
+
+
+@receiver(post_save, sender=RuleSetting, dispatch_uid="earlywarning.config.saved")
+@receiver(post_delete, sender=RuleSetting, dispatch_uid="earlywarning.config.deleted")
+def _forget_cached_settings(sender, instance: RuleSetting, **kwargs) -> None:
+    key = _cache_key(instance.program_id)
+    cache.delete(key)
+    # Again after commit: a check-in reading the old row before this commit may have cached it.
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def settings_for_programs(program_ids) -> dict:

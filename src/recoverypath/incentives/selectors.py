@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Exists, QuerySet
 
 from recoverypath.accounts.models import Program
 from recoverypath.clients.models import Client
@@ -21,6 +21,12 @@ from .permissions import can_read_rewards
 
 if TYPE_CHECKING:
     from recoverypath.accounts.models import User
+
+
+def reward_schedule_active_exists(*, program_id: int) -> Exists:
+    """An expression: the program has an active reward schedule (to annotate on a query the
+    caller runs anyway)."""
+    return Exists(RewardSchedule.objects.filter(program_id=program_id, active=True))
 
 
 def schedule_for(*, program_id: int) -> RewardSchedule | None:

@@ -236,3 +236,16 @@ def check_in_low_mood_days(*, client: Client, start: date, end: date, mood: int)
             client=client, date__gte=start, date__lte=end, mood__lte=mood
         ).values_list("date", flat=True)
     )
+
+
+def check_in_recent_for_submit(
+    *, client: Client, until: date, limit: int, inputs: dict | None = None
+) -> list[CheckIn]:
+    """The client's latest `limit` check-ins up to `until`, newest first, each annotated with
+    `inputs` ({name: expression} of values that do not depend on the row). The one read of a
+    submission: the day's own row (if any) is the audit's "before", the rows are the history
+    the immediate rules look at (core.hooks.checkins)."""
+    rows = CheckIn.objects.filter(client=client, date__lte=until).order_by("-date")
+    if inputs:
+        rows = rows.annotate(**inputs)
+    return list(rows[:limit])

@@ -8,12 +8,13 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 
 from recoverypath.alerts.services import alert_raise
 from recoverypath.clients.sobriety import Milestone, milestones_reached, sobriety_restart
 from recoverypath.core.audit import Action, audit_record, model_changes, snapshot
+from recoverypath.core.hooks.checkins import rule_input_expressions
 from recoverypath.core.timezones import local_today
 
 from . import selectors, signals
@@ -34,6 +35,7 @@ from .permissions import (
     can_request_reach_out,
     can_submit_check_in,
 )
+from .upsert import check_in_upsert_row
 
 if TYPE_CHECKING:
     from recoverypath.accounts.models import User
@@ -156,45 +158,53 @@ def check_in_submit(*, actor: User, client: Client, **data: Any) -> CheckInResul
     """Record the client's check-in for their local day (today unless `date` is given).
 
     1. only the client themself may submit; values are validated field by field;
-    2. the same day again updates that day's row (never another day's), under a row lock;
-    3. a reported use records (or updates) that day's Lapse;
-    4. audit event, then `check_in_submitted` / `lapse_recorded` in the same transaction.
+    2. one read of the client's latest check-ins up to that day (with what the rules registered
+       in core.hooks.checkins), then one upsert: the same day again updates that day's row
+       (never another day's); concurrent submissions are serialized by the database;
+    3. one audit row, before -> after (when another submission of the day landed between the
+       read and the upsert, the event says so and records the values stored);
+    4. a reported use records (or updates) that day's Lapse;
+    5. `check_in_submitted` (with `recent`: the new row first, then the older ones, and the
+       rules' `inputs`) / `lapse_recorded`, in the same transaction.
+    No savepoint: nothing in here is retried inside the transaction.
     """
     if not can_submit_check_in(actor, client):
         raise PermissionDenied("Only the client can submit their own check-in.")
     clean = check_in_validate(client=client, data=data)
     day = clean.pop("date")
-    with transaction.atomic():
-        existing = CheckIn.objects.select_for_update().filter(client=client, date=day).first()
-        created = existing is None
-        if existing is not None:
-            check_in = existing
-        else:
-            try:
-                with transaction.atomic():
-                    check_in = CheckIn.objects.create(client=client, date=day, **clean)
-            except IntegrityError:  # a concurrent first submission won: update it instead
-                check_in = CheckIn.objects.select_for_update().get(client=client, date=day)
-                created = False
-        before = {} if created else snapshot(check_in, CHECK_IN_FIELDS)
-        if not created:
-            for name, value in clean.items():
-                setattr(check_in, name, value)
-            check_in.revision += 1
-            check_in.save(update_fields=[*CHECK_IN_FIELDS, "revision", "updated_at"])
+    inputs = rule_input_expressions(client)
+    with transaction.atomic(savepoint=False):
+        recent = selectors.check_in_recent_for_submit(
+            client=client, until=day, limit=signals.RECENT_FOR_RULES, inputs=inputs
+        )
+        previous = recent[0] if recent and recent[0].date == day else None
+        check_in = check_in_upsert_row(client=client, day=day, values=clean)
+        created = check_in.revision == 1
+        after = snapshot(check_in, CHECK_IN_FIELDS)
+        if check_in.revision == (previous.revision + 1 if previous else 1):
+            before = snapshot(previous, CHECK_IN_FIELDS) if previous else {}
+            changes = model_changes(before, after)
+        else:  # another submission of this day came first: its own event holds what it stored
+            changes = {**model_changes({}, after), "concurrent_submission": [None, True]}
         audit_record(
             actor=actor,
             action=Action.CREATE if created else Action.UPDATE,
             obj=check_in,
             client_id=client.id,
             organization_id=client.organization_id,
-            changes=model_changes(before, snapshot(check_in, CHECK_IN_FIELDS)),
+            changes=changes,
         )
         lapse = None
         lapse_created = False
         if check_in.used:
             lapse, lapse_created = _lapse_upsert(actor=actor, client=client, check_in=check_in)
-        signals.check_in_submitted.send(CheckIn, check_in=check_in, created=created)
+        signals.check_in_submitted.send(
+            CheckIn,
+            check_in=check_in,
+            created=created,
+            recent=[check_in, *(row for row in recent if row.date != day)],
+            inputs={name: getattr(recent[0], name) if recent else None for name in inputs},
+        )
         if lapse is not None:
             signals.lapse_recorded.send(Lapse, lapse=lapse, created=lapse_created)
     return CheckInResult(check_in, created, lapse)

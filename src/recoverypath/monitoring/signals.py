@@ -3,7 +3,12 @@
 
 from django.dispatch import Signal
 
-# check_in=CheckIn, created=bool
+# How many check-ins `recent` holds at most: the client's latest ones up to the submitted day,
+# the new row first (fewer only when the client has no more). The longest rule window fits.
+RECENT_FOR_RULES = 14
+
+# check_in=CheckIn, created=bool, recent=[CheckIn] (see above; absent from other senders),
+# inputs={name: value} (core.hooks.checkins; a value is None when the client had no check-in yet)
 check_in_submitted = Signal()
 # lapse=Lapse, created=bool
 lapse_recorded = Signal()

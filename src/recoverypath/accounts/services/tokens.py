@@ -8,12 +8,16 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Aggregate, CharField, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.errors import DomainError
+from recoverypath.core.hooks.api_auth import user_join_paths
+from recoverypath.core.permissions import remember_roles
 
-from ..models import ApiToken, User, secret_digest
+from ..models import ApiToken, Membership, User, secret_digest
 
 
 class TokenNotFound(DomainError):
@@ -62,21 +66,58 @@ def api_token_issue(*, user: User, name: str = "") -> IssuedToken:
     return IssuedToken(token=token, secret=secret)
 
 
+class _Joined(Aggregate):
+    """`program_id:role` pairs joined by commas (GROUP_CONCAT, or STRING_AGG on PostgreSQL)."""
+
+    function = "GROUP_CONCAT"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s(%(expressions)s, ',')",
+            **extra_context,
+        )
+
+
+def _roles_of_token_user() -> Subquery:
+    pairs = (
+        Membership.objects.filter(user_id=OuterRef("user_id"))
+        .order_by()
+        .values("user_id")
+        .annotate(pairs=_Joined(Concat(Cast("program_id", CharField()), Value(":"), "role")))
+        .values("pairs")
+    )
+    return Subquery(pairs, output_field=CharField())
+
+
 def api_token_authenticate(secret: str) -> ApiToken | None:
     """The live token whose secret this is, with its user loaded, or None.
 
-    A use slides the expiry to API_TOKEN_DAYS from now (at most one write a minute per token).
+    One SELECT loads the token, its user, the user's program roles (remembered on the user for
+    core.permissions) and the relations later apps registered (core.hooks.api_auth: a client's
+    own record). A use slides the expiry to API_TOKEN_DAYS from now (at most one write a minute
+    per token).
     """
     if not secret or len(secret) > 200:
         return None
     now = timezone.now()
     token = (
-        ApiToken.objects.select_related("user")
+        ApiToken.objects.select_related("user", *(f"user__{p}" for p in user_join_paths()))
+        .annotate(user_roles=_roles_of_token_user())
         .filter(key_digest=secret_digest(secret), revoked_at=None, expires_at__gt=now)
         .first()
     )
     if token is None:
         return None
+    roles: dict[int, str] = {}
+    for pair in (token.user_roles or "").split(","):
+        if pair:
+            program_id, role = pair.split(":", 1)
+            roles[int(program_id)] = role
+    remember_roles(token.user, roles)
     if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
         token.last_used_at = now
         token.expires_at = now + _lifetime()

@@ -69,9 +69,9 @@ def test_a_system_export_writes_ndjson_per_type_that_validates(
             assert body["resourceType"] == entry["type"]
             model.model_validate(body)
     patients = next(e for e in manifest["output"] if e["type"] == "Patient")
-    assert patients["count"] == 6
+    assert patients["count"] == 6 + 1  # and Maria Demo-Sample
     # Every client in the export has an export event in the audit trail (an accounting of it).
-    assert AuditEvent.objects.filter(action="export", object_type="fhir.$export").count() == 6
+    assert AuditEvent.objects.filter(action="export", object_type="fhir.$export").count() == 6 + 1
 
 
 def test_files_are_for_the_requester_only(demo, admin, cast, django_capture_on_commit_callbacks):
@@ -118,7 +118,7 @@ def test_group_export_is_one_program_for_its_admin_only(
             _type="Patient",
         ),
     )
-    assert manifest["output"][0]["count"] == 3
+    assert manifest["output"][0]["count"] == 3 + 1  # and Maria Demo-Sample (program 1)
     for user in (cast.admin, User.objects.get(email="clinician.7@demo.example.org")):
         response = api_as(user).get(f"/fhir/R4/Group/{program.id}/$export", **ASYNC)
         assert response.status_code == 404

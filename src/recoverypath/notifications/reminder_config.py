@@ -7,7 +7,8 @@ event; a kind with a time of day (`send_time`) goes then, in the recipient's own
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import time, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import models
 
@@ -33,6 +34,17 @@ class ReminderConfig:
     @property
     def lead(self) -> timedelta:
         return timedelta(minutes=self.lead_minutes or 0)
+
+    def before(self, moment: datetime, zone: str) -> datetime:
+        """When to remind of `moment`: a lead of whole days keeps the wall-clock time in `zone`
+        (the day before a 10:00 session is 10:00, even across a change of daylight saving
+        time); any other lead is that many minutes before."""
+        lead = self.lead
+        if lead and lead % timedelta(days=1) == timedelta(0):
+            tz = ZoneInfo(zone)
+            local = moment.astimezone(tz).replace(tzinfo=None) - lead
+            return local.replace(tzinfo=tz).astimezone(UTC)
+        return moment - lead
 
 
 DEFAULTS: dict[str, ReminderConfig] = {

@@ -60,7 +60,7 @@ def remind(item: CoordinatorCheckIn) -> None:
     config = reminder_config(
         program_id=item.plan.program_id, kind=ReminderKind.COORDINATOR_CHECK_IN
     )
-    at = item.scheduled_at - config.lead
+    at = config.before(item.scheduled_at, item.plan.program.time_zone)
     if not config.enabled or at <= timezone.now():
         return
     client = item.client

@@ -91,7 +91,7 @@ def session_reminders_sync(*, session: Session, now: datetime | None = None) -> 
     with transaction.atomic():
         for kind in KINDS:
             config = configs[kind]
-            at = fresh.starts_at - config.lead
+            at = config.before(fresh.starts_at, fresh.program.time_zone)
             key = session_reminder_key(fresh.pk, kind)
             if not config.enabled or at <= now:
                 reminders_cancel_by_prefix(prefix=key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -21,6 +22,8 @@ from .queueing import notification_queue
 
 if TYPE_CHECKING:
     from recoverypath.accounts.models import User
+
+logger = logging.getLogger(__name__)
 
 
 def _reminder_time(at: datetime, *, zone: str) -> datetime:
@@ -125,7 +128,11 @@ def reminders_send_due(*, limit: int = 500) -> int:
     )
     sent = 0
     for reminder_id, dedup_key, recipient_id in due:
-        wanted = reminder_wanted(dedup_key=dedup_key, recipient_id=recipient_id)
+        try:
+            wanted = reminder_wanted(dedup_key=dedup_key, recipient_id=recipient_id)
+        except Exception:  # one app's failing check must not hold up everyone's reminders
+            logger.exception("Reminder check failed for %s; tried again later", reminder_id)
+            continue
         with transaction.atomic():
             pending = Reminder.objects.filter(id=reminder_id, status=Reminder.Status.SCHEDULED)
             if not wanted:

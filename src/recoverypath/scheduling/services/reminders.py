@@ -71,7 +71,9 @@ def _context(session: Session, recipient: User, kind: str) -> dict[str, object]:
     }
 
 
-def session_reminders_sync(*, session: Session, now: datetime | None = None) -> int:
+def session_reminders_sync(
+    *, session: Session, now: datetime | None = None, roster_loaded: bool = False
+) -> int:
     """Make the session's pending reminders match it: one per client with a login on its roster
     (not marked absent) and per lead the program has on, at start minus the lead, while that is
     still ahead; every other pending reminder of the session is cancelled (all of them for a
@@ -81,7 +83,8 @@ def session_reminders_sync(*, session: Session, now: datetime | None = None) -> 
     if session.status != session.Status.SCHEDULED or session.starts_at <= now:
         reminders_cancel_by_prefix(prefix=prefix)
         return 0
-    fresh = session_for_reminders(session_id=session.pk)
+    # A session from `sessions_upcoming` comes with its roster; any other is read again with it.
+    fresh = session if roster_loaded else session_for_reminders(session_id=session.pk)
     if fresh is None:
         return 0
     users = session_reminder_users(session=fresh)
@@ -124,7 +127,7 @@ def group_reminders_sync(*, group: Group, now: datetime | None = None) -> None:
     for session in sessions_upcoming(start=now, end=now + timedelta(hours=SWEEP_HOURS)).filter(
         group=group
     ):
-        session_reminders_sync(session=session, now=now)
+        session_reminders_sync(session=session, now=now, roster_loaded=True)
 
 
 def session_reminders_schedule_upcoming(*, hours: int = SWEEP_HOURS) -> int:
@@ -133,7 +136,7 @@ def session_reminders_schedule_upcoming(*, hours: int = SWEEP_HOURS) -> int:
     now = timezone.now()
     total = 0
     for session in sessions_upcoming(start=now, end=now + timedelta(hours=hours)):
-        total += session_reminders_sync(session=session, now=now)
+        total += session_reminders_sync(session=session, now=now, roster_loaded=True)
     return total
 
 

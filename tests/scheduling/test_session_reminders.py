@@ -234,3 +234,12 @@ def test_the_sweep_loads_sessions_in_a_fixed_number_of_queries(
             list(session.group.enrollments.all())
             list(session.attendance.all())
     assert len(sessions) >= 4
+
+
+def test_a_sweep_just_after_a_reminder_fell_due_leaves_it_to_the_worker(cast):
+    with time_machine.travel(datetime(2026, 10, 28, 12, tzinfo=UTC), tick=False):
+        book(cast, datetime(2026, 10, 28, 15, 0, tzinfo=NY))
+    just_after = datetime(2026, 10, 28, 14, 0, 30, tzinfo=NY)
+    with time_machine.travel(just_after, tick=False):
+        services.session_reminders_schedule_upcoming()
+    assert run_worker_at(just_after) == 1

@@ -171,10 +171,11 @@ def reminders_cancel_by_prefix(
     prefix: str,
     recipient_ids: list[int] | None = None,
     keep_recipient_ids: list[int] | None = None,
+    due_after: datetime | None = None,
 ) -> int:
     """Cancel every pending reminder whose dedup key starts with `prefix` (e.g. all of one
-    session's): of `recipient_ids` when given, except those of `keep_recipient_ids`. Returns
-    how many."""
+    session's): of `recipient_ids` when given, except those of `keep_recipient_ids`, and only
+    those due after `due_after` when given. Returns how many."""
     if not prefix:
         raise ValueError("Name a key prefix.")
     pending = Reminder.objects.filter(
@@ -184,4 +185,6 @@ def reminders_cancel_by_prefix(
         pending = pending.filter(recipient_id__in=recipient_ids)
     if keep_recipient_ids:
         pending = pending.exclude(recipient_id__in=keep_recipient_ids)
+    if due_after is not None:
+        pending = pending.filter(at__gt=due_after)
     return pending.update(status=Reminder.Status.CANCELLED, cancelled_at=timezone.now())

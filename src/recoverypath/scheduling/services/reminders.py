@@ -96,8 +96,13 @@ def session_reminders_sync(
             config = configs[kind]
             at = config.before(fresh.starts_at, fresh.program.time_zone)
             key = session_reminder_key(fresh.pk, kind)
-            if not config.enabled or at <= now:
+            if not config.enabled:
                 reminders_cancel_by_prefix(prefix=key)
+                continue
+            if at <= now:
+                # Too late to schedule. One already due is left to the worker (its send-time
+                # check still applies); one still ahead is from an earlier time of the session.
+                reminders_cancel_by_prefix(prefix=key, due_after=now)
                 continue
             for user in users:
                 reminder_schedule(

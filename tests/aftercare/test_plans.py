@@ -186,14 +186,18 @@ def test_completing_cancels_scheduled_check_ins_and_allows_a_new_plan(cast, plan
     assert AftercarePlan.objects.filter(client=cast.client).count() == 2
 
 
-def test_the_client_is_reminded_the_day_before_a_coordinator_check_in(cast, at_noon):
+def test_both_sides_are_reminded_the_day_before_a_coordinator_check_in(cast, at_noon):
     from recoverypath.notifications.models import Reminder
 
     plan = services.aftercare_plan_start(actor=cast.coordinator, client=cast.client)
     first = plan.check_ins.get()
     reminder = Reminder.objects.get(recipient=cast.client_user)
     assert reminder.at == first.scheduled_at - timedelta(days=1)
-    assert "coordinator" in reminder.context["headline"]
+    assert reminder.template == "aftercare.check_in_reminder"
+    staff_side = Reminder.objects.get(recipient=first.coordinator)
+    assert staff_side.at == reminder.at
+    assert staff_side.template == "aftercare.check_in_reminder_staff"
     services.aftercare_plan_complete(actor=cast.coordinator, plan=plan)
     reminder.refresh_from_db()
-    assert reminder.status == "cancelled"
+    staff_side.refresh_from_db()
+    assert reminder.status == staff_side.status == "cancelled"

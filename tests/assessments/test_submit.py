@@ -6,6 +6,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -294,3 +295,30 @@ def test_a_second_positive_screen_while_the_alert_is_open_is_a_new_alert(cast):
     assert all(a.raise_count == 1 and a.severity == "critical" for a in alerts)
     assert all(a.events.get().notified for a in alerts)  # each told the care team
     assert SafetyEvent.objects.filter(client=cast.client).count() == 2
+
+
+@pytest.mark.django_db
+def test_no_questionnaire_reminder_when_the_program_switched_them_off(
+    cast, django_capture_on_commit_callbacks
+):
+    from recoverypath.notifications.services import reminder_settings_update, reminders_send_due
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assessment_submit(
+            actor=cast.client_user, client=cast.client, instrument="PHQ-9", answers=[0] * 9
+        )
+    pending = Reminder.objects.get(recipient=cast.client_user)
+    reminder_settings_update(
+        actor=cast.admin, program=cast.program, changes={"assessment_due": {"enabled": False}}
+    )
+    # Already scheduled: the worker's last look cancels it at its time.
+    with time_machine.travel(pending.at, tick=False):
+        assert reminders_send_due() == 0
+    pending.refresh_from_db()
+    assert pending.status == Reminder.Status.CANCELLED
+    # Not scheduled at all from now on.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assessment_submit(
+            actor=cast.client_user, client=cast.client, instrument="GAD-7", answers=[0] * 7
+        )
+    assert not Reminder.objects.filter(status=Reminder.Status.SCHEDULED).exists()

@@ -52,6 +52,7 @@ NO_CLIENT_DATA = {
     "api/v1/external-providers/": "the directory of outside providers",
     "api/v1/external-providers/<pk>/": "one outside provider",
     "api/v1/early-warning-rules/<pk>/": "a program's rule thresholds",
+    "api/v1/reminder-settings/<pk>/": "a program's reminders on/off and times",
     "clients/new/": "an empty registration form",
     "notifications/settings/": "the caller's own channel settings",
     "alerts/count/": "a number (open alerts), for the badge",
@@ -69,6 +70,7 @@ NO_CLIENT_DATA = {
     "discharge/providers/new/": "an empty provider form",
     "discharge/providers/<provider_id>/edit/": "one outside provider",
     "aftercare/rules/<program_id>/": "a program's early-warning thresholds",
+    "notifications/reminders/<program_id>/": "a program's reminders on/off and times",
     "invite/<token>/": "an invitation's set-a-password form, opened with its single-use secret "
     "before any login; it shows the invitee whom the invitation is for, no record",
     "fhir/R4/metadata": "the FHIR CapabilityStatement: what the server supports, public",

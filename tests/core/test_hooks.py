@@ -117,6 +117,14 @@ EXPECTED: dict[str, list[str]] = {
     "notification channels": ["in_app", "email", "sms"],
     # The home page first, then the safety plan and the help page (crisis numbers).
     "offline pages": ["clients:me", "safety:my_plan", "safety:my_help"],
+    # Keyed by the dedup-key prefix each app's reminders use.
+    "reminder checks": [
+        "scheduling:session:",
+        "assessments:due:",
+        "monitoring:check-in:",
+        "monitoring:check-in-missed:",
+        "aftercare:coordinator-check-in:",
+    ],
     "sms senders": ["notifications.invitation_text_send"],
     "to-do sources": [
         "consent.todo_items",

@@ -225,6 +225,7 @@ def _path_ids(path: str) -> str:
         "external-providers": "aftercare.ExternalProvider",
         "discharge-summaries": "discharge.DischargeSummary",
         "early-warning-rules": "accounts.Program",
+        "reminder-settings": "accounts.Program",
         "escalation-policies": "accounts.Program",
         "auth": "accounts.ApiToken",  # /auth/tokens/{id}/
         "testing-policies": "testing.TestingPolicy",

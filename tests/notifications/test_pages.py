@@ -77,3 +77,34 @@ def test_quiet_hours_need_both_ends(client, cast):
     )
     assert response.status_code == 200
     assert b"both a start and an end" in response.content
+
+
+def test_a_client_chooses_a_daily_check_in_reminder_time_and_staff_are_not_offered_one(
+    client, cast
+):
+    client.force_login(cast.client_user)
+    page = client.get(reverse("notifications:preferences"))
+    assert "check_in_reminder_time" in page.context["form"].fields
+    response = client.post(
+        reverse("notifications:preferences"),
+        {"in_app": "on", "email": "on", "check_in_reminder_time": "20:00"},
+    )
+    assert response.status_code == 302
+    preference = NotificationPreference.objects.get(user=cast.client_user)
+    assert preference.check_in_reminder_time.strftime("%H:%M") == "20:00"
+    client.force_login(cast.clinician)
+    page = client.get(reverse("notifications:preferences"))
+    assert "check_in_reminder_time" not in page.context["form"].fields
+
+
+def test_a_client_sets_the_reminder_time_over_the_api(cast):
+    from tests.conftest import api_as
+
+    api = api_as(cast.client_user)
+    body = {"in_app": True, "email": True, "sms": False, "check_in_reminder_time": "19:30"}
+    response = api.put("/api/v1/notification-preferences/", body, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["check_in_reminder_time"] == "19:30:00"
+    late = {**body, "check_in_reminder_time": "late"}
+    response = api.put("/api/v1/notification-preferences/", late, format="json")
+    assert response.status_code == 400

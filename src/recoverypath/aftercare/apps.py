@@ -10,8 +10,10 @@ class AftercareConfig(AppConfig):
         from recoverypath.core.hooks.clients import register_client_panel, register_home_section
         from recoverypath.core.hooks.family import register_family_section
         from recoverypath.core.hooks.help import register_help_action, register_help_request
+        from recoverypath.core.hooks.reminders import register_reminder_check
 
         from .family import plan_for_family
+        from .services.check_ins import REMINDER_PREFIX, coordinator_check_in_reminder_wanted
         from .views import (
             client_panel,
             help_action,
@@ -27,3 +29,4 @@ class AftercareConfig(AppConfig):
         register_help_request(help_request_handler)
         register_alert_kind("aftercare.help_requested", '"I need help now" pressed')
         register_family_section("aftercare_plan", plan_for_family)
+        register_reminder_check(REMINDER_PREFIX, coordinator_check_in_reminder_wanted)

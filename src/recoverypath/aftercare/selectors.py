@@ -410,3 +410,10 @@ def providers_empty() -> QuerySet[ExternalProvider]:
     """No providers: what an API view names as its queryset for the schema (it reads through
     the selectors above)."""
     return ExternalProvider.objects.none()
+
+
+def coordinator_check_in_for_reminder(*, check_in_id: int) -> CoordinatorCheckIn | None:
+    """One coordinator check-in with its plan and client (the reminder worker's last look)."""
+    return (
+        CoordinatorCheckIn.objects.select_related("plan", "client").filter(pk=check_in_id).first()
+    )

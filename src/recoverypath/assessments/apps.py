@@ -11,10 +11,12 @@ class AssessmentsConfig(AppConfig):
         from recoverypath.core.hooks.clients import register_client_panel, register_home_section
         from recoverypath.core.hooks.family import register_family_section
         from recoverypath.core.hooks.navigation import register_nav_items
+        from recoverypath.core.hooks.reminders import register_reminder_check
         from recoverypath.core.hooks.todo import register_todo_source
 
         from . import receivers, views  # noqa: F401  (receivers connects care's signals)
         from .family import scores_for_family
+        from .services import REMINDER_KEY_PREFIX, assessment_reminder_wanted
 
         register_nav_items(views.nav_items)
         register_home_section(views.home_section, order=30)
@@ -24,3 +26,4 @@ class AssessmentsConfig(AppConfig):
         register_alert_kind("safety.cssrs_low", "C-SSRS screener: low risk, review within 72 hours")
         register_todo_source(views.todo_items)
         register_family_section("assessment_scores", scores_for_family)
+        register_reminder_check(REMINDER_KEY_PREFIX, assessment_reminder_wanted)

@@ -13,7 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from recoverypath.alerts.services import alert_raise
+from recoverypath.clients.selectors import client_for_system
 from recoverypath.core.audit import Action, audit_record
+from recoverypath.notifications.reminder_config import ReminderKind
+from recoverypath.notifications.selectors import reminder_config
 from recoverypath.notifications.services import reminder_schedule
 from recoverypath.safety.services import safety_event_record
 
@@ -36,6 +39,7 @@ log = logging.getLogger(__name__)
 
 REMINDER_TEMPLATE = "assessments.due"
 REMINDER_HOUR = 9  # local wall-clock time reminders go out
+REMINDER_KEY_PREFIX = "assessments:due:"
 
 
 CSSRS = "C-SSRS-SCREEN"
@@ -202,10 +206,26 @@ def _review_low_risk(*, actor: User, client: Client, assessment: Assessment) -> 
     )
 
 
+def _reminders_on(client: Client) -> bool:
+    """Whether the client's program sends "questionnaires due" reminders (program setting)."""
+    return reminder_config(program_id=client.program_id, kind=ReminderKind.ASSESSMENT_DUE).enabled
+
+
+def assessment_reminder_wanted(*, dedup_key: str, recipient_id: int) -> bool:
+    """At send time: the recipient is still the client's login and the program still sends
+    these reminders."""
+    try:
+        client_id = int(dedup_key.removeprefix(REMINDER_KEY_PREFIX).split(":", 1)[0])
+    except ValueError:
+        return False
+    client = client_for_system(client_id=client_id)
+    return client is not None and client.user_id == recipient_id and _reminders_on(client)
+
+
 def _remind_next(*, client: Client, assessment: Assessment) -> None:
     """Schedule a reminder for the next time this instrument is due (client logins only)."""
     recipient = client.user if client.user_id else None
-    if recipient is None:
+    if recipient is None or not _reminders_on(client):
         return
     local = assessment.administered_at.astimezone(ZoneInfo(client.time_zone))
     next_on = selectors.next_due_on(
@@ -219,7 +239,7 @@ def _remind_next(*, client: Client, assessment: Assessment) -> None:
             at=datetime.combine(next_on, time(REMINDER_HOUR)),  # wall-clock, recipient's zone
             template=REMINDER_TEMPLATE,
             context={"instrument": assessment.instrument, "link": reverse("assessments:my_list")},
-            dedup_key=f"assessments:due:{client.id}:{assessment.instrument}",
+            dedup_key=f"{REMINDER_KEY_PREFIX}{client.id}:{assessment.instrument}",
         )
     except ValidationError:  # a reminder is a convenience; the home page shows what is due
         log.exception("Could not schedule the next %s reminder", assessment.instrument)
@@ -229,7 +249,7 @@ def intake_reminders_schedule(*, client: Client) -> int:
     """One reminder naming every instrument due now (used when an episode starts). Returns how
     many instruments it names (0: nothing due, or the client has no login)."""
     recipient = client.user if client.user_id else None
-    if recipient is None:
+    if recipient is None or not _reminders_on(client):
         return 0
     due = [d.instrument.code for d in selectors.assessments_due(client=client)]
     if due:
@@ -238,7 +258,7 @@ def intake_reminders_schedule(*, client: Client) -> int:
             at=timezone.now(),
             template=REMINDER_TEMPLATE,
             context={"instrument": ", ".join(due), "link": reverse("assessments:my_list")},
-            dedup_key=f"assessments:due:{client.id}:intake",
+            dedup_key=f"{REMINDER_KEY_PREFIX}{client.id}:intake",
         )
     return len(due)
 

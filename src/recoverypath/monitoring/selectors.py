@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
+from recoverypath.care.models import EpisodeOfCare
 from recoverypath.clients.models import Client
 from recoverypath.clients.selectors import client_queryset_for_user
 from recoverypath.core import permissions
@@ -249,3 +250,54 @@ def check_in_recent_for_submit(
     if inputs:
         rows = rows.annotate(**inputs)
     return list(rows[:limit])
+
+
+@dataclass(frozen=True)
+class CheckInReminderTarget:
+    """A client with a login to remind about check-ins: their daily reminder time (None: no
+    daily reminder) and whether they are in an active episode of care (the missed check-in
+    nudge)."""
+
+    client: Client
+    user: User
+    daily_at: time | None
+    in_care: bool
+
+
+def check_in_reminder_targets() -> list[CheckInReminderTarget]:
+    """Clients with an active login who chose a daily check-in reminder time or are in an
+    active episode of care, in one query."""
+    in_care = Exists(
+        EpisodeOfCare.objects.filter(client=OuterRef("pk"), status=EpisodeOfCare.Status.ACTIVE)
+    )
+    clients = (
+        Client.objects.filter(user__is_active=True)
+        .annotate(in_care=in_care)
+        .filter(
+            Q(user__notification_preference__check_in_reminder_time__isnull=False) | Q(in_care=True)
+        )
+        .select_related("user", "user__notification_preference", "program")
+        .order_by("id")
+    )
+    targets = []
+    for client in clients:
+        user = client.user
+        if user is None:
+            continue
+        preference = getattr(user, "notification_preference", None)
+        daily = preference.check_in_reminder_time if preference is not None else None
+        targets.append(CheckInReminderTarget(client, user, daily, bool(client.in_care)))
+    return targets
+
+
+def check_in_done_on(*, client_id: int, day: date) -> bool:
+    return CheckIn.objects.filter(client_id=client_id, date=day).exists()
+
+
+def client_for_check_in_reminder(*, client_id: int, user_id: int) -> Client | None:
+    """The client of a check-in reminder, if the recipient is still its login."""
+    return (
+        Client.objects.select_related("user", "user__notification_preference")
+        .filter(pk=client_id, user_id=user_id, user__is_active=True)
+        .first()
+    )

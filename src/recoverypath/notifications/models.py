@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from recoverypath.accounts.models import Program
+
+from .reminder_config import ReminderKind
 
 
 class Channel(models.TextChoices):
@@ -99,7 +105,8 @@ class Notification(models.Model):
 
 
 class NotificationPreference(models.Model):
-    """How a staff member wants to hear about things, and when not to be disturbed."""
+    """How a person (staff member or client) wants to hear about things, and when not to be
+    disturbed."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
@@ -115,6 +122,14 @@ class NotificationPreference(models.Model):
     )
     quiet_hours_end = models.TimeField(
         null=True, blank=True, help_text="...until this time. Critical alerts still come through."
+    )
+    check_in_reminder_time = models.TimeField(
+        _("daily check-in reminder"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A reminder to check in every day at this time (your time zone); empty for none."
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -173,3 +188,31 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder {self.template} for {self.recipient_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ReminderSetting(models.Model):
+    """A program's override of one kind of reminder (a kind without a row uses the defaults in
+    `notifications.reminder_config.DEFAULTS`: every kind on)."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="reminder_settings")
+    kind = models.CharField(max_length=30, choices=ReminderKind.choices)
+    enabled = models.BooleanField(default=True)
+    lead_minutes = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(7 * 24 * 60)],
+        help_text="How long before the event the reminder goes (kinds with a lead time).",
+    )
+    send_time = models.TimeField(
+        null=True, blank=True, help_text="Local time of day it goes (kinds sent at a time of day)."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["program", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "kind"], name="remindersetting_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({'on' if self.enabled else 'off'})"

@@ -7,12 +7,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from recoverypath.clients.selectors import client_for_user_account
 from recoverypath.core.forms import add_service_errors
 from recoverypath.core.hooks.navigation import NavItem
 from recoverypath.core.pagination import paginate
 
 from . import selectors, services
-from .forms import preference_form_class
+from .forms import ReminderSettingsForm, preference_form_class
 
 
 def nav_items(request) -> list[NavItem]:
@@ -44,7 +45,8 @@ def notification_mark_all_read(request):
 @login_required
 def preferences(request):
     instance = services.preference_for(request.user)
-    form = preference_form_class()(request.POST or None, instance=instance)
+    is_client = client_for_user_account(user=request.user) is not None
+    form = preference_form_class(client=is_client)(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
             services.preference_update(actor=request.user, **form.cleaned_data)
@@ -54,3 +56,24 @@ def preferences(request):
             messages.success(request, "Notification settings saved.")
             return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form})
+
+
+@login_required
+def reminder_settings(request, program_id: int):
+    """A program's reminders: on/off and times (program admins; 404 for anyone else)."""
+    program = selectors.reminder_settings_program_get(user=request.user, program_id=program_id)
+    current = selectors.reminder_configs(program_id=program.id)
+    form = ReminderSettingsForm(request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reminder_settings_update(
+                actor=request.user, program=program, changes=form.changes()
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Reminder settings saved.")
+            return redirect("notifications:reminder_settings", program_id=program.id)
+    return render(
+        request, "notifications/reminder_settings.html", {"form": form, "program": program}
+    )

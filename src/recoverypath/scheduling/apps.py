@@ -10,10 +10,12 @@ class SchedulingConfig(AppConfig):
         from recoverypath.core.hooks.clients import register_client_panel, register_home_section
         from recoverypath.core.hooks.family import register_family_section
         from recoverypath.core.hooks.navigation import register_nav_items
+        from recoverypath.core.hooks.reminders import register_reminder_check
         from recoverypath.core.hooks.todo import register_todo_source
 
         from . import receivers, tasks  # noqa: F401  (care signals; the periodic task)
         from .family import attendance_for_family, schedule_for_family
+        from .services.reminders import KEY_PREFIX, session_reminder_wanted
         from .views import client_panel, home_section, nav_items, todo_items
 
         register_nav_items(nav_items)
@@ -22,3 +24,4 @@ class SchedulingConfig(AppConfig):
         register_home_section(home_section)
         register_family_section("attendance", attendance_for_family)
         register_family_section("schedule", schedule_for_family)
+        register_reminder_check(KEY_PREFIX, session_reminder_wanted)

@@ -20,3 +20,10 @@ def group_sessions_generate(group_id: int) -> int:
 
     group = Group.objects.select_related("program").filter(pk=group_id).first()
     return services.sessions_generate(group=group) if group else 0
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def session_reminders_schedule_task() -> int:
+    """Schedule the reminders of sessions in the next 48 hours (group sessions are generated
+    weeks ahead; their reminders only when near). Idempotent."""
+    return services.session_reminders_schedule_upcoming()

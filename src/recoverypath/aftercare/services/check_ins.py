@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from recoverypath.core.audit import Action
 
@@ -28,37 +28,97 @@ Status = AftercarePlan.Status
 CHECKIN_HOUR = time(10, 0)
 
 
+REMINDER_PREFIX = "aftercare:coordinator-check-in:"
+
+
+def reminder_key(item: CoordinatorCheckIn) -> str:
+    return f"{REMINDER_PREFIX}{item.id}"
+
+
+def _when(item: CoordinatorCheckIn, recipient: User) -> dict[str, str]:
+    from recoverypath.notifications.language import recipient_language
+
+    zone = ZoneInfo(recipient.display_time_zone or item.plan.program.time_zone)
+    local = item.scheduled_at.astimezone(zone)
+    with translation.override(recipient_language(recipient)):
+        return {
+            "day": formats.date_format(local, "l j F"),
+            "time": formats.time_format(local, "H:i"),
+        }
+
+
 def remind(item: CoordinatorCheckIn) -> None:
-    """Remind the client (if they have a login) the day before a coordinator check-in; the
-    message carries only a link, no health information."""
+    """Remind both sides of a coordinator check-in, the program's lead time before it (a day by
+    default): the client (if they have a login) and the coordinator. E-mail and SMS carry only a
+    link; the in-app text names the day and time (and, for the coordinator, the client). One
+    key per check-in, so scheduling again moves the reminders; nothing when the program has
+    switched these reminders off or the moment has passed."""
+    from recoverypath.notifications.reminder_config import ReminderKind
+    from recoverypath.notifications.selectors import reminder_config
     from recoverypath.notifications.services import reminder_schedule
 
-    client = item.client
-    at = item.scheduled_at - timedelta(days=1)
-    if client.user_id is None or at <= timezone.now():
-        return
-    recipient = client.user
-    if recipient is None:
-        return
-    reminder_schedule(
-        recipient=recipient,
-        at=at,
-        template="reminder",
-        context={
-            "headline": "Reminder: a check-in with your coordinator tomorrow.",
-            "link": reverse("clients:me"),
-        },
-        dedup_key=f"aftercare:coordinator-check-in:{item.id}",
+    config = reminder_config(
+        program_id=item.plan.program_id, kind=ReminderKind.COORDINATOR_CHECK_IN
     )
+    at = config.before(item.scheduled_at, item.plan.program.time_zone)
+    if not config.enabled or at <= timezone.now():
+        return
+    client = item.client
+    if client.user_id is not None and client.user is not None:
+        reminder_schedule(
+            recipient=client.user,
+            at=at,
+            template="aftercare.check_in_reminder",
+            context={**_when(item, client.user), "link": reverse("clients:me")},
+            dedup_key=reminder_key(item),
+        )
+    coordinator = item.coordinator
+    if coordinator is not None:
+        reminder_schedule(
+            recipient=coordinator,
+            at=at,
+            template="aftercare.check_in_reminder_staff",
+            context={
+                **_when(item, coordinator),
+                "client_name": client.display_name,
+                "link": reverse("aftercare:plan", kwargs={"plan_id": item.plan_id}),
+            },
+            dedup_key=reminder_key(item),
+        )
 
 
 def forget_reminders(items) -> None:
     from recoverypath.notifications.selectors import reminders_pending
     from recoverypath.notifications.services import reminder_cancel
 
-    keys = [f"aftercare:coordinator-check-in:{item.id}" for item in items]
+    keys = [reminder_key(item) for item in items]
     for reminder in reminders_pending(dedup_keys=keys):
         reminder_cancel(reminder=reminder)
+
+
+def coordinator_check_in_reminder_wanted(*, dedup_key: str, recipient_id: int) -> bool:
+    """At send time: the check-in is still scheduled and ahead, the recipient is still its
+    client or coordinator, and the program still sends these reminders."""
+    from recoverypath.notifications.reminder_config import ReminderKind
+    from recoverypath.notifications.selectors import reminder_config
+
+    from ..selectors import coordinator_check_in_for_reminder
+
+    try:
+        item_id = int(dedup_key.removeprefix(REMINDER_PREFIX))
+    except ValueError:
+        return False
+    item = coordinator_check_in_for_reminder(check_in_id=item_id)
+    if item is None or item.status != CoordinatorCheckIn.Status.SCHEDULED:
+        return False
+    if item.scheduled_at <= timezone.now():
+        return False
+    if recipient_id not in (item.client.user_id, item.coordinator_id):
+        return False
+    config = reminder_config(
+        program_id=item.plan.program_id, kind=ReminderKind.COORDINATOR_CHECK_IN
+    )
+    return config.enabled
 
 
 def checkin_at(plan: AftercarePlan, day: date) -> datetime:

@@ -16,7 +16,7 @@ Delivery contract (healthchecks' claim, Zulip's after-commit):
 
 Modules: `preferences` (channels, quiet hours), `queueing` (writing rows), `delivery` (the
 worker's claim and send), `recovery` (rows a dead worker left `sending`), `inbox` (reading
-in-app notifications), `reminders`.
+in-app notifications), `reminders`, `reminder_settings` (a program's reminders on/off and times).
 """
 
 from .delivery import RETRY_CAP, notification_deliver, notifications_deliver_due, retry_delay
@@ -24,10 +24,12 @@ from .inbox import notification_mark_read
 from .preferences import channels_for, preference_for, preference_update, quiet_hours_end
 from .queueing import notification_queue, notification_text_queue
 from .recovery import UNKNOWN_OUTCOME, notification_resolve_unknown, notifications_recover_sending
+from .reminder_settings import reminder_settings_update
 from .reminders import (
     reminder_cancel,
     reminder_schedule,
     reminders_cancel_by_key,
+    reminders_cancel_by_prefix,
     reminders_send_due,
 )
 
@@ -47,7 +49,9 @@ __all__ = [
     "quiet_hours_end",
     "reminder_cancel",
     "reminder_schedule",
+    "reminder_settings_update",
     "reminders_cancel_by_key",
+    "reminders_cancel_by_prefix",
     "reminders_send_due",
     "retry_delay",
 ]

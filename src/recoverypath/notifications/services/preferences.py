@@ -71,10 +71,12 @@ def preference_update(
     phone: str = "",
     quiet_hours_start: time | None = None,
     quiet_hours_end: time | None = None,
+    check_in_reminder_time: time | None = None,
     **chosen: bool,
 ) -> NotificationPreference:
     """Save the actor's own preferences: `chosen` says, by channel name, whether they want it
-    (a channel left out: no). Raises ValidationError (TypeError for a channel nobody
+    (a channel left out: no); `check_in_reminder_time` (clients) is when to be reminded to check
+    in each day, None for never. Raises ValidationError (TypeError for a channel nobody
     registered)."""
     names = channel_names()
     unknown = sorted(set(chosen) - set(names))
@@ -105,6 +107,7 @@ def preference_update(
                 "phone": phone,
                 "quiet_hours_start": quiet_hours_start,
                 "quiet_hours_end": quiet_hours_end,
+                "check_in_reminder_time": check_in_reminder_time,
             },
         )
     return preference

@@ -12,6 +12,11 @@ from .groups import (
     sessions_generate_window,
 )
 from .notes import note_addendum_add, note_create, note_sign, note_update
+from .reminders import (
+    session_reminder_wanted,
+    session_reminders_schedule_upcoming,
+    session_reminders_sync,
+)
 from .sessions import Conflict, session_book, session_cancel, session_conflicts, session_move
 
 __all__ = [
@@ -33,6 +38,9 @@ __all__ = [
     "session_cancel",
     "session_conflicts",
     "session_move",
+    "session_reminder_wanted",
+    "session_reminders_schedule_upcoming",
+    "session_reminders_sync",
     "sessions_generate",
     "sessions_generate_window",
     "waitlist_fill",

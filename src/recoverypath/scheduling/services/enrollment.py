@@ -15,6 +15,7 @@ from recoverypath.core.timezones import local_today
 
 from ..models import Group, GroupEnrollment
 from ..permissions import can_book_session
+from .reminders import group_reminders_sync
 
 if TYPE_CHECKING:
     from recoverypath.accounts.models import User
@@ -92,6 +93,8 @@ def group_enroll(
                 {"client": f"{client.display_name} is already in this group or on its waitlist."}
             ) from exc
         _audit(actor, enrollment, None)
+        if enrollment.status == Status.ACTIVE:
+            group_reminders_sync(group=group)
     return enrollment
 
 
@@ -113,6 +116,7 @@ def group_leave(
         enrollment.save(update_fields=["status", "ended_on"])
         _audit(actor, enrollment, before)
         waitlist_fill(group=group, on_date=on_date, actor=actor)
+        group_reminders_sync(group=group)
     return enrollment
 
 
@@ -160,5 +164,6 @@ def enrollments_end_for_episode(*, episode, actor: User | None = None) -> list[G
             enrollment.save(update_fields=["status", "ended_on"])
             _audit(actor, enrollment, before)
             waitlist_fill(group=enrollment.group, actor=actor)
+            group_reminders_sync(group=enrollment.group)
             ended.append(enrollment)
     return ended

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from recoverypath.core.audit import Action, audit_record, model_changes, snapshot
 from recoverypath.core.timezones import local_today
+from recoverypath.notifications.services import reminders_cancel_by_prefix
 
 from ..models import (
     Group,
@@ -21,6 +22,7 @@ from ..models import (
     Session,
 )
 from ..permissions import can_manage_groups, can_manage_holidays
+from .reminders import session_reminder_prefix
 from .sessions import _check_room, _check_staff
 
 if TYPE_CHECKING:
@@ -212,14 +214,17 @@ def holiday_add(*, actor: User, program: Program, day: date, name: str) -> Holid
         raise ValidationError({"date": "That day is already a holiday."})
     with transaction.atomic():
         holiday = Holiday.objects.create(program=program, date=day, name=name.strip())
-        Session.objects.filter(
+        closed = Session.objects.filter(
             program=program,
             group__isnull=False,
             occurrence_date=day,
             moved=False,
             status=Session.Status.SCHEDULED,
             attendance__isnull=True,
-        ).update(
+        )
+        for session_id in closed.values_list("id", flat=True):
+            reminders_cancel_by_prefix(prefix=session_reminder_prefix(session_id))
+        closed.update(
             status=Session.Status.CANCELLED,
             cancel_reason=f"Holiday: {holiday.name}",
             sequence=F("sequence") + 1,

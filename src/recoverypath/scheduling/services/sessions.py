@@ -23,6 +23,7 @@ from ..models import (
     Session,
 )
 from ..permissions import can_book_session
+from .reminders import session_reminders_cancel, session_reminders_sync
 
 if TYPE_CHECKING:
     from recoverypath.accounts.models import Program, User
@@ -190,6 +191,7 @@ def session_book(
                 "facilitator": [None, facilitator.id],
             },
         )
+        session_reminders_sync(session=session)
     return session
 
 
@@ -250,6 +252,7 @@ def session_move(
                 {"starts_at": starts_at.isoformat(), "room": session.room_id, "reason": reason},
             ),
         )
+        session_reminders_sync(session=session)
     return session
 
 
@@ -276,6 +279,7 @@ def session_cancel(*, actor: User, session: Session, reason: str) -> Session:
             organization_id=session.program.organization_id,
             changes={"status": ["scheduled", "cancelled"], "reason": [None, reason]},
         )
+        session_reminders_cancel(session=session)
     return session
 
 

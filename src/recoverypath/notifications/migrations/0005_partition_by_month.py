@@ -7,6 +7,6 @@ from recoverypath.core.partitioning import partition_operation
 
 
 class Migration(migrations.Migration):
-    dependencies = [("notifications", "0003_text_to_a_support_contact")]
+    dependencies = [("notifications", "0004_reminder_settings_and_check_in_time")]
 
     operations = [partition_operation("notifications_notification", "created_at")]

@@ -11,6 +11,7 @@ from recoverypath.aftercare.models import ExternalProvider
 from recoverypath.aftercare.selectors import provider_queryset_for_user
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
+from recoverypath.core.modality import filter_by_list_value
 from recoverypath.core.params import Reach
 from recoverypath.core.permissions import Rank
 
@@ -66,8 +67,11 @@ def provider_list(
     kind: str = "",
     search: str = "",
     telehealth: bool | None = None,
+    modality: str = "",
     accepting: bool | None = None,
 ) -> QuerySet[ExternalProvider]:
+    """The directory the user's organizations share, filtered; `modality`: providers who see
+    clients that way (in person, video, phone)."""
     qs = provider_queryset_for_user(user=user)
     if kind:
         qs = qs.filter(kind=kind)
@@ -80,6 +84,8 @@ def provider_list(
         )
     if telehealth is not None:
         qs = qs.filter(telehealth=telehealth)
+    if modality:
+        qs = filter_by_list_value(qs, field="modalities", value=modality)
     if accepting is not None:
         qs = qs.filter(accepting_new_clients=accepting)
     return qs.order_by("name", "id")

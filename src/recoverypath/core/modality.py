@@ -66,8 +66,8 @@ def join_details_check(
     - the modality is one of `Modality`;
     - a link, when given, is a web address (for any modality, so a typo is never kept);
     - video needs an https link;
-    - in person ignores the link and the call details; video and phone keep call details
-      (a number to call, who calls whom).
+    - only video keeps a link; in person ignores the link and the call details; video and
+      phone keep call details (a number to call, who calls whom).
     Raises ValidationError keyed by field name.
     """
     if modality not in Modality.values:
@@ -96,7 +96,7 @@ def join_details_check(
             )
     if modality == Modality.IN_PERSON:
         return "", ""
-    return join_url, call_details
+    return (join_url if modality == Modality.VIDEO else ""), call_details
 
 
 def tags_check(tags: object, *, field: str = "tags") -> list[str]:

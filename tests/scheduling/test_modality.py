@@ -3,7 +3,7 @@ groups carry tags (women's, LGBTQ+, online...) that filter the list."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,19 +13,24 @@ from recoverypath.scheduling import selectors, services
 from recoverypath.scheduling.models import Group, Session
 from tests.conftest import api_as
 
-from .test_write_access import _check, _expect, _outcomes, world  # noqa: F401 (fixture)
+from .test_write_access import _check, _expect, _outcomes
 
 pytestmark = pytest.mark.django_db
 
 LINK = "https://video.example.test/room/fictional-group"
 
 
-def _booking(cast, world, **extra):
-    start = (
-        (world["future"].starts_at + timedelta(days=1))
-        .replace(hour=3, minute=0, second=0, microsecond=0)
-        .isoformat()
+@pytest.fixture
+def world(cast, iop):
+    """The client in IOP, and a free evening four days on (03:00 UTC)."""
+    start = (datetime.now(tz=UTC) + timedelta(days=4)).replace(
+        hour=3, minute=0, second=0, microsecond=0
     )
+    return {"start": start, "episode": iop}
+
+
+def _booking(cast, world, **extra):
+    start = world["start"].isoformat()
     return {
         "client": cast.client.id,
         "facilitator": cast.clinician.id,
@@ -103,7 +108,7 @@ def test_a_booking_without_a_modality_keeps_the_old_meaning_of_a_link(cast, worl
 def test_the_booking_page_books_a_video_session(cast, world):
     web = WebClient()
     web.force_login(cast.front_desk)
-    day = (world["future"].starts_at + timedelta(days=2)).date()
+    day = (world["start"] + timedelta(days=2)).date()
     response = web.post(
         "/schedule/book/",
         {

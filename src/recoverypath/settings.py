@@ -364,6 +364,9 @@ SPECTACULAR_SETTINGS = {
         "AlumniMemberStatusEnum": "recoverypath.alumni.models.Member.Status",
         "MentorOfferStatusEnum": "recoverypath.alumni.models.MentorOffer.Status",
         "MentorMatchStatusEnum": "recoverypath.alumni.models.MentorMatch.Status",
+        # In person, video, phone: sessions, groups, check-ins, referrals, providers.
+        "ModalityEnum": "recoverypath.core.modality.Modality",
+        "SupportGroupTagEnum": "recoverypath.core.modality.SupportGroupTag",
     },
 }
 

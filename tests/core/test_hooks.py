@@ -35,8 +35,15 @@ EXPECTED: dict[str, list[str]] = {
         "incentives.check_in_inputs",
         "earlywarning.check_in_rule_inputs",
     ],
-    # Lower order first (5, 10, 20, 20, 30, 45, 50, 60, 80, 90, then the default 100).
+    # Sessions, coordinator check-ins, referrals' first appointments (INSTALLED_APPS order).
+    "client appointments": [
+        "scheduling.client_next_appointment",
+        "aftercare.client_next_check_in",
+        "discharge.client_next_first_appointment",
+    ],
+    # Lower order first (1, 5, 10, 20, 20, 30, 45, 50, 60, 80, 90, then the default 100).
     "client home sections": [
+        "clients.next_appointment_section",
         "testing.home_section",
         "monitoring.home_section",
         "safety.home_section",

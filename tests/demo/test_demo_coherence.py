@@ -157,3 +157,24 @@ def test_demo_graduates_attended_sessions_during_their_episode_and_summaries_cou
     assert summaries
     assert all(s.content["attendance"]["attended"] > 0 for s in summaries)
     assert all(s.content["attendance"]["hours"] >= 9 for s in summaries)
+
+
+@pytest.mark.django_db
+def test_the_demo_has_video_appointments_with_fictional_links_and_tagged_groups(demo):
+    from recoverypath.aftercare.models import CoordinatorCheckIn, ExternalProvider, PlanComponent
+    from recoverypath.scheduling.models import Group, Session
+
+    fictional = "https://video.example.test/room/"
+    video_referrals = Referral.objects.filter(appointment_modality="video")
+    assert video_referrals.exists()
+    assert all(r.join_url.startswith(fictional) for r in video_referrals)
+    video_check_ins = CoordinatorCheckIn.objects.filter(modality="video")
+    assert video_check_ins.exists()
+    assert all(c.join_url.startswith(fictional) for c in video_check_ins)
+    assert Session.objects.filter(client=demo, modality="video").exists()
+    assert all(
+        s.telehealth_url.startswith(fictional) for s in Session.objects.filter(modality="video")
+    )
+    assert any("video" in p.modalities for p in ExternalProvider.objects.all())
+    assert any(g.tags == ["women", "in_person"] for g in Group.objects.all())
+    assert any("lgbtq" in c.tags for c in PlanComponent.objects.filter(kind="support_group"))

@@ -130,12 +130,18 @@ def test_coordinators_add_and_edit_directory_providers(client, cast):
     assert provider.phone == "+12025550133"
     client.post(
         f"/discharge/providers/{provider.id}/edit/",
-        {"name": provider.name, "kind": "sober_living", "telehealth": "on"},
+        {"name": provider.name, "kind": "sober_living", "modalities": ["in_person", "video"]},
     )
     provider.refresh_from_db()
-    assert provider.telehealth is True
+    assert provider.modalities == ["in_person", "video"]
+    assert provider.telehealth is True  # the older flag follows the modalities
     listing = client.get("/discharge/providers/?kind=sober_living&telehealth=on").content.decode()
     assert "Quietwater Sober Living (fictional)" in listing
+    assert "In person, Video" in listing
+    by_video = client.get("/discharge/providers/?modality=video").content.decode()
+    assert "Quietwater Sober Living (fictional)" in by_video
+    by_phone = client.get("/discharge/providers/?modality=phone").content.decode()
+    assert "Quietwater Sober Living (fictional)" not in by_phone
 
 
 def test_the_plan_list_runs_a_fixed_number_of_queries(

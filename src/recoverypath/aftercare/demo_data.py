@@ -25,11 +25,29 @@ from .models import (
 )
 
 PROVIDERS = [
-    ("Willowbank Counseling (fictional)", "therapist", "CBT, trauma-informed", True),
-    ("Dr. Fennimore Quibble (fictional)", "psychiatrist", "Medication management, MAT", True),
-    ("Lanternfly House (fictional)", "sober_living", "Men's sober living, 12 beds", False),
-    ("Harbor Hope Group (fictional)", "support_group", "AA meetings Mon/Wed/Fri 7pm", False),
+    # name, kind, services, modalities (core.modality.Modality)
+    (
+        "Willowbank Counseling (fictional)",
+        "therapist",
+        "CBT, trauma-informed",
+        ["in_person", "video"],
+    ),
+    (
+        "Dr. Fennimore Quibble (fictional)",
+        "psychiatrist",
+        "Medication management, MAT",
+        ["in_person", "video", "phone"],
+    ),
+    ("Lanternfly House (fictional)", "sober_living", "Men's sober living, 12 beds", ["in_person"]),
+    (
+        "Harbor Hope Group (fictional)",
+        "support_group",
+        "AA meetings Mon/Wed/Fri 7pm",
+        ["in_person"],
+    ),
 ]
+# Support-group tags the plans' AA component gets, in turn (core.modality.SupportGroupTag).
+SUPPORT_GROUP_TAGS = [["in_person"], ["women", "in_person"], ["online"], ["lgbtq", "online"]]
 GOALS = [
     "Attend three meetings a week",
     "Find a sponsor",
@@ -51,10 +69,11 @@ def extend(*, result, rng, today, staff, clients) -> None:
                 services=services,
                 phone=f"+1202555{170 + i:04d}",
                 address=f"{10 + i} Imaginary Lane, Springfield",
-                telehealth=telehealth,
+                telehealth="video" in modalities,
+                modalities=modalities,
                 accepted_insurance="Medicaid, Example Health Plan",
             )
-            for i, (name, kind, services, telehealth) in enumerate(PROVIDERS)
+            for i, (name, kind, services, modalities) in enumerate(PROVIDERS)
         ]
     )
     therapist, prescriber = providers[0], providers[1]
@@ -101,7 +120,7 @@ def extend(*, result, rng, today, staff, clients) -> None:
         ],
     )
     components, goals, check_ins, contacts = [], [], [], []
-    for plan in plans:
+    for index, plan in enumerate(plans):
         first = first_contact[id(plan)]
         therapy = PlanComponent(
             plan=plan,
@@ -126,6 +145,7 @@ def extend(*, result, rng, today, staff, clients) -> None:
                 frequency="several_weekly",
                 expected_per_week=3,
                 meeting_schedule="Mon, Wed, Fri 7pm · Harbor Hope Group",
+                tags=SUPPORT_GROUP_TAGS[index % len(SUPPORT_GROUP_TAGS)],
             )
         )
         if rng.random() < 0.4:
@@ -142,6 +162,8 @@ def extend(*, result, rng, today, staff, clients) -> None:
             )
         goals.append(Goal(plan=plan, description=rng.choice(GOALS), target_date=plan.end_date))
         zone = ZoneInfo(plan.client.time_zone)
+        # The next check-in: every third by video, every third by phone, the rest in person.
+        how = ("in_person", "video", "phone")[index % 3]
         check_ins.append(
             CoordinatorCheckIn(
                 plan=plan,
@@ -150,6 +172,11 @@ def extend(*, result, rng, today, staff, clients) -> None:
                 scheduled_at=datetime.combine(
                     today + timedelta(days=rng.randint(1, 14)), time(10), tzinfo=zone
                 ),
+                modality=how,
+                join_url=f"https://video.example.test/room/check-in-{plan.client_id}"
+                if how == "video"
+                else "",
+                call_details="Your coordinator calls you." if how == "phone" else "",
             )
         )
         if first is None:  # not reached yet: the last check-in was missed

@@ -5,6 +5,7 @@ from django import forms
 from recoverypath.care import forms as care_forms
 from recoverypath.care import levels as care_levels
 from recoverypath.clients.selectors import CONTACTS
+from recoverypath.core.modality import Modality, SupportGroupTag
 from recoverypath.core.params import ScopedChoiceField, ScopedMultipleChoiceField, scope_form
 from recoverypath.core.phones import normalize_phone
 
@@ -33,6 +34,12 @@ class PlanStartForm(forms.Form):
 
 class ComponentForm(forms.ModelForm):
     provider = ScopedChoiceField(PROVIDERS, required=False)
+    tags = forms.MultipleChoiceField(
+        choices=SupportGroupTag.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Group for (support groups)",
+    )
 
     class Meta:
         model = PlanComponent
@@ -44,6 +51,7 @@ class ComponentForm(forms.ModelForm):
             "provider",
             "group_type",
             "meeting_schedule",
+            "tags",
             "residence",
             "move_in_date",
             "prescriber",
@@ -84,6 +92,23 @@ class GoalForm(forms.Form):
 class GoalNoteForm(forms.Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
     status = forms.ChoiceField(choices=Goal.Status.choices)
+
+
+class CheckInScheduleForm(forms.Form):
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(
+        widget=forms.TimeInput(attrs={"type": "time"}), help_text="The client's local time."
+    )
+    modality = forms.ChoiceField(choices=Modality.choices, initial=Modality.IN_PERSON)
+    join_url = forms.URLField(
+        required=False,
+        label="Join link (video)",
+        assume_scheme="https",
+        help_text="Needed for video; must start with https://.",
+    )
+    call_details = forms.CharField(
+        required=False, max_length=200, label="Phone details", help_text="The number to call."
+    )
 
 
 class CheckInRecordForm(forms.Form):
@@ -147,6 +172,13 @@ class SupportPreferencesForm(forms.Form):
 
 
 class ProviderForm(forms.ModelForm):
+    modalities = forms.MultipleChoiceField(
+        choices=Modality.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Sees clients",
+    )
+
     class Meta:
         model = ExternalProvider
         fields = [
@@ -155,7 +187,7 @@ class ProviderForm(forms.ModelForm):
             "services",
             "address",
             "phone",
-            "telehealth",
+            "modalities",
             "accepted_insurance",
             "accepting_new_clients",
         ]

@@ -5,6 +5,13 @@ from django.db import models
 
 from recoverypath.accounts.models import Organization, Program
 from recoverypath.clients.models import Client, SupportContact
+from recoverypath.core.modality import (
+    CALL_DETAILS_MAX,
+    JOIN_URL_MAX,
+    Modality,
+    modality_labels,
+    tag_labels,
+)
 
 
 class ExternalProvider(models.Model):
@@ -25,7 +32,11 @@ class ExternalProvider(models.Model):
     services = models.TextField(blank=True, help_text="What they offer, e.g. CBT, MAT, women only.")
     address = models.CharField(max_length=300, blank=True)
     phone = models.CharField(max_length=20, blank=True, help_text="E.164, e.g. +12025550143")
+    # Kept in step with `modalities` by the services: true when video is among them.
     telehealth = models.BooleanField(default=False)
+    modalities = models.JSONField(
+        default=list, blank=True, help_text="How they see clients: Modality values."
+    )
     accepted_insurance = models.TextField(
         blank=True, help_text="Plans accepted, one per line or comma separated."
     )
@@ -39,6 +50,10 @@ class ExternalProvider(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display()})"
+
+    @property
+    def modality_labels(self) -> list[str]:
+        return modality_labels(self.modalities or [])
 
 
 class AftercarePlan(models.Model):
@@ -178,6 +193,9 @@ class PlanComponent(models.Model):
     meeting_schedule = models.CharField(
         max_length=300, blank=True, help_text='Days, times and meeting names, e.g. "Mon 7pm Hope".'
     )
+    tags = models.JSONField(
+        default=list, blank=True, help_text="Support groups: who it is for (SupportGroupTag)."
+    )
     residence = models.CharField("sober-living home", max_length=200, blank=True)
     move_in_date = models.DateField(null=True, blank=True)
     prescriber = models.CharField(max_length=200, blank=True)
@@ -197,6 +215,10 @@ class PlanComponent(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.get_kind_display()
+
+    @property
+    def tag_labels(self) -> list[str]:
+        return tag_labels(self.tags or [])
 
 
 class ComponentContact(models.Model):
@@ -279,6 +301,9 @@ class CoordinatorCheckIn(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     scheduled_at = models.DateTimeField()
+    modality = models.CharField(max_length=10, choices=Modality.choices, default=Modality.IN_PERSON)
+    join_url = models.URLField("join link", max_length=JOIN_URL_MAX, blank=True)
+    call_details = models.CharField(max_length=CALL_DETAILS_MAX, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     note = models.TextField(blank=True, max_length=4000)
     recorded_at = models.DateTimeField(null=True, blank=True)

@@ -13,11 +13,14 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import PermissionDenied
 from django.db.models import Min, OuterRef, QuerySet, Subquery
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from recoverypath.clients.models import Client, SupportContact
 from recoverypath.clients.selectors import client_queryset_for_user
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
+from recoverypath.core.hooks.appointments import ClientAppointment
+from recoverypath.core.modality import Modality
 from recoverypath.core.params import Reach
 from recoverypath.core.timezones import local_today
 from recoverypath.monitoring.models import MeetingAttendance
@@ -416,4 +419,31 @@ def coordinator_check_in_for_reminder(*, check_in_id: int) -> CoordinatorCheckIn
     """One coordinator check-in with its plan and client (the reminder worker's last look)."""
     return (
         CoordinatorCheckIn.objects.select_related("plan", "client").filter(pk=check_in_id).first()
+    )
+
+
+# How long a coordinator check-in is taken to last (calendar feeds, the client's home).
+CHECK_IN_MINUTES = 30
+
+
+def client_next_check_in(client: Client, now: datetime, /) -> ClientAppointment | None:
+    """The client's earliest scheduled coordinator check-in not yet over at `now`: one query."""
+    item = (
+        CoordinatorCheckIn.objects.filter(
+            client=client,
+            status=CoordinatorCheckIn.Status.SCHEDULED,
+            scheduled_at__gt=now - timedelta(minutes=CHECK_IN_MINUTES),
+        )
+        .order_by("scheduled_at", "id")
+        .first()
+    )
+    if item is None:
+        return None
+    return ClientAppointment(
+        title=str(_("Check-in with your coordinator")),
+        starts_at=item.scheduled_at,
+        ends_at=item.scheduled_at + timedelta(minutes=CHECK_IN_MINUTES),
+        modality=item.modality,
+        join_url=item.join_url if item.modality == Modality.VIDEO else "",
+        call_details=item.call_details,
     )

@@ -16,6 +16,11 @@ urlpatterns = [
         name="goal_note",
     ),
     path(
+        "aftercare/plans/<int:plan_id>/check-ins/",
+        views.check_in_schedule,
+        name="check_in_schedule",
+    ),
+    path(
         "aftercare/plans/<int:plan_id>/check-ins/<int:check_in_id>/",
         views.check_in_record,
         name="check_in_record",

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +24,7 @@ from recoverypath.core.timezones import local_today
 from . import selectors, services
 from .forms import (
     CheckInRecordForm,
+    CheckInScheduleForm,
     ComponentForm,
     ContactForm,
     ExtendForm,
@@ -104,6 +108,7 @@ def plan_detail(request, plan_id: int):
             "goal_form": GoalForm(),
             "goal_note_form": GoalNoteForm(),
             "record_form": CheckInRecordForm(),
+            "schedule_form": CheckInScheduleForm(),
             "extend_form": ExtendForm(),
             "reason_form": ReasonForm(),
             "can_step_up": can_step_up_to_iop(request.user, plan.client),
@@ -190,6 +195,27 @@ def goal_note(request, plan_id: int, goal_id: int):
             actor=request.user, goal=goal, note=d["note"], status=d["status"]
         ),
         "Progress noted.",
+    )
+
+
+@require_POST
+@login_required
+def check_in_schedule(request, plan_id: int):
+    plan = _coordinating_plan(request, plan_id)
+    zone = ZoneInfo(plan.client.time_zone or plan.program.time_zone)
+    return _post_action(
+        request,
+        plan,
+        CheckInScheduleForm(request.POST),
+        lambda d: services.coordinator_check_in_schedule(
+            actor=request.user,
+            plan=plan,
+            at=datetime.combine(d["date"], d["time"], tzinfo=zone),
+            modality=d["modality"],
+            join_url=d["join_url"],
+            call_details=d["call_details"],
+        ),
+        "Check-in scheduled.",
     )
 
 

@@ -9,13 +9,14 @@ class ClientsConfig(AppConfig):
     def ready(self) -> None:
         from recoverypath.core.hooks.api_auth import register_user_join
         from recoverypath.core.hooks.audit import register_clients_in_programs
+        from recoverypath.core.hooks.clients import register_home_section
         from recoverypath.core.hooks.invitations import register_invitation_kind
         from recoverypath.core.hooks.navigation import register_nav_items
         from recoverypath.core.hooks.offline import register_offline_page
 
         from .invitations import CLIENT_INVITATION
         from .selectors import client_ids_in_programs
-        from .views import nav_items
+        from .views import nav_items, next_appointment_section
 
         register_nav_items(nav_items)
         register_clients_in_programs(client_ids_in_programs)
@@ -25,3 +26,5 @@ class ClientsConfig(AppConfig):
         # token (client_for_user_account then needs no query).
         for path in ("client_record", "client_record__program", "client_record__organization"):
             register_user_join(path)
+        # First on the home: the next appointment and, while it is open, its "Join" button.
+        register_home_section(next_appointment_section, order=1)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_read_first, audit_record
+from recoverypath.core.hooks.appointments import ClientAppointment, next_client_appointment
+from recoverypath.core.modality import Modality, join_is_open
 from recoverypath.core.params import Reach
 
 from .models import Client, SupportContact
@@ -200,3 +205,38 @@ def client_for_system(*, client_id: int) -> Client | None:
     """The client with their program, for work the system does on its own (a reward after a
     verified behaviour), not on a person's request: no access check, so never for a page."""
     return Client.objects.select_related("program").filter(pk=client_id).first()
+
+
+@dataclass(frozen=True)
+class HomeAppointment:
+    """The next appointment on the client's home, and whether its "Join" button shows."""
+
+    appointment: ClientAppointment
+    join_open: bool
+
+    @property
+    def modality_label(self) -> str:
+        return str(Modality(self.appointment.modality).label)
+
+
+def next_appointment_for_home(
+    *, client: Client, now: datetime | None = None
+) -> HomeAppointment | None:
+    """The client's next appointment of any kind (session, coordinator check-in, first
+    appointment with a provider) not yet ended, and whether to offer "Join": for video with a
+    link, from JOIN_OPENS_BEFORE (10 minutes) before the start until the end (not at it),
+    decided here at `now` (default: timezone.now()), never in the browser."""
+    now = now or timezone.now()
+    appointment = next_client_appointment(client, now)
+    if appointment is None:
+        return None
+    return HomeAppointment(
+        appointment=appointment,
+        join_open=join_is_open(
+            modality=appointment.modality,
+            join_url=appointment.join_url,
+            starts_at=appointment.starts_at,
+            ends_at=appointment.ends_at,
+            now=now,
+        ),
+    )

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import functools
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -258,4 +260,18 @@ def me(request):
             "sobriety_days": client.sobriety_days(),
             "sections": sections,
         },
+    )
+
+
+def next_appointment_section(request, client) -> str:
+    """The client's next appointment at the top of their home, with "Join" while it is open."""
+    if not permissions.is_client_user(request.user, client):
+        return ""
+    item = selectors.next_appointment_for_home(client=client)
+    if item is None:
+        return ""
+    return render_to_string(
+        "clients/_next_appointment.html",
+        {"item": item, "zone": ZoneInfo(client.time_zone)},
+        request=request,
     )

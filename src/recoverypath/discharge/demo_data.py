@@ -230,6 +230,10 @@ def extend(*, result, rng, today, staff, clients) -> None:
             attended_on=attended_on,
             referred_by=coordinator,
         )
+        # Every other first therapy appointment by video (the therapists offer it).
+        if len(referrals) % 2 == 0:
+            referrals[plan.id].appointment_modality = "video"
+            referrals[plan.id].join_url = f"https://video.example.test/room/first-visit-{client.id}"
     Referral.objects.bulk_create(referrals.values(), batch_size=2000)
     ReferralStatusChange.objects.bulk_create(
         [

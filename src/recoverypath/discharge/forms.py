@@ -8,6 +8,7 @@ from django import forms
 
 from recoverypath.aftercare.selectors import PROVIDERS, provider_kind_choices
 from recoverypath.clients.selectors import CONTACTS
+from recoverypath.core.modality import Modality
 from recoverypath.core.params import ScopedChoiceField, scope_form
 
 from . import checklist
@@ -252,6 +253,18 @@ class ReferralForm(forms.Form):
     appointment_at = forms.DateTimeField(
         required=False, widget=DATETIME, label="First appointment (if booked)"
     )
+    appointment_modality = forms.ChoiceField(
+        choices=Modality.choices, initial=Modality.IN_PERSON, label="How", required=False
+    )
+    join_url = forms.URLField(
+        required=False,
+        label="Join link (video)",
+        assume_scheme="https",
+        help_text="Needed for video; must start with https://.",
+    )
+    call_details = forms.CharField(
+        required=False, max_length=200, label="Phone details", help_text="The number to call."
+    )
 
     def __init__(self, *args, user, providers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -261,6 +274,18 @@ class ReferralForm(forms.Form):
 class ReferralMoveForm(forms.Form):
     to = forms.ChoiceField(choices=Referral.Status.choices, label="New status")
     appointment_at = forms.DateTimeField(required=False, widget=DATETIME)
+    appointment_modality = forms.ChoiceField(
+        choices=Modality.choices, initial=Modality.IN_PERSON, label="How", required=False
+    )
+    join_url = forms.URLField(
+        required=False,
+        label="Join link (video)",
+        assume_scheme="https",
+        help_text="Needed for video; must start with https://.",
+    )
+    call_details = forms.CharField(
+        required=False, max_length=200, label="Phone details", help_text="The number to call."
+    )
     attended_on = forms.DateField(required=False, widget=DATE)
     note = forms.CharField(required=False, max_length=500)
 
@@ -270,6 +295,9 @@ class ProviderFilterForm(forms.Form):
     kind = forms.ChoiceField(required=False, choices=[("", "All kinds"), *provider_kind_choices()])
     accepting = forms.BooleanField(required=False, label="Accepting new clients")
     telehealth = forms.BooleanField(required=False, label="Telehealth")
+    modality = forms.ChoiceField(
+        required=False, choices=[("", "Any way"), *Modality.choices], label="Sees clients"
+    )
 
 
 class ShareForm(forms.Form):

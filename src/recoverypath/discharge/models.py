@@ -11,6 +11,7 @@ from recoverypath.accounts.models import Organization, Program
 from recoverypath.aftercare.models import ExternalProvider
 from recoverypath.care.models import EpisodeOfCare
 from recoverypath.clients.models import Client
+from recoverypath.core.modality import CALL_DETAILS_MAX, JOIN_URL_MAX, Modality
 
 
 class DischargePlan(models.Model):
@@ -173,6 +174,12 @@ class Referral(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SENT)
     sent_at = models.DateTimeField()
     appointment_at = models.DateTimeField(null=True, blank=True)
+    # How the first appointment happens (set when it is booked).
+    appointment_modality = models.CharField(
+        max_length=10, choices=Modality.choices, default=Modality.IN_PERSON
+    )
+    join_url = models.URLField("join link", max_length=JOIN_URL_MAX, blank=True)
+    call_details = models.CharField(max_length=CALL_DETAILS_MAX, blank=True)
     attended_on = models.DateField(
         null=True, blank=True, help_text="Day of the first attended appointment (client's zone)."
     )

@@ -8,7 +8,8 @@ sessions and coordinator check-ins (a client), or those they facilitate or hold 
 - SEQUENCE from the session's `sequence`, which scheduling's services raise on every change;
 - cancelled sessions kept, as STATUS:CANCELLED, so subscribed calendars remove them;
 - times in the program's time zone, with its VTIMEZONE;
-- no clinical detail: "Session at <program>", and the telehealth link where there is one.
+- no clinical detail: "Session at <program>", and for a video session or check-in its join link
+  (URL and LOCATION), for a phone one the number to call.
 
 A client's testing windows (a random or for-cause test they were selected for, or a scheduled
 one) are in their feed as "Appointment at <program>", and nothing else: no site, no "test", no
@@ -113,6 +114,7 @@ def _event(
     cancelled: bool,
     summary: str,
     busy: bool = True,
+    phone: str = "",
 ) -> Event:
     tz = ZoneInfo(zone)
     event = Event()
@@ -128,6 +130,8 @@ def _event(
         event.add("url", url)
         event.add("location", url)
         event.add("description", f"Join by video: {url}")
+    elif phone:
+        event.add("description", f"By phone: {phone}")
     return event
 
 
@@ -167,9 +171,10 @@ def feed_calendar(*, user: User) -> bytes:
                 sequence=session.sequence,
                 stamp=session.updated_at,
                 program=session.program.name,
-                url=session.telehealth_url,
+                url=session.join_url,
                 cancelled=session.is_cancelled,
                 summary=f"Session at {session.program.name}",
+                phone=session.call_details if session.modality == "phone" else "",
             )
         )
     for check_in in sorted(check_ins.values(), key=lambda c: (c.scheduled_at, c.id)):
@@ -186,9 +191,10 @@ def feed_calendar(*, user: User) -> bytes:
                 sequence=0 if check_in.status == "scheduled" else 1,
                 stamp=check_in.recorded_at or check_in.created_at,
                 program=program.name,
-                url="",
+                url=check_in.join_url,
                 cancelled=cancelled,
                 summary=f"Check-in at {program.name}",
+                phone=check_in.call_details if check_in.modality == "phone" else "",
             )
         )
     for window in windows:

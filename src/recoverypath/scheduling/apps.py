@@ -7,6 +7,7 @@ class SchedulingConfig(AppConfig):
     verbose_name = "Scheduling"
 
     def ready(self) -> None:
+        from recoverypath.core.hooks.appointments import register_appointment_source
         from recoverypath.core.hooks.clients import register_client_panel, register_home_section
         from recoverypath.core.hooks.family import register_family_section
         from recoverypath.core.hooks.navigation import register_nav_items
@@ -15,6 +16,7 @@ class SchedulingConfig(AppConfig):
 
         from . import receivers, tasks  # noqa: F401  (care signals; the periodic task)
         from .family import attendance_for_family, schedule_for_family
+        from .selectors import client_next_appointment
         from .services.reminders import KEY_PREFIX, session_reminder_wanted
         from .views import client_panel, home_section, nav_items, todo_items
 
@@ -22,6 +24,7 @@ class SchedulingConfig(AppConfig):
         register_todo_source(todo_items)
         register_client_panel(client_panel)
         register_home_section(home_section)
+        register_appointment_source(client_next_appointment)
         register_family_section("attendance", attendance_for_family)
         register_family_section("schedule", schedule_for_family)
         register_reminder_check(KEY_PREFIX, session_reminder_wanted)

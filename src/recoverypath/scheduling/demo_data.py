@@ -68,6 +68,8 @@ GROUPS = [
         15,
     ),
 ]
+# Who each group above is for and how it meets (core.modality.SupportGroupTag).
+GROUP_TAGS = [["in_person"], ["online"], ["women", "in_person"], ["in_person"], ["family"]]
 STATUSES = [("present", 82), ("late", 6), ("left_early", 4), ("excused", 5), ("unexcused", 3)]
 NOTE_TEXT = [
     (
@@ -121,7 +123,11 @@ def extend(*, result, rng, today, staff, clients) -> None:
                 track=track,
                 facilitator=facilitator if g_index != 4 else staff["coordinator"],
                 room=rooms[g_index % 2] if g_index != 1 else None,
-                telehealth_url="https://telehealth.example.org/evening" if g_index == 1 else "",
+                modality="video" if g_index == 1 else "in_person",
+                telehealth_url="https://video.example.test/room/evening-group"
+                if g_index == 1
+                else "",
+                tags=GROUP_TAGS[g_index],
                 capacity=capacity,
                 rrule=rule,
                 start_date=today - timedelta(days=PAST_DAYS + 7),
@@ -248,12 +254,17 @@ def extend(*, result, rng, today, staff, clients) -> None:
             begins = datetime.combine(
                 monday + timedelta(days=offset % 5), time(15, 30), tzinfo=zone
             )
+            video = offset % 2 == 0  # every other one by video, the demo client's first
             individual.append(
                 Session(
                     program=program,
                     client_id=client_id,
                     session_type="individual_counseling",
                     facilitator=clinician,
+                    modality="video" if video else "in_person",
+                    telehealth_url=f"https://video.example.test/room/counseling-{client_id}"
+                    if video
+                    else "",
                     starts_at=begins.astimezone(UTC),
                     ends_at=(begins + timedelta(minutes=50)).astimezone(UTC),
                 )

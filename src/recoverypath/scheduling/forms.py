@@ -5,6 +5,7 @@ from django import forms
 from recoverypath.accounts.selectors import PROGRAMS, STAFF, program_list_for_user, program_staff
 from recoverypath.care.selectors import clients_with_active_episode
 from recoverypath.clients.selectors import CLIENTS, clients_in_programs
+from recoverypath.core.modality import Modality, SupportGroupTag
 from recoverypath.core.params import ScopedChoiceField, scope_form
 from recoverypath.core.permissions import Rank, staff_program_ids
 
@@ -27,7 +28,24 @@ class GroupForm(forms.ModelForm):
     program = ScopedChoiceField(PROGRAMS)
     facilitator = ScopedChoiceField(STAFF)
     room = ScopedChoiceField(ROOMS, required=False)
-    telehealth_url = forms.URLField(required=False, label="Telehealth link", assume_scheme="https")
+    modality = forms.ChoiceField(
+        choices=[("", "---------"), *Modality.choices], required=False, initial=Modality.IN_PERSON
+    )
+    telehealth_url = forms.URLField(
+        required=False,
+        label="Join link (video)",
+        assume_scheme="https",
+        help_text="Needed for video; must start with https://.",
+    )
+    call_details = forms.CharField(
+        max_length=200, required=False, label="Phone details", help_text="The number to call."
+    )
+    tags = forms.MultipleChoiceField(
+        choices=SupportGroupTag.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Who the group is for",
+    )
 
     class Meta:
         model = Group
@@ -38,7 +56,10 @@ class GroupForm(forms.ModelForm):
             "track",
             "facilitator",
             "room",
+            "modality",
             "telehealth_url",
+            "call_details",
+            "tags",
             "capacity",
             "rrule",
             "start_date",
@@ -67,7 +88,19 @@ class BookingForm(forms.Form):
     time = forms.TimeField(widget=TIME, help_text="Local time of the client's program.")
     duration_minutes = forms.IntegerField(min_value=5, max_value=480, initial=50)
     room = ScopedChoiceField(ROOMS, required=False)
-    telehealth_url = forms.URLField(required=False, label="Telehealth link", assume_scheme="https")
+    # Blank (an older page or script): video when there is a link and no room, else in person.
+    modality = forms.ChoiceField(
+        choices=[("", "---------"), *Modality.choices], required=False, initial=Modality.IN_PERSON
+    )
+    telehealth_url = forms.URLField(
+        required=False,
+        label="Join link (video)",
+        assume_scheme="https",
+        help_text="Needed for video; must start with https://.",
+    )
+    call_details = forms.CharField(
+        max_length=200, required=False, label="Phone details", help_text="The number to call."
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

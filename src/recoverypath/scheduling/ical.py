@@ -23,7 +23,9 @@ def calendar_for(sessions: Iterable[Session], *, name: str, private: bool = Fals
         event.add("dtstart", session.starts_at)
         event.add("dtend", session.ends_at)
         event.add("summary", session.title)
-        location = session.room.name if session.room is not None else session.telehealth_url
+        location = session.room.name if session.room is not None else session.join_url
+        if session.join_url:
+            event.add("url", session.join_url)
         if location:
             event.add("location", location)
         if not private:

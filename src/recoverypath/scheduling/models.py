@@ -12,6 +12,7 @@ from django.db.models import Q
 from recoverypath.accounts.models import Program
 from recoverypath.care.models import Track
 from recoverypath.clients.models import Client
+from recoverypath.core.modality import CALL_DETAILS_MAX, Modality, tag_labels
 
 from .recurrence_words import schedule_in_words
 
@@ -91,7 +92,14 @@ class Group(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="facilitated_groups"
     )
     room = models.ForeignKey(Room, null=True, blank=True, on_delete=models.SET_NULL)
-    telehealth_url = models.URLField(blank=True)
+    modality = models.CharField(max_length=10, choices=Modality.choices, default=Modality.IN_PERSON)
+    telehealth_url = models.URLField(blank=True)  # the join link, for video
+    call_details = models.CharField(
+        max_length=CALL_DETAILS_MAX, blank=True, help_text="For phone: the number to call."
+    )
+    tags = models.JSONField(
+        default=list, blank=True, help_text="Who the group is for: SupportGroupTag values."
+    )
     capacity = models.PositiveSmallIntegerField(
         default=12, validators=[MinValueValidator(1), MaxValueValidator(60)]
     )
@@ -122,8 +130,12 @@ class Group(models.Model):
             raise ValidationError({"session_type": "Choose a group session type."})
         if self.end_date and self.start_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "The end cannot be before the start."})
-        if not self.room_id and not self.telehealth_url:
+        if self.modality != Modality.PHONE and not self.room_id and not self.telehealth_url:
             raise ValidationError({"room": "Choose a room or give a telehealth link."})
+
+    @property
+    def tag_labels(self) -> list[str]:
+        return tag_labels(self.tags or [])
 
     def admits_track(self, track: str) -> bool:
         """A General group admits every track; any other admits its own."""
@@ -168,7 +180,11 @@ class Session(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sessions_led"
     )
     room = models.ForeignKey(Room, null=True, blank=True, on_delete=models.SET_NULL)
-    telehealth_url = models.URLField(blank=True)
+    modality = models.CharField(max_length=10, choices=Modality.choices, default=Modality.IN_PERSON)
+    telehealth_url = models.URLField(blank=True)  # the join link, for video
+    call_details = models.CharField(
+        max_length=CALL_DETAILS_MAX, blank=True, help_text="For phone: the number to call."
+    )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     occurrence_date = models.DateField(
@@ -233,6 +249,11 @@ class Session(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
+
+    @property
+    def join_url(self) -> str:
+        """The link a client follows to join: only a video session has one."""
+        return self.telehealth_url if self.modality == Modality.VIDEO else ""
 
 
 class GroupEnrollment(models.Model):

@@ -292,7 +292,12 @@ class AftercarePlanViewSet(
         plan = self.get_object()
         data = _valid(CheckInScheduleSerializer, request)
         item = services.coordinator_check_in_schedule(
-            actor=request.user, plan=plan, at=data["scheduled_at"]
+            actor=request.user,
+            plan=plan,
+            at=data["scheduled_at"],
+            modality=data["modality"],
+            join_url=data["join_url"],
+            call_details=data["call_details"],
         )
         return Response(CoordinatorCheckInSerializer(item).data, status=status.HTTP_201_CREATED)
 

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from recoverypath.care.api import PlacementSerializer
+from recoverypath.core.modality import Modality, SupportGroupTag
 from recoverypath.core.params import ScopedIdField
 
 from .. import selectors
@@ -31,6 +32,9 @@ class PlanComponentSerializer(serializers.ModelSerializer):
     group_type = serializers.ChoiceField(
         choices=PlanComponent.GroupType.choices, read_only=True, allow_blank=True
     )
+    tags = serializers.ListField(
+        child=serializers.ChoiceField(choices=SupportGroupTag.choices), read_only=True
+    )
 
     class Meta:
         model = PlanComponent
@@ -43,6 +47,7 @@ class PlanComponentSerializer(serializers.ModelSerializer):
             "provider",
             "group_type",
             "meeting_schedule",
+            "tags",
             "residence",
             "move_in_date",
             "prescriber",
@@ -90,7 +95,18 @@ class CoordinatorCheckInSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CoordinatorCheckIn
-        fields = ["id", "plan", "coordinator", "scheduled_at", "status", "note", "recorded_at"]
+        fields = [
+            "id",
+            "plan",
+            "coordinator",
+            "scheduled_at",
+            "modality",
+            "join_url",
+            "call_details",
+            "status",
+            "note",
+            "recorded_at",
+        ]
         read_only_fields = fields
 
 
@@ -213,6 +229,15 @@ class AftercarePlanOwnSerializer(AftercarePlanDetailSerializer):
 
 
 class ExternalProviderSerializer(serializers.ModelSerializer):
+    modalities = serializers.ListField(
+        child=serializers.ChoiceField(choices=Modality.choices),
+        required=False,
+        help_text="How they see clients; `telehealth` follows it (true when video is listed).",
+    )
+    telehealth = serializers.BooleanField(
+        required=False, help_text="Older flag: true adds video to the modalities, false removes it."
+    )
+
     class Meta:
         model = ExternalProvider
         fields = [
@@ -224,6 +249,7 @@ class ExternalProviderSerializer(serializers.ModelSerializer):
             "address",
             "phone",
             "telehealth",
+            "modalities",
             "accepted_insurance",
             "accepting_new_clients",
         ]
@@ -252,6 +278,11 @@ class ComponentInputSerializer(serializers.Serializer):
         choices=PlanComponent.GroupType.choices, required=False, allow_blank=True
     )
     meeting_schedule = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    tags = serializers.ListField(
+        child=serializers.ChoiceField(choices=SupportGroupTag.choices),
+        required=False,
+        help_text="Support groups: who it is for and how it meets.",
+    )
     residence = serializers.CharField(max_length=200, required=False, allow_blank=True)
     move_in_date = serializers.DateField(required=False, allow_null=True)
     prescriber = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -311,6 +342,13 @@ class GoalNoteInputSerializer(serializers.Serializer):
 
 class CheckInScheduleSerializer(serializers.Serializer):
     scheduled_at = serializers.DateTimeField()
+    modality = serializers.ChoiceField(choices=Modality.choices, default=Modality.IN_PERSON)
+    join_url = serializers.URLField(
+        required=False, allow_blank=True, default="", help_text="Required for video: https."
+    )
+    call_details = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=200
+    )
 
 
 class CheckInRecordSerializer(serializers.Serializer):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from recoverypath.core.audit import Action
+from recoverypath.core.modality import Modality, join_details_check
 
 from .. import signals
 from ..models import (
@@ -127,17 +128,40 @@ def checkin_at(plan: AftercarePlan, day: date) -> datetime:
 
 
 def coordinator_check_in_schedule(
-    *, actor: User, plan: AftercarePlan, at: datetime
+    *,
+    actor: User,
+    plan: AftercarePlan,
+    at: datetime,
+    modality: str = Modality.IN_PERSON,
+    join_url: str = "",
+    call_details: str = "",
 ) -> CoordinatorCheckIn:
+    """Schedule a one-on-one at `at`, in person, by video (an https `join_url` required) or
+    by phone (`call_details`: the number to call). Raises PermissionDenied, ValidationError."""
     _require_coordination(actor, plan.client)
     if timezone.is_naive(at):
         raise ValidationError({"scheduled_at": "Give a time with its time zone."})
+    join_url, call_details = join_details_check(
+        modality=modality, join_url=join_url, call_details=call_details
+    )
     with transaction.atomic():
         item = CoordinatorCheckIn.objects.create(
-            plan=plan, client=plan.client, coordinator=plan.coordinator or actor, scheduled_at=at
+            plan=plan,
+            client=plan.client,
+            coordinator=plan.coordinator or actor,
+            scheduled_at=at,
+            modality=modality,
+            join_url=join_url,
+            call_details=call_details,
         )
         remind(item)
-        _audit(actor, item, plan.client, Action.CREATE, {"scheduled_at": [None, at.isoformat()]})
+        _audit(
+            actor,
+            item,
+            plan.client,
+            Action.CREATE,
+            {"scheduled_at": [None, at.isoformat()], "modality": [None, modality]},
+        )
     return item
 
 
@@ -172,6 +196,9 @@ def coordinator_check_in_record(
                         client=plan.client,
                         coordinator=item.coordinator,
                         scheduled_at=nxt,
+                        modality=item.modality,
+                        join_url=item.join_url,
+                        call_details=item.call_details,
                     )
                 )
         signals.coordinator_check_in_recorded.send(CoordinatorCheckIn, check_in=item)

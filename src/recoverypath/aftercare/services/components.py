@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from recoverypath.core.audit import Action, model_changes, snapshot
+from recoverypath.core.modality import tags_check
 from recoverypath.core.timezones import local_today
 
 from .. import signals
@@ -36,6 +37,7 @@ COMPONENT_FIELDS = [
     "provider",
     "group_type",
     "meeting_schedule",
+    "tags",
     "residence",
     "move_in_date",
     "prescriber",
@@ -48,6 +50,8 @@ def component_build(plan: AftercarePlan, data: dict[str, Any]) -> PlanComponent:
     unknown = set(data) - set(COMPONENT_FIELDS)
     if unknown:
         raise ValidationError({name: "Unknown field." for name in unknown})
+    if "tags" in data:
+        data = {**data, "tags": tags_check(data["tags"])}
     component = PlanComponent(plan=plan, **data)
     if component.expected_per_week is None:
         component.expected_per_week = Decimal(0)

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from recoverypath.core.audit import Action, audit_record, model_changes, snapshot
+from recoverypath.core.modality import Modality, modalities_check
 from recoverypath.core.phones import normalize_phone
 
 from ..models import ExternalProvider
@@ -24,15 +25,29 @@ PROVIDER_FIELDS = [
     "address",
     "phone",
     "telehealth",
+    "modalities",
     "accepted_insurance",
     "accepting_new_clients",
 ]
 
 
-def _clean(data: dict[str, Any]) -> dict[str, Any]:
+def _clean(data: dict[str, Any], provider: ExternalProvider | None = None) -> dict[str, Any]:
+    """The fields to set. `modalities` wins over the older `telehealth` flag, which follows
+    it (true when video is among them); a caller that gives only `telehealth` adds or removes
+    video from the modalities."""
     unknown = set(data) - set(PROVIDER_FIELDS)
     if unknown:
         raise ValidationError({name: "This field cannot be set." for name in sorted(unknown)})
+    if "modalities" in data:
+        data["modalities"] = modalities_check(data["modalities"])
+    elif "telehealth" in data:
+        current = list(provider.modalities) if provider is not None else [Modality.IN_PERSON]
+        wanted = set(current) - {Modality.VIDEO}
+        if data["telehealth"]:
+            wanted.add(Modality.VIDEO)
+        data["modalities"] = modalities_check(wanted)
+    if "modalities" in data:
+        data["telehealth"] = Modality.VIDEO in data["modalities"]
     if "phone" in data:
         try:
             data["phone"] = normalize_phone(data["phone"] or "")
@@ -64,7 +79,7 @@ def external_provider_update(
 ) -> ExternalProvider:
     if not can_manage_provider(actor, provider.organization_id):
         raise PermissionDenied("You cannot change this organization's provider directory.")
-    data = _clean(data)
+    data = _clean(data, provider)
     before = snapshot(provider, PROVIDER_FIELDS)
     for name, value in data.items():
         setattr(provider, name, value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from recoverypath.accounts.selectors import program_list_for_user
@@ -14,6 +14,7 @@ from recoverypath.aftercare.permissions import can_view_providers
 from recoverypath.aftercare.selectors import PROVIDER_KINDS, PROVIDERS, providers_empty
 from recoverypath.clients.selectors import CLIENTS
 from recoverypath.core import permissions
+from recoverypath.core.modality import Modality
 from recoverypath.core.params import AuditedListMixin, ScopedIdField, id_param
 from recoverypath.core.permissions import Rank
 
@@ -37,6 +38,9 @@ class ReferralSerializer(serializers.ModelSerializer):
             "status",
             "sent_at",
             "appointment_at",
+            "appointment_modality",
+            "join_url",
+            "call_details",
             "attended_on",
             "allowed_transitions",
         ]
@@ -53,6 +57,13 @@ class ReferralSerializer(serializers.ModelSerializer):
 class ReferralTransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=Referral.Status.choices)
     appointment_at = serializers.DateTimeField(required=False)
+    appointment_modality = serializers.ChoiceField(
+        choices=Modality.choices, required=False, help_text="Booking: how (default in_person)."
+    )
+    join_url = serializers.URLField(
+        required=False, allow_blank=True, help_text="Booking by video: the https join link."
+    )
+    call_details = serializers.CharField(required=False, allow_blank=True, max_length=200)
     attended_on = serializers.DateField(required=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
@@ -121,6 +132,7 @@ class ExternalProviderViewSet(
             OpenApiParameter("q", str),
             OpenApiParameter("accepting", bool),
             OpenApiParameter("telehealth", bool),
+            OpenApiParameter("modality", str, enum=Modality.values),
         ]
     )
     def list(self, request, *args, **kwargs):
@@ -135,6 +147,7 @@ class ExternalProviderViewSet(
             kind=params.get("kind", ""),
             search=params.get("q", "")[:100],
             telehealth=_bool_param(params, "telehealth"),
+            modality=_modality_param(params),
             accepting=_bool_param(params, "accepting"),
         )
 
@@ -162,3 +175,10 @@ def _bool_param(params, name: str) -> bool | None:
     if value in (None, ""):
         return None
     return value.lower() in ("1", "true", "yes")
+
+
+def _modality_param(params) -> str:
+    value = params.get("modality", "")
+    if value and value not in Modality.values:
+        raise ValidationError({"modality": "Choose in_person, video or phone."})
+    return value

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from recoverypath.aftercare.models import ExternalProvider
 from recoverypath.aftercare.selectors import provider_queryset_for_user
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
+from recoverypath.core.hooks.appointments import ClientAppointment
+from recoverypath.core.modality import Modality, filter_by_list_value
 from recoverypath.core.params import Reach
 from recoverypath.core.permissions import Rank
 
@@ -66,8 +70,11 @@ def provider_list(
     kind: str = "",
     search: str = "",
     telehealth: bool | None = None,
+    modality: str = "",
     accepting: bool | None = None,
 ) -> QuerySet[ExternalProvider]:
+    """The directory the user's organizations share, filtered; `modality`: providers who see
+    clients that way (in person, video, phone)."""
     qs = provider_queryset_for_user(user=user)
     if kind:
         qs = qs.filter(kind=kind)
@@ -80,6 +87,8 @@ def provider_list(
         )
     if telehealth is not None:
         qs = qs.filter(telehealth=telehealth)
+    if modality:
+        qs = filter_by_list_value(qs, field="modalities", value=modality)
     if accepting is not None:
         qs = qs.filter(accepting_new_clients=accepting)
     return qs.order_by("name", "id")
@@ -127,3 +136,36 @@ def summary_get(*, user: User, summary_id: int) -> DischargeSummary:
 
 
 # Gap in care ------------------------------------------------------------------------------------
+
+
+# A first appointment with an outside provider is taken to last an hour (the client's home).
+FIRST_APPOINTMENT_MINUTES = 60
+
+
+def client_next_first_appointment(client, now: datetime, /) -> ClientAppointment | None:
+    """The client's earliest booked first appointment with a provider not yet over at `now`:
+    one query."""
+    referral = (
+        Referral.objects.filter(
+            client=client,
+            status=Referral.Status.BOOKED,
+            appointment_at__gt=now - timedelta(minutes=FIRST_APPOINTMENT_MINUTES),
+        )
+        .select_related("provider")
+        .order_by("appointment_at", "id")
+        .first()
+    )
+    if referral is None or referral.appointment_at is None:
+        return None
+    video = referral.appointment_modality == Modality.VIDEO
+    return ClientAppointment(
+        title=_("First appointment with %(provider)s") % {"provider": referral.provider.name},
+        starts_at=referral.appointment_at,
+        ends_at=referral.appointment_at + timedelta(minutes=FIRST_APPOINTMENT_MINUTES),
+        modality=referral.appointment_modality,
+        join_url=referral.join_url if video else "",
+        call_details=referral.call_details,
+        where=referral.provider.address
+        if referral.appointment_modality == Modality.IN_PERSON
+        else "",
+    )

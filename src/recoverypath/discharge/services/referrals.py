@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from recoverypath.core.audit import Action, audit_record
 from recoverypath.core.errors import ConflictError
+from recoverypath.core.modality import Modality, join_details_check
 
 from ..models import ChecklistItem, DischargePlan, Referral, ReferralStatusChange
 from ..permissions import can_work_checklist
@@ -30,8 +31,12 @@ def referral_create(
     reason: str = "",
     sent_at: datetime | None = None,
     appointment_at: datetime | None = None,
+    appointment_modality: str = Modality.IN_PERSON,
+    join_url: str = "",
+    call_details: str = "",
 ) -> Referral:
-    """Record a referral sent to `provider`; with `appointment_at` it is booked straight away.
+    """Record a referral sent to `provider`; with `appointment_at` it is booked straight away
+    (how: `appointment_modality`, with an https `join_url` for video, `call_details` for phone).
 
     Attaches to the client's open discharge plan. Raises PermissionDenied or ValidationError.
     """
@@ -71,7 +76,13 @@ def referral_create(
         )
         if appointment_at is not None:
             referral_transition(
-                actor=actor, referral=referral, to=Status.BOOKED, appointment_at=appointment_at
+                actor=actor,
+                referral=referral,
+                to=Status.BOOKED,
+                appointment_at=appointment_at,
+                appointment_modality=appointment_modality,
+                join_url=join_url,
+                call_details=call_details,
             )
     return referral
 
@@ -84,9 +95,14 @@ def referral_transition(
     appointment_at: datetime | None = None,
     attended_on: date | None = None,
     note: str = "",
+    appointment_modality: str = Modality.IN_PERSON,
+    join_url: str = "",
+    call_details: str = "",
 ) -> Referral:
-    """Move a referral. Booking needs `appointment_at` (and may rebook); attending records the day
-    (defaults to the appointment's day in the client's zone, never in the future).
+    """Move a referral. Booking needs `appointment_at` (and may rebook) and says how the first
+    appointment happens: in person, video (an https `join_url` required) or phone
+    (`call_details`); attending records the day (defaults to the appointment's day in the
+    client's zone, never in the future).
 
     Booking a first appointment while the discharge plan's item is open completes that item when
     the appointment is within 7 days of graduation. Raises ConflictError on a move the lifecycle
@@ -109,8 +125,12 @@ def referral_transition(
             raise ValidationError({"appointment_at": "Give the appointment's date and time."})
         if timezone.is_naive(appointment_at):
             raise ValidationError({"appointment_at": "Give a time zone."})
+        referral.join_url, referral.call_details = join_details_check(
+            modality=appointment_modality, join_url=join_url, call_details=call_details
+        )
         referral.appointment_at = appointment_at
-        fields.append("appointment_at")
+        referral.appointment_modality = appointment_modality
+        fields += ["appointment_at", "appointment_modality", "join_url", "call_details"]
     if to == Status.ATTENDED:
         if attended_on is None:
             if referral.appointment_at is None:
@@ -141,7 +161,10 @@ def referral_transition(
             changes={
                 "status": [before, to],
                 **(
-                    {"appointment_at": [None, referral.appointment_at.isoformat()]}
+                    {
+                        "appointment_at": [None, referral.appointment_at.isoformat()],
+                        "appointment_modality": [None, referral.appointment_modality],
+                    }
                     if to == Status.BOOKED and referral.appointment_at
                     else {}
                 ),

@@ -40,6 +40,9 @@ def referral_create(request, client_id: int):
             provider=form.cleaned_data["provider"],
             reason=form.cleaned_data["reason"],
             appointment_at=form.cleaned_data["appointment_at"],
+            appointment_modality=form.cleaned_data["appointment_modality"] or "in_person",
+            join_url=form.cleaned_data["join_url"],
+            call_details=form.cleaned_data["call_details"],
         ),
         success="Referral recorded.",
     )
@@ -71,6 +74,9 @@ def referral_move(request, referral_id: int):
             referral=referral,
             to=form.cleaned_data["to"],
             appointment_at=form.cleaned_data["appointment_at"],
+            appointment_modality=form.cleaned_data["appointment_modality"] or "in_person",
+            join_url=form.cleaned_data["join_url"],
+            call_details=form.cleaned_data["call_details"],
             attended_on=form.cleaned_data["attended_on"],
             note=form.cleaned_data["note"],
         ),
@@ -94,6 +100,7 @@ def provider_list(request):
         kind=filters.get("kind") or "",
         search=filters.get("q") or "",
         telehealth=True if filters.get("telehealth") else None,
+        modality=filters.get("modality") or "",
         accepting=True if filters.get("accepting") else None,
     )
     can_manage = bool(permissions.staff_program_ids(request.user, min_rank=Rank.COORDINATOR))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from drf_spectacular.utils import extend_schema
+from django.core.exceptions import PermissionDenied, ValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from recoverypath.accounts.selectors import PROGRAMS, STAFF
 from recoverypath.clients.selectors import CLIENTS
 from recoverypath.core.audit import Action, audit_record, audit_record_list
+from recoverypath.core.modality import SupportGroupTag
 from recoverypath.core.params import ScopedIdField, id_param
 
 from .. import selectors, services
@@ -26,6 +27,11 @@ class GroupSerializer(serializers.ModelSerializer):
     facilitator = ScopedIdField(STAFF)
     room = ScopedIdField(selectors.ROOMS, required=False, allow_null=True)
     enrolled_count = serializers.SerializerMethodField()
+    tags = serializers.ListField(
+        child=serializers.ChoiceField(choices=SupportGroupTag.choices),
+        required=False,
+        help_text="Who the group is for and how it meets.",
+    )
 
     class Meta:
         model = Group
@@ -37,7 +43,10 @@ class GroupSerializer(serializers.ModelSerializer):
             "track",
             "facilitator",
             "room",
+            "modality",
             "telehealth_url",
+            "call_details",
+            "tags",
             "capacity",
             "rrule",
             "start_date",
@@ -84,10 +93,24 @@ class GroupViewSet(
 
     serializer_class = GroupSerializer
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("program", int),
+            OpenApiParameter("tag", str, enum=SupportGroupTag.values),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
     def get_queryset(self):
+        params = self.request.query_params
+        tag = params.get("tag", "")
+        if tag and tag not in SupportGroupTag.values:
+            raise ValidationError({"tag": "Unknown tag."})
         return selectors.group_list(
             user=self.request.user,
-            program_id=id_param(self.request.query_params, "program"),
+            program_id=id_param(params, "program"),
+            tag=tag,
             with_enrolled_count=True,
         )
 

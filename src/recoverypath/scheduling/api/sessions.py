@@ -16,6 +16,7 @@ from recoverypath.accounts.selectors import STAFF
 from recoverypath.clients.selectors import CLIENTS
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record_list
+from recoverypath.core.modality import Modality
 from recoverypath.core.params import ScopedIdField, id_param
 
 from .. import selectors, services
@@ -64,7 +65,9 @@ class SessionSerializer(serializers.ModelSerializer):
             "title",
             "facilitator",
             "room",
+            "modality",
             "telehealth_url",
+            "call_details",
             "starts_at",
             "ends_at",
             "status",
@@ -88,7 +91,17 @@ class BookingSerializer(serializers.Serializer):
     starts_at = serializers.DateTimeField()
     duration_minutes = serializers.IntegerField(min_value=5, max_value=480, default=50)
     room = ScopedIdField(selectors.ROOMS, required=False, allow_null=True)
-    telehealth_url = serializers.URLField(required=False, allow_blank=True, default="")
+    modality = serializers.ChoiceField(
+        choices=Modality.choices,
+        required=False,
+        help_text="Default: video when there is a telehealth_url and no room, else in_person.",
+    )
+    telehealth_url = serializers.URLField(
+        required=False, allow_blank=True, default="", help_text="The join link: https, for video."
+    )
+    call_details = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=200
+    )
 
 
 class MoveSerializer(serializers.Serializer):

@@ -12,6 +12,7 @@ from .attendance import (
 )
 from .calendars import (
     CalendarDay,
+    client_next_appointment,
     client_sessions,
     client_sessions_all,
     client_upcoming_sessions,
@@ -53,6 +54,7 @@ __all__ = [
     "attendance_outcome",
     "attendance_summary",
     "attendance_unexcused_streak",
+    "client_next_appointment",
     "client_sessions",
     "client_sessions_all",
     "client_upcoming_sessions",

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from recoverypath.clients.models import Client
+from recoverypath.core.hooks.appointments import ClientAppointment
 
 from ..models import GroupEnrollment, Session
 from .sessions import roster_count, session_list
@@ -101,4 +102,33 @@ def client_sessions(*, client: Client, start: datetime, end: datetime) -> list[S
         )
         .select_related("group", "program", "facilitator", "room")
         .order_by("starts_at", "id")
+    )
+
+
+def client_next_appointment(client: Client, now: datetime, /) -> ClientAppointment | None:
+    """The client's earliest scheduled session (individual or of a group they are in) not yet
+    ended at `now`, for the next-appointment item on their home page: one query."""
+    enrolled = GroupEnrollment.objects.filter(
+        client=client, status=GroupEnrollment.Status.ACTIVE
+    ).values("group_id")
+    session = (
+        Session.objects.filter(
+            Q(client=client) | Q(group_id__in=enrolled),
+            status=Session.Status.SCHEDULED,
+            ends_at__gt=now,
+        )
+        .select_related("group", "room")
+        .order_by("starts_at", "id")
+        .first()
+    )
+    if session is None:
+        return None
+    return ClientAppointment(
+        title=session.title,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        modality=session.modality,
+        join_url=session.join_url,
+        call_details=session.call_details,
+        where=session.room.name if session.room is not None else "",
     )

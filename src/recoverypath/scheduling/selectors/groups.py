@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from recoverypath.core import permissions
+from recoverypath.core.modality import filter_by_list_value
 
 from ..models import Group, GroupEnrollment
 
@@ -16,14 +17,21 @@ if TYPE_CHECKING:
 
 
 def group_list(
-    *, user: User, program_id: int | None = None, with_enrolled_count: bool = False
+    *,
+    user: User,
+    program_id: int | None = None,
+    tag: str = "",
+    with_enrolled_count: bool = False,
 ) -> QuerySet[Group]:
-    """Groups of the programs where `user` is staff; `enrolled_count` (active places) if asked."""
+    """Groups of the programs where `user` is staff (with `tag` among their tags, when given);
+    `enrolled_count` (active places) if asked."""
     qs = Group.objects.filter(program_id__in=permissions.staff_program_ids(user)).select_related(
         "program", "facilitator", "room"
     )
     if program_id:
         qs = qs.filter(program_id=program_id)
+    if tag:
+        qs = filter_by_list_value(qs, field="tags", value=tag)
     if with_enrolled_count:
         active = Q(enrollments__status=GroupEnrollment.Status.ACTIVE)
         qs = qs.annotate(enrolled_count=Count("enrollments", filter=active))

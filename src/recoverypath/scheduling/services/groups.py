@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from recoverypath.core.audit import Action, audit_record, model_changes, snapshot
+from recoverypath.core.modality import tags_check
 from recoverypath.core.timezones import local_today
 from recoverypath.notifications.services import reminders_cancel_by_prefix
 
@@ -23,7 +24,7 @@ from ..models import (
 )
 from ..permissions import can_manage_groups, can_manage_holidays
 from .reminders import session_reminder_prefix
-from .sessions import _check_room, _check_staff
+from .sessions import _check_join, _check_room, _check_staff
 
 if TYPE_CHECKING:
     from recoverypath.accounts.models import Program, User
@@ -36,7 +37,10 @@ GROUP_FIELDS = [
     "track",
     "facilitator",
     "room",
+    "modality",
     "telehealth_url",
+    "call_details",
+    "tags",
     "capacity",
     "rrule",
     "start_date",
@@ -56,6 +60,13 @@ def group_create(*, actor: User, program: Program, **data: Any) -> Group:
         raise ValidationError({name: "Unknown field." for name in unknown})
     _check_staff(program, data.get("facilitator"), "facilitator")
     _check_room(program, data.get("room"))
+    data["modality"], data["telehealth_url"], data["call_details"] = _check_join(
+        modality=data.get("modality"),
+        room=data.get("room"),
+        telehealth_url=data.get("telehealth_url") or "",
+        call_details=data.get("call_details") or "",
+    )
+    data["tags"] = tags_check(data.get("tags"))
     group = Group(program=program, **data)
     group.full_clean(exclude=["program", "facilitator", "room"])
     with transaction.atomic():
@@ -85,6 +96,16 @@ def group_update(*, actor: User, group: Group, **data: Any) -> Group:
         _check_staff(group.program, data["facilitator"], "facilitator")
     if "room" in data:
         _check_room(group.program, data["room"])
+    if {"modality", "room", "telehealth_url", "call_details"} & set(data):
+        room = data.get("room", group.room)
+        data["modality"], data["telehealth_url"], data["call_details"] = _check_join(
+            modality=data.get("modality", group.modality),
+            room=room,
+            telehealth_url=data.get("telehealth_url", group.telehealth_url) or "",
+            call_details=data.get("call_details", group.call_details) or "",
+        )
+    if "tags" in data:
+        data["tags"] = tags_check(data["tags"])
     before = snapshot(group, GROUP_FIELDS)
     for name, value in data.items():
         setattr(group, name, value)
@@ -107,11 +128,13 @@ def group_update(*, actor: User, group: Group, **data: Any) -> Group:
             future.filter(attendance__isnull=True, notes__isnull=True).delete()
             group.generated_until = None
             group.save(update_fields=["generated_until"])
-        if "facilitator" in changes or "room" in changes or "telehealth_url" in changes:
+        if {"facilitator", "room", "modality", "telehealth_url", "call_details"} & set(changes):
             future.update(
                 facilitator=group.facilitator,
                 room=group.room,
+                modality=group.modality,
                 telehealth_url=group.telehealth_url,
+                call_details=group.call_details,
                 sequence=F("sequence") + 1,
                 updated_at=timezone.now(),
             )
@@ -174,7 +197,9 @@ def sessions_generate(*, group: Group, until: date | None = None, today: date | 
                 session_type=group.session_type,
                 facilitator_id=group.facilitator_id,
                 room_id=group.room_id,
+                modality=group.modality,
                 telehealth_url=group.telehealth_url,
+                call_details=group.call_details,
                 starts_at=starts_at,
                 ends_at=starts_at + group.duration,
                 occurrence_date=day,

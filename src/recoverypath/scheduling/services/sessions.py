@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from recoverypath.accounts.selectors import membership_exists, program_lock
 from recoverypath.core.audit import Action, audit_record, model_changes
+from recoverypath.core.modality import join_details_check, modality_infer
 
 from ..models import (
     INDIVIDUAL_TYPES,
@@ -50,14 +50,20 @@ def _check_staff(program: Program, user: User | None, field: str) -> None:
         raise ValidationError({field: f"{user} is not on the staff of {program}."})
 
 
-def _check_telehealth_url(url: str) -> None:
-    """The link a client follows to join: a web address (the form and serializer say so first)."""
-    if not url:
-        return
-    try:
-        URLValidator()(url)
-    except ValidationError as exc:
-        raise ValidationError({"telehealth_url": "Enter a valid URL."}) from exc
+def _check_join(
+    *, modality: str | None, room: Room | None, telehealth_url: str, call_details: str
+) -> tuple[str, str, str]:
+    """(modality, link, call details) to store. A caller that names no modality (the API before
+    modalities) gets video for a link without a room, in person otherwise."""
+    if modality is None or modality == "":
+        modality = modality_infer(room_given=room is not None, join_url=telehealth_url)
+    link, details = join_details_check(
+        modality=modality,
+        join_url=telehealth_url,
+        call_details=call_details,
+        url_field="telehealth_url",
+    )
+    return modality, link, details
 
 
 def _check_room(program: Program, room: Room | None) -> None:
@@ -138,6 +144,8 @@ def session_book(
     duration_minutes: int = 50,
     room: Room | None = None,
     telehealth_url: str = "",
+    modality: str | None = None,
+    call_details: str = "",
 ) -> Session:
     """Book an individual session on a clinician's calendar.
 
@@ -153,7 +161,9 @@ def session_book(
         raise ValidationError({"starts_at": "Give the time with its time zone."})
     if not 5 <= duration_minutes <= 480:
         raise ValidationError({"duration_minutes": "Between 5 and 480 minutes."})
-    _check_telehealth_url(telehealth_url)
+    modality, telehealth_url, call_details = _check_join(
+        modality=modality, room=room, telehealth_url=telehealth_url, call_details=call_details
+    )
     _check_staff(program, facilitator, "facilitator")
     _check_room(program, room)
     ends_at = starts_at + timedelta(minutes=duration_minutes)
@@ -174,7 +184,9 @@ def session_book(
             session_type=session_type,
             facilitator=facilitator,
             room=room,
+            modality=modality,
             telehealth_url=telehealth_url,
+            call_details=call_details,
             starts_at=starts_at,
             ends_at=ends_at,
             created_by=actor,
@@ -189,6 +201,7 @@ def session_book(
                 "session_type": [None, session_type],
                 "starts_at": [None, starts_at.isoformat()],
                 "facilitator": [None, facilitator.id],
+                "modality": [None, modality],
             },
         )
         session_reminders_sync(session=session)

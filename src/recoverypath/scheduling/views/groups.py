@@ -17,6 +17,7 @@ from recoverypath.clients.views import staff_required
 from recoverypath.core import permissions
 from recoverypath.core.audit import audit_record_list
 from recoverypath.core.forms import add_service_errors
+from recoverypath.core.modality import SupportGroupTag
 
 from .. import selectors, services
 from ..forms import (
@@ -29,9 +30,21 @@ from ..permissions import can_book_session, can_create_groups
 
 @staff_required
 def group_list(request):
-    groups = selectors.group_list(user=request.user)
+    tag = request.GET.get("tag", "")
+    if tag not in SupportGroupTag.values:
+        tag = ""
+    groups = selectors.group_list(user=request.user, tag=tag)
     can_create = can_create_groups(request.user)
-    return render(request, "scheduling/groups.html", {"groups": groups, "can_create": can_create})
+    return render(
+        request,
+        "scheduling/groups.html",
+        {
+            "groups": groups,
+            "can_create": can_create,
+            "tag": tag,
+            "tag_choices": SupportGroupTag.choices,
+        },
+    )
 
 
 @staff_required

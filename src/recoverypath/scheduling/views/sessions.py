@@ -47,6 +47,8 @@ def book(request):
                 duration_minutes=data["duration_minutes"],
                 room=data["room"],
                 telehealth_url=data["telehealth_url"],
+                modality=data["modality"] or None,
+                call_details=data["call_details"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -9,6 +9,8 @@ from fhir.resources.R4B.appointment import Appointment
 from fhir.resources.R4B.encounter import Encounter
 from fhir.resources.R4B.resource import Resource
 
+from recoverypath.core.modality import Modality
+
 from ..record import ClientRecord
 from .common import ACT_CODE, ATTENDED, concept, instant, meta, patient_ref, rid
 
@@ -53,7 +55,8 @@ def encounters(record: ClientRecord) -> Iterator[Resource]:
         if row.status not in ATTENDED:
             continue
         session = sessions.get(row.session_id, row.session)
-        virtual = bool(session.telehealth_url) and not session.room_id
+        # ActCode VR (virtual) for video and phone alike; AMB for in person.
+        virtual = session.modality != Modality.IN_PERSON
         data: dict[str, Any] = {
             "id": rid(record, f"enc{row.id}"),
             "meta": meta(row.recorded_at),

@@ -115,3 +115,17 @@ def test_staff_of_another_program_cannot_moderate(client, cast, alumni):
     )
     member.refresh_from_db()
     assert member.status == "suspended"
+
+
+def test_the_staff_moderation_page_audits_every_client_it_names(client, cast, alumni):
+    from recoverypath.core.models import AuditEvent
+
+    rowan = alumni["rowan"]
+    services.member_join(actor=cast.client_user, client=cast.client, listed=True)
+    services.member_join(actor=rowan.user, client=rowan, listed=False)
+    client.force_login(cast.coordinator)
+    response = client.get(f"/alumni/?program={cast.program.id}")
+    assert response.status_code == 200
+    assert "Rowan" in response.content.decode()
+    listed = AuditEvent.objects.filter(actor=cast.coordinator, action="list")
+    assert set(listed.values_list("client_id", flat=True)) >= {cast.client.id, rowan.id}

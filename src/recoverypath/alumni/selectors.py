@@ -13,6 +13,7 @@ from django.utils import timezone
 from recoverypath.accounts.models import Program
 from recoverypath.clients.selectors import client_for_user_account
 from recoverypath.core import permissions
+from recoverypath.core.audit import audit_record_list
 from recoverypath.core.params import Reach
 
 from .models import Announcement, Event, Member, MentorMatch, MentorOffer, Rsvp
@@ -89,20 +90,31 @@ def matches_for_client(*, client: Client) -> QuerySet[MentorMatch]:
 
 
 def staff_overview(*, user: User, program_id: int) -> dict[str, Any]:
+    """The moderation page of a program's alumni community. Every client named on it (members,
+    mentors offering, mentees and their mentors) gets one `list` audit event, in one INSERT."""
     if not permissions.has_rank(user, program_id, permissions.Rank.COORDINATOR):
         return {}
+    members = list(Member.objects.filter(program_id=program_id).select_related("client"))
+    offers = list(
+        MentorOffer.objects.filter(member__program_id=program_id, status="pending").select_related(
+            "member__client"
+        )
+    )
+    matches = list(
+        MentorMatch.objects.filter(
+            mentee__program_id=program_id, status="requested"
+        ).select_related("mentee", "offer__member__client")
+    )
+    shown = {m.client.id: m.client for m in members}
+    shown.update({o.member.client.id: o.member.client for o in offers})
+    for match in matches:
+        shown[match.mentee.id] = match.mentee
+        shown[match.offer.member.client.id] = match.offer.member.client
+    audit_record_list(actor=user, objects=shown.values(), client_id_attr="id")
     return {
-        "members": list(Member.objects.filter(program_id=program_id).select_related("client")),
-        "offers": list(
-            MentorOffer.objects.filter(
-                member__program_id=program_id, status="pending"
-            ).select_related("member__client")
-        ),
-        "matches": list(
-            MentorMatch.objects.filter(
-                mentee__program_id=program_id, status="requested"
-            ).select_related("mentee", "offer__member__client")
-        ),
+        "members": members,
+        "offers": offers,
+        "matches": matches,
         "announcements": list(
             Announcement.objects.filter(program_id=program_id, hidden=False)[:20]
         ),

@@ -26,6 +26,7 @@ EXPECTED: dict[str, list[str]] = {
         "alumni.help",
         "attendance.unexcused_absences",
     ],
+    "alerts changed": ["earlywarning.on_alerts_changed"],
     # Lower order first (5, 10, 20, 20, 30, 50, 60, 80, 90, then the default 100).
     "client home sections": [
         "testing.home_section",

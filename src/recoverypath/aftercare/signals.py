@@ -8,3 +8,5 @@ coordinator_check_in_recorded = Signal()
 component_contact_logged = Signal()
 # help_request=HelpRequest
 help_requested = Signal()
+# A plan was started (sender: AftercarePlan; plan=): earlywarning gives it the client's risk rank.
+plan_started = Signal()

@@ -3,7 +3,8 @@ program. Front desk sees none (alerts are clinical signals); clients never see a
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from recoverypath.accounts.models import Program, User
@@ -266,3 +267,23 @@ def alerts_active_of_kind(*, kind: str, client_ids: list[int] | None = None) -> 
     if client_ids is not None:
         alerts = alerts.filter(client_id__in=client_ids)
     return list(alerts.order_by("id"))
+
+
+NO_ALERT_RANK = 9
+
+
+def alert_rank_subquery(*, client_id: OuterRef) -> Coalesce:
+    """The rank of the most severe active alert (0 critical .. 3 low, NO_ALERT_RANK without
+    one) of the client named by `client_id` (an OuterRef), as an expression to annotate or
+    update with."""
+    return Coalesce(
+        Subquery(
+            alerts_active()
+            .filter(client_id=client_id)
+            .annotate(r=_severity_order())
+            .order_by("r")
+            .values("r")[:1],
+            output_field=IntegerField(),
+        ),
+        Value(NO_ALERT_RANK),
+    )

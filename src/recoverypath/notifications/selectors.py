@@ -32,3 +32,16 @@ def notification_unread_count(*, user: User) -> int:
 def reminders_pending(*, dedup_keys: list[str]) -> list[Reminder]:
     """The scheduled (not yet sent or cancelled) reminders with these dedup keys."""
     return list(Reminder.objects.filter(dedup_key__in=dedup_keys, status=Reminder.Status.SCHEDULED))
+
+
+def recipients_by_id(*, user_ids: set[int]) -> dict[int, User]:
+    """{id: user} of the active people named, with what notification_queue reads of each
+    (their preferences, and their client record for a text message), in one query."""
+    from recoverypath.accounts.models import User
+
+    return {
+        person.id: person
+        for person in User.objects.filter(id__in=user_ids, is_active=True).select_related(
+            "notification_preference", "client_record"
+        )
+    }

@@ -21,6 +21,7 @@ from ..models import (
     Goal,
 )
 from ..permissions import can_step_up_to_iop
+from ..signals import plan_started
 from .check_ins import checkin_at, forget_reminders, remind
 from .components import component_build, testing_policy_for
 from .shared import audit as _audit
@@ -105,6 +106,7 @@ def aftercare_plan_start(
                 raise ValidationError({"client": "The client already has an open aftercare plan."})
             plan.save()
             _history(plan, actor=plan.created_by, from_status="", note="Plan started")
+            plan_started.send(sender=AftercarePlan, plan=plan)
             for data in components or []:
                 component = component_build(plan, data)
                 component.save()

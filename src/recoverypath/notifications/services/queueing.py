@@ -15,7 +15,7 @@ from django.utils import timezone
 from recoverypath.core.phones import normalize_phone
 
 from ..channels import transport_for
-from ..messages import absolute_link, render_message
+from ..messages import absolute_link, render_message, templates_cached
 from ..models import Channel, Notification, NotificationPreference
 from ..selectors import recipients_by_id
 from .preferences import channels_for, preference_for, quiet_hours_end
@@ -110,8 +110,9 @@ def _rows(
     return rows
 
 
-def _enqueue_due(rows: list[Notification], now: datetime) -> None:
-    """Enqueue after commit the rows due now (not held back by quiet hours)."""
+def _enqueue_due(rows: list[Notification], now: datetime, *, many: bool = False) -> None:
+    """Enqueue after commit the rows due now (not held back by quiet hours); `many`: in tasks
+    of ENQUEUE_CHUNK rows each instead of one task per row."""
     due = [
         row.id
         for row in rows
@@ -119,8 +120,23 @@ def _enqueue_due(rows: list[Notification], now: datetime) -> None:
         and row.next_attempt_at is not None
         and row.next_attempt_at <= now
     ]
-    if due:
+    if due and many:
+        transaction.on_commit(lambda: enqueue_many(due))
+    elif due:
         transaction.on_commit(lambda: enqueue(due))
+
+
+ENQUEUE_CHUNK = 100
+
+
+def enqueue_many(notification_ids: list[int]) -> None:
+    from ..tasks import notifications_deliver_many_task
+
+    for start in range(0, len(notification_ids), ENQUEUE_CHUNK):
+        try:
+            notifications_deliver_many_task(notification_ids[start : start + ENQUEUE_CHUNK])
+        except Exception:  # the queue is down: the periodic sweep delivers the rows instead
+            logger.exception("Could not enqueue %s notifications", len(notification_ids))
 
 
 @dataclass(frozen=True)
@@ -145,25 +161,26 @@ def notifications_queue_bulk(notices: list[Notice]) -> dict[int, list[Notificati
     people = recipients_by_id(user_ids={n.recipient_id for n in notices})
     now = timezone.now()
     by_notice: dict[int, list[Notification]] = {}
-    for index, notice in enumerate(notices):
-        person = people.get(notice.recipient_id)
-        if person is None:
-            continue
-        by_notice[index] = _rows(
-            person,
-            preference_for(person),
-            template=notice.template,
-            context=notice.context,
-            link=notice.link,
-            critical=notice.critical,
-            channels=None,
-            source=notice.source,
-            now=now,
-        )
+    with templates_cached():
+        for index, notice in enumerate(notices):
+            person = people.get(notice.recipient_id)
+            if person is None:
+                continue
+            by_notice[index] = _rows(
+                person,
+                preference_for(person),
+                template=notice.template,
+                context=notice.context,
+                link=notice.link,
+                critical=notice.critical,
+                channels=None,
+                source=notice.source,
+                now=now,
+            )
     rows = [row for group in by_notice.values() for row in group]
     if rows:
         Notification.objects.bulk_create(rows)
-        _enqueue_due(rows, now)
+        _enqueue_due(rows, now, many=True)
     return by_notice
 
 

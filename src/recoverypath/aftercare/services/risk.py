@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Expression
+from django.db.models import Expression, Subquery
 
 from ..models import AftercarePlan
 
 
 def plans_risk_update(
-    *, client_ids: Iterable[int] | None, risk_rank: Expression, last_warning_at: Expression
+    *,
+    client_ids: Iterable[int] | None,
+    risk_rank: Expression,
+    last_warning_at: Expression | Subquery,
 ) -> int:
     """Set every plan's risk rank and latest warning of these clients (every plan when None)
     from expressions over the plan's row (subqueries by `client_id`), in one UPDATE."""

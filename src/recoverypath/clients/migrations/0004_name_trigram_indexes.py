@@ -16,6 +16,11 @@ def create(apps, schema_editor):
             f"CREATE INDEX IF NOT EXISTS client_{column}_trgm ON clients_client "
             f"USING gin ((UPPER({column}::text)) gin_trgm_ops)"
         )
+    # The same search matches the MRN exactly (iexact: UPPER(mrn::text) = UPPER('...')); with
+    # this index every branch of its OR has one, so PostgreSQL can combine them (BitmapOr).
+    schema_editor.execute(
+        "CREATE INDEX IF NOT EXISTS client_mrn_upper ON clients_client ((UPPER(mrn::text)))"
+    )
 
 
 def drop(apps, schema_editor):
@@ -23,6 +28,7 @@ def drop(apps, schema_editor):
         return
     for column in COLUMNS:
         schema_editor.execute(f"DROP INDEX IF EXISTS client_{column}_trgm")
+    schema_editor.execute("DROP INDEX IF EXISTS client_mrn_upper")
 
 
 class Migration(migrations.Migration):

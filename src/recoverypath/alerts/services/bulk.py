@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from recoverypath.accounts.selectors import program_admins
 from recoverypath.core.audit import Action, audit_record_many, model_changes, snapshot
+from recoverypath.core.bulk import bulk_update_rows
 from recoverypath.core.hooks.alerts import alerts_changed
 from recoverypath.notifications.services import Notice, notifications_queue_bulk
 
@@ -186,7 +187,7 @@ def _raise_batch(batch: list[AlertSpec]) -> BulkResult:
             .order_by("id")
         )
     if again:
-        Alert.objects.bulk_update(
+        bulk_update_rows(
             [a for a, _, _ in again],
             [
                 "kind",

@@ -142,6 +142,10 @@ def _build(*, clients: int, days: int):
             for c in made[::5]
         ]
     )
+    # Alerts written around the services: give the plans their stored risk rank (one UPDATE).
+    from recoverypath.earlywarning.risk import caseload_risk_refresh
+
+    caseload_risk_refresh(client_ids=None)
     return coordinator
 
 

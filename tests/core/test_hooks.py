@@ -35,6 +35,7 @@ EXPECTED: dict[str, list[str]] = {
         "incentives.check_in_inputs",
         "earlywarning.check_in_rule_inputs",
     ],
+    "alerts changed": ["earlywarning.on_alerts_changed"],
     # Sessions, coordinator check-ins, referrals' first appointments (INSTALLED_APPS order).
     "client appointments": [
         "scheduling.client_next_appointment",

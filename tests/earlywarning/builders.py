@@ -10,6 +10,7 @@ from django.utils import timezone
 from recoverypath.aftercare.models import AftercarePlan, CoordinatorCheckIn, PlanComponent
 from recoverypath.alerts.models import Alert
 from recoverypath.clients.models import Client
+from recoverypath.earlywarning.risk import caseload_risk_refresh
 from recoverypath.monitoring.models import CheckIn
 
 
@@ -96,4 +97,5 @@ def build_caseload(
             for c in made[::7]
         ]
     )
+    caseload_risk_refresh(client_ids=[c.id for c in made])  # alerts written around the services
     return made

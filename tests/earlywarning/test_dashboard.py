@@ -78,7 +78,11 @@ def test_clients_are_sorted_by_open_alert_severity_then_recent_warning_signs(cli
         used=True,
         substances=["alcohol"],
     )
-    Alert.objects.filter(client=cast.client).update(status="resolved", resolution_note="ok")
+    # resolved through the service, which keeps the plan's stored risk rank
+    from recoverypath.alerts.services import alert_resolve_cleared
+
+    for alert in Alert.objects.filter(client=cast.client):
+        alert_resolve_cleared(alert_id=alert.id, note="ok")
     client.force_login(cast.coordinator)
     html = client.get(URL).content.decode()
     order = [html.index(name) for name in ("Critical", "Medium", "Quillfeather", "Quiet")]

@@ -274,3 +274,19 @@ def programs_empty() -> QuerySet[Program]:
     """No programs: what an API view names as its queryset for the schema (it reads through
     the selectors above)."""
     return Program.objects.none()
+
+
+def display_zones_load(users: list[User]) -> None:
+    """Settle `display_time_zone` of many users in one query (its fallback, the first
+    membership's program, would otherwise be a query per user). Their client records must be
+    loaded already (select_related("client_record"))."""
+    zones: dict[int, str] = {}
+    for user_id, zone in (
+        Membership.objects.filter(user_id__in=[u.id for u in users])
+        .order_by("program__name", "role")
+        .values_list("user_id", "program__time_zone")
+    ):
+        zones.setdefault(user_id, zone)
+    for user in users:
+        if not user.time_zone and getattr(user, "client_record", None) is None:
+            user._rp_zone = zones.get(user.id, "")

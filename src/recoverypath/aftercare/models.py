@@ -107,6 +107,11 @@ class AftercarePlan(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The coordinator dashboard's sort, stored so a page is an index range scan (see
+    # earlywarning.risk, which keeps them): the client's most severe active alert (0 critical
+    # .. 3 low, 9 none) and their latest warning sign.
+    risk_rank = models.PositiveSmallIntegerField(default=9, editable=False)
+    last_warning_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-start_date", "-id"]

@@ -9,5 +9,6 @@ coordinator_check_in_recorded = Signal()
 component_contact_logged = Signal()
 # help_request=HelpRequest
 help_requested = Signal()
-# plan=AftercarePlan (just created, possibly starting later), actor=User
+# plan=AftercarePlan (just created, possibly starting later), actor=User: discharge completes its
+# checklist, earlywarning gives the plan the client's risk rank.
 aftercare_plan_started = Signal()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 
 from recoverypath.accounts.models import Program
 from recoverypath.clients.models import Client
@@ -99,6 +99,18 @@ class Alert(models.Model):
                 fields=["escalation_due_at"],
                 condition=Q(status="open"),
                 name="alert_escalation_due",
+            ),
+            # The inbox's order (selectors.alert_inbox): most severe, then longest waiting.
+            models.Index(
+                Case(
+                    *[When(severity=sev, then=Value(rank)) for sev, rank in SEVERITY_RANK.items()],
+                    default=Value(9),
+                    output_field=models.IntegerField(),
+                ),
+                "raised_at",
+                "id",
+                condition=Q(status__in=["open", "acknowledged"]),
+                name="alert_inbox_order",
             ),
         ]
 

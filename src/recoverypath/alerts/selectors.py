@@ -7,6 +7,7 @@ from django.db.models import (
     Case,
     Count,
     IntegerField,
+    OuterRef,
     Q,
     QuerySet,
     Subquery,
@@ -289,3 +290,23 @@ def alerts_active_of_kind(*, kind: str, client_ids: list[int] | None = None) -> 
     if client_ids is not None:
         alerts = alerts.filter(client_id__in=client_ids)
     return list(alerts.order_by("id"))
+
+
+NO_ALERT_RANK = 9
+
+
+def alert_rank_subquery(*, client_id: OuterRef) -> Coalesce:
+    """The rank of the most severe active alert (0 critical .. 3 low, NO_ALERT_RANK without
+    one) of the client named by `client_id` (an OuterRef), as an expression to annotate or
+    update with."""
+    return Coalesce(
+        Subquery(
+            alerts_active()
+            .filter(client_id=client_id)
+            .annotate(r=_severity_order())
+            .order_by("r")
+            .values("r")[:1],
+            output_field=IntegerField(),
+        ),
+        Value(NO_ALERT_RANK),
+    )

@@ -170,12 +170,12 @@ def _jsonable(value: Any) -> Any:
 
 def audit_record_many(*, actor: Actor, action: str, events: list[dict[str, Any]]) -> None:
     """Append several events by one actor in one INSERT; each dict gives object_type, object_id,
-    client_id, organization_id and changes."""
+    client_id, organization_id and changes (and its own action, if not `action`)."""
     base = _base(actor)
     rows = [
         AuditEvent(
             **base,
-            action=action,
+            action=event.get("action", action),
             object_type=event.get("object_type", ""),
             object_id=event.get("object_id", ""),
             client_id=event.get("client_id"),

@@ -1,8 +1,9 @@
 """The coordinator dashboard: the aftercare caseload sorted by risk, and a client's timeline.
 
 The caseload page loads in a fixed number of queries whatever its size: one for the page of
-plans (with open-alert severity, alert count, last check-in, last warning sign and next
-appointment as subqueries), one count, one for every sparkline, three for adherence."""
+plans (sorted by the plan's stored risk rank and latest warning, see risk.py; the top alert,
+alert count, last check-in and next appointment as subqueries of the page's rows only), one
+count, one for every sparkline, three for adherence."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from django.db.models import (
     Count,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from recoverypath.aftercare import selectors as aftercare_selectors
 from recoverypath.aftercare.selectors import adherence_for_plans
-from recoverypath.alerts.selectors import alerts_active, severity_ranks
+from recoverypath.alerts.selectors import alert_rank_subquery, alerts_active, severity_ranks
 from recoverypath.core import permissions
 from recoverypath.core.timezones import local_date, local_today
 from recoverypath.monitoring import selectors as monitoring_selectors
@@ -37,6 +37,7 @@ from recoverypath.monitoring.selectors import check_in_series
 from recoverypath.monitoring.sparkline import mood_craving_sparkline
 
 from .models import WarningSign
+from .risk import last_warning_subquery
 
 if TYPE_CHECKING:
     from typing import TypedDict
@@ -82,18 +83,20 @@ def caseload_queryset(
     search: str = "",
 ) -> QuerySet[CaseloadPlan]:
     """Open aftercare plans in the programs where `user` coordinates, riskiest first:
-    open-alert severity, then the most recent warning sign, then name."""
+    open-alert severity, then the most recent warning sign, then the oldest plan."""
     program_ids = permissions.staff_program_ids(user, min_rank=permissions.Rank.COORDINATOR)
-    qs = aftercare_selectors.plans_open_in_programs(program_ids=program_ids)
+    # The plan's own program (always its client's, set at start) leads the stored-rank index.
+    qs = aftercare_selectors.plans_open_in_programs(program_ids=program_ids).filter(
+        program_id__in=program_ids
+    )
     alerts = alerts_active().filter(client_id=OuterRef("client_id"))
+    # The sort and the risk filters read the stored rank (earlywarning.risk keeps it), so a
+    # page is a range scan of the aftercare_plan_risk_order index; the subqueries below run
+    # only for the page's rows.
     qs = qs.annotate(
-        alert_rank=Coalesce(
-            Subquery(
-                alerts.annotate(r=_severity_rank()).order_by("r").values("r")[:1],
-                output_field=IntegerField(),
-            ),
-            Value(NO_ALERT),
-        ),
+        # What the row shows is read live (for the page's rows only); the order is the stored.
+        alert_rank=alert_rank_subquery(client_id=OuterRef("client_id")),
+        last_warning=last_warning_subquery(client_id=OuterRef("client_id")),
         top_alert_reason=Subquery(
             alerts.annotate(r=_severity_rank())
             .order_by("r", "-last_raised_at")
@@ -106,13 +109,6 @@ def caseload_queryset(
             ),
             Value(0),
         ),
-        last_warning=Subquery(
-            WarningSign.objects.filter(client_id=OuterRef("client_id"))
-            .order_by()
-            .values("client_id")
-            .annotate(m=Max("last_seen_at"))
-            .values("m")[:1]
-        ),
         last_check_in=monitoring_selectors.check_in_last_date_subquery(
             client_id=OuterRef("client_id")
         ),
@@ -123,29 +119,24 @@ def caseload_queryset(
     if coordinator_id:
         qs = qs.filter(Q(coordinator_id=coordinator_id) | Q(client__coordinator_id=coordinator_id))
     if program_id:
-        qs = qs.filter(client__program_id=program_id)
+        qs = qs.filter(program_id=program_id, client__program_id=program_id)
     if status in aftercare_selectors.OPEN_PLAN_STATUSES:
         qs = qs.filter(status=status)
     if risk == "alerts":
-        qs = qs.filter(alert_rank__lt=NO_ALERT)
+        qs = qs.filter(risk_rank__lt=NO_ALERT)
     elif risk == "high":
-        qs = qs.filter(alert_rank__lte=SEVERITY_RANK["high"])
+        qs = qs.filter(risk_rank__lte=SEVERITY_RANK["high"])
     elif risk == "warning":
-        qs = qs.filter(last_warning__gte=timezone.now() - timedelta(days=7))
+        qs = qs.filter(last_warning_at__gte=timezone.now() - timedelta(days=7))
     for word in search.split()[:3]:
+        # icontains: on PostgreSQL the clients' trigram indexes (clients migration 0004) serve it.
         qs = qs.filter(
             Q(client__first_name__icontains=word)
             | Q(client__last_name__icontains=word)
             | Q(client__preferred_name__icontains=word)
             | Q(client__mrn__iexact=word)
         )
-    return qs.order_by(
-        "alert_rank",
-        F("last_warning").desc(nulls_last=True),
-        "client__last_name",
-        "client__first_name",
-        "id",
-    )
+    return qs.order_by("risk_rank", F("last_warning_at").desc(nulls_last=True), "id")
 
 
 @dataclass

@@ -19,6 +19,9 @@ Templates, first found wins:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -38,7 +41,32 @@ def _folder_template(channel: str, template: str, name: str) -> Template | None:
     return Engine.get_default().from_string(path.read_text())
 
 
+# Within `templates_cached()` (a bulk write of many notices), each template is looked up once.
+_cache: ContextVar[dict[tuple[str, str, str], Template] | None] = ContextVar(
+    "notification_templates", default=None
+)
+
+
+@contextmanager
+def templates_cached() -> Iterator[None]:
+    token = _cache.set({})
+    try:
+        yield
+    finally:
+        _cache.reset(token)
+
+
 def _find(channel: str, template: str, name: str, app_name: str) -> Template:
+    cache = _cache.get()
+    if cache is None:
+        return _lookup(channel, template, name, app_name)
+    key = (channel, template, name)
+    if key not in cache:
+        cache[key] = _lookup(channel, template, name, app_name)
+    return cache[key]
+
+
+def _lookup(channel: str, template: str, name: str, app_name: str) -> Template:
     found = _folder_template(channel, template, name)
     if found is not None:
         return found

@@ -99,3 +99,20 @@ def reminders_live_by_key(*, dedup_keys: list[str]) -> dict[tuple[int, str], Rem
         if key not in found or reminder.status == Reminder.Status.SCHEDULED:
             found[key] = reminder
     return found
+
+
+def recipients_by_id(*, user_ids: set[int]) -> dict[int, User]:
+    """{id: user} of the active people named, with what notification_queue reads of each
+    (their preferences, their client record for a text message, the zone of their quiet hours),
+    in two queries whatever their number."""
+    from recoverypath.accounts.models import User
+    from recoverypath.accounts.selectors import display_zones_load
+
+    people = {
+        person.id: person
+        for person in User.objects.filter(id__in=user_ids, is_active=True).select_related(
+            "notification_preference", "client_record"
+        )
+    }
+    display_zones_load(list(people.values()))
+    return people

@@ -23,6 +23,7 @@ from .plans import (
     aftercare_plan_step_up,
 )
 from .providers import PROVIDER_FIELDS, external_provider_create, external_provider_update
+from .risk import plans_risk_update
 
 __all__ = [
     "COMPONENT_FIELDS",
@@ -41,5 +42,6 @@ __all__ = [
     "goal_add",
     "goal_progress_add",
     "help_request_record",
+    "plans_risk_update",
     "support_preferences_set",
 ]

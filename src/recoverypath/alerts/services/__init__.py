@@ -30,6 +30,7 @@ listing who was told.
 """
 
 from ._common import AUDIT_FIELDS, CLIENT_RELATED  # noqa: F401
+from .bulk import AlertSpec, BulkResult, alerts_raise_bulk  # noqa: F401
 from .chain import STEP_LABELS, Step, escalation_chain  # noqa: F401
 from .escalation import (  # noqa: F401
     CRITICAL_MAX_MINUTES,

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from recoverypath.core.audit import Action, snapshot
 from recoverypath.core.errors import ConflictError
+from recoverypath.core.hooks.alerts import alerts_changed
 
 from ..models import Alert, AlertEvent
 from ..permissions import can_act_on_alert
@@ -140,4 +141,5 @@ def alert_resolve(*, actor: User, alert: Alert, note: str) -> Alert:
         )
         _event(alert, AlertEvent.Kind.RESOLVED, at=now, actor=actor, note=note)
         _audit(actor=actor, alert=alert, action=Action.UPDATE, before=before)
+        alerts_changed([alert.client_id])
     return alert

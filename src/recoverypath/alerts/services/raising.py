@@ -11,6 +11,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from recoverypath.core.audit import Action, snapshot
+from recoverypath.core.hooks.alerts import alerts_changed
 
 from ..models import SEVERITY_RANK, Alert, AlertEvent, Severity
 from ._common import (
@@ -101,6 +102,7 @@ def alert_raise(
         told = _first_notice(alert)
         _event(alert, AlertEvent.Kind.RAISED, at=now, actor=actor, note=alert.reason, notified=told)
         _audit(actor=actor, alert=alert, action=Action.CREATE)
+        alerts_changed([alert.client_id])
     return alert
 
 
@@ -142,6 +144,7 @@ def _raise_again(
         notified=told,
     )
     _audit(actor=actor, alert=alert, action=Action.UPDATE, before=before)
+    alerts_changed([alert.client_id])
     return alert
 
 
@@ -181,4 +184,5 @@ def alert_resolve_cleared(*, alert_id: int, note: str) -> Alert | None:
         )
         _event(alert, AlertEvent.Kind.RESOLVED, at=now, note=alert.resolution_note)
         _audit(actor=None, alert=alert, action=Action.UPDATE, before=before)
+        alerts_changed([alert.client_id])
     return alert

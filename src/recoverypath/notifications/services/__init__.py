@@ -22,7 +22,7 @@ in-app notifications), `reminders`, `reminder_settings` (a program's reminders o
 from .delivery import RETRY_CAP, notification_deliver, notifications_deliver_due, retry_delay
 from .inbox import notification_mark_read
 from .preferences import channels_for, preference_for, preference_update, quiet_hours_end
-from .queueing import notification_queue, notification_text_queue
+from .queueing import Notice, notification_queue, notification_text_queue, notifications_queue_bulk
 from .recovery import UNKNOWN_OUTCOME, notification_resolve_unknown, notifications_recover_sending
 from .reminder_settings import reminder_settings_update
 from .reminders import (
@@ -36,6 +36,7 @@ from .reminders import (
 __all__ = [
     "RETRY_CAP",
     "UNKNOWN_OUTCOME",
+    "Notice",
     "channels_for",
     "notification_deliver",
     "notification_mark_read",
@@ -43,6 +44,7 @@ __all__ = [
     "notification_resolve_unknown",
     "notification_text_queue",
     "notifications_deliver_due",
+    "notifications_queue_bulk",
     "notifications_recover_sending",
     "preference_for",
     "preference_update",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -14,8 +15,9 @@ from django.utils import timezone
 from recoverypath.core.phones import normalize_phone
 
 from ..channels import transport_for
-from ..messages import absolute_link, render_message
-from ..models import Channel, Notification
+from ..messages import absolute_link, render_message, templates_cached
+from ..models import Channel, Notification, NotificationPreference
+from ..selectors import recipients_by_id
 from .preferences import channels_for, preference_for, quiet_hours_end
 
 if TYPE_CHECKING:
@@ -42,9 +44,39 @@ def notification_queue(
     """
     if recipient is None or not recipient.is_active:
         return []
-    preference = preference_for(recipient)
-    chosen = channels if channels is not None else channels_for(preference=preference)
     now = timezone.now()
+    rows = _rows(
+        recipient,
+        preference_for(recipient),
+        template=template,
+        context=context,
+        link=link,
+        critical=critical,
+        channels=channels,
+        source=source,
+        now=now,
+    )
+    if not rows:
+        return []
+    Notification.objects.bulk_create(rows)
+    _enqueue_due(rows, now)
+    return rows
+
+
+def _rows(
+    recipient: User,
+    preference: NotificationPreference | None,
+    *,
+    template: str,
+    context: dict[str, Any] | None,
+    link: str,
+    critical: bool,
+    channels: list[str] | None,
+    source: models.Model | None,
+    now: datetime,
+) -> list[Notification]:
+    """The unsaved rows of one notice to one person: one per channel that can reach them."""
+    chosen = channels if channels is not None else channels_for(preference=preference)
     zone = recipient.display_time_zone or settings.TIME_ZONE
     quiet_until = None if critical else quiet_hours_end(preference=preference, zone=zone, now=now)
     rows: list[Notification] = []
@@ -75,13 +107,81 @@ def notification_queue(
         else:
             row.next_attempt_at = quiet_until or now
         rows.append(row)
-    if not rows:
-        return []
-    Notification.objects.bulk_create(rows)
-    due = [row.id for row in rows if row.status == Notification.Status.QUEUED and not quiet_until]
-    if due:
-        transaction.on_commit(lambda: enqueue(due))
     return rows
+
+
+def _enqueue_due(rows: list[Notification], now: datetime, *, many: bool = False) -> None:
+    """Enqueue after commit the rows due now (not held back by quiet hours); `many`: in tasks
+    of ENQUEUE_CHUNK rows each instead of one task per row."""
+    due = [
+        row.id
+        for row in rows
+        if row.status == Notification.Status.QUEUED
+        and row.next_attempt_at is not None
+        and row.next_attempt_at <= now
+    ]
+    if due and many:
+        transaction.on_commit(lambda: enqueue_many(due))
+    elif due:
+        transaction.on_commit(lambda: enqueue(due))
+
+
+ENQUEUE_CHUNK = 100
+
+
+def enqueue_many(notification_ids: list[int]) -> None:
+    from ..tasks import notifications_deliver_many_task
+
+    for start in range(0, len(notification_ids), ENQUEUE_CHUNK):
+        try:
+            notifications_deliver_many_task(notification_ids[start : start + ENQUEUE_CHUNK])
+        except Exception:  # the queue is down: the periodic sweep delivers the rows instead
+            logger.exception("Could not enqueue %s notifications", len(notification_ids))
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notice for `notifications_queue_bulk`: the arguments of notification_queue."""
+
+    recipient_id: int
+    template: str
+    context: dict[str, Any]
+    link: str = ""
+    critical: bool = False
+    source: models.Model | None = None
+
+
+def notifications_queue_bulk(notices: list[Notice]) -> dict[int, list[Notification]]:
+    """`notification_queue` for many notices at once (a nightly job's alerts): the recipients
+    and their preferences in one query, every row in one INSERT, delivery enqueued after
+    commit. Same rows, channels, quiet hours and addresses as one call per notice. Returns
+    {index of the notice: its rows}."""
+    if not notices:
+        return {}
+    people = recipients_by_id(user_ids={n.recipient_id for n in notices})
+    now = timezone.now()
+    by_notice: dict[int, list[Notification]] = {}
+    with templates_cached():
+        for index, notice in enumerate(notices):
+            person = people.get(notice.recipient_id)
+            if person is None:
+                continue
+            by_notice[index] = _rows(
+                person,
+                preference_for(person),
+                template=notice.template,
+                context=notice.context,
+                link=notice.link,
+                critical=notice.critical,
+                channels=None,
+                source=notice.source,
+                now=now,
+            )
+    rows = [row for group in by_notice.values() for row in group]
+    if rows:
+        Notification.objects.bulk_create(rows)
+        _enqueue_due(rows, now, many=True)
+    return by_notice
 
 
 def notification_text_queue(

@@ -7,6 +7,6 @@ from recoverypath.core.partitioning import partition_operation
 
 
 class Migration(migrations.Migration):
-    dependencies = [("alerts", "0002_paging_and_care_team_chain")]
+    dependencies = [("alerts", "0003_inbox_order_index")]
 
     operations = [partition_operation("alerts_alertevent", "at")]

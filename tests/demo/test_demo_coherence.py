@@ -178,3 +178,13 @@ def test_the_demo_has_video_appointments_with_fictional_links_and_tagged_groups(
     assert any("video" in p.modalities for p in ExternalProvider.objects.all())
     assert any(g.tags == ["women", "in_person"] for g in Group.objects.all())
     assert any("lgbtq" in c.tags for c in PlanComponent.objects.filter(kind="support_group"))
+
+
+@pytest.mark.django_db
+def test_the_dashboards_stored_risk_matches_the_demo_alerts(demo):
+    from recoverypath.earlywarning.risk import caseload_risk_refresh
+
+    stored = dict(AftercarePlan.objects.values_list("id", "risk_rank"))
+    assert any(rank < 9 for rank in stored.values())
+    caseload_risk_refresh(client_ids=None)
+    assert dict(AftercarePlan.objects.values_list("id", "risk_rank")) == stored

@@ -227,3 +227,13 @@ def test_the_history_lands_in_its_months_partitions_not_the_default_one():
             cursor.execute(f"SELECT count(*) FROM {table}_default")  # nosec B608
             assert cursor.fetchone()[0] == 0, table
     assert CheckIn.objects.count() > 60
+
+
+def test_the_stored_risk_rank_matches_the_alerts_after_a_load():
+    from recoverypath.earlywarning.risk import caseload_risk_refresh
+
+    _load(clients=120)
+    before = dict(AftercarePlan.objects.values_list("id", "risk_rank"))
+    assert any(rank < 9 for rank in before.values())  # some clients have open alerts
+    caseload_risk_refresh(client_ids=None)
+    assert dict(AftercarePlan.objects.values_list("id", "risk_rank")) == before

@@ -20,6 +20,7 @@ from django.utils import timezone
 from recoverypath.accounts.models import Membership, Organization, Program, Role, User
 from recoverypath.clients.models import Client, Ethnicity, Race, Sex, SupportContact
 from recoverypath.core.permissions import ROLE_RANK
+from recoverypath.earlywarning.risk import caseload_risk_refresh
 
 from .maria import maria_build
 from .names import FIRST_NAMES, LAST_NAMES, PREFERRED_NAMES, PRONOUNS, RELATIONSHIPS
@@ -224,6 +225,11 @@ def build(*, clients: int = 40, seed: int = 1, today: date | None = None) -> Dem
             mrn=f"D{seed:02d}-MARIA",
         )
         result.add_login("client", maria.user.email)
+    # Some demo alerts are written straight to the table (their history is backdated): the
+    # dashboard's stored risk of this demo's plans is computed once at the end.
+    caseload_risk_refresh(
+        client_ids=list(Client.objects.filter(organization=org).values_list("id", flat=True))
+    )
     return result
 
 

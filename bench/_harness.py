@@ -74,17 +74,22 @@ def bench_django(
         from django.db import connection
 
         started = time.perf_counter()
+        keep = os.environ.get("BENCH_KEEP_DATABASE") == "1"
         if connection.vendor == "sqlite":
             call_command("migrate", verbosity=0, interactive=False)
         else:
-            test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+            # BENCH_KEEP_DATABASE=1 (make bench-large): the `test_` database and what a bench
+            # loaded into it stay for the next run (a million clients take a while to load).
+            test_db = connection.creation.create_test_db(
+                verbosity=0, autoclobber=not keep, keepdb=keep
+            )
             # Processes the bench starts (an export worker, the HTTP server) read DATABASE_URL:
             # point it at the `test_` database Django just made, not the one it was named after.
             base = urlsplit(env["DATABASE_URL"])
             os.environ["DATABASE_URL"] = urlunsplit(base._replace(path=f"/{test_db}"))
         yield Bench(workdir=workdir, migrate_seconds=time.perf_counter() - started)
     finally:
-        if test_db is not None:
+        if test_db is not None and os.environ.get("BENCH_KEEP_DATABASE") != "1":
             connection.creation.destroy_test_db(test_db, verbosity=0)
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -198,3 +203,40 @@ def bench_client(org, program, i: int, **fields):
         date_of_birth=date(1985, 1, 1),
         **fields,
     )
+
+
+def scale_size() -> int | None:
+    """BENCH_SCALE (make bench-large): the number of synthetic clients to measure over, loaded
+    by the demo's scale loader instead of a bench's own small data."""
+    value = os.environ.get("BENCH_SCALE", "")
+    return int(value) if value else None
+
+
+def scale_data(clients: int):
+    """Load `clients` synthetic clients with the demo's scale loader (once: a kept database that
+    has them already is used as it is). Returns (coordinator, program id, that program's clients
+    in id order): the first coordinator of the first scale program, a caseload like any other."""
+    from recoverypath.accounts.models import Membership, Program
+    from recoverypath.clients.models import Client
+    from recoverypath.demo.scale import ScaleDemoExists, scale_load
+
+    started = time.perf_counter()
+    try:
+        result = scale_load(clients=clients, progress=print)
+        print(f"scale demo: {clients:,} clients loaded in {result.seconds:.0f} s")
+    except ScaleDemoExists:
+        print(f"scale demo: {clients:,} clients already loaded (kept database)")
+    program = Program.objects.filter(organization__slug="scale-1-1").order_by("id").first()
+    if program is None:
+        raise SystemExit("The scale demo has no first program: use a fresh BENCH_DATABASE_URL.")
+    membership = (
+        Membership.objects.filter(program=program, role="coordinator")
+        .select_related("user")
+        .order_by("id")
+        .first()
+    )
+    if membership is None:
+        raise SystemExit("The scale demo's first program has no coordinator.")
+    made = list(Client.objects.filter(program=program).select_related("user").order_by("id"))
+    print(f"scale data ready in {time.perf_counter() - started:.0f} s")
+    return membership.user, program.id, made

@@ -13,7 +13,9 @@ W6 >= 60% of the bare read's rate, >= 1,000/s; W2 p95 <= 100 ms. Every figure is
 or not its goal is met; the exit status says whether all were.
 
 Runnable alone: `.venv/bin/python bench/bench_http.py [CLIENTS] [DAYS]` (SQLite in a temporary
-folder, or BENCH_DATABASE_URL for PostgreSQL). Environment: BENCH_WORKERS (default 5),
+folder, or BENCH_DATABASE_URL for PostgreSQL). With BENCH_SCALE=N (make bench-large) the data is
+the demo's scale load of N clients (a year of check-ins) and the caseload is a coordinator's
+there. Environment: BENCH_WORKERS (default 5),
 BENCH_CONCURRENCY (default 8), BENCH_REQUESTS (default 2,000 per workload).
 """
 
@@ -25,7 +27,7 @@ import random
 import sys
 import time
 
-from _harness import bench_django
+from _harness import bench_django, scale_data, scale_size
 from _http import Request, http_server, load, token_auth
 from bench_coordinator_dashboard import _build
 
@@ -55,18 +57,28 @@ def main() -> int:
         from recoverypath.clients.models import Client
 
         started = time.perf_counter()
-        coordinator = _build(clients=clients, days=days)
-        program_id = Membership.objects.get(user=coordinator).program_id
-        clinician = User.objects.create_user("clinician@bench.example.org", "bench-pass-42")
-        Membership.objects.create(user=clinician, program_id=program_id, role="clinician")
-        made = list(Client.objects.filter(program_id=program_id).order_by("id"))
+        large = scale_size()
+        if large:
+            coordinator, program_id, made = scale_data(large)
+            clients, days = large, 365
+        else:
+            coordinator = _build(clients=clients, days=days)
+            program_id = Membership.objects.get(user=coordinator).program_id
+            made = list(
+                Client.objects.filter(program_id=program_id).select_related("user").order_by("id")
+            )
+        clinician, _ = User.objects.get_or_create(email="clinician@bench.example.org")
+        Membership.objects.get_or_create(user=clinician, program_id=program_id, role="clinician")
+        # Logins for the clients (a kept database has them from the last run).
+        without = [c for c in made if c.user_id is None]
         users = User.objects.bulk_create(
-            [User(email=f"client{c.id}@bench.example.org", password="!") for c in made],
+            [User(email=f"client{c.id}@bench.example.org", password="!") for c in without],
             batch_size=1000,
         )
-        for c, u in zip(made, users, strict=True):
+        for c, u in zip(without, users, strict=True):
             c.user = u
-        Client.objects.bulk_update(made, ["user"], batch_size=1000)
+        Client.objects.bulk_update(without, ["user"], batch_size=1000)
+        users = [c.user for c in made]
         secrets = [api_token_issue(user=u, name="bench").secret for u in users]
         staff_secret = api_token_issue(user=clinician, name="bench").secret
         web = WebClient()

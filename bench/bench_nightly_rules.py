@@ -7,7 +7,8 @@ the bare SQL reading the same facts (each active plan's latest check-in, and its
 the window). Goal (issue 14): the run, alerts included, within 3x of the bare SQL.
 
 Runnable alone: `.venv/bin/python bench/bench_nightly_rules.py [CLIENTS] [DAYS]` (SQLite in a
-temporary folder, or BENCH_DATABASE_URL for PostgreSQL). Prints its figures; exits 1 over goal.
+temporary folder, or BENCH_DATABASE_URL for PostgreSQL). With BENCH_SCALE=N (make bench-large):
+over the demo's scale load of N clients instead. Prints its figures; exits 1 over goal.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import sys
 import time
 
-from _harness import bench_django
+from _harness import bench_django, scale_data, scale_size
 from bench_coordinator_dashboard import _build
 
 GOAL_RATIO = 3.0
@@ -45,7 +46,12 @@ def main() -> int:
         from recoverypath.earlywarning.services import absence_rules_run
 
         started = time.perf_counter()
-        _build(clients=clients, days=days)
+        large = scale_size()
+        if large:
+            scale_data(large)
+            clients, days = large, 365
+        else:
+            _build(clients=clients, days=days)
         built = time.perf_counter() - started
         since = timezone.localdate() - timedelta(days=14)
         bare = []

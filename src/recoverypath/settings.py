@@ -92,10 +92,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "recoverypath.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -203,7 +205,14 @@ API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
 if API_TOKEN_DAYS < 1:
     raise ImproperlyConfigured("API_TOKEN_DAYS must be at least 1.")
 
-LANGUAGE_CODE = "en-us"
+# Pages and messages in English or Spanish (issue 18): a signed-in person's own `User.language`
+# (accounts.middleware.UserLanguageMiddleware), else the browser's Accept-Language or the
+# language switch's cookie (LocaleMiddleware). Named date and time formats per language live in
+# recoverypath/formats/<language>/formats.py; templates use them by name (`|date:"DATE_FORMAT"`).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["recoverypath.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="America/New_York")
 if TIME_ZONE not in available_timezones():
     raise ImproperlyConfigured(f"TIME_ZONE {TIME_ZONE!r} is not an IANA time zone.")

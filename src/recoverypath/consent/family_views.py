@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -136,7 +137,7 @@ def nav_items(request) -> list[NavItem]:
     if not request.user.is_authenticated or is_staff_member(request.user):
         return []  # staff roles are cached for the request: no query for them
     if selectors.is_family_member(request.user):
-        return [NavItem("Family", reverse("consent:family_home"), order=12)]
+        return [NavItem(_("Family"), reverse("consent:family_home"), order=12)]
     return []
 
 
@@ -193,9 +194,9 @@ def family_message(request, client_id: int):
         except (ValidationError, PermissionDenied) as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Sent. Someone from the care team will get back to you.")
+            messages.success(request, _("Sent. Someone from the care team will get back to you."))
             return redirect("consent:family_home")
-    messages.error(request, "Write your message (up to 2000 characters).")
+    messages.error(request, _("Write your message (up to 2000 characters)."))
     return redirect("consent:family_home")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from recoverypath.accounts.models import Organization
 from recoverypath.clients.models import Client
@@ -57,13 +58,13 @@ class Consent(models.Model):
     """One written Part 2 consent, with the ten required elements of 42 CFR 2.31."""
 
     class Scope(models.TextChoices):
-        SPECIFIC = "specific", "Named recipient"
-        TPO = "tpo", "All future treatment, payment and health care operations"
+        SPECIFIC = "specific", _("Named recipient")
+        TPO = "tpo", _("All future treatment, payment and health care operations")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        EXPIRED = "expired", "Expired"
-        REVOKED = "revoked", "Revoked"
+        ACTIVE = "active", _("Active")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
 
     ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
         Status.ACTIVE: frozenset({Status.EXPIRED, Status.REVOKED}),

@@ -7,9 +7,11 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import translation
 
 from recoverypath.alerts.services import alert_raise
 from recoverypath.clients.sobriety import Milestone, milestones_reached, sobriety_restart
@@ -239,7 +241,8 @@ def reach_out_request(*, actor: User, client: Client, check_in: CheckIn) -> Aler
 
 def _lapse_upsert(*, actor: User, client: Client, check_in: CheckIn) -> tuple[Lapse, bool]:
     labels = dict(SUBSTANCES)
-    substance = ", ".join(labels.get(s, s) for s in check_in.substances)
+    with translation.override(settings.LANGUAGE_CODE):  # the staff's record is in English
+        substance = ", ".join(str(labels.get(s, s)) for s in check_in.substances)
     context_parts = [labels_for_triggers(check_in.triggers), check_in.trigger_other, check_in.note]
     context = " · ".join(p for p in context_parts if p)[:2000]
     existing = Lapse.objects.select_for_update().filter(client=client, date=check_in.date).first()
@@ -271,7 +274,8 @@ def labels_for_triggers(keys: list[str]) -> str:
     from .models import TRIGGERS
 
     names = dict(TRIGGERS)
-    return ", ".join(names.get(k, k) for k in keys)
+    with translation.override(settings.LANGUAGE_CODE):  # the staff's record is in English
+        return ", ".join(str(names.get(k, k)) for k in keys)
 
 
 def lapse_record(

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from recoverypath.core.audit import Action
 
@@ -45,7 +46,8 @@ def remind(item: CoordinatorCheckIn) -> None:
         at=at,
         template="reminder",
         context={
-            "headline": "Reminder: a check-in with your coordinator tomorrow.",
+            # Kept in English, written in the client's language when sent (reminder/in_app.txt).
+            "headline": gettext_noop("Reminder: a check-in with your coordinator tomorrow."),
             "link": reverse("clients:me"),
         },
         dedup_key=f"aftercare:coordinator-check-in:{item.id}",

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 
 class Language(models.TextChoices):
-    """The languages pages and messages are written in (settings.LANGUAGES), each named in itself."""
+    """The languages of pages and messages (settings.LANGUAGES), each named in itself."""
 
     ENGLISH = "en", "English"
     SPANISH = "es", "Español"

@@ -17,7 +17,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -57,16 +59,24 @@ RESOURCES = [
         "cover for use, and celebrate effort. Look after yourself too.",
         "",
     ),
-    ("Al-Anon", "For families and friends of people who drink.", "https://al-anon.org"),
-    ("Nar-Anon", "For families and friends of people who use drugs.", "https://www.nar-anon.org"),
+    (
+        "Al-Anon",
+        gettext_lazy("For families and friends of people who drink."),
+        "https://al-anon.org",
+    ),
+    (
+        "Nar-Anon",
+        gettext_lazy("For families and friends of people who use drugs."),
+        "https://www.nar-anon.org",
+    ),
     (
         "SMART Recovery Family & Friends",
-        "Science-based tools (CRAFT) for supporting someone you love.",
+        gettext_lazy("Science-based tools (CRAFT) for supporting someone you love."),
         "https://smartrecovery.org/family",
     ),
     (
-        "988 Suicide & Crisis Lifeline",
-        "Call or text 988 any time, for them or for you. In an emergency call 911.",
+        gettext_lazy("988 Suicide & Crisis Lifeline"),
+        gettext_lazy("Call or text 988 any time, for them or for you. In an emergency call 911."),
         "tel:988",
     ),
 ]
@@ -92,13 +102,20 @@ class ShownClient:
         out = []
         for consent in {c.id: c for c in self.consents.values()}.values():
             until = (
-                f"until {consent.expires_on:%b %-d, %Y}"
+                _("until %(date)s") % {"date": date_format(consent.expires_on, "DATE_FORMAT")}
                 if consent.expires_on
-                else f"until {consent.expiration_event}"
+                else _("until %(event)s") % {"event": consent.expiration_event}
             )
             out.append(
-                f"Shared with you by a consent signed {consent.signed_on:%b %-d, %Y}, {until}: "
-                f"{', '.join(consent.category_labels())}. It can be revoked at any time."
+                _(
+                    "Shared with you by a consent signed %(signed)s, %(until)s: %(what)s. "
+                    "It can be revoked at any time."
+                )
+                % {
+                    "signed": date_format(consent.signed_on, "DATE_FORMAT"),
+                    "until": until,
+                    "what": ", ".join(str(label) for label in consent.category_labels()),
+                }
             )
         return out
 

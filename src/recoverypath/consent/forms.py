@@ -144,7 +144,7 @@ class MyConsentForm(forms.Form):
             "recipient_name": name,
             "recipient_kind": RecipientKind.FAMILY,
             "categories": list(data["categories"]),
-            "information_description": "; ".join(labels[c] for c in data["categories"]),
+            "information_description": "; ".join(str(labels[c]) for c in data["categories"]),
             "purposes": [data["purpose"]],
             "expires_on": data.get("expires_on"),
             "expiration_event": data.get("expiration_event") or "",

@@ -356,19 +356,18 @@ def milestone_celebrate_due(*, client: Client) -> Milestone | None:
     new = [m for m in reached if m.key not in seen]
     if not new:
         return None
-    MilestoneCelebration.objects.bulk_create(
-        [
+    with translation.override(settings.LANGUAGE_CODE):  # the stored label is in English
+        rows = [
             MilestoneCelebration(
                 client=client,
                 streak_start=client.sobriety_date,
                 key=m.key,
-                label=m.label,
+                label=str(m.label),
                 reached_on=m.reached_on,
             )
             for m in new
-        ],
-        ignore_conflicts=True,
-    )
+        ]
+    MilestoneCelebration.objects.bulk_create(rows, ignore_conflicts=True)
     return new[-1]
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -156,8 +157,8 @@ def lapse(request, lapse_id: int):
                 if restarted is not None:  # set by the restart just answered
                     messages.success(
                         request,
-                        f"Your counter starts again from {restarted:%b} "
-                        f"{restarted.day}. Your history is kept.",
+                        _("Your counter starts again from %(date)s. Your history is kept.")
+                        % {"date": date_format(restarted, "MONTH_DAY_FORMAT")},
                     )
             else:
                 messages.success(request, _("Your count stays as it is. The lapse is noted."))

@@ -17,7 +17,7 @@ SECTIONS: tuple[tuple[str, StrOrPromise, StrOrPromise], ...] = (
         "warning_signs",
         _("1. Warning signs"),
         _(
-            "Thoughts, images, moods, situations or behaviours that tell me a crisis may be developing"
+            "Thoughts, images, moods, situations or behaviours that tell me a crisis may be developing"  # noqa: E501
         ),
     ),
     (

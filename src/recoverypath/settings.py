@@ -373,12 +373,24 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Every line is printed once, by the root's one handler: a logger that has a handler of its own
+# and also propagates to the root prints each line twice. Django's default configuration gives
+# "django" such a handler (in DEBUG), and huey's consumer adds one to "huey" when it has none:
+# "django" gets none here, "huey" a handler that prints nothing (so the consumer adds none), and
+# both reach the root. Gunicorn's own loggers do not propagate (gunicorn_conf.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "none": {"class": "logging.NullHandler"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "huey": {"handlers": ["none"], "propagate": True},
+    },
 }
 
 # --- Running for real: probes, outages, serving (issue 12) --------------------------------------

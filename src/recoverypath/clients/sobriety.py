@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -32,16 +31,16 @@ from recoverypath.core.timezones import local_today
 
 from .models import Client, SobrietyStreak
 
-StrOrPromise = str | Promise
-
 if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
     from recoverypath.accounts.models import User
 
 
 @dataclass(frozen=True)
 class Milestone:
     key: str
-    label: StrOrPromise  # in the language of the page or message showing it
+    label: _StrOrPromise  # in the language of the page or message showing it
     reached_on: date
 
     def as_dict(self, *, today: date) -> dict:
@@ -54,7 +53,7 @@ class Milestone:
 
 
 # (key, label, offset from the start date). After 18 months: every year.
-_FIXED: tuple[tuple[str, StrOrPromise, relativedelta], ...] = (
+_FIXED: tuple[tuple[str, _StrOrPromise, relativedelta], ...] = (
     ("24h", _("24 hours"), relativedelta(days=1)),
     ("7d", _("7 days"), relativedelta(days=7)),
     ("30d", _("30 days"), relativedelta(days=30)),

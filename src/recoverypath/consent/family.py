@@ -8,6 +8,8 @@ offered on consent forms and shows nothing. Session notes have no category and n
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -20,6 +22,9 @@ from recoverypath.core.hooks.family import (
 )
 
 from .models import Category
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 __all__ = [
     "FamilyEntry",
@@ -47,7 +52,7 @@ def registered_categories() -> list[str]:
     return [c for c in ORDER if c in providers]
 
 
-def category_choices() -> list[tuple[str, str]]:
+def category_choices() -> list[tuple[str, _StrOrPromise]]:
     labels = dict(Category.choices)
     return [(c, labels[c]) for c in registered_categories()]
 

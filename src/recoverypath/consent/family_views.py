@@ -38,6 +38,8 @@ from .models import Category
 from .notices import NOTICE_VERSION, part2_notice
 
 if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
     from recoverypath.accounts.models import User
 
 RESOURCES = [
@@ -85,7 +87,7 @@ RESOURCES = [
 @dataclass
 class ShownSection:
     category: str
-    title: str
+    title: _StrOrPromise
     data: FamilySectionData
 
 

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .models import COPING, SUBSTANCES, TRIGGERS, MeetingAttendance
 
-StrOrPromise = str | Promise
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 
 class ScaleField(forms.TypedChoiceField):
@@ -15,7 +17,7 @@ class ScaleField(forms.TypedChoiceField):
     ends: tuple
 
 
-def _scale(low: int, high: int, label: StrOrPromise, ends: tuple, required: StrOrPromise):
+def _scale(low: int, high: int, label: _StrOrPromise, ends: tuple, required: _StrOrPromise):
     """A row of answers from `low` to `high`, none chosen until the client chooses."""
     field = ScaleField(
         label=label,

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from recoverypath.clients.models import Client
 
-StrOrPromise = str | Promise
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 # The six Stanley-Brown sections (Stanley & Brown 2012) plus "my reasons for living".
-SECTIONS: tuple[tuple[str, StrOrPromise, StrOrPromise], ...] = (
+SECTIONS: tuple[tuple[str, _StrOrPromise, _StrOrPromise], ...] = (
     (
         "warning_signs",
         _("1. Warning signs"),
@@ -85,7 +87,7 @@ class SafetyPlan(models.Model):
     def __str__(self) -> str:
         return f"Safety plan v{self.version} for client {self.client_id}"
 
-    def sections(self) -> list[tuple[str, str, str, str]]:
+    def sections(self) -> list[tuple[str, _StrOrPromise, _StrOrPromise, str]]:
         """(field, title, hint, text) for each section, in plan order."""
         return [(name, title, hint, getattr(self, name)) for name, title, hint in SECTIONS]
 

@@ -124,6 +124,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "recoverypath.core.context_processors.navigation",
+                "recoverypath.core.context_processors.page_text",
                 "recoverypath.accounts.context_processors.sign_in",
             ],
         },

@@ -229,3 +229,13 @@ def test_staff_set_a_clients_language_on_the_client_form(client, cast):
     assert AuditEvent.objects.filter(
         actor=cast.clinician, client_id=cast.client.id, changes__language=["en", "es"]
     ).exists()
+
+
+def test_staff_print_a_spanish_clients_safety_plan_in_spanish(client, cast, spanish_client):
+    sections = {name: "Una línea" for name in SECTION_FIELDS}
+    safety_plan_create(actor=cast.clinician, client=cast.client, **sections)
+    client.force_login(cast.clinician)
+    text = client.get(reverse("safety:plan_print", args=[cast.client.id])).content.decode()
+    assert '<html lang="es">' in text
+    assert "1. Señales de advertencia" in text
+    assert "Mis razones para vivir" in text

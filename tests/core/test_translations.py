@@ -77,8 +77,8 @@ CLIENT_FACING = [
 ]
 # Words that are the same in every language: the product, crisis lines' keywords, acronyms.
 ALLOWED = {"RecoveryPath", "HOME", "FHIR", "MRN", "PDF", "JSON", "AA", "NA"}
-# Attributes whose text is read out or shown.
-SHOWN_ATTRIBUTES = ("title", "alt", "placeholder", "aria-label")
+# Attributes whose text is read out or shown (data-confirm: the question app.js asks).
+SHOWN_ATTRIBUTES = ("title", "alt", "placeholder", "aria-label", "data-confirm")
 
 _ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 _LETTER = re.compile(r"[^\W\d_]")

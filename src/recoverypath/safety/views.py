@@ -13,9 +13,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from recoverypath.accounts.languages import recipient_language
 from recoverypath.clients import selectors as client_selectors
 from recoverypath.clients.pwa import offline_page
 from recoverypath.clients.views import staff_required
@@ -153,7 +155,9 @@ def plan_print(request, client_id: int):
     client = _staff_client(request, client_id)
     context = crisis_context(client)
     _audit_plan_read(request.user, client, context["safety_plan"])
-    return _pdf_or_page(request, "safety/plan_print.html", context)
+    # The printed plan is the client's: in their language, whoever prints it.
+    with translation.override(recipient_language(client.user)):
+        return _pdf_or_page(request, "safety/plan_print.html", context)
 
 
 @staff_required

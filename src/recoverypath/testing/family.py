@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from recoverypath.consent.family import FamilyEntry, FamilySectionData
 
@@ -17,12 +17,12 @@ RECENT = 10
 # A positive explained by a prescription is reported as negative (as a medical review officer
 # reports it): telling it apart would disclose the medication.
 FAMILY_RESULTS = {
-    "negative": gettext_lazy("Negative"),
-    "expected": gettext_lazy("Negative"),
-    "positive": gettext_lazy("Positive"),
-    "pending": gettext_lazy("Awaiting results"),
-    "invalid": gettext_lazy("Not valid: to be repeated"),
-    "dilute": gettext_lazy("Not valid: to be repeated"),
+    "negative": gettext_noop("Negative"),
+    "expected": gettext_noop("Negative"),
+    "positive": gettext_noop("Positive"),
+    "pending": gettext_noop("Awaiting results"),
+    "invalid": gettext_noop("Not valid: to be repeated"),
+    "dilute": gettext_noop("Not valid: to be repeated"),
 }
 
 
@@ -35,7 +35,7 @@ def results_for_family(client) -> FamilySectionData:
     entries = [
         FamilyEntry(
             date_format(row.collection.collected_at.astimezone(zone), "DATE_FORMAT"),
-            str(FAMILY_RESULTS[row.verdict]),
+            _(FAMILY_RESULTS[row.verdict]),
         )
         for row in summary.rows
     ]

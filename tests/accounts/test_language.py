@@ -62,6 +62,7 @@ def test_a_spanish_client_sees_their_home_page_in_spanish(client, cast, spanish_
     assert "Registro diario" in text
     assert "¿En crisis? Llame o envíe un mensaje de texto al" in text
     assert "My people" not in text
+    assert "No tiene conexión. Esta es la copia guardada en su teléfono." in text  # offline.js
 
 
 def test_the_check_in_form_and_its_errors_are_in_spanish(client, cast, spanish_client):

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from .hooks.navigation import nav_items_for
@@ -13,9 +16,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     return {"nav_items": items, "site_url": settings.SITE_URL}
 
 
-# What the page's scripts say (static/recoverypath/app.js, offline.js), in the page's language:
-# base.html writes them out with json_script; a script falls back to its English when a key is
-# missing. "%(day)s" is filled in by the script.
+# What the page's scripts say (static/recoverypath/offline.js), in the page's language: base.html
+# writes them as JSON in a data attribute (no inline <script>: CSP); a script falls back to its
+# English when a key is missing. "%(day)s" is filled in by the script.
 PAGE_TEXT = {
     "idle_label": _("You are about to be signed out"),
     "idle_text": _("You will be signed out in a minute because this page has been idle."),
@@ -40,4 +43,8 @@ PAGE_TEXT = {
 
 
 def page_text(request: HttpRequest) -> dict[str, object]:
-    return {"page_text": PAGE_TEXT}
+    return {"page_text": SimpleLazyObject(_page_text_json)}
+
+
+def _page_text_json() -> str:
+    return json.dumps({key: str(text) for key, text in PAGE_TEXT.items()}, ensure_ascii=False)

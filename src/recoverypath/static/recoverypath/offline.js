@@ -17,7 +17,7 @@
   var pageText = {};
   try {
     var textNode = document.getElementById("rp-page-text");
-    pageText = textNode ? JSON.parse(textNode.textContent) : {};
+    pageText = textNode ? JSON.parse(textNode.getAttribute("data-text") || "{}") : {};
   } catch (e) { pageText = {}; }
   function t(key, english, day) {
     var said = pageText[key] || english;

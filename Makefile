@@ -20,7 +20,7 @@ PANGO_LIBS ?= /usr/lib/*/libpangoft2-1.0.so.0 /usr/lib64/libpangoft2-1.0.so.0 /u
 SYSTEM_INSTALL ?= scripts/install-system-packages
 export CHROMIUM_PATH
 
-.PHONY: bench-large run serve test test-deps lint security format bench migrate demo clean
+.PHONY: bench-large run serve test test-deps lint security format bench migrate demo clean messages
 
 $(BIN)/python:
 	@[ -n "$(PYTHON)" ] || { echo "RecoveryPath needs Python 3.11 or newer (python3.13, python3.12, python3.11 or python3); none found on PATH. Install one, or run: make PYTHON=/path/to/python3.12" >&2; exit 1; }
@@ -30,16 +30,29 @@ $(BIN)/python:
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/python -m recoverypath.core.translations
 	touch $@
+
+# Compiled translations (not committed): made in pure Python (polib) whenever a catalogue changes.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard src/recoverypath/locale/*/LC_MESSAGES/*.po))
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/python -m recoverypath.core.translations
+
+# Developers: refresh the catalogues from the code and templates (needs GNU gettext's xgettext),
+# then translate the new entries in src/recoverypath/locale/<language>/LC_MESSAGES/django.po.
+messages: $(VENV)/.installed
+	cd src/recoverypath && DEBUG=1 ../../$(BIN)/recoverypath makemessages --locale es \
+		--extension html,txt,py --no-obsolete --no-location --ignore 'static/*'
+	$(BIN)/python -m recoverypath.core.translations
 
 # Links in e-mails point at the address `make run` serves, unless SITE_URL is set already.
 run: export SITE_URL ?= http://$(HOST):$(PORT)
-run: $(VENV)/.installed
+run: $(VENV)/.installed $(MO_FILES)
 	DEBUG=1 $(BIN)/recoverypath migrate --noinput --verbosity 0
 	DEBUG=1 $(BIN)/recoverypath demo --clients $(DEMO_CLIENTS) --if-empty > var/demo-logins.txt
 	DEBUG=1 $(BIN)/recoverypath serve --dev --addr $(HOST):$(PORT) --banner var/demo-logins.txt
 
-test: test-deps $(VENV)/.installed
+test: test-deps $(VENV)/.installed $(MO_FILES)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Installs what is missing, then checks again: a browser still missing stops here with a message

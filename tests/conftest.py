@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from recoverypath.accounts.models import Program, Role, User
 from recoverypath.clients.models import Client
+from recoverypath.core.translations import compile_catalogues
 
 from .factories import (
     PASSWORD,
@@ -24,6 +25,11 @@ from .factories import (
 )
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API in tests
+
+
+def pytest_sessionstart(session):
+    """The compiled translations are not committed: make them if missing or stale."""
+    compile_catalogues()
 
 
 @pytest.fixture(autouse=True)

@@ -92,10 +92,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "recoverypath.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -122,6 +124,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "recoverypath.core.context_processors.navigation",
+                "recoverypath.core.context_processors.page_text",
                 "recoverypath.accounts.context_processors.sign_in",
             ],
         },
@@ -206,7 +209,14 @@ API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
 if API_TOKEN_DAYS < 1:
     raise ImproperlyConfigured("API_TOKEN_DAYS must be at least 1.")
 
-LANGUAGE_CODE = "en-us"
+# Pages and messages in English or Spanish (issue 18): a signed-in person's own `User.language`
+# (accounts.middleware.UserLanguageMiddleware), else the browser's Accept-Language or the
+# language switch's cookie (LocaleMiddleware). Named date and time formats per language live in
+# recoverypath/formats/<language>/formats.py; templates use them by name (`|date:"DATE_FORMAT"`).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["recoverypath.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="America/New_York")
 if TIME_ZONE not in available_timezones():
     raise ImproperlyConfigured(f"TIME_ZONE {TIME_ZONE!r} is not an IANA time zone.")
@@ -370,12 +380,24 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Every line is printed once, by the root's one handler: a logger that has a handler of its own
+# and also propagates to the root prints each line twice. Django's default configuration gives
+# "django" such a handler (in DEBUG), and huey's consumer adds one to "huey" when it has none:
+# "django" gets none here, "huey" a handler that prints nothing (so the consumer adds none), and
+# both reach the root. Gunicorn's own loggers do not propagate (gunicorn_conf.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "none": {"class": "logging.NullHandler"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "huey": {"handlers": ["none"], "propagate": True},
+    },
 }
 
 # --- Running for real: probes, outages, serving (issue 12) --------------------------------------

@@ -33,7 +33,7 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 TODAY = local_today("America/New_York")
-LABELS = dict(Category.choices)
+LABELS = {value: str(label) for value, label in Category.choices}
 
 
 def family_consent(cast, categories, **overrides) -> Consent:

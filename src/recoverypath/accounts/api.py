@@ -26,6 +26,7 @@ from recoverypath.core.throttling import AddressRateThrottle
 
 from . import limits, services
 from .forms import AuditFilterForm
+from .languages import Language
 from .models import ApiToken
 from .selectors import api_tokens_for_user, audit_events_for_admin, sign_in_policy
 
@@ -223,11 +224,39 @@ class AuditEventViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         )
 
 
+class AccountSerializer(serializers.Serializer):
+    """The signed-in person's own account: what they may change of it here is their language."""
+
+    email = serializers.EmailField(read_only=True)
+    language = serializers.ChoiceField(
+        choices=Language.choices,
+        help_text="The language of the person's pages and of every message sent to them.",
+    )
+
+
+class AccountView(APIView):
+    """The caller's own account. PATCH `language` to choose the language of pages and messages."""
+
+    @extend_schema(responses=AccountSerializer)
+    def get(self, request):
+        return Response(AccountSerializer(request.user).data)
+
+    @extend_schema(request=AccountSerializer, responses=AccountSerializer)
+    def patch(self, request):
+        serializer = AccountSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.language_choose(
+            actor=request.user, language=serializer.validated_data["language"]
+        )
+        return Response(AccountSerializer(user).data)
+
+
 router = Router()
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("auth/tokens", ApiTokenViewSet, basename="api-token-item")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("account/", AccountView.as_view(), name="api-account"),
     path("", include(router.urls)),
 ]

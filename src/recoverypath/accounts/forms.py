@@ -3,13 +3,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
 from recoverypath.core.audit import Action
 
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
-        label="E-mail",
+        label=_("E-mail"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
@@ -34,17 +35,19 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(required=False, choices=[("", "Any action"), *Action.choices])
-    actor = forms.CharField(required=False, max_length=254, label="Staff e-mail")
-    client = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1, label="Client id")
+    actor = forms.CharField(required=False, max_length=254, label=_("Staff e-mail"))
+    client = forms.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, label=_("Client id")
+    )
     since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class TwoFactorCodeForm(forms.Form):
     code = forms.CharField(
-        label="Code",
+        label=_("Code"),
         max_length=32,
-        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
         ),
@@ -54,9 +57,9 @@ class TwoFactorCodeForm(forms.Form):
 class TwoFactorConfirmForm(forms.Form):
     device = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
     code = forms.CharField(
-        label="Code from the app",
+        label=_("Code from the app"),
         max_length=12,
-        help_text="The 6-digit code your authenticator app shows now.",
+        help_text=_("The 6-digit code your authenticator app shows now."),
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
@@ -65,31 +68,31 @@ class TwoFactorConfirmForm(forms.Form):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
-        label="Name",
+        label=_("Name"),
         max_length=100,
-        help_text="Where you will use it, e.g. \u201creporting script\u201d.",
+        help_text=_("Where you will use it, e.g. “reporting script”."),
     )
 
 
 class ProgramSignInForm(forms.Form):
     two_factor_grace_days = forms.IntegerField(
-        label="Two-factor grace period (days)",
+        label=_("Two-factor grace period (days)"),
         min_value=0,
         max_value=90,
-        help_text="Days a new staff member may sign in with a password alone (0: at once).",
+        help_text=_("Days a new staff member may sign in with a password alone (0: at once)."),
     )
     idle_timeout_minutes = forms.IntegerField(
-        label="Idle sign-out (minutes)",
+        label=_("Idle sign-out (minutes)"),
         min_value=2,
         max_value=480,
-        help_text="Staff sessions end after this long without activity.",
+        help_text=_("Staff sessions end after this long without activity."),
     )
 
 
 class StaffInviteForm(forms.Form):
-    email = forms.EmailField(label="E-mail")
-    name = forms.CharField(label="Name", max_length=200, required=False)
-    role = forms.ChoiceField(label="Role", choices=[])
+    email = forms.EmailField(label=_("E-mail"))
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=[])
 
     def __init__(self, *args, **kwargs):
         from .models import Role
@@ -99,7 +102,7 @@ class StaffInviteForm(forms.Form):
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(label="Role", choices=[])
+    role = forms.ChoiceField(label=_("Role"), choices=[])
 
     def __init__(self, *args, **kwargs):
         from .models import Role

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
@@ -62,7 +63,7 @@ class AcceptForm(forms.Form):
             and data.get("password")
             and data.get("password") != data.get("password2")
         ):
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", _("The two passwords differ."))
         return data
 
 

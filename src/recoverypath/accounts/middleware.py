@@ -21,10 +21,12 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
 
 from recoverypath.core.errors import error_body
 
+from .languages import recipient_language
 from .selectors import SignInPolicy, sign_in_policy
 from .services.sessions import signed_in_session_seen
 
@@ -157,3 +159,21 @@ class SignInPolicyMiddleware:
                 )
             return _redirect(request, enrol)
         return None
+
+
+class UserLanguageMiddleware:
+    """Pages of a signed-in person are in their own language (`User.language`), whatever the
+    browser asks for; anonymous pages keep what LocaleMiddleware chose (the language switch's
+    cookie, else Accept-Language). Runs after authentication; LocaleMiddleware's response step
+    then names the language in Content-Language."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            language = recipient_language(user)
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)

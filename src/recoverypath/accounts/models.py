@@ -10,10 +10,13 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
 
 from recoverypath.core.pdf import PaperSize
 from recoverypath.core.timezones import validate_time_zone
+
+from .languages import Language
 
 
 class Role(models.TextChoices):
@@ -61,6 +64,13 @@ class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-m
         help_text="What the person is called (a client's is kept in step with their record).",
     )
     time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=Language.choices,
+        default=Language.ENGLISH,
+        help_text=_("The language of the person's pages and messages."),
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(
         "Django admin access",

@@ -7,6 +7,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
+    path("language/", views.language_switch, name="language"),
     path("login/code/", views.login_code, name="login_code"),
     path("two-factor/", views.two_factor, name="two_factor"),
     path("security/", views.security, name="security"),

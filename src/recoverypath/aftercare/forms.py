@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from recoverypath.care import forms as care_forms
 from recoverypath.care import levels as care_levels
@@ -15,7 +16,7 @@ from .selectors import COMPONENTS, PROVIDERS
 
 class PlanStartForm(forms.Form):
     months = forms.TypedChoiceField(
-        label="Length",
+        label=_("Length"),
         choices=[(3, "3 months"), (6, "6 months"), (0, "Custom (set an end date)")],
         coerce=int,
         initial=3,
@@ -24,10 +25,10 @@ class PlanStartForm(forms.Form):
     end_date = forms.DateField(
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Only for a custom length.",
+        help_text=_("Only for a custom length."),
     )
     checkin_every_days = forms.IntegerField(
-        label="Coordinator check-in every (days)", min_value=1, max_value=60, initial=14
+        label=_("Coordinator check-in every (days)"), min_value=1, max_value=60, initial=14
     )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -160,7 +161,7 @@ class SupportPreferencesForm(forms.Form):
         label='When I press "I need help now", also text',
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Your clinician and coordinator are always told at once.",
+        help_text=_("Your clinician and coordinator are always told at once."),
     )
 
     def __init__(self, *args, user, contacts, **kwargs):

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from recoverypath.care.placement import placement_check
@@ -80,7 +81,7 @@ def plan_start(request, client_id: int):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Aftercare plan started.")
+            messages.success(request, _("Aftercare plan started."))
             return redirect("aftercare:plan", plan_id=plan.id)
     return render(request, "aftercare/plan_start.html", {"client": client, "form": form})
 
@@ -120,7 +121,7 @@ def plan_detail(request, plan_id: int):
 def _post_action(request, plan: AftercarePlan, form, action, success: str):
     if not form.is_valid():
         problems = "; ".join(f"{name}: {errors[0]}" for name, errors in form.errors.items())
-        messages.error(request, f"Please check the form: {problems}")
+        messages.error(request, _("Please check the form: %(problems)s") % {"problems": problems})
     else:
         try:
             action(form.cleaned_data)
@@ -271,7 +272,7 @@ def plan_step_up(request, plan_id: int):
             add_service_errors(form, exc)
         else:
             messages.success(
-                request, "Stepped up to IOP: a new IOP episode is open and the plan is paused."
+                request, _("Stepped up to IOP: a new IOP episode is open and the plan is paused.")
             )
             return redirect("aftercare:plan", plan_id=plan.id)
     return render(
@@ -334,7 +335,7 @@ def support(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Saved.")
+            messages.success(request, _("Saved."))
             return redirect("aftercare:support")
     return render(
         request,

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from recoverypath.core import permissions
@@ -42,11 +43,11 @@ def nav_items(request) -> list[NavItem]:
     count = _open_count(request)
     return [
         NavItem(
-            "Alerts",
+            _("Alerts"),
             reverse("alerts:inbox"),
             order=15,
             badge=count or None,
-            badge_label="open alerts",
+            badge_label=_("open alerts"),
         )
     ]
 

@@ -316,7 +316,8 @@ def event_reminders_send_due(*, now: datetime | None = None) -> int:
                     template="alumni.event_reminder",
                     context={
                         "title": event.title,
-                        "when": f"{when:%a %b} {when.day} at {when:%H:%M}",
+                        # wall-clock time at the program, written out in the member's language
+                        "when": when.replace(tzinfo=None),
                     },
                     link="/me/",  # a neutral link: the URL leaves the app too
                     source=event,

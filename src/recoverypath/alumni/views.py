@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from recoverypath.accounts.selectors import program_list_for_user
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 def nav_items(request) -> list[NavItem]:
     if not permissions.staff_program_ids(request.user, min_rank=permissions.Rank.COORDINATOR):
         return []
-    return [NavItem("Alumni", reverse("alumni:staff"), order=70)]
+    return [NavItem(_("Alumni"), reverse("alumni:staff"), order=70)]
 
 
 def home_section(request, client) -> str:
@@ -120,7 +121,7 @@ def volunteer(request):
         services.mentor_volunteer(
             actor=request.user, member=_member(request), note=request.POST.get("note", "")
         )
-        messages.success(request, "Thank you. Staff will look at your offer.")
+        messages.success(request, _("Thank you. Staff will look at your offer."))
     except PermissionDenied as exc:
         _flash(request, exc)
     return redirect("alumni:community")
@@ -137,7 +138,7 @@ def ask(request, offer_id: int):
     )
     try:
         services.mentor_ask(actor=request.user, client=client, offer=offer)
-        messages.success(request, "Asked. You will see the match once they and staff agree.")
+        messages.success(request, _("Asked. You will see the match once they and staff agree."))
     except (ValidationError, PermissionDenied) as exc:
         _flash(request, exc)
     return redirect("alumni:community")
@@ -180,7 +181,7 @@ def help_ask(request):
         services.help_ask(
             actor=request.user, member=_member(request), message=request.POST.get("message", "")
         )
-        messages.success(request, "Your care team has been told and will reach out to you.")
+        messages.success(request, _("Your care team has been told and will reach out to you."))
     except PermissionDenied as exc:
         _flash(request, exc)
     return redirect("alumni:community")
@@ -269,7 +270,7 @@ def announcement_post(request, program_id: int):
     if form.is_valid():
         services.announcement_post(actor=request.user, program=program, **form.cleaned_data)
     else:
-        messages.error(request, "An announcement needs a title and a text.")
+        messages.error(request, _("An announcement needs a title and a text."))
     return _staff_redirect(program.id)
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils import formats
+
 WIDTH = 640
 HEIGHT = 240
 LEFT = 44
@@ -100,7 +102,7 @@ def trend_chart(
     series: dict[str, list[tuple[datetime, int, str]]],
     value_range: tuple[int, int],
     thresholds: list[tuple[int, str]],
-    date_format: str = "%b %-d",
+    date_format: str = "MONTH_DAY_FORMAT",
 ) -> Chart:
     """Scale `series` {name: [(when, value, url)]} into a WIDTH x HEIGHT box."""
     low, high = value_range
@@ -131,7 +133,9 @@ def trend_chart(
                 name=name,
                 css=SERIES_CLASSES[style],
                 points=[
-                    Point(x_of(when), y_of(value), value, when.strftime(date_format), url)
+                    Point(
+                        x_of(when), y_of(value), value, formats.date_format(when, date_format), url
+                    )
                     for when, value, url in sorted(points, key=lambda p: p[0])
                 ],
                 dash=SERIES_DASHES[style],
@@ -143,7 +147,7 @@ def trend_chart(
         for when, value, url in points:
             rows.setdefault((when, url), [None] * len(series))[index] = value
     table = [
-        TableRow(when.strftime("%b %-d, %Y"), values, url)
+        TableRow(formats.date_format(when, "DATE_FORMAT"), values, url)
         for (when, url), values in sorted(rows.items(), key=lambda kv: kv[0][0])
     ]
     step = 1 if span <= 6 else (2 if span <= 12 else 5)
@@ -155,7 +159,10 @@ def trend_chart(
         picks = [moments[0], moments[-1]] if len(moments) > 1 else [moments[0]]
         if len(moments) > 4:
             picks.insert(1, moments[len(moments) // 2])
-        x_labels = [Point(x_of(m), HEIGHT - BOTTOM + 18, 0, m.strftime(date_format)) for m in picks]
+        x_labels = [
+            Point(x_of(m), HEIGHT - BOTTOM + 18, 0, formats.date_format(m, date_format))
+            for m in picks
+        ]
         if len(x_labels) > 1:  # keep the first and last dates inside the box
             x_labels[0].anchor, x_labels[-1].anchor = "start", "end"
     return Chart(

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from recoverypath.accounts.selectors import program_list_for_user
@@ -185,7 +186,7 @@ def staff_enter(request, client_id: int, code: str):
                     "protocol and review the safety plan.",
                 )
             else:
-                messages.success(request, f"{instrument.code} saved.")
+                messages.success(request, _("%(code)s saved.") % {"code": instrument.code})
             return redirect("assessments:detail", client_id=client.id, assessment_id=assessment.id)
     return render(
         request,
@@ -315,7 +316,7 @@ def schedule_edit(request, program_id: int, code: str):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Schedule for {code} saved.")
+            messages.success(request, _("Schedule for %(code)s saved.") % {"code": code})
             return redirect("assessments:schedules")
     return render(
         request,
@@ -342,7 +343,7 @@ def fill_mode(request):
 # ---- extension points -----------------------------------------------------------------------
 def nav_items(request) -> list[NavItem]:
     if permissions.staff_program_ids(request.user, min_rank=permissions.Rank.COORDINATOR):
-        return [NavItem("Scores", reverse("assessments:scores"), order=30)]
+        return [NavItem(_("Scores"), reverse("assessments:scores"), order=30)]
     return []
 
 

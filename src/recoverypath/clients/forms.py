@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
+from recoverypath.accounts.languages import Language
 from recoverypath.accounts.selectors import PROGRAMS, STAFF, program_list_for_user, staff_colleagues
 from recoverypath.core.params import ScopedChoiceField, scope_form
 from recoverypath.core.permissions import Rank, staff_program_ids
@@ -22,7 +24,7 @@ class ClientForm(forms.ModelForm):
         choices=Race.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="As the client describes themself; one or more. Leave empty if not asked.",
+        help_text=_("As the client describes themself; one or more. Leave empty if not asked."),
     )
 
     class Meta:
@@ -51,8 +53,20 @@ class ClientForm(forms.ModelForm):
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
         }
 
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=Language.choices,
+        required=False,
+        help_text=_("The language of the client's pages and messages (once they have a login)."),
+    )
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        login = self.instance.user if self.instance.pk and self.instance.user_id else None
+        if login is None:
+            del self.fields["language"]
+        else:
+            self.fields["language"].initial = login.language
         scope_form(
             self,
             user,
@@ -79,6 +93,13 @@ class SupportContactForm(forms.ModelForm):
         model = SupportContact
         fields = ["name", "relationship", "phone", "kind", "is_emergency_contact"]
         widgets = {"phone": forms.TextInput(attrs={"type": "tel"})}
+        labels = {
+            "name": _("Name"),
+            "relationship": _("Relationship"),
+            "phone": _("Phone"),
+            "kind": _("Kind"),
+            "is_emergency_contact": _("Emergency contact"),
+        }
 
     def clean_phone(self) -> str:
         return normalize_phone(self.cleaned_data.get("phone", ""))
@@ -88,7 +109,7 @@ class SupportContactForm(forms.ModelForm):
 
 
 class CaseloadFilterForm(forms.Form):
-    q = forms.CharField(required=False, max_length=100, label="Search name or MRN")
+    q = forms.CharField(required=False, max_length=100, label=_("Search name or MRN"))
     program = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     clinician = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     sort = forms.ChoiceField(
@@ -114,13 +135,16 @@ class CaseloadFilterForm(forms.Form):
 
 
 class ClientInviteForm(forms.Form):
-    email = forms.EmailField(label="Invite by e-mail", required=False)
+    email = forms.EmailField(label=_("Invite by e-mail"), required=False)
     phone = forms.CharField(
-        label="or by text message to", max_length=32, required=False, help_text="A mobile number."
+        label=_("or by text message to"),
+        max_length=32,
+        required=False,
+        help_text=_("A mobile number."),
     )
 
     def clean(self):
         data = super().clean()
         if not data.get("email") and not (data.get("phone") or "").strip():
-            raise forms.ValidationError("Give an e-mail address or a mobile number.")
+            raise forms.ValidationError(_("Give an e-mail address or a mobile number."))
         return data

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinLengthValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from recoverypath.accounts.models import Organization, Program
 from recoverypath.core.timezones import local_today, validate_time_zone, zone_or_utc
@@ -195,11 +196,11 @@ class SupportContact(models.Model):
     """Someone in the client's support network: sponsor, family, friend, therapist."""
 
     class Kind(models.TextChoices):
-        SPONSOR = "sponsor", "Sponsor"
-        FAMILY = "family", "Family"
-        FRIEND = "friend", "Friend"
-        THERAPIST = "therapist", "Therapist"
-        OTHER = "other", "Other"
+        SPONSOR = "sponsor", _("Sponsor")
+        FAMILY = "family", _("Family")
+        FRIEND = "friend", _("Friend")
+        THERAPIST = "therapist", _("Therapist")
+        OTHER = "other", _("Other")
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="support_contacts")
     name = models.CharField(max_length=200)

@@ -8,7 +8,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import IntegrityError, transaction
 
 from recoverypath.accounts.selectors import membership_exists
-from recoverypath.accounts.services import user_preferred_name_set
+from recoverypath.accounts.services import user_language_set, user_preferred_name_set
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record, model_changes, snapshot
 from recoverypath.core.phones import normalize_phone
@@ -109,9 +109,13 @@ def client_create(*, actor: User, program: Program, **data: Any) -> Client:
 
 
 def client_update(*, actor: User, client: Client, **data: Any) -> Client:
-    """Change the fields given. Raises PermissionDenied or ValidationError."""
+    """Change the fields given; `language` is the language of the client's login (pages and
+    messages), refused for a client without one. Raises PermissionDenied or ValidationError."""
     if not permissions.can_edit_client(actor, client):
         raise PermissionDenied("You cannot change this client's record.")
+    language = data.pop("language", None)
+    if language and client.user is None:
+        raise ValidationError({"language": "The client has no login to set a language for."})
     unknown = set(data) - set(CLIENT_FIELDS)
     if unknown:
         raise ValidationError({name: "This field cannot be changed." for name in unknown})
@@ -144,6 +148,10 @@ def client_update(*, actor: User, client: Client, **data: Any) -> Client:
     changes = model_changes(before, snapshot(client, CLIENT_FIELDS))
     with transaction.atomic():
         _validate_and_save(client)
+        if language and client.user is not None:
+            previous_language = client.user.language
+            if user_language_set(user=client.user, language=language):
+                changes["language"] = [previous_language, language]
         if "preferred_name" in changes and client.user is not None:
             user_preferred_name_set(user=client.user, preferred_name=client.preferred_name)
         if client.primary_clinician_id != previous_clinician_id:

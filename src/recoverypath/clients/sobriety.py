@@ -31,6 +31,8 @@ from django.db.models import (
     OuterRef,
     Subquery,
 )
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from recoverypath.core import permissions
 from recoverypath.core.audit import Action, audit_record
@@ -39,35 +41,37 @@ from recoverypath.core.timezones import local_today
 from .models import Client, SobrietyStreak
 
 if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
     from recoverypath.accounts.models import User
 
 
 @dataclass(frozen=True)
 class Milestone:
     key: str
-    label: str
+    label: _StrOrPromise  # in the language of the page or message showing it
     reached_on: date
 
     def as_dict(self, *, today: date) -> dict:
         return {
             "key": self.key,
-            "label": self.label,
+            "label": str(self.label),
             "date": self.reached_on.isoformat(),
             "days_to_go": max(0, (self.reached_on - today).days),
         }
 
 
 # (key, label, offset from the start date). After 18 months: every year.
-_FIXED: tuple[tuple[str, str, relativedelta], ...] = (
-    ("24h", "24 hours", relativedelta(days=1)),
-    ("7d", "7 days", relativedelta(days=7)),
-    ("30d", "30 days", relativedelta(days=30)),
-    ("60d", "60 days", relativedelta(days=60)),
-    ("90d", "90 days", relativedelta(days=90)),
-    ("6m", "6 months", relativedelta(months=6)),
-    ("9m", "9 months", relativedelta(months=9)),
-    ("1y", "1 year", relativedelta(years=1)),
-    ("18m", "18 months", relativedelta(months=18)),
+_FIXED: tuple[tuple[str, _StrOrPromise, relativedelta], ...] = (
+    ("24h", _("24 hours"), relativedelta(days=1)),
+    ("7d", _("7 days"), relativedelta(days=7)),
+    ("30d", _("30 days"), relativedelta(days=30)),
+    ("60d", _("60 days"), relativedelta(days=60)),
+    ("90d", _("90 days"), relativedelta(days=90)),
+    ("6m", _("6 months"), relativedelta(months=6)),
+    ("9m", _("9 months"), relativedelta(months=9)),
+    ("1y", _("1 year"), relativedelta(years=1)),
+    ("18m", _("18 months"), relativedelta(months=18)),
 )
 
 
@@ -79,7 +83,8 @@ def milestones_from(start: date) -> Iterator[Milestone]:
     years = 2
     while True:
         reached = start + relativedelta(years=years)
-        yield Milestone(f"{years}y", f"{years} years", reached)
+        label = ngettext_lazy("%(years)d year", "%(years)d years", years) % {"years": years}
+        yield Milestone(f"{years}y", label, reached)
         years += 1
 
 

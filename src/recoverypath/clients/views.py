@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from recoverypath.core import permissions
@@ -33,9 +34,9 @@ from .pwa import offline_page
 def nav_items(request) -> list[NavItem]:
     user = request.user
     if permissions.is_staff_member(user):
-        return [NavItem("Caseload", reverse("clients:caseload"), order=10)]
+        return [NavItem(_("Caseload"), reverse("clients:caseload"), order=10)]
     if selectors.client_for_user_account(user=user) is not None:
-        return [NavItem("Home", reverse("clients:me"), order=10)]
+        return [NavItem(_("Home"), reverse("clients:me"), order=10)]
     return []
 
 
@@ -108,7 +109,7 @@ def client_invite(request, client_id: int):
     client = selectors.client_get(user=request.user, client_id=client_id)
     form = ClientInviteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give an e-mail address or a mobile number to invite.")
+        messages.error(request, _("Give an e-mail address or a mobile number to invite."))
         return redirect("clients:detail", client_id=client.id)
     try:
         invitation = invitations.client_invite(
@@ -119,7 +120,9 @@ def client_invite(request, client_id: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Invitation sent to {invitation.address}.")
+        messages.success(
+            request, _("Invitation sent to %(address)s.") % {"address": invitation.address}
+        )
     return redirect("clients:detail", client_id=client.id)
 
 
@@ -132,7 +135,7 @@ def client_login_reactivate(request, client_id: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "The client's login is switched on again.")
+        messages.success(request, _("The client's login is switched on again."))
     return redirect("clients:detail", client_id=client.id)
 
 
@@ -145,7 +148,7 @@ def client_login_deactivate(request, client_id: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "The client's login is switched off.")
+        messages.success(request, _("The client's login is switched off."))
     return redirect("clients:detail", client_id=client.id)
 
 
@@ -162,7 +165,10 @@ def client_create(request):
         except PermissionDenied as exc:  # e.g. front desk choosing the care team
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"{client.display_name} was registered.")
+            messages.success(
+                request,
+                _("%(display_name)s was registered.") % {"display_name": client.display_name},
+            )
             return redirect("clients:detail", client_id=client.id)
     return render(request, "clients/client_form.html", {"form": form, "client": None})
 
@@ -182,7 +188,7 @@ def client_edit(request, client_id: int):
         except PermissionDenied as exc:  # e.g. front desk choosing the care team
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Changes saved.")
+            messages.success(request, _("Changes saved."))
             return redirect("clients:detail", client_id=client.id)
     return render(request, "clients/client_form.html", {"form": form, "client": client})
 
@@ -197,7 +203,7 @@ def contact_create(request, client_id: int):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Contact added.")
+            messages.success(request, _("Contact added."))
             return redirect(_after_contact(request, client))
     return render(
         request, "clients/contact_form.html", {"form": form, "client": client, "contact": None}
@@ -216,7 +222,7 @@ def contact_edit(request, client_id: int, contact_id: int):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Contact saved.")
+            messages.success(request, _("Contact saved."))
             return redirect(_after_contact(request, client))
     return render(
         request, "clients/contact_form.html", {"form": form, "client": client, "contact": contact}
@@ -229,7 +235,7 @@ def contact_delete(request, client_id: int, contact_id: int):
     client = _client_for_contacts(request, client_id)
     contact = get_object_or_404(SupportContact, pk=contact_id, client=client)
     services.support_contact_delete(actor=request.user, contact=contact)
-    messages.success(request, "Contact removed.")
+    messages.success(request, _("Contact removed."))
     return redirect(_after_contact(request, client))
 
 

@@ -8,6 +8,12 @@ offered on consent forms and shows nothing. Session notes have no category and n
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from recoverypath.core.hooks.family import (
     FamilyEntry,
     FamilySectionData,
@@ -16,6 +22,9 @@ from recoverypath.core.hooks.family import (
 )
 
 from .models import Category
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 __all__ = [
     "FamilyEntry",
@@ -43,7 +52,7 @@ def registered_categories() -> list[str]:
     return [c for c in ORDER if c in providers]
 
 
-def category_choices() -> list[tuple[str, str]]:
+def category_choices() -> list[tuple[str, _StrOrPromise]]:
     labels = dict(Category.choices)
     return [(c, labels[c]) for c in registered_categories()]
 
@@ -59,16 +68,26 @@ def sobriety_for_family(client) -> FamilySectionData:
 
     summary = sobriety_summary_for(client)
     if summary.days_sober is None:
-        return FamilySectionData(summary="No sobriety date recorded.")
-    entries = [FamilyEntry("Days sober", str(summary.days_sober))]
+        return FamilySectionData(summary=_("No sobriety date recorded."))
+    entries = [FamilyEntry(_("Days sober"), str(summary.days_sober))]
     reached = milestones_reached(client.sobriety_date, summary.today)
     if reached:
-        entries.append(FamilyEntry("Milestones reached", ", ".join(m.label for m in reached)))
+        entries.append(
+            FamilyEntry(_("Milestones reached"), ", ".join(str(m.label) for m in reached))
+        )
     if summary.next_milestone is not None:
         entries.append(
             FamilyEntry(
-                "Next milestone",
-                f"{summary.next_milestone.label} on {summary.next_milestone.reached_on:%b %-d, %Y}",
+                _("Next milestone"),
+                _("%(label)s on %(reached_on)s")
+                % {
+                    "label": summary.next_milestone.label,
+                    "reached_on": date_format(summary.next_milestone.reached_on, "DATE_FORMAT"),
+                },
             )
         )
-    return FamilySectionData(summary=f"{summary.days_sober} days sober", entries=entries)
+    days = summary.days_sober
+    return FamilySectionData(
+        summary=ngettext("%(days)s day sober", "%(days)s days sober", days) % {"days": days},
+        entries=entries,
+    )

@@ -17,6 +17,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -35,6 +38,8 @@ from .models import Category
 from .notices import NOTICE_VERSION, part2_notice
 
 if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
     from recoverypath.accounts.models import User
 
 RESOURCES = [
@@ -56,16 +61,24 @@ RESOURCES = [
         "cover for use, and celebrate effort. Look after yourself too.",
         "",
     ),
-    ("Al-Anon", "For families and friends of people who drink.", "https://al-anon.org"),
-    ("Nar-Anon", "For families and friends of people who use drugs.", "https://www.nar-anon.org"),
+    (
+        "Al-Anon",
+        gettext_lazy("For families and friends of people who drink."),
+        "https://al-anon.org",
+    ),
+    (
+        "Nar-Anon",
+        gettext_lazy("For families and friends of people who use drugs."),
+        "https://www.nar-anon.org",
+    ),
     (
         "SMART Recovery Family & Friends",
-        "Science-based tools (CRAFT) for supporting someone you love.",
+        gettext_lazy("Science-based tools (CRAFT) for supporting someone you love."),
         "https://smartrecovery.org/family",
     ),
     (
-        "988 Suicide & Crisis Lifeline",
-        "Call or text 988 any time, for them or for you. In an emergency call 911.",
+        gettext_lazy("988 Suicide & Crisis Lifeline"),
+        gettext_lazy("Call or text 988 any time, for them or for you. In an emergency call 911."),
         "tel:988",
     ),
 ]
@@ -74,7 +87,7 @@ RESOURCES = [
 @dataclass
 class ShownSection:
     category: str
-    title: str
+    title: _StrOrPromise
     data: FamilySectionData
 
 
@@ -91,13 +104,20 @@ class ShownClient:
         out = []
         for consent in {c.id: c for c in self.consents.values()}.values():
             until = (
-                f"until {consent.expires_on:%b %-d, %Y}"
+                _("until %(date)s") % {"date": date_format(consent.expires_on, "DATE_FORMAT")}
                 if consent.expires_on
-                else f"until {consent.expiration_event}"
+                else _("until %(event)s") % {"event": consent.expiration_event}
             )
             out.append(
-                f"Shared with you by a consent signed {consent.signed_on:%b %-d, %Y}, {until}: "
-                f"{', '.join(consent.category_labels())}. It can be revoked at any time."
+                _(
+                    "Shared with you by a consent signed %(signed)s, %(until)s: %(what)s. "
+                    "It can be revoked at any time."
+                )
+                % {
+                    "signed": date_format(consent.signed_on, "DATE_FORMAT"),
+                    "until": until,
+                    "what": ", ".join(str(label) for label in consent.category_labels()),
+                }
             )
         return out
 
@@ -136,7 +156,7 @@ def nav_items(request) -> list[NavItem]:
     if not request.user.is_authenticated or is_staff_member(request.user):
         return []  # staff roles are cached for the request: no query for them
     if selectors.is_family_member(request.user):
-        return [NavItem("Family", reverse("consent:family_home"), order=12)]
+        return [NavItem(_("Family"), reverse("consent:family_home"), order=12)]
     return []
 
 
@@ -193,9 +213,9 @@ def family_message(request, client_id: int):
         except (ValidationError, PermissionDenied) as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Sent. Someone from the care team will get back to you.")
+            messages.success(request, _("Sent. Someone from the care team will get back to you."))
             return redirect("consent:family_home")
-    messages.error(request, "Write your message (up to 2000 characters).")
+    messages.error(request, _("Write your message (up to 2000 characters)."))
     return redirect("consent:family_home")
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .family import category_choices
 from .models import Consent, Purpose, RecipientKind
@@ -13,14 +14,14 @@ class ConsentForm(forms.ModelForm):
         choices=Purpose.choices, widget=forms.CheckboxSelectMultiple
     )
     categories = forms.MultipleChoiceField(
-        label="What it shares", choices=[], widget=forms.CheckboxSelectMultiple
+        label=_("What it shares"), choices=[], widget=forms.CheckboxSelectMultiple
     )
     recipient_contact = forms.TypedChoiceField(
-        label="Recipient from the client's support contacts",
+        label=_("Recipient from the client's support contacts"),
         required=False,
         coerce=int,
         empty_value=None,
-        help_text="Or name the recipient below.",
+        help_text=_("Or name the recipient below."),
     )
 
     class Meta:
@@ -69,7 +70,7 @@ class ConsentForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if not data.get("recipient_contact") and not (data.get("recipient_name") or "").strip():
-            self.add_error("recipient_name", "Name the recipient or choose a support contact.")
+            self.add_error("recipient_name", _("Name the recipient or choose a support contact."))
         return data
 
     def _post_clean(self):
@@ -77,7 +78,9 @@ class ConsentForm(forms.ModelForm):
 
 
 class RevokeForm(forms.Form):
-    note = forms.CharField(label="How the client revoked (e.g. letter dated ...)", max_length=500)
+    note = forms.CharField(
+        label=_("How the client revoked (e.g. letter dated ...)"), max_length=500
+    )
 
 
 HOW_TO_REVOKE = (
@@ -89,13 +92,13 @@ HOW_TO_REVOKE = (
 class MyConsentForm(forms.Form):
     """The client's own consent, from their phone, for a family member or supporter."""
 
-    recipient_name = forms.CharField(label="Who may see it (full name)", max_length=200)
-    relationship = forms.CharField(label="Who they are to you", max_length=60, required=False)
+    recipient_name = forms.CharField(label=_("Who may see it (full name)"), max_length=200)
+    relationship = forms.CharField(label=_("Who they are to you"), max_length=60, required=False)
     categories = forms.MultipleChoiceField(
-        label="What they may see", choices=[], widget=forms.CheckboxSelectMultiple
+        label=_("What they may see"), choices=[], widget=forms.CheckboxSelectMultiple
     )
     purpose = forms.ChoiceField(
-        label="Why",
+        label=_("Why"),
         choices=[
             (Purpose.FAMILY_INVOLVEMENT, "So they can support me in treatment"),
             (Purpose.PATIENT_REQUEST, "Because I ask for it"),
@@ -103,22 +106,24 @@ class MyConsentForm(forms.Form):
         initial=Purpose.FAMILY_INVOLVEMENT,
     )
     expires_on = forms.DateField(
-        label="Until (date)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Until (date)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     expiration_event = forms.CharField(
-        label="or until (event)",
+        label=_("or until (event)"),
         max_length=300,
         required=False,
-        help_text="For example: when I finish aftercare.",
+        help_text=_("For example: when I finish aftercare."),
     )
     revocation_right_explained = forms.BooleanField(
-        label="I understand I can revoke this at any time with one tap (it stops from the next "
-        "time they open RecoveryPath)",
+        label=_(
+            "I understand I can revoke this at any time with one tap (it stops from the next "
+            "time they open RecoveryPath)"
+        ),
         required=False,
     )
-    signed_by_name = forms.CharField(label="Sign by typing your full name", max_length=200)
+    signed_by_name = forms.CharField(label=_("Sign by typing your full name"), max_length=200)
     signature_attested = forms.BooleanField(
-        label="I attest that the name I typed is my signature and that I read this consent",
+        label=_("I attest that the name I typed is my signature and that I read this consent"),
         required=False,
     )
 
@@ -139,7 +144,7 @@ class MyConsentForm(forms.Form):
             "recipient_name": name,
             "recipient_kind": RecipientKind.FAMILY,
             "categories": list(data["categories"]),
-            "information_description": "; ".join(labels[c] for c in data["categories"]),
+            "information_description": "; ".join(str(labels[c]) for c in data["categories"]),
             "purposes": [data["purpose"]],
             "expires_on": data.get("expires_on"),
             "expiration_event": data.get("expiration_event") or "",
@@ -151,19 +156,19 @@ class MyConsentForm(forms.Form):
 
 
 class FamilyInviteForm(forms.Form):
-    email = forms.EmailField(label="Their e-mail", required=False)
-    phone = forms.CharField(label="or their mobile number", max_length=32, required=False)
+    email = forms.EmailField(label=_("Their e-mail"), required=False)
+    phone = forms.CharField(label=_("or their mobile number"), max_length=32, required=False)
 
     def clean(self):
         data = super().clean()
         if not data.get("email") and not (data.get("phone") or "").strip():
-            raise forms.ValidationError("Give their e-mail address or mobile number.")
+            raise forms.ValidationError(_("Give their e-mail address or mobile number."))
         return data
 
 
 class FamilyMessageForm(forms.Form):
     body = forms.CharField(
-        label="Message to the care team",
+        label=_("Message to the care team"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

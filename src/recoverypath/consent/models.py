@@ -10,40 +10,41 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from recoverypath.accounts.models import Organization
 from recoverypath.clients.models import Client
 
 
 class Purpose(models.TextChoices):
-    TREATMENT = "treatment", "Treatment"
-    PAYMENT = "payment", "Payment"
-    HEALTH_CARE_OPERATIONS = "health_care_operations", "Health care operations"
-    CARE_COORDINATION = "care_coordination", "Care coordination after discharge"
-    FAMILY_INVOLVEMENT = "family_involvement", "Family involvement in treatment"
-    PATIENT_REQUEST = "patient_request", "At the request of the patient"
+    TREATMENT = "treatment", _("Treatment")
+    PAYMENT = "payment", _("Payment")
+    HEALTH_CARE_OPERATIONS = "health_care_operations", _("Health care operations")
+    CARE_COORDINATION = "care_coordination", _("Care coordination after discharge")
+    FAMILY_INVOLVEMENT = "family_involvement", _("Family involvement in treatment")
+    PATIENT_REQUEST = "patient_request", _("At the request of the patient")
 
 
 class Category(models.TextChoices):
     """What of the record a consent may share. Session notes are never among them: SUD
     counseling notes need their own separate consent, which RecoveryPath does not take."""
 
-    ATTENDANCE = "attendance", "Attendance"
-    SCHEDULE = "schedule", "Appointments and schedule"
-    CHECK_INS = "check_ins", "Check-in summary"
-    SOBRIETY = "sobriety", "Sobriety days and milestones"
-    TEST_RESULTS = "test_results", "Drug and breath test results"
-    ASSESSMENT_SCORES = "assessment_scores", "Assessment scores"
-    DISCHARGE_SUMMARY = "discharge_summary", "Discharge summary"
-    AFTERCARE_PLAN = "aftercare_plan", "Aftercare plan"
+    ATTENDANCE = "attendance", _("Attendance")
+    SCHEDULE = "schedule", _("Appointments and schedule")
+    CHECK_INS = "check_ins", _("Check-in summary")
+    SOBRIETY = "sobriety", _("Sobriety days and milestones")
+    TEST_RESULTS = "test_results", _("Drug and breath test results")
+    ASSESSMENT_SCORES = "assessment_scores", _("Assessment scores")
+    DISCHARGE_SUMMARY = "discharge_summary", _("Discharge summary")
+    AFTERCARE_PLAN = "aftercare_plan", _("Aftercare plan")
 
 
 NEVER_SHARED = frozenset({"session_notes", "notes", "counseling_notes"})
 
 
 class RecipientKind(models.TextChoices):
-    FAMILY = "family", "A family member or supporter"
-    PROVIDER = "provider", "An external provider"
+    FAMILY = "family", _("A family member or supporter")
+    PROVIDER = "provider", _("An external provider")
 
 
 TPO_PURPOSES = frozenset({Purpose.TREATMENT, Purpose.PAYMENT, Purpose.HEALTH_CARE_OPERATIONS})
@@ -57,13 +58,13 @@ class Consent(models.Model):
     """One written Part 2 consent, with the ten required elements of 42 CFR 2.31."""
 
     class Scope(models.TextChoices):
-        SPECIFIC = "specific", "Named recipient"
-        TPO = "tpo", "All future treatment, payment and health care operations"
+        SPECIFIC = "specific", _("Named recipient")
+        TPO = "tpo", _("All future treatment, payment and health care operations")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        EXPIRED = "expired", "Expired"
-        REVOKED = "revoked", "Revoked"
+        ACTIVE = "active", _("Active")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
 
     ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
         Status.ACTIVE: frozenset({Status.EXPIRED, Status.REVOKED}),
@@ -227,7 +228,7 @@ class Consent(models.Model):
 
     def category_labels(self) -> list[str]:
         labels = dict(Category.choices)
-        return [labels.get(c, c) for c in self.categories]
+        return [str(labels.get(c, c)) for c in self.categories]
 
 
 class Disclosure(models.Model):

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from recoverypath.clients.selectors import client_get, own_client_get
@@ -110,7 +111,7 @@ def consent_create(request, client_id: int):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Consent recorded.")
+            messages.success(request, _("Consent recorded."))
             return redirect("clients:detail", client_id=client.id)
     return render(request, "consent/consent_form.html", {"form": form, "client": client})
 
@@ -130,7 +131,7 @@ def consent_revoke(request, consent_id: int):
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "Consent revoked: nothing more is disclosed under it.")
+            messages.success(request, _("Consent revoked: nothing more is disclosed under it."))
     return redirect("clients:detail", client_id=consent.client_id)
 
 
@@ -141,7 +142,7 @@ def staff_family_invite(request, consent_id: int):
     consent = selectors.consent_get(user=request.user, consent_id=consent_id)
     form = FamilyInviteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give their e-mail address or mobile number.")
+        messages.error(request, _("Give their e-mail address or mobile number."))
     else:
         _invite_family(request, consent, form)
     return redirect("clients:detail", client_id=consent.client_id)
@@ -157,7 +158,9 @@ def _invite_family(request, consent, form) -> bool:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Invitation sent to {invitation.address}.")
+        messages.success(
+            request, _("Invitation sent to %(address)s.") % {"address": invitation.address}
+        )
         return True
     return False
 
@@ -170,7 +173,7 @@ def family_message_handle(request, message_id: int):
         raise Http404
     client = client_get(user=request.user, client_id=message.client_id, audit=False)
     services.family_message_handle(actor=request.user, message=message)
-    messages.success(request, "Marked as handled.")
+    messages.success(request, _("Marked as handled."))
     return redirect("clients:detail", client_id=client.id)
 
 
@@ -221,7 +224,11 @@ def my_consent_revoke(request, consent_id: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Revoked. {consent.recipient_name} can no longer see anything.")
+        messages.success(
+            request,
+            _("Revoked. %(recipient_name)s can no longer see anything.")
+            % {"recipient_name": consent.recipient_name},
+        )
     return redirect("consent:my_consents")
 
 
@@ -231,7 +238,7 @@ def my_consent_invite(request, consent_id: int):
     consent = _my_consent(request, consent_id)
     form = FamilyInviteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give their e-mail address or mobile number.")
+        messages.error(request, _("Give their e-mail address or mobile number."))
     else:
         _invite_family(request, consent, form)
     return redirect("consent:my_consents")

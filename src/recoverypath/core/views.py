@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from . import permissions
 from .errors import RETRY_AFTER_SECONDS, is_service_unavailable, json_503
@@ -48,5 +49,5 @@ def todo(request):
 
 def nav_items(request) -> list[NavItem]:
     if permissions.is_staff_member(request.user):
-        return [NavItem("To do", reverse("core:todo"), order=20)]
+        return [NavItem(_("To do"), reverse("core:todo"), order=20)]
     return []

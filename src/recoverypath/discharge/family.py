@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
 from recoverypath.consent.family import FamilyEntry, FamilySectionData
 
 from . import selectors
@@ -12,18 +15,22 @@ def summary_for_family(client) -> FamilySectionData:
     plan = selectors.plan_for_client(client=client)
     summary = getattr(plan, "summary", None) if plan is not None else None
     if summary is None or not summary.is_signed:
-        return FamilySectionData(summary="No signed discharge summary yet.")
+        return FamilySectionData(summary=_("No signed discharge summary yet."))
     content = summary.content or {}
     entries = [
-        FamilyEntry("Program", str(content.get("program", ""))),
-        FamilyEntry("Level of care", str(content.get("level_of_care", ""))),
+        FamilyEntry(_("Program"), str(content.get("program", ""))),
+        FamilyEntry(_("Level of care"), str(content.get("level_of_care", ""))),
         FamilyEntry(
-            "Dates", f"{content.get('episode_start', '')} to {content.get('episode_end', '')}"
+            _("Dates"),
+            _("%(start)s to %(end)s")
+            % {"start": content.get("episode_start", ""), "end": content.get("episode_end", "")},
         ),
     ]
     if content.get("end_reason"):
-        entries.append(FamilyEntry("Ended", str(content["end_reason"]).replace("_", " ")))
+        entries.append(FamilyEntry(_("Ended"), str(content["end_reason"]).replace("_", " ")))
     for referral in content.get("appointments", [])[:5]:
-        when = referral.get("appointment_at") or "date to be set"
-        entries.append(FamilyEntry(f"Follow-up: {referral.get('provider', '')}", when))
-    return FamilySectionData(summary=f"Signed {summary.signed_at:%b %-d, %Y}.", entries=entries)
+        when = referral.get("appointment_at") or _("date to be set")
+        label = _("Follow-up: %(provider)s") % {"provider": referral.get("provider", "")}
+        entries.append(FamilyEntry(label, when))
+    signed = date_format(summary.signed_at, "DATE_FORMAT")
+    return FamilySectionData(summary=_("Signed %(date)s.") % {"date": signed}, entries=entries)

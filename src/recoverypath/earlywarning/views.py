@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from recoverypath.clients.selectors import client_get
 from recoverypath.core import permissions
@@ -23,7 +24,7 @@ PAGE = 50  # one audit INSERT per page even on SQLite (999 parameters)
 
 def nav_items(request) -> list[NavItem]:
     if permissions.staff_program_ids(request.user, min_rank=permissions.Rank.COORDINATOR):
-        return [NavItem("Aftercare", reverse("earlywarning:dashboard"), order=30)]
+        return [NavItem(_("Aftercare"), reverse("earlywarning:dashboard"), order=30)]
     return []
 
 

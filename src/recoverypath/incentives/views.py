@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from recoverypath.clients.selectors import client_get, own_client_get
@@ -33,7 +34,7 @@ from .services import SCHEDULE_FIELDS
 def nav_items(request) -> list[NavItem]:
     if not permissions.staff_program_ids(request.user, min_rank=permissions.Rank.CLINICIAN):
         return []
-    return [NavItem("Rewards", reverse("incentives:schedules"), order=47)]
+    return [NavItem(_("Rewards"), reverse("incentives:schedules"), order=47)]
 
 
 def home_section(request, client) -> str:
@@ -99,7 +100,7 @@ def award_record(request, client_id: int):
                     "Nothing to reward: not rewarded by the program, or not verified yet.",
                 )
             else:
-                messages.success(request, f"Recorded: {award}.")
+                messages.success(request, _("Recorded: %(award)s.") % {"award": award})
             return redirect("incentives:client", client.id)
     return _page(request, client, award_form=form, status=400)
 
@@ -117,7 +118,7 @@ def redemption_record(request, client_id: int):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Redemption recorded.")
+            messages.success(request, _("Redemption recorded."))
             return redirect("incentives:client", client.id)
     return _page(request, client, redemption_form=form, status=400)
 
@@ -164,7 +165,7 @@ def schedule_edit(request, program_id: int):
         except (ValidationError, PermissionDenied) as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Reward schedule saved.")
+            messages.success(request, _("Reward schedule saved."))
             return redirect("incentives:schedules")
     status = 400 if request.method == "POST" else 200
     return render(

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from recoverypath.accounts.selectors import program_list_for_user
@@ -21,7 +22,7 @@ from . import calendar, exports
 
 def nav_items(request) -> list[NavItem]:
     if request.user.is_authenticated:
-        return [NavItem("Calendar link", reverse("interop:calendar_settings"), order=95)]
+        return [NavItem(_("Calendar link"), reverse("interop:calendar_settings"), order=95)]
     return []
 
 
@@ -61,7 +62,7 @@ def calendar_feed(request, token: str):
 
 def staff_nav_items(request) -> list[NavItem]:
     if exports.reports_for(request.user):
-        return [NavItem("Exports", reverse("interop:reports"), order=92)]
+        return [NavItem(_("Exports"), reverse("interop:reports"), order=92)]
     return []
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from recoverypath.consent.family import FamilyEntry, FamilySectionData
 from recoverypath.core.timezones import local_today
 
@@ -16,9 +18,10 @@ def check_ins_for_family(client) -> FamilySectionData:
     done = [d for d in calendar if d.check_in is not None]
     missed = selectors.missed_days(calendar=calendar, today=local_today(client.time_zone))
     return FamilySectionData(
-        summary=f"Checked in on {len(done)} of the last {DAYS} days.",
+        summary=_("Checked in on %(done)s of the last %(days)s days.")
+        % {"done": len(done), "days": DAYS},
         entries=[
-            FamilyEntry("Days checked in", str(len(done))),
-            FamilyEntry("Days missed", str(missed)),
+            FamilyEntry(_("Days checked in"), str(len(done))),
+            FamilyEntry(_("Days missed"), str(missed)),
         ],
     )

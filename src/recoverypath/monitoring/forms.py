@@ -1,17 +1,23 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import COPING, SUBSTANCES, TRIGGERS, MeetingAttendance
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 
 class ScaleField(forms.TypedChoiceField):
     """A row of answers on a scale; `ends` says what its two ends mean (shown under it)."""
 
-    ends: tuple[str, str]
+    ends: tuple
 
 
-def _scale(low: int, high: int, label: str, ends: tuple[str, str], required: str):
+def _scale(low: int, high: int, label: _StrOrPromise, ends: tuple, required: _StrOrPromise):
     """A row of answers from `low` to `high`, none chosen until the client chooses."""
     field = ScaleField(
         label=label,
@@ -29,55 +35,59 @@ class CheckInForm(forms.Form):
     nothing is chosen for the client, and an unanswered question is refused next to it."""
 
     mood = _scale(
-        1, 5, "Mood today", ("1 very low", "5 very good"), "Choose your mood today, from 1 to 5."
+        1,
+        5,
+        _("Mood today"),
+        (_("1 very low"), _("5 very good")),
+        _("Choose your mood today, from 1 to 5."),
     )
     craving = _scale(
         0,
         10,
-        "Cravings today",
-        ("0 none", "10 the strongest"),
-        "Choose how strong your cravings were, from 0 to 10.",
+        _("Cravings today"),
+        (_("0 none"), _("10 the strongest")),
+        _("Choose how strong your cravings were, from 0 to 10."),
     )
     sleep_hours = forms.DecimalField(
-        label="Sleep last night (hours)",
+        label=_("Sleep last night (hours)"),
         min_value=0,
         max_value=24,
         decimal_places=1,
         widget=forms.NumberInput(attrs={"step": 0.5, "inputmode": "decimal"}),
-        error_messages={"required": "Tell us how many hours you slept, e.g. 7 or 6.5."},
+        error_messages={"required": _("Tell us how many hours you slept, e.g. 7 or 6.5.")},
     )
     stress = _scale(
         0,
         10,
-        "Stress today",
-        ("0 calm", "10 overwhelmed"),
-        "Choose how stressed you felt, from 0 to 10.",
+        _("Stress today"),
+        (_("0 calm"), _("10 overwhelmed")),
+        _("Choose how stressed you felt, from 0 to 10."),
     )
     used = forms.TypedChoiceField(
-        label="Did you use alcohol or drugs today?",
-        choices=[("no", "No"), ("yes", "Yes")],
+        label=_("Did you use alcohol or drugs today?"),
+        choices=[("no", _("No")), ("yes", _("Yes"))],
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,
-        error_messages={"required": "Answer yes or no. Whatever the answer, thank you."},
+        error_messages={"required": _("Answer yes or no. Whatever the answer, thank you.")},
     )
     substances = forms.MultipleChoiceField(
-        label="If yes: what?",
+        label=_("If yes: what?"),
         choices=SUBSTANCES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     triggers = forms.MultipleChoiceField(
-        label="Triggers I met",
+        label=_("Triggers I met"),
         choices=TRIGGERS,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    trigger_other = forms.CharField(label="Another trigger", required=False, max_length=200)
+    trigger_other = forms.CharField(label=_("Another trigger"), required=False, max_length=200)
     coping = forms.MultipleChoiceField(
-        label="What helped", choices=COPING, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("What helped"), choices=COPING, required=False, widget=forms.CheckboxSelectMultiple
     )
     note = forms.CharField(
-        label="Note (optional)",
+        label=_("Note (optional)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -87,17 +97,19 @@ class CheckInForm(forms.Form):
 
 class MeetingForm(forms.Form):
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    meeting_type = forms.ChoiceField(label="Meeting", choices=MeetingAttendance.MeetingType.choices)
-    meeting_name = forms.CharField(label="Meeting name", required=False, max_length=200)
+    meeting_type = forms.ChoiceField(
+        label=_("Meeting"), choices=MeetingAttendance.MeetingType.choices
+    )
+    meeting_name = forms.CharField(label=_("Meeting name"), required=False, max_length=200)
     signature = forms.CharField(
-        label="Signed by (optional)",
+        label=_("Signed by (optional)"),
         required=False,
         max_length=200,
-        help_text="Name or initials of the chair who signed your sheet.",
+        help_text=_("Name or initials of the chair who signed your sheet."),
     )
     sheet = forms.FileField(
-        label="Photo of the meeting sheet (optional)",
+        label=_("Photo of the meeting sheet (optional)"),
         required=False,
-        help_text="JPEG, PNG or PDF, up to 5 MB.",
+        help_text=_("JPEG, PNG or PDF, up to 5 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
     )

@@ -2,37 +2,38 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from recoverypath.clients.models import Client
 
 TRIGGERS = [
-    ("stress", "Stress"),
-    ("people", "People who use"),
-    ("places", "Places I used"),
-    ("conflict", "Conflict"),
-    ("loneliness", "Loneliness"),
-    ("boredom", "Boredom"),
-    ("pain", "Pain or illness"),
-    ("celebration", "Celebration"),
-    ("money", "Money worries"),
-    ("tired", "Tired"),
+    ("stress", _("Stress")),
+    ("people", _("People who use")),
+    ("places", _("Places I used")),
+    ("conflict", _("Conflict")),
+    ("loneliness", _("Loneliness")),
+    ("boredom", _("Boredom")),
+    ("pain", _("Pain or illness")),
+    ("celebration", _("Celebration")),
+    ("money", _("Money worries")),
+    ("tired", _("Tired")),
 ]
 COPING = [
-    ("called", "Called someone"),
-    ("meeting", "Went to a meeting"),
-    ("exercise", "Exercise"),
-    ("breathing", "Breathing or meditation"),
-    ("distraction", "Distraction"),
-    ("plan", "Used my safety plan"),
-    ("rest", "Rest"),
+    ("called", _("Called someone")),
+    ("meeting", _("Went to a meeting")),
+    ("exercise", _("Exercise")),
+    ("breathing", _("Breathing or meditation")),
+    ("distraction", _("Distraction")),
+    ("plan", _("Used my safety plan")),
+    ("rest", _("Rest")),
 ]
 SUBSTANCES = [
-    ("alcohol", "Alcohol"),
-    ("cannabis", "Cannabis"),
-    ("opioids", "Opioids"),
-    ("stimulants", "Stimulants"),
-    ("benzodiazepines", "Benzodiazepines"),
-    ("other", "Other"),
+    ("alcohol", _("Alcohol")),
+    ("cannabis", _("Cannabis")),
+    ("opioids", _("Opioids")),
+    ("stimulants", _("Stimulants")),
+    ("benzodiazepines", _("Benzodiazepines")),
+    ("other", _("Other")),
 ]
 TRIGGER_KEYS = frozenset(k for k, _ in TRIGGERS)
 COPING_KEYS = frozenset(k for k, _ in COPING)
@@ -43,11 +44,11 @@ class CheckIn(models.Model):
     """The client's daily check-in: one per client per local day (a resubmission updates it)."""
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="check_ins")
-    date = models.DateField(help_text="The client's local day.")
-    mood = models.PositiveSmallIntegerField(help_text="1 (very low) to 5 (very good)")
-    craving = models.PositiveSmallIntegerField(help_text="0 (none) to 10 (overwhelming)")
+    date = models.DateField(help_text=_("The client's local day."))
+    mood = models.PositiveSmallIntegerField(help_text=_("1 (very low) to 5 (very good)"))
+    craving = models.PositiveSmallIntegerField(help_text=_("0 (none) to 10 (overwhelming)"))
     sleep_hours = models.DecimalField(max_digits=3, decimal_places=1)
-    stress = models.PositiveSmallIntegerField(help_text="0 (none) to 10 (extreme)")
+    stress = models.PositiveSmallIntegerField(help_text=_("0 (none) to 10 (extreme)"))
     used = models.BooleanField(default=False)
     substances = models.JSONField(default=list, blank=True)
     triggers = models.JSONField(default=list, blank=True)
@@ -98,7 +99,7 @@ class Lapse(models.Model):
         db_constraint=False,
     )
     counter_restarted = models.BooleanField(
-        null=True, blank=True, help_text="Empty until the client answers."
+        null=True, blank=True, help_text=_("Empty until the client answers.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -142,15 +143,15 @@ class MeetingAttendance(models.Model):
     """A support-group meeting the client went to, optionally verified."""
 
     class MeetingType(models.TextChoices):
-        AA = "aa", "AA"
-        NA = "na", "NA"
-        SMART = "smart", "SMART Recovery"
-        OTHER = "other", "Other"
+        AA = "aa", _("AA")
+        NA = "na", _("NA")
+        SMART = "smart", _("SMART Recovery")
+        OTHER = "other", _("Other")
 
     class Verification(models.TextChoices):
-        NONE = "none", "Not verified"
-        SIGNATURE = "signature", "Signature"
-        PHOTO = "photo", "Photo of meeting sheet"
+        NONE = "none", _("Not verified")
+        SIGNATURE = "signature", _("Signature")
+        PHOTO = "photo", _("Photo of meeting sheet")
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="meetings")
     date = models.DateField()
@@ -160,7 +161,7 @@ class MeetingAttendance(models.Model):
         max_length=10, choices=Verification.choices, default=Verification.NONE
     )
     signature = models.CharField(
-        max_length=200, blank=True, help_text="Name or initials of the chair who signed."
+        max_length=200, blank=True, help_text=_("Name or initials of the chair who signed.")
     )
     sheet = models.FileField(upload_to=meeting_sheet_path, blank=True)
     recorded_by = models.ForeignKey(

@@ -7,9 +7,11 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 
 from recoverypath.alerts.services import alert_raise
 from recoverypath.clients.sobriety import Milestone, milestones_reached, sobriety_restart
@@ -249,7 +251,8 @@ def reach_out_request(*, actor: User, client: Client, check_in: CheckIn) -> Aler
 
 def _lapse_upsert(*, actor: User, client: Client, check_in: CheckIn) -> tuple[Lapse, bool]:
     labels = dict(SUBSTANCES)
-    substance = ", ".join(labels.get(s, s) for s in check_in.substances)
+    with translation.override(settings.LANGUAGE_CODE):  # the staff's record is in English
+        substance = ", ".join(str(labels.get(s, s)) for s in check_in.substances)
     context_parts = [labels_for_triggers(check_in.triggers), check_in.trigger_other, check_in.note]
     context = " · ".join(p for p in context_parts if p)[:2000]
     existing = Lapse.objects.select_for_update().filter(client=client, date=check_in.date).first()
@@ -281,7 +284,8 @@ def labels_for_triggers(keys: list[str]) -> str:
     from .models import TRIGGERS
 
     names = dict(TRIGGERS)
-    return ", ".join(names.get(k, k) for k in keys)
+    with translation.override(settings.LANGUAGE_CODE):  # the staff's record is in English
+        return ", ".join(str(names.get(k, k)) for k in keys)
 
 
 def lapse_record(
@@ -362,19 +366,18 @@ def milestone_celebrate_due(*, client: Client) -> Milestone | None:
     new = [m for m in reached if m.key not in seen]
     if not new:
         return None
-    MilestoneCelebration.objects.bulk_create(
-        [
+    with translation.override(settings.LANGUAGE_CODE):  # the stored label is in English
+        rows = [
             MilestoneCelebration(
                 client=client,
                 streak_start=client.sobriety_date,
                 key=m.key,
-                label=m.label,
+                label=str(m.label),
                 reached_on=m.reached_on,
             )
             for m in new
-        ],
-        ignore_conflicts=True,
-    )
+        ]
+    MilestoneCelebration.objects.bulk_create(rows, ignore_conflicts=True)
     return new[-1]
 
 

@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from recoverypath.clients.selectors import client_get, emergency_contacts, own_client_get
@@ -78,7 +80,7 @@ def check_in(request):
         else:
             if result.lapse is not None and result.lapse.counter_restarted is None:
                 return redirect("monitoring:lapse", lapse_id=result.lapse.id)
-            messages.success(request, "Check-in saved. Thank you.")
+            messages.success(request, _("Check-in saved. Thank you."))
             if selectors.check_in_is_hard_day(result.check_in):
                 return redirect("monitoring:check_in_saved", check_in_id=result.check_in.id)
             return redirect("clients:me")
@@ -130,7 +132,7 @@ def tell_coordinator(request, check_in_id: int):
     client = own_client_get(user=request.user)
     check_in = selectors.check_in_own_get(client=client, check_in_id=check_in_id)
     services.reach_out_request(actor=request.user, client=client, check_in=check_in)
-    messages.success(request, "Your coordinator has been told and will reach out to you.")
+    messages.success(request, _("Your coordinator has been told and will reach out to you."))
     return redirect("monitoring:check_in_saved", check_in_id=check_in.id)
 
 
@@ -141,7 +143,7 @@ def lapse(request, lapse_id: int):
     if request.method == "POST":
         choice = request.POST.get("restart")
         if choice not in ("yes", "lapse_day", "no"):
-            messages.error(request, "Please choose one of the buttons.")
+            messages.error(request, _("Please choose one of the buttons."))
         else:
             services.lapse_answer_restart(
                 actor=request.user,
@@ -155,11 +157,11 @@ def lapse(request, lapse_id: int):
                 if restarted is not None:  # set by the restart just answered
                     messages.success(
                         request,
-                        f"Your counter starts again from {restarted:%b} "
-                        f"{restarted.day}. Your history is kept.",
+                        _("Your counter starts again from %(date)s. Your history is kept.")
+                        % {"date": date_format(restarted, "MONTH_DAY_FORMAT")},
                     )
             else:
-                messages.success(request, "Your count stays as it is. The lapse is noted.")
+                messages.success(request, _("Your count stays as it is. The lapse is noted."))
             return redirect("clients:me")
     context = {
         **_support_context(request, client, item.check_in),
@@ -211,7 +213,7 @@ def meetings(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Meeting logged.")
+            messages.success(request, _("Meeting logged."))
             return redirect("monitoring:meetings")
     return render(
         request,

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from recoverypath.clients.selectors import client_for_user_account
@@ -20,11 +21,11 @@ def nav_items(request) -> list[NavItem]:
     unread = selectors.notification_unread_count(user=request.user)
     return [
         NavItem(
-            "Notifications",
+            _("Notifications"),
             reverse("notifications:list"),
             order=90,
             badge=unread or None,
-            badge_label="unread",
+            badge_label=_("unread"),
         )
     ]
 
@@ -53,7 +54,7 @@ def preferences(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Notification settings saved.")
+            messages.success(request, _("Notification settings saved."))
             return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form})
 

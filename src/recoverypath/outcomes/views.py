@@ -8,6 +8,7 @@ import csv
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from recoverypath.clients.views import staff_required
 from recoverypath.core import permissions
@@ -23,7 +24,7 @@ from .warnings import MIN_GROUP_CLIENTS
 def nav_items(request) -> list[NavItem]:
     if not permissions.staff_program_ids(request.user, min_rank=permissions.Rank.ADMIN):
         return []
-    return [NavItem("Outcomes", reverse("outcomes:report"), order=80)]
+    return [NavItem(_("Outcomes"), reverse("outcomes:report"), order=80)]
 
 
 def rows(figures: Figures) -> list[tuple[str, str, str, str, str]]:
@@ -183,7 +184,7 @@ def warnings_report(request):
                         "mean_lead_days",
                     ]
                 )
-                for _, r, _, _ in rule_rows:
+                for _rule, r, _n, _m in rule_rows:
                     writer.writerow(
                         [
                             r.rule,

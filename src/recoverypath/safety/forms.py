@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import SECTIONS
 
@@ -19,17 +20,17 @@ class SafetyPlanForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
         self.fields["written_with_client"] = forms.BooleanField(
-            label="Written together with the client", required=False, initial=True
+            label=_("Written together with the client"), required=False, initial=True
         )
         self.fields["change_note"] = forms.CharField(
-            label="What changed (optional)", required=False, max_length=300
+            label=_("What changed (optional)"), required=False, max_length=300
         )
 
 
 class SafetyProfileForm(forms.Form):
-    history_of_self_harm = forms.BooleanField(label="History of self-harm", required=False)
-    note = forms.CharField(label="Note (optional)", required=False, max_length=500)
+    history_of_self_harm = forms.BooleanField(label=_("History of self-harm"), required=False)
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=500)
 
 
 class SafetyReviewForm(forms.Form):
-    note = forms.CharField(label="Review note", required=False, max_length=2000)
+    note = forms.CharField(label=_("Review note"), required=False, max_length=2000)

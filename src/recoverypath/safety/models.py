@@ -2,48 +2,57 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from recoverypath.clients.models import Client
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
 # The six Stanley-Brown sections (Stanley & Brown 2012) plus "my reasons for living".
-SECTIONS: tuple[tuple[str, str, str], ...] = (
+SECTIONS: tuple[tuple[str, _StrOrPromise, _StrOrPromise], ...] = (
     (
         "warning_signs",
-        "1. Warning signs",
-        "Thoughts, images, moods, situations or behaviours that tell me a crisis may be developing",
+        _("1. Warning signs"),
+        _(
+            "Thoughts, images, moods, situations or behaviours that tell me a crisis may be developing"  # noqa: E501
+        ),
     ),
     (
         "internal_coping",
-        "2. Internal coping strategies",
-        "Things I can do on my own to take my mind off my problems",
+        _("2. Internal coping strategies"),
+        _("Things I can do on my own to take my mind off my problems"),
     ),
     (
         "social_distractions",
-        "3. People and social settings that provide distraction",
-        "People and places that help take my mind off things",
+        _("3. People and social settings that provide distraction"),
+        _("People and places that help take my mind off things"),
     ),
-    ("people_to_ask", "4. People I can ask for help", "Names and phone numbers"),
+    ("people_to_ask", _("4. People I can ask for help"), _("Names and phone numbers")),
     (
         "professionals",
-        "5. Professionals and agencies I can contact during a crisis",
-        "My "
-        "clinician, the program's after-hours line, 988 Suicide & Crisis Lifeline, local emergency "
-        "services (911)",
+        _("5. Professionals and agencies I can contact during a crisis"),
+        _(
+            "My clinician, the program's after-hours line, 988 Suicide & Crisis Lifeline, local "
+            "emergency services (911)"
+        ),
     ),
     (
         "environment_safety",
-        "6. Making the environment safe",
-        "Steps to limit access to lethal means",
+        _("6. Making the environment safe"),
+        _("Steps to limit access to lethal means"),
     ),
     (
         "reasons_for_living",
-        "My reasons for living",
-        "The one thing (or things) most important to me and worth living for",
+        _("My reasons for living"),
+        _("The one thing (or things) most important to me and worth living for"),
     ),
 )
-SECTION_FIELDS: tuple[str, ...] = tuple(name for name, _, _ in SECTIONS)
+SECTION_FIELDS: tuple[str, ...] = tuple(section[0] for section in SECTIONS)
 REQUIRED_SECTIONS = SECTION_FIELDS[:6]
 
 
@@ -78,7 +87,7 @@ class SafetyPlan(models.Model):
     def __str__(self) -> str:
         return f"Safety plan v{self.version} for client {self.client_id}"
 
-    def sections(self) -> list[tuple[str, str, str, str]]:
+    def sections(self) -> list[tuple[str, _StrOrPromise, _StrOrPromise, str]]:
         """(field, title, hint, text) for each section, in plan order."""
         return [(name, title, hint, getattr(self, name)) for name, title, hint in SECTIONS]
 

@@ -13,8 +13,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from recoverypath.accounts.languages import recipient_language
 from recoverypath.clients import selectors as client_selectors
 from recoverypath.clients.pwa import offline_page
 from recoverypath.clients.views import staff_required
@@ -152,7 +155,9 @@ def plan_print(request, client_id: int):
     client = _staff_client(request, client_id)
     context = crisis_context(client)
     _audit_plan_read(request.user, client, context["safety_plan"])
-    return _pdf_or_page(request, "safety/plan_print.html", context)
+    # The printed plan is the client's: in their language, whoever prints it.
+    with translation.override(recipient_language(client.user)):
+        return _pdf_or_page(request, "safety/plan_print.html", context)
 
 
 @staff_required
@@ -169,7 +174,9 @@ def plan_edit(request, client_id: int):
         except (ValidationError, DomainError) as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Safety plan version {created.version} saved.")
+            messages.success(
+                request, _("Safety plan version %(version)s saved.") % {"version": created.version}
+            )
             return redirect("safety:plan", client_id=client.id)
     return render(
         request, "safety/plan_form.html", {"form": form, "client": client, "current": current}
@@ -183,7 +190,7 @@ def profile_set(request, client_id: int):
     form = SafetyProfileForm(request.POST)
     if form.is_valid():
         services.safety_profile_set(actor=request.user, client=client, **form.cleaned_data)
-        messages.success(request, "Safety profile saved.")
+        messages.success(request, _("Safety profile saved."))
     return redirect("safety:plan", client_id=client.id)
 
 
@@ -199,7 +206,7 @@ def review_complete(request, event_id: int):
     except DomainError as exc:
         messages.warning(request, exc.message)
     else:
-        messages.success(request, "Safety plan review recorded.")
+        messages.success(request, _("Safety plan review recorded."))
     return redirect("safety:plan", client_id=client.id)
 
 

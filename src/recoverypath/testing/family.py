@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
+
 from recoverypath.consent.family import FamilyEntry, FamilySectionData
 
 from . import selectors
@@ -13,12 +17,12 @@ RECENT = 10
 # A positive explained by a prescription is reported as negative (as a medical review officer
 # reports it): telling it apart would disclose the medication.
 FAMILY_RESULTS = {
-    "negative": "Negative",
-    "expected": "Negative",
-    "positive": "Positive",
-    "pending": "Awaiting results",
-    "invalid": "Not valid: to be repeated",
-    "dilute": "Not valid: to be repeated",
+    "negative": gettext_noop("Negative"),
+    "expected": gettext_noop("Negative"),
+    "positive": gettext_noop("Positive"),
+    "pending": gettext_noop("Awaiting results"),
+    "invalid": gettext_noop("Not valid: to be repeated"),
+    "dilute": gettext_noop("Not valid: to be repeated"),
 }
 
 
@@ -26,16 +30,20 @@ def results_for_family(client) -> FamilySectionData:
     """The latest tests, newest first: the day collected and the result. Five queries."""
     summary = selectors.client_summary(client=client, limit=RECENT)
     if not summary.rows:
-        return FamilySectionData(summary="No tests yet.")
+        return FamilySectionData(summary=_("No tests yet."))
     zone = ZoneInfo(client.program.time_zone)
     entries = [
         FamilyEntry(
-            f"{row.collection.collected_at.astimezone(zone):%b %-d, %Y}",
-            FAMILY_RESULTS[row.verdict],
+            date_format(row.collection.collected_at.astimezone(zone), "DATE_FORMAT"),
+            _(FAMILY_RESULTS[row.verdict]),
         )
         for row in summary.rows
     ]
     streak = summary.negative_streak
     return FamilySectionData(
-        summary=f"{streak} negative test{'s' if streak != 1 else ''} in a row.", entries=entries
+        summary=ngettext(
+            "%(streak)s negative test in a row.", "%(streak)s negative tests in a row.", streak
+        )
+        % {"streak": streak},
+        entries=entries,
     )

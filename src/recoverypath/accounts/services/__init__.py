@@ -1,5 +1,6 @@
 """Writes of the accounts app: API tokens, two-factor devices, signed-in sessions."""
 
+from .languages import language_choose, user_language_set  # noqa: F401
 from .logins import (  # noqa: F401
     invitations_revoke_pending,
     user_active_set,

@@ -1,6 +1,7 @@
 """HTML views of the accounts app, one module per subject; every view is importable from here
 (the URL modules and other apps use `accounts.views.<name>`)."""
 
+from .language import language_switch  # noqa: F401
 from .security import (  # noqa: F401
     security,
     session_end,

@@ -8,6 +8,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from recoverypath.core.pagination import paginate
@@ -62,7 +63,7 @@ def session_end(request, session_id: int):
         services.signed_in_session_revoke(actor=request.user, session_id=session_id)
     except services.sessions.SessionNotFound as exc:
         raise Http404 from exc
-    messages.success(request, "That session is signed out.")
+    messages.success(request, _("That session is signed out."))
     return redirect("accounts:security")
 
 
@@ -71,7 +72,7 @@ def session_end(request, session_id: int):
 def sign_out_everywhere(request):
     services.sign_out_everywhere(actor=request.user)
     logout(request)  # this session went too: start a fresh one for the message
-    messages.success(request, "You are signed out everywhere, and your API tokens are revoked.")
+    messages.success(request, _("You are signed out everywhere, and your API tokens are revoked."))
     return redirect("accounts:login")
 
 
@@ -84,5 +85,5 @@ def token_revoke(request, token_id: int):
         token = services.api_token_revoke(actor=request.user, token_id=token_id)
     except services.tokens.TokenNotFound as exc:
         raise Http404 from exc
-    messages.success(request, f"The token \u201c{token.name}\u201d is revoked.")
+    messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
     return redirect("accounts:security")

@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
@@ -118,7 +119,7 @@ def login_code(request):
                 object_id=str(user.pk),
                 changes={"attempted_email": user.email, "reason": "two-factor code"},
             )
-            form.add_error("code", "That code does not match. Try the current one.")
+            form.add_error("code", _("That code does not match. Try the current one."))
         else:
             if pending is not None:
                 request.session.pop(PENDING_KEY, None)
@@ -160,7 +161,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         response = super().form_valid(form)
         services.sign_in_record(request=self.request, user=form.user)
-        messages.success(self.request, "Your password is changed.")
+        messages.success(self.request, _("Your password is changed."))
         return response
 
 

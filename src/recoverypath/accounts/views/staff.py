@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from recoverypath.core.errors import DomainError
@@ -38,8 +39,8 @@ from ..selectors import (
 def nav_items(request) -> list[NavItem]:
     items = []
     if can_view_audit(request.user):
-        items.append(NavItem("Audit log", reverse("staff:audit_log"), order=90))
-        items.append(NavItem("Staff", reverse("staff:programs"), order=85))
+        items.append(NavItem(_("Audit log"), reverse("staff:audit_log"), order=90))
+        items.append(NavItem(_("Staff"), reverse("staff:programs"), order=85))
     return items
 
 
@@ -103,7 +104,9 @@ def program_staff(request, program_id: int):
         except (ValidationError, DomainError) as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+            )
             return redirect("staff:program_staff", program_id=program.id)
     return render(
         request,
@@ -136,7 +139,7 @@ def membership_role(request, membership_id: int):
     membership = _membership(request, membership_id)
     form = RoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a role.")
+        messages.error(request, _("Choose a role."))
     else:
         try:
             services.membership_change_role(
@@ -145,7 +148,11 @@ def membership_role(request, membership_id: int):
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"{membership.user} is now {membership.get_role_display()}.")
+            messages.success(
+                request,
+                _("%(user)s is now %(get_role_display)s.")
+                % {"user": membership.user, "get_role_display": membership.get_role_display()},
+            )
     return redirect("staff:program_staff", program_id=membership.program_id)
 
 
@@ -158,7 +165,11 @@ def membership_remove(request, membership_id: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{membership.user} was removed from {membership.program}.")
+        messages.success(
+            request,
+            _("%(user)s was removed from %(program)s.")
+            % {"user": membership.user, "program": membership.program},
+        )
     return redirect("staff:program_staff", program_id=membership.program_id)
 
 
@@ -176,7 +187,7 @@ def invitation_revoke(request, invitation_id: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Invitation revoked: the link no longer works.")
+        messages.success(request, _("Invitation revoked: the link no longer works."))
     back = request.POST.get("next") or ""
     if invitation.kind == Invitation.Kind.STAFF:
         return redirect("staff:program_staff", program_id=invitation.program_id)

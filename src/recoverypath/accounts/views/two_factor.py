@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
@@ -103,7 +104,7 @@ def two_factor(request):
                     )
             pending = two_factor_pending_device(user=user, device_id=form.data.get("device"))
             if pending is None:
-                messages.error(request, "This set-up has expired: start again.")
+                messages.error(request, _("This set-up has expired: start again."))
                 return redirect("accounts:two_factor")
             return _enrol_page(request, pending, form)
         if action == "recovery_codes" and device is not None:
@@ -116,7 +117,7 @@ def two_factor(request):
                 messages.error(request, exc.message)
             else:
                 remember_policy(request, user)
-                messages.success(request, "Two-factor sign-in is off for your account.")
+                messages.success(request, _("Two-factor sign-in is off for your account."))
             return redirect("accounts:two_factor")
         return redirect("accounts:two_factor")
     return render(
@@ -164,10 +165,12 @@ def program_sign_in(request, program_id: int):
         except DomainError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Sign-in settings of {program} saved.")
+            messages.success(
+                request, _("Sign-in settings of %(program)s saved.") % {"program": program}
+            )
             return redirect("staff:two_factor")
     errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
-    messages.error(request, f"Not saved: {errors}")
+    messages.error(request, _("Not saved: %(errors)s") % {"errors": errors})
     return redirect("staff:two_factor")
 
 

@@ -43,8 +43,8 @@ def _when(item: CoordinatorCheckIn, recipient: User) -> dict[str, str]:
     local = item.scheduled_at.astimezone(zone)
     with translation.override(recipient_language(recipient)):
         return {
-            "day": formats.date_format(local, "l j F"),
-            "time": formats.time_format(local, "H:i"),
+            "day": formats.date_format(local, "SHORT_DATE_FORMAT"),
+            "time": formats.time_format(local, "TIME_FORMAT"),
         }
 
 

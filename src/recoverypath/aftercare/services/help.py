@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from recoverypath.accounts.languages import recipient_language
 from recoverypath.alerts.selectors import alert_notified_people
 from recoverypath.alerts.services import alert_raise
 from recoverypath.core.audit import Action
@@ -109,6 +110,7 @@ def help_request_record(*, actor: User, client: Client, submission_key: str = ""
                     external={"first_name": client.first_name},
                     critical=True,
                     source=item,
+                    language=recipient_language(client.user),
                 )
             except ValidationError:  # a number that cannot be texted: the page says so
                 continue

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import template
 from django.utils.http import urlencode
+from django.utils.translation import gettext, ngettext
 
 from ..phones import display_phone
 
@@ -33,14 +34,14 @@ def relative_days(value: int | None) -> str:
         return ""
     days = int(value)
     if days == 0:
-        return "today"
+        return gettext("today")
     if days == 1:
-        return "tomorrow"
+        return gettext("tomorrow")
     if days == -1:
-        return "yesterday"
+        return gettext("yesterday")
     if days > 0:
-        return f"in {days} days"
-    return f"{-days} days ago"
+        return ngettext("in %(days)s day", "in %(days)s days", days) % {"days": days}
+    return ngettext("%(days)s day ago", "%(days)s days ago", -days) % {"days": -days}
 
 
 @register.filter

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from recoverypath.core import permissions
 from recoverypath.core.hooks.navigation import NavItem
@@ -28,9 +29,9 @@ def nav_items(request) -> list[NavItem]:
     user = request.user
     items = []
     if permissions.staff_program_ids(user, min_rank=Rank.COORDINATOR):
-        items.append(NavItem("Discharge", reverse("discharge:plans"), order=40))
+        items.append(NavItem(_("Discharge"), reverse("discharge:plans"), order=40))
     if permissions.is_staff_member(user):
-        items.append(NavItem("Providers", reverse("discharge:providers"), order=45))
+        items.append(NavItem(_("Providers"), reverse("discharge:providers"), order=45))
     return items
 
 

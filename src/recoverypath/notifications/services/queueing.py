@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
+from recoverypath.accounts.languages import recipient_language, supported_language
 from recoverypath.core.phones import normalize_phone
 
 from ..channels import transport_for
@@ -40,7 +42,8 @@ def notification_queue(
 
     Runs in the caller's transaction; delivery is enqueued after commit. Non-critical e-mail and
     SMS wait for the end of the recipient's quiet hours; in-app is delivered by the write itself.
-    Returns the rows (none for an inactive recipient).
+    Every channel's subject and body are written in the recipient's language
+    (`recipient_language`). Returns the rows (none for an inactive recipient).
     """
     if recipient is None or not recipient.is_active:
         return []
@@ -85,9 +88,10 @@ def _rows(
         address = transport.address(recipient, preference)
         if not transport.delivers_on_write and not address:
             continue
-        subject, body = render_message(
-            template=template, channel=channel, context=context or {}, link=link
-        )
+        with translation.override(recipient_language(recipient)):
+            subject, body = render_message(
+                template=template, channel=channel, context=context or {}, link=link
+            )
         row = Notification(
             recipient=recipient,
             channel=channel,
@@ -191,17 +195,20 @@ def notification_text_queue(
     external: dict[str, str] | None = None,
     critical: bool = False,
     source: models.Model | None = None,
+    language: str | None = None,
 ) -> Notification:
     """Queue one text message to a number that belongs to no user (a client's support contact,
     texted at the client's own request). `external` holds the only words of context the text may
     carry. Runs in the caller's transaction; sent after commit, at once (no quiet hours apply:
-    the person asked for now). Raises ValidationError for a number that is not a phone."""
+    the person asked for now). `language`: what the text is written in (the asking client's;
+    default the site's). Raises ValidationError for a number that is not a phone."""
     number = normalize_phone(phone)
     if not number:
-        raise ValidationError({"phone": "There is no number to text."})
-    subject, body = render_message(
-        template=template, channel=Channel.SMS, context={}, link="", external=external
-    )
+        raise ValidationError({"phone": _("There is no number to text.")})
+    with translation.override(supported_language(language)):
+        subject, body = render_message(
+            template=template, channel=Channel.SMS, context={}, link="", external=external
+        )
     row = Notification.objects.create(
         recipient=None,
         channel=Channel.SMS,

@@ -60,8 +60,8 @@ def _context(session: Session, recipient: User, kind: str) -> dict[str, object]:
     zone = ZoneInfo(recipient.display_time_zone or settings.TIME_ZONE)
     local = session.starts_at.astimezone(zone)
     with translation.override(recipient_language(recipient)):
-        day = formats.date_format(local, "l j F")
-        at = formats.time_format(local, "H:i")
+        day = formats.date_format(local, "SHORT_DATE_FORMAT")
+        at = formats.time_format(local, "TIME_FORMAT")
     return {
         "title": session.title,
         "day": day,

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from recoverypath.core import permissions
 from recoverypath.core.hooks.navigation import NavItem
@@ -62,8 +63,8 @@ def nav_items(request) -> list[NavItem]:
     if not permissions.is_staff_member(request.user):
         return []
     return [
-        NavItem("My day", reverse("scheduling:day"), order=20),
-        NavItem("Groups", reverse("scheduling:groups"), order=25),
+        NavItem(_("My day"), reverse("scheduling:day"), order=20),
+        NavItem(_("Groups"), reverse("scheduling:groups"), order=25),
     ]
 
 

@@ -13,6 +13,16 @@
   var CACHE_PREFIX = "rp-offline-";
   var MAX_AGE_MS = 4 * 24 * 3600 * 1000; // the API takes a check-in up to 3 days back
   if (!body) { return; }
+  // The page's words in its language (base.html, core.context_processors.PAGE_TEXT).
+  var pageText = {};
+  try {
+    var textNode = document.getElementById("rp-page-text");
+    pageText = textNode ? JSON.parse(textNode.getAttribute("data-text") || "{}") : {};
+  } catch (e) { pageText = {}; }
+  function t(key, english, day) {
+    var said = pageText[key] || english;
+    return day === undefined ? said : said.replace("%(day)s", day);
+  }
   var owner = body.getAttribute("data-offline-owner");
 
   // ---- the local day in the client's zone --------------------------------------------------
@@ -96,16 +106,16 @@
     }).then(function (response) {
       if (response.ok) {
         drop(item);
-        say("Your check-in for " + dayLabel(item.body.date) + " was sent. Thank you.");
+        say(t("check_in_sent", "Your check-in for %(day)s was sent. Thank you.", dayLabel(item.body.date)));
       } else if (response.status === 400 || response.status === 422) {
         // The server will never take it (e.g. more than 3 days old): say why, then let it go.
         drop(item);
         return response.json().then(function (error) {
-          say("Your check-in for " + dayLabel(item.body.date) + " could not be saved: " +
-              ((error && error.message) || "please check in again."));
-        }, function () { say("Your check-in could not be saved: please check in again."); });
+          say(t("check_in_refused", "Your check-in for %(day)s could not be saved:", dayLabel(item.body.date)) + " " +
+              ((error && error.message) || t("check_in_again", "please check in again.")));
+        }, function () { say(t("check_in_failed", "Your check-in could not be saved: please check in again.")); });
       } else if (response.status === 401 || response.status === 403) {
-        say("Log in again to send the check-in saved on this phone.");
+        say(t("log_in_again", "Log in again to send the check-in saved on this phone."));
       }
       // 409 (still being saved), 429, 5xx: kept, and sent again later with the same key.
     }, function () { /* still offline: kept */ });
@@ -136,10 +146,10 @@
     var sleep = parseFloat(answers.sleep_hours);
     if (!answers.mood || !answers.craving || !answers.stress || !answers.used ||
         answers.sleep_hours === "" || isNaN(sleep) || sleep < 0 || sleep > 24) {
-      return { error: "Please answer every question: mood, cravings, sleep (0 to 24 hours), stress, and yes or no." };
+      return { error: t("answer_all", "Please answer every question: mood, cravings, sleep (0 to 24 hours), stress, and yes or no.") };
     }
     if (answers.used === "yes" && !answers.substances.length) {
-      return { error: "Tell us what you used (Other is fine)." };
+      return { error: t("say_what", "Tell us what you used (Other is fine).") };
     }
     answers.mood = parseInt(answers.mood, 10);
     answers.craving = parseInt(answers.craving, 10);
@@ -162,7 +172,7 @@
       body: answers, queuedAt: Date.now()
     });
     writeQueue(items);
-    say("You are offline. Your check-in is saved on this phone and will be sent when you are back online.");
+    say(t("kept_offline", "You are offline. Your check-in is saved on this phone and will be sent when you are back online."));
   }
   var checkInForm = document.querySelector("form[data-offline-queue]");
   if (checkInForm && owner) {
@@ -181,7 +191,7 @@
     banner.className = "msg msg-warning";
     banner.setAttribute("role", "status");
     banner.setAttribute("data-testid", "offline-banner");
-    banner.textContent = "You are offline. This is the copy saved on your phone.";
+    banner.textContent = t("offline_copy", "You are offline. This is the copy saved on your phone.");
     var main = document.getElementById("main");
     if (main) { main.insertBefore(banner, main.firstChild); }
     var counter = document.querySelector("[data-sobriety-date]");
@@ -195,7 +205,7 @@
     if (checkInForm && checkInForm.hasAttribute("data-saved-day") &&
         checkInForm.getAttribute("data-saved-day") !== localDay(checkInForm.getAttribute("data-time-zone"))) {
       var heading = document.getElementById("checkin-h");
-      if (heading) { heading.textContent = "Daily check-in"; }
+      if (heading) { heading.textContent = t("daily_check_in", "Daily check-in"); }
       Array.prototype.forEach.call(checkInForm.querySelectorAll("input, textarea"), function (field) {
         if (field.type === "radio" || field.type === "checkbox") { field.checked = false; }
         else if (field.type !== "hidden") { field.value = ""; }

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from recoverypath.clients.views import staff_required
@@ -129,7 +130,7 @@ def policy_start(request, client_id: int):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Testing policy saved.")
+            messages.success(request, _("Testing policy saved."))
             return redirect("testing:client", client_id=client.id)
     return _page(request, client, policy_form=form)
 
@@ -183,7 +184,7 @@ def selection_add(request, client_id: int):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Test asked for.")
+            messages.success(request, _("Test asked for."))
             return redirect("testing:client", client_id=client.id)
     return _page(request, client, selection_form=form)
 
@@ -195,7 +196,7 @@ def selection_excuse(request, client_id: int, selection_id: int):
     selection = selectors.selection_of_client(client=client, selection_id=selection_id)
     form = ExcuseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say why the test is excused.")
+        messages.error(request, _("Say why the test is excused."))
     else:
         try:
             services.selection_excuse(
@@ -204,7 +205,7 @@ def selection_excuse(request, client_id: int, selection_id: int):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "Test excused.")
+            messages.success(request, _("Test excused."))
     return redirect("testing:client", client_id=client.id)
 
 
@@ -221,7 +222,7 @@ def collection_record(request, client_id: int):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Collection recorded.")
+            messages.success(request, _("Collection recorded."))
             return redirect("testing:client", client_id=client.id)
     return _page(request, client, collection_form=form)
 
@@ -239,7 +240,7 @@ def result_record(request, client_id: int, collection_id: int):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Result recorded.")
+            messages.success(request, _("Result recorded."))
             return redirect("testing:client", client_id=client.id)
     return _page(request, client, result_form=form, result_for=collection.id)
 
@@ -268,6 +269,6 @@ def medication_add(request, client_id: int):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Medication recorded.")
+            messages.success(request, _("Medication recorded."))
             return redirect("testing:client", client_id=client.id)
     return _page(request, client, medication_form=form)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from recoverypath.core import permissions
 from recoverypath.core.hooks.navigation import NavItem
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 def nav_items(request) -> list[NavItem]:
     if not can_view_testing_report(request.user):
         return []
-    return [NavItem("Testing", reverse("testing:report"), order=45)]
+    return [NavItem(_("Testing"), reverse("testing:report"), order=45)]
 
 
 def todo_items(user: User) -> list[TodoItem]:

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from recoverypath.core.checks import static_manifest_missing
+from recoverypath.core.translations import compile_catalogues
 
 
 def _cpu_count() -> int:
@@ -55,6 +56,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, addr: str, dev: bool, no_worker: bool, banner: str, **options):
         python = sys.executable
+        compile_catalogues()  # an install without `make` has no compiled translations yet
         if dev:
             web = [python, "-m", "recoverypath", "runserver", addr, "--noreload"]
         else:

@@ -100,8 +100,13 @@ def test_an_api_write_during_an_outage_gets_503_json_not_500(cast):
     api = APIClient(raise_request_exception=False)
     api.force_authenticate(cast.client_user)
     with connection.execute_wrapper(_database_down):
-        response = api.post("/api/v1/check-ins/", {"mood": 6}, format="json")
-    assert response.status_code == 503
+        # A valid check-in: it must reach the database (bad input is answered 400 before that).
+        response = api.post(
+            "/api/v1/check-ins/",
+            {"mood": 4, "craving": 2, "sleep_hours": 7, "stress": 3, "used": False},
+            format="json",
+        )
+    assert response.status_code == 503, response.json()
     assert response.json()["error"]["code"] == "unavailable"
 
 

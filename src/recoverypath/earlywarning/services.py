@@ -184,7 +184,15 @@ def absence_rules_run(*, client_ids: list[int] | None = None) -> RunResult:
     plans = plans_active().order_by("id")
     if client_ids is not None:
         plans = plans.filter(client_id__in=client_ids)
-    result.clients = plans.count()
+    # The plans under watch: those started by their client's local today (a plan drafted
+    # before graduation is not). Zones are within a day of the server's date: only plans starting
+    # around today are judged one by one.
+    earliest_today = timezone.localdate() - timedelta(days=1)
+    result.clients = plans.filter(start_date__lt=earliest_today).count() + sum(
+        1
+        for plan in plans.filter(start_date__gte=earliest_today, start_date__lte=latest_today)
+        if plan_has_started(plan, today=local_today(plan.client.time_zone))
+    )
     days_min = _loosest(settings, Rule.LOW_ADHERENCE, "days")
     plans = plans.filter(start_date__lte=latest_today - timedelta(days=days_min))
     days = max(

@@ -114,16 +114,13 @@ def test_a_reminder_is_written_in_the_clients_language_when_it_is_sent(cast, spa
     reminder_schedule(
         recipient=spanish_client,
         at=timezone.now() - timedelta(minutes=1),
-        template="reminder",
-        context={
-            "headline": "Reminder: a check-in with your coordinator tomorrow.",
-            "link": "/me/",
-        },
+        template="aftercare.check_in_reminder",
+        context={"day": "1/12/2026", "time": "10:00", "link": "/me/"},
     )
     assert reminders_send_due() == 1
     rows = {n.channel: n for n in Notification.objects.filter(recipient=spanish_client)}
     assert rows[Channel.IN_APP].body == (
-        "Recordatorio: mañana tiene una cita de seguimiento con su coordinador."
+        "Recordatorio: cita de seguimiento con su coordinador el 1/12/2026 a las 10:00."
     )
     assert rows[Channel.EMAIL].subject == "Recordatorio de RecoveryPath"
 

@@ -161,8 +161,8 @@ def test_what_to_do_next_comes_from_the_plan(cast, full_plan):
     assert "Do today's check-in." in steps
     assert any(s.startswith("Go to 1 more meeting this week: Women's AA.") for s in steps)
     assert "1 more Weekly telehealth therapy session to go this week." in steps
-    assert "Prescriber visit on June 24, 2026." in steps
-    assert "Coordinator check-in on Monday, June 22, 2026 at 10:30 a.m." in steps
+    assert "Prescriber visit on Jun 24, 2026." in steps
+    assert "Coordinator check-in on Monday, Jun 22, 2026 at 10:30" in steps
     assert any("Find a sponsor" in s and "past its target date" in s for s in steps)
 
 
@@ -180,9 +180,9 @@ def test_the_page_shows_every_component_with_its_details(cast, full_plan, client
         "Women&#x27;s AA",
         "Mon, Wed, Sat 7pm · Lantern Hall Women&#x27;s Group",
         "Thistle House (test)",
-        "move-in June 2, 2026",
+        "move-in Jun 2, 2026",
         "Dr. Pemberton Wisp (test)",
-        "next visit June 24, 2026",
+        "next visit Jun 24, 2026",
         "2 of 3 meetings this week",
         "No contact recorded yet this week",
         "Walked twice last week.",
@@ -201,7 +201,7 @@ def test_check_ins_show_in_the_clients_zone(cast, full_plan, client):
     client.force_login(cast.client_user)
     text = client.get("/me/plan/").content.decode()
     # 14:30 UTC is 10:30 in New York (EDT).
-    assert "Monday, June 22, 2026 · 10:30 a.m." in text
+    assert "Monday, Jun 22, 2026 · 10:30" in text
 
 
 def test_the_home_links_to_my_plan(cast, full_plan, client):
@@ -237,9 +237,9 @@ def test_a_plan_that_starts_later_says_when(cast, thursday, client):
     )
     client.force_login(cast.client_user)
     text = client.get("/me/plan/").content.decode()
-    assert "Starts on July 1, 2026" in text
+    assert "Starts on Jul 1, 2026" in text
     assert "No contact recorded yet this week" not in text
-    assert "Your aftercare plan starts on July 1, 2026." in client.get("/me/").content.decode()
+    assert "Your aftercare plan starts on Jul 1, 2026." in client.get("/me/").content.decode()
 
 
 def test_the_page_loads_in_a_fixed_number_of_queries(

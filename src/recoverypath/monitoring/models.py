@@ -81,6 +81,21 @@ class CheckIn(models.Model):
         return f"Check-in {self.date}"
 
 
+# What a client answers in a check-in (a resubmission of the day replaces these).
+CHECK_IN_ANSWERS = (
+    "mood",
+    "craving",
+    "sleep_hours",
+    "stress",
+    "used",
+    "substances",
+    "triggers",
+    "trigger_other",
+    "coping",
+    "note",
+)
+
+
 class Lapse(models.Model):
     """A reported use. Kept whether or not the client restarts the counter."""
 

@@ -21,6 +21,7 @@ from recoverypath.core.timezones import local_today
 
 from . import selectors, signals
 from .models import (
+    CHECK_IN_ANSWERS,
     COPING_KEYS,
     SUBSTANCE_KEYS,
     SUBSTANCES,
@@ -45,18 +46,7 @@ if TYPE_CHECKING:
     from recoverypath.clients.models import Client
 
 MAX_DAYS_BACK = 3
-CHECK_IN_FIELDS = [
-    "mood",
-    "craving",
-    "sleep_hours",
-    "stress",
-    "used",
-    "substances",
-    "triggers",
-    "trigger_other",
-    "coping",
-    "note",
-]
+CHECK_IN_FIELDS = list(CHECK_IN_ANSWERS)
 SHEET_MAX_BYTES = 5 * 1024 * 1024
 SHEET_TYPES = {b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png", b"%PDF-": "pdf"}
 

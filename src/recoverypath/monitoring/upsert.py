@@ -13,25 +13,13 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection
 from django.utils import timezone
 
-from .models import CheckIn
+from .models import CHECK_IN_ANSWERS, CheckIn
 
 if TYPE_CHECKING:
     from recoverypath.clients.models import Client
 
 # Set by a resubmission of the same day; `submitted_at` (the first submission) stays.
-_UPDATED = (
-    "mood",
-    "craving",
-    "sleep_hours",
-    "stress",
-    "used",
-    "substances",
-    "triggers",
-    "trigger_other",
-    "coping",
-    "note",
-    "updated_at",
-)
+_UPDATED = (*CHECK_IN_ANSWERS, "updated_at")
 
 
 def _quote(name: str | None) -> str:

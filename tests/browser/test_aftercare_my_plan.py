@@ -1,14 +1,22 @@
 """On a 375 px phone: Maria (built as the demo builds her) signs in, opens "My plan" from her
 home page and finds her four components with their details, this week in words, her goals with
-their progress and what to do next."""
+their progress and what to do next; her next therapy session (video) shows "Join" on her home
+page from 10 minutes before its start, not earlier (the live server's clock moved with
+time-machine)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+from playwright.sync_api import expect
 
 from recoverypath.core.timezones import local_today
-from recoverypath.demo.maria import COMPONENT_TITLES, GOALS, maria_build
+from recoverypath.demo.maria import COMPONENT_TITLES, GOALS, THERAPY_JOIN_URL, maria_build
+from recoverypath.scheduling.models import Session
 
 from .conftest import PHONE, log_in
 
@@ -56,3 +64,19 @@ def test_maria_reads_her_plan_on_her_phone(new_page, cast):
     # Nothing runs off the side of a 375 px screen.
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, width
+
+    # Her next therapy session, by video: "Join" from 10 minutes before its start.
+    session = Session.objects.get(client=maria.client, starts_at__gt=timezone.now())
+    with time_machine.travel(session.starts_at - timedelta(minutes=11), tick=True):
+        early = new_page(PHONE)
+        log_in(early, maria.user.email, cast.password)  # signed in on the moved clock
+        early.goto("/me/")
+        card = early.get_by_test_id("next-appointment")
+        expect(card).to_contain_text("Individual counseling")
+        expect(card).to_contain_text("Video")
+        expect(early.get_by_role("link", name="Join")).to_have_count(0)
+    with time_machine.travel(session.starts_at - timedelta(minutes=9), tick=True):
+        early.goto("/me/")
+        join = early.get_by_role("link", name="Join")
+        expect(join).to_be_visible()
+        expect(join).to_have_attribute("href", THERAPY_JOIN_URL)

@@ -32,6 +32,7 @@ from recoverypath.aftercare.models import (
 )
 from recoverypath.care.models import EpisodeOfCare
 from recoverypath.clients.models import Client, Sex, SupportContact
+from recoverypath.core.modality import Modality
 from recoverypath.discharge.checklist import SPECS
 from recoverypath.discharge.models import ChecklistItem, DischargePlan
 from recoverypath.monitoring.models import CheckIn, MeetingAttendance
@@ -40,6 +41,8 @@ from recoverypath.scheduling.models import Attendance, Session
 IOP_WEEKS = 6
 AFTERCARE_DAYS = 21  # she graduated three weeks ago
 THERAPY_TITLE = "Weekly telehealth therapy"
+# Her next therapy session is by video: a fictional room (example.test never resolves).
+THERAPY_JOIN_URL = "https://video.example.test/room/maria-demo-sample"
 AA_TITLE = "Women's AA meetings"
 FITNESS_TITLE = "Fitness group for accountability"
 TRACKER_TITLE = "Daily sobriety tracker"
@@ -143,6 +146,8 @@ def maria_build(
         facilitator=clinician,
         starts_at=_at(today + timedelta(days=2), 17, 30, zone),
         ends_at=_at(today + timedelta(days=2), 18, 20, zone),
+        modality=Modality.VIDEO,
+        telehealth_url=THERAPY_JOIN_URL,
         created_by=clinician,
     )
     return Maria(client=client, user=user, plan=plan)

@@ -219,3 +219,17 @@ def test_an_admin_switches_a_rule_off_and_changes_a_threshold(client, cast):
     assert response.status_code == 302
     assert not rule_config(program_id=cast.program.id, rule="reported_use").enabled
     assert rule_config(program_id=cast.program.id, rule="high_craving")["threshold"] == 8
+
+
+@pytest.mark.parametrize(("who", "links"), [("admin", True), ("coordinator", False)])
+def test_program_admins_reach_the_rules_and_reminder_settings_from_the_dashboard(
+    client, cast, at_noon, who, links
+):
+    client.force_login(getattr(cast, who))
+    page = client.get(URL).content.decode()
+    rules = f"/aftercare/rules/{cast.program.id}/"
+    reminders = f"/notifications/reminders/{cast.program.id}/"
+    assert (rules in page and reminders in page) == links
+    if links:
+        assert client.get(rules).status_code == 200
+        assert client.get(reminders).status_code == 200

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from recoverypath.accounts.selectors import program_list_for_user
 from recoverypath.clients.selectors import client_get
 from recoverypath.core import permissions
 from recoverypath.core.audit import audit_record_list
@@ -52,7 +53,18 @@ def caseload(request):
     page = paginate(request, plans, per_page=PAGE)
     rows = dashboard.caseload_rows(plans=list(page.object_list))
     audit_record_list(actor=request.user, objects=[r.client for r in rows], client_id_attr="id")
-    return render(request, "earlywarning/caseload.html", {"form": form, "page": page, "rows": rows})
+    # Program admins reach their programs' early-warning rules and reminder settings from here.
+    administered = program_list_for_user(user=request.user, min_rank=permissions.Rank.ADMIN)
+    return render(
+        request,
+        "earlywarning/caseload.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "administered": list(administered.order_by("name", "id")),
+        },
+    )
 
 
 @login_required

@@ -206,3 +206,41 @@ def test_the_sweep_reads_in_a_fixed_number_of_queries(cast, in_care, django_asse
         targets = check_in_reminder_targets()
         assert [t.daily_at for t in targets] == [time(20)]
         assert targets[0].in_care
+
+
+def _clients_with_evening_reminders(cast, count: int, programs: list) -> None:
+    from tests.factories import ClientFactory, UserFactory
+
+    for n in range(count):
+        user = UserFactory(email=f"sweep{n}-{len(programs)}@test.example.org")
+        ClientFactory(program=programs[n % len(programs)], user=user, mrn=f"SW-{count}-{n}")
+        NotificationPreference.objects.create(user=user, check_in_reminder_time=time(20, 0))
+
+
+def _sweep_statements(moment: datetime) -> tuple[int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with time_machine.travel(moment, tick=False), CaptureQueriesContext(connection) as queries:
+        changed = check_in_reminders_schedule()
+    return changed, len(queries)
+
+
+def test_the_sweep_reads_in_batches_whatever_the_number_of_clients_and_programs(cast, monkeypatch):
+    from recoverypath.monitoring import reminders
+
+    moment = local(date(2026, 11, 10), 9)
+    _clients_with_evening_reminders(cast, 2, [cast.program])
+    assert _sweep_statements(moment)[0] == 2
+    changed, reads_small = _sweep_statements(moment)  # all scheduled already: reads only
+    assert changed == 0
+    _clients_with_evening_reminders(cast, 12, [cast.program, cast.other_program])
+    assert _sweep_statements(moment)[0] == 12
+    changed, reads_large = _sweep_statements(moment)
+    assert changed == 0
+    assert reads_large == reads_small  # 14 clients in two programs: the same reads as 2 in one
+    # With batches of 5, every client is still reached, once.
+    Reminder.objects.all().delete()
+    monkeypatch.setattr(reminders, "SWEEP_BATCH", 5)
+    assert _sweep_statements(moment)[0] == 14
+    assert _sweep_statements(moment)[0] == 0

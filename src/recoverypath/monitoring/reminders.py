@@ -24,7 +24,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from recoverypath.notifications.reminder_config import ReminderConfig, ReminderKind
-from recoverypath.notifications.selectors import reminder_configs, reminders_live_by_key
+from recoverypath.notifications.selectors import (
+    reminder_configs,
+    reminder_configs_many,
+    reminders_live_by_key,
+)
 from recoverypath.notifications.services import reminder_schedule
 
 from .selectors import (
@@ -83,19 +87,30 @@ def _wanted_reminders(
     return wanted
 
 
+# Clients read per batch of the sweep (keyset on id): memory and the IN lists stay bounded.
+SWEEP_BATCH = 1000
+
+
 def check_in_reminders_schedule(*, now: datetime | None = None) -> int:
     """The periodic sweep: schedule each client's next daily check-in reminder and the nudge
-    about today. Idempotent; a fixed number of queries plus one write per reminder added or
-    moved. Returns how many were added or moved."""
+    about today. Idempotent; three queries per batch of SWEEP_BATCH clients plus one write per
+    reminder added or moved. Returns how many were added or moved."""
     now = now or timezone.now()
-    targets = check_in_reminder_targets()
-    configs: dict[int, dict[str, ReminderConfig]] = {}
+    changed = 0
+    after_id = 0
+    while True:
+        targets = check_in_reminder_targets(after_id=after_id, limit=SWEEP_BATCH)
+        if not targets:
+            return changed
+        after_id = targets[-1].client.id
+        changed += _schedule_batch(targets, now)
+
+
+def _schedule_batch(targets: list[CheckInReminderTarget], now: datetime) -> int:
+    configs = reminder_configs_many(program_ids={t.client.program_id for t in targets})
     wanted: list[tuple[CheckInReminderTarget, str, datetime, str]] = []
     for target in targets:
-        program_id = target.client.program_id
-        if program_id not in configs:
-            configs[program_id] = reminder_configs(program_id=program_id)
-        for key, at, template in _wanted_reminders(target, configs[program_id], now):
+        for key, at, template in _wanted_reminders(target, configs[target.client.program_id], now):
             wanted.append((target, key, at, template))
     existing = reminders_live_by_key(dedup_keys=[key for _, key, _, _ in wanted])
     changed = 0

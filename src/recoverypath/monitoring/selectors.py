@@ -264,9 +264,12 @@ class CheckInReminderTarget:
     in_care: bool
 
 
-def check_in_reminder_targets() -> list[CheckInReminderTarget]:
+def check_in_reminder_targets(
+    *, after_id: int = 0, limit: int | None = None
+) -> list[CheckInReminderTarget]:
     """Clients with an active login who chose a daily check-in reminder time or are in an
-    active episode of care, in one query."""
+    active episode of care, in one query: those with an id above `after_id`, at most `limit`
+    of them (a sweep reads them a batch at a time)."""
     in_care = Exists(
         EpisodeOfCare.objects.filter(client=OuterRef("pk"), status=EpisodeOfCare.Status.ACTIVE)
     )
@@ -277,8 +280,11 @@ def check_in_reminder_targets() -> list[CheckInReminderTarget]:
             Q(user__notification_preference__check_in_reminder_time__isnull=False) | Q(in_care=True)
         )
         .select_related("user", "user__notification_preference", "program")
+        .filter(id__gt=after_id)
         .order_by("id")
     )
+    if limit is not None:
+        clients = clients[:limit]
     targets = []
     for client in clients:
         user = client.user

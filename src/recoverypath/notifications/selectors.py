@@ -42,22 +42,29 @@ def reminders_pending(*, dedup_keys: list[str]) -> list[Reminder]:
 def reminder_configs(*, program_id: int) -> dict[str, ReminderConfig]:
     """{kind: ReminderConfig} for every kind of reminder in a program, in one query (a kind the
     program never changed has its default)."""
-    configs = dict(DEFAULTS)
-    for row in ReminderSetting.objects.filter(program_id=program_id):
+    return reminder_configs_many(program_ids={program_id})[program_id]
+
+
+def reminder_configs_many(*, program_ids: set[int]) -> dict[int, dict[str, ReminderConfig]]:
+    """{program id: {kind: ReminderConfig}} for these programs, in one query (what a periodic
+    sweep over many programs reads)."""
+    result = {program_id: dict(DEFAULTS) for program_id in program_ids}
+    for row in ReminderSetting.objects.filter(program_id__in=program_ids):
         default = DEFAULTS.get(row.kind)
         if default is None:
             continue
-        configs[row.kind] = ReminderConfig(
+        config = ReminderConfig(
             kind=row.kind,
             enabled=row.enabled,
             lead_minutes=row.lead_minutes if has_lead(row.kind) else None,
             send_time=row.send_time if has_send_time(row.kind) else None,
         )
         if has_lead(row.kind) and row.lead_minutes is None:
-            configs[row.kind] = replace(configs[row.kind], lead_minutes=default.lead_minutes)
+            config = replace(config, lead_minutes=default.lead_minutes)
         if has_send_time(row.kind) and row.send_time is None:
-            configs[row.kind] = replace(configs[row.kind], send_time=default.send_time)
-    return configs
+            config = replace(config, send_time=default.send_time)
+        result[row.program_id][row.kind] = config
+    return result
 
 
 def reminder_config(*, program_id: int, kind: str) -> ReminderConfig:

@@ -20,7 +20,7 @@ PANGO_LIBS ?= /usr/lib/*/libpangoft2-1.0.so.0 /usr/lib64/libpangoft2-1.0.so.0 /u
 SYSTEM_INSTALL ?= scripts/install-system-packages
 export CHROMIUM_PATH
 
-.PHONY: bench-large run serve test test-deps lint security format bench migrate demo clean messages
+.PHONY: bench-large bench-profile run serve test test-deps lint security format bench migrate demo clean messages
 
 $(BIN)/python:
 	@[ -n "$(PYTHON)" ] || { echo "RecoveryPath needs Python 3.11 or newer (python3.13, python3.12, python3.11 or python3); none found on PATH. Install one, or run: make PYTHON=/path/to/python3.12" >&2; exit 1; }
@@ -100,7 +100,14 @@ bench-large: $(VENV)/.installed
 		BENCH_SCALE=$(BENCH_SCALE) BENCH_KEEP_DATABASE=1 \
 		BENCH_DATABASE_URL=$(BENCH_LARGE_DATABASE_URL) $(BIN)/python $$script \
 		|| missed="$$missed $$script"; done; \
+	echo "== bench/profile_hot_paths.py at $(BENCH_SCALE) clients (where the time goes)"; \
+	BENCH_SCALE=$(BENCH_SCALE) BENCH_KEEP_DATABASE=1 \
+		BENCH_DATABASE_URL=$(BENCH_LARGE_DATABASE_URL) $(BIN)/python bench/profile_hot_paths.py; \
 	if [ -n "$$missed" ]; then echo "== goals missed (figures above):$$missed"; exit 1; fi
+
+# Where the hot paths spend their time (W1, W6, W2, W3 by kind of work), at small size.
+bench-profile: $(VENV)/.installed
+	$(BIN)/python bench/profile_hot_paths.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -80,8 +80,9 @@ def bench_django(
         else:
             # BENCH_KEEP_DATABASE=1 (make bench-large): the `test_` database and what a bench
             # loaded into it stay for the next run (a million clients take a while to load).
+            # serialize=False: no copy of the whole database in memory (a kept one has 100M rows).
             test_db = connection.creation.create_test_db(
-                verbosity=0, autoclobber=not keep, keepdb=keep
+                verbosity=0, autoclobber=not keep, keepdb=keep, serialize=False
             )
             # Processes the bench starts (an export worker, the HTTP server) read DATABASE_URL:
             # point it at the `test_` database Django just made, not the one it was named after.

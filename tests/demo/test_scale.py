@@ -14,7 +14,8 @@ from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from recoverypath.accounts.models import Organization, Role
-from recoverypath.aftercare.models import AftercarePlan
+from recoverypath.aftercare.models import AftercarePlan, ComponentContact
+from recoverypath.aftercare.selectors import adherence_for_plans
 from recoverypath.alerts.models import Alert
 from recoverypath.assessments.models import Assessment
 from recoverypath.care.models import EpisodeOfCare
@@ -22,7 +23,7 @@ from recoverypath.clients.models import Client
 from recoverypath.core.models import AuditEvent
 from recoverypath.demo.management.commands.demo import SMALL_DEMO_CLIENTS
 from recoverypath.demo.scale import ScaleDemoExists, scale_load
-from recoverypath.monitoring.models import CheckIn, Lapse
+from recoverypath.monitoring.models import CheckIn, Lapse, MeetingAttendance
 from recoverypath.testing.models import AnalyteResult, Collection
 
 TODAY = date(2026, 3, 2)
@@ -68,6 +69,8 @@ def test_every_foreign_key_it_writes_names_a_row_that_exists():
         Collection,
         AnalyteResult,
         Assessment,
+        ComponentContact,
+        MeetingAttendance,
     ):
         assert _dangling(model) == [], model
     assert result.rows["monitoring_checkin"] == CheckIn.objects.count()
@@ -118,6 +121,29 @@ def test_most_clients_are_in_aftercare_and_each_checks_in_over_the_past_year_les
     assert Collection.objects.exists() and AnalyteResult.objects.exists()
     assert Assessment.objects.filter(instrument="PHQ-9").exists()
     assert AuditEvent.objects.filter(object_type="clients.client", action="create").count() == 300
+
+
+def test_open_plans_have_attendance_and_most_clients_keep_to_their_plan():
+    """Attendance follows each client's engagement: most open plans are adherent by the same
+    selector the dashboard and the low-adherence rule use, and some are not (without attendance
+    every plan read as 0% and the nightly rule flagged all of them)."""
+    _load(clients=300)
+    plans = list(
+        AftercarePlan.objects.filter(status="active", client__in=_scale_clients(3)).select_related(
+            "client"
+        )
+    )
+    adherence = adherence_for_plans(plans=plans, end=TODAY - timedelta(days=1))
+    percents = [a.percent for a in adherence.values() if a.percent is not None]
+    assert len(percents) > len(plans) * 0.9
+    low = sum(1 for percent in percents if percent < 50)
+    assert 0.03 * len(percents) <= low <= 0.4 * len(percents), (low, len(percents))
+    # The last eight weeks up to yesterday, logged misses among them, and meetings gone to.
+    contacts = ComponentContact.objects.filter(component__plan__in=plans)
+    assert contacts.filter(attended=True).exists() and contacts.filter(attended=False).exists()
+    assert not contacts.filter(date__gte=TODAY).exists()
+    assert not contacts.filter(date__lt=TODAY - timedelta(days=56)).exists()
+    assert MeetingAttendance.objects.filter(client__in=_scale_clients(3), date__lt=TODAY).exists()
 
 
 def test_counts_grow_with_the_number_of_clients():

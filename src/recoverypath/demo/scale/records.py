@@ -9,13 +9,18 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from recoverypath.aftercare.models import AftercarePlan, AftercarePlanChange, PlanComponent
+from recoverypath.aftercare.models import (
+    AftercarePlan,
+    AftercarePlanChange,
+    ComponentContact,
+    PlanComponent,
+)
 from recoverypath.alerts.models import Alert, AlertEvent
 from recoverypath.assessments.instruments import REGISTRY, ScoringContext
 from recoverypath.assessments.models import Assessment
 from recoverypath.care.models import EpisodeOfCare
 from recoverypath.core.models import AuditEvent
-from recoverypath.monitoring.models import CheckIn, Lapse
+from recoverypath.monitoring.models import CheckIn, Lapse, MeetingAttendance
 from recoverypath.testing.models import AnalyteResult, Collection, TestPanel
 
 from .people import ClientTables, Layout
@@ -80,6 +85,12 @@ class Records:
         self.components = tables.table(
             PlanComponent,
             ("id", "plan_id", "kind", "title", "frequency", "expected_per_week", "group_type"),
+        )
+        self.plan_contacts = tables.table(
+            ComponentContact, ("id", "component_id", "date", "attended", "recorded_by_id")
+        )
+        self.meetings = tables.table(
+            MeetingAttendance, ("id", "client_id", "date", "meeting_type", "verification")
         )
         self.check_ins = tables.table(
             CheckIn,
@@ -203,6 +214,9 @@ class Records:
         self.cutoffs = [(a, Decimal(c["screen"])) for a, c in sorted(panel.cutoffs.items())]
         self.days = [today - timedelta(days=n) for n in range(2 * YEAR + 200)]
         self.day_text = [d.isoformat() for d in self.days]
+        # The current client's check-in engagement (p0, floor, tau, the day they stopped), which
+        # their attendance follows; None when they have no check-in history to follow.
+        self._engagement: tuple[float, float, float, date] | None = None
         self.stages: dict[str, int] = {}
         self._scores: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 

@@ -1,5 +1,6 @@
 """One synthetic client's path through care, written as rows: intake, IOP, aftercare with a year
-of daily check-ins whose adherence decays, lapses, alerts, drug tests, assessments, audit events.
+of daily check-ins whose adherence decays, attendance at the plan's components over its last eight
+weeks, lapses, alerts, drug tests, assessments, audit events.
 
 Shares (of all clients): 6 % waiting for intake, 12 % in IOP, 62 % in aftercare, 10 % alumni
 (aftercare completed), 10 % discharged without aftercare. About one aftercare client in eight is
@@ -18,6 +19,10 @@ from recoverypath.monitoring.models import COPING, SUBSTANCES, TRIGGERS
 
 from .people import ProgramStaff
 from .records import YEAR, Records, _at
+
+# Attendance (plan contacts and support-group meetings) is written for an open plan's last eight
+# weeks: what the adherence rule (14 days) and the plan pages read, at a bounded number of rows.
+ATTENDANCE_DAYS = 56
 
 # The oldest day any story writes: a discharged client's IOP began up to 900 days ago, intake up
 # to 10 days before that (see Stories below).
@@ -239,10 +244,11 @@ class Stories(Records):
                 )
             )
         audit(created, coordinator, "create", "aftercare.aftercareplan", plan_id, "")
+        components = []
         for kind, title, frequency, per_week, group in rng.sample(COMPONENTS, rng.randint(2, 4)):
-            self.components.add(
-                (self.components.next_id(), plan_id, kind, title, frequency, per_week, group)
-            )
+            component_id = self.components.next_id()
+            self.components.add((component_id, plan_id, kind, title, frequency, per_week, group))
+            components.append((component_id, kind, per_week, group))
         tested = rng.random() < 0.45
         if tested:
             self.components.add(
@@ -257,14 +263,56 @@ class Stories(Records):
                 )
             )
         last = min(end, today)
+        self._engagement = None
         sobriety = self._check_ins(
             rng, client_id, staff, coordinator, ac_start, last, open_, plan_id, sobriety
         )
+        if open_ and self._engagement is not None:
+            self._attendance(client_id, coordinator, ac_start, components)
         if tested:
             self._tests(
                 rng, client_id, staff, coordinator, max(ac_start, last - timedelta(days=120)), last
             )
         return sobriety
+
+    def _attendance(self, client_id, coordinator, ac_start, components) -> None:
+        """An open plan's attendance over its last ATTENDANCE_DAYS days (to yesterday): each
+        occurrence of a component at its frequency, attended with a probability that follows the
+        client's check-in engagement (a little higher: a session is easier to keep than a daily
+        habit), nearly never once the client has stopped checking in. Therapy, coaching,
+        medication and activities are logged contacts (a miss is logged most of the time);
+        support groups are the client's meeting attendance (only meetings gone to are logged).
+        Its own random stream per client, so the rest of the story is the same as without it."""
+        if self._engagement is None:
+            return
+        p0, floor, tau, stopped = self._engagement
+        rng = random.Random(self.seed * 1_000_003 + client_id)
+        last = self.today - timedelta(days=1)
+        first = max(ac_start, self.today - timedelta(days=ATTENDANCE_DAYS))
+        if first > last:
+            return
+        span = (last - first).days + 1
+        for component_id, kind, per_week, group in components:
+            gap = 7 / float(per_week)
+            at = rng.random() * gap
+            while at < span:
+                day = first + timedelta(days=int(at))
+                at += gap
+                if day >= stopped:
+                    p = 0.03
+                else:
+                    p = floor + (p0 - floor) * math.exp(-(day - ac_start).days / tau)
+                    p = min(0.97, p + 0.3)
+                attended = rng.random() < p
+                if kind == "support_group":
+                    if attended:
+                        self.meetings.add(
+                            (self.meetings.next_id(), client_id, day, group or "other", "none")
+                        )
+                elif attended or rng.random() < 0.7:
+                    self.plan_contacts.add(
+                        (self.plan_contacts.next_id(), component_id, day, attended, coordinator)
+                    )
 
     def _check_ins(
         self, rng, client_id, staff, coordinator, ac_start, last, open_, plan_id, sobriety
@@ -284,6 +332,7 @@ class Stories(Records):
         stopped = today + timedelta(days=1)
         if open_ and rng.random() < 0.125 and (today - ac_start).days > 30:
             stopped = today - timedelta(days=rng.randint(3, 21))  # disengaging
+        self._engagement = (p0, floor, tau, stopped)
         random_ = rng.random
         days = self.days
         table = self.check_ins

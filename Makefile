@@ -86,8 +86,9 @@ format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 
 bench: $(VENV)/.installed
-	@missed=""; for script in bench/bench_*.py; do echo "== $$script"; \
-		$(BIN)/python $$script || missed="$$missed $$script"; done; \
+	@missed=""; for script in bench/bench_*.py; do echo "== $$script"; started=$$(date +%s); \
+		$(BIN)/python $$script || missed="$$missed $$script"; \
+		echo "== $$script: $$(( $$(date +%s) - started )) s"; done; \
 	if [ -n "$$missed" ]; then echo "== goals missed (figures above):$$missed"; exit 1; fi
 
 # The same hot paths over a million synthetic clients on PostgreSQL (BENCH_SCALE to change the

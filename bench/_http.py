@@ -6,7 +6,7 @@ Not a benchmark itself. A script sets up its database with `_harness.bench_djang
         result = load(server, requests, concurrency=8)
 
 `http_server` runs `recoverypath serve --no-worker` (gunicorn, sync-equivalent gthread processes)
-on a free loopback port with the bench's environment, and with `bench_urls` as its URL map: the
+on a free loopback port with the bench's environment, and with `_urls` as its URL map: the
 whole application plus two bare views (`/bench/bare-insert/` inserts one row,
 `/bench/bare-read/<id>/` reads one row), so that every figure can be set next to what Django
 itself costs on the same server in the same window.
@@ -127,7 +127,7 @@ def http_server(*, workers: int = 5, threads: int = 1, log: Path | None = None) 
     env = dict(os.environ)
     env.update(
         {
-            "DJANGO_SETTINGS_MODULE": "bench_settings",
+            "DJANGO_SETTINGS_MODULE": "_settings",
             "PYTHONPATH": os.pathsep.join([str(BENCH_DIR), str(SRC), env.get("PYTHONPATH", "")]),
             "WEB_WORKERS": str(workers),
             "WEB_THREADS": str(threads),

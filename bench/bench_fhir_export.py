@@ -1,7 +1,7 @@
 """Measure the FHIR bulk export worker: resources per second and peak memory, at two demo sizes.
 
 Runnable alone: `.venv/bin/python bench/bench_fhir_export.py [--budget SECONDS] [N ...]`
-(default sizes 50 and 200: `make bench`'s small size; pass larger ones to measure them). For
+(default sizes 50 and 150: `make bench`'s small size; pass larger ones to measure them). For
 each N: build an N-client demo organization on a fresh throw-away database (SQLite, or
 BENCH_DATABASE_URL for PostgreSQL), queue a system `$export` for
 its admin, and run the worker's job in a freshly spawned process. The parent samples the
@@ -186,7 +186,7 @@ def main() -> int:
     if one:
         print(json.dumps(_one(clients, budget)))
         return 0
-    sizes = [int(arg) for arg in args] or [50, 200]
+    sizes = [int(arg) for arg in args] or [50, 150]
     results = []
     for clients in sizes:
         result = _in_own_process(clients, budget)

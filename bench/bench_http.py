@@ -108,14 +108,14 @@ def main() -> int:
     concurrency = int(os.environ.get("BENCH_CONCURRENCY", "8"))
     per_workload = int(os.environ.get("BENCH_REQUESTS", "2000"))
     with bench_django("http", huey_immediate=True, quiet=True) as bench:
-        import bench_urls
+        import _urls
         from django.db import close_old_connections, connection
 
         started = time.perf_counter()
         data = workload_data(clients=clients, days=days)
         clients, days, made = data.clients, data.days, data.made
         secrets, staff_secret, session = data.client_secrets, data.staff_secret, data.session
-        bench_urls.ensure_bare_table()
+        _urls.ensure_bare_table()
         built = time.perf_counter() - started
         print(f"database: {connection.vendor} (migrate {bench.migrate_seconds:.1f} s)")
         print(

@@ -122,6 +122,22 @@ def bench_django(
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def bare_sql(statements: list[tuple[str, list[Any]]], *, runs: int = 3) -> tuple[float, int]:
+    """A workload's bare baseline: the best of `runs` timings (seconds) of running `statements`
+    (SQL, parameters) one after another and fetching every row, with the rows the last returned."""
+    from django.db import connection
+
+    best, found = float("inf"), 0
+    for _ in range(runs):
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                found = len(cursor.fetchall())
+        best = min(best, time.perf_counter() - started)
+    return best, found
+
+
 def logged_in(user):
     """A django.test.Client logged in as `user`."""
     from django.test import Client

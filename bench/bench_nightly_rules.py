@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 import time
 
-from _harness import bench_django, scale_data, scale_size
+from _harness import bare_sql, bench_django, scale_data, scale_size
 from bench_coordinator_dashboard import _build
 
 GOAL_RATIO = 3.0
@@ -54,16 +54,8 @@ def main() -> int:
             _build(clients=clients, days=days)
         built = time.perf_counter() - started
         since = timezone.localdate() - timedelta(days=14)
-        bare = []
-        for _ in range(3):
-            t = time.perf_counter()
-            with connection.cursor() as cursor:
-                cursor.execute(BARE[0])
-                cursor.fetchall()
-                cursor.execute(BARE[1], [since])
-                cursor.fetchall()
-            bare.append(time.perf_counter() - t)
-        bare_ms = min(bare) * 1000
+        bare_s, _ = bare_sql([(BARE[0], []), (BARE[1], [since])])
+        bare_ms = bare_s * 1000
         before = Alert.objects.count()
         runs = []
         for _ in range(2):

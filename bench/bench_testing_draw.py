@@ -16,7 +16,7 @@ import sys
 import time
 from datetime import date, timedelta
 
-from _harness import bench_client, bench_django, bench_program
+from _harness import bare_sql, bench_client, bench_django, bench_program
 
 GOAL_SECONDS = 60.0
 # W4's bare baseline (issue 14): the SQL that finds the same rows, the policies in force that day.
@@ -81,14 +81,7 @@ def main() -> int:
         built = time.perf_counter() - started
 
         first = date(2026, 12, 1)  # a Tuesday
-        bare = []
-        for _ in range(3):
-            t0 = time.perf_counter()
-            with connection.cursor() as cursor:
-                cursor.execute(BARE, [program.id, first, first])
-                found = len(cursor.fetchall())
-            bare.append(time.perf_counter() - t0)
-        bare_s = min(bare)
+        bare_s, found = bare_sql([(BARE, [program.id, first, first])])
         timings, cpu, queries, records = [], [], [], []
         for offset in range(days):
             with CaptureQueriesContext(connection) as captured:

@@ -12,7 +12,7 @@ from recoverypath.core.audit import audit_record_list
 from recoverypath.core.routers import Router
 
 from . import selectors, services
-from .models import CheckIn, Lapse, MeetingAttendance
+from .models import CHECK_IN_ANSWERS, CheckIn, Lapse, MeetingAttendance
 from .permissions import can_read_monitoring
 
 
@@ -25,16 +25,7 @@ class CheckInSerializer(serializers.ModelSerializer):
             "id",
             "client",
             "date",
-            "mood",
-            "craving",
-            "sleep_hours",
-            "stress",
-            "used",
-            "substances",
-            "triggers",
-            "trigger_other",
-            "coping",
-            "note",
+            *CHECK_IN_ANSWERS,
             "revision",
             "submitted_at",
             "updated_at",

@@ -5,8 +5,8 @@ W1 check-in ingest: `POST /api/v1/check-ins/` by each client with their own API 
 W6 client read: `GET /api/v1/clients/{id}/` by a clinician's token,
    against `GET /bench/bare-read/{id}/` (a view reading one row by primary key).
 W2 coordinator dashboard: `GET /aftercare/caseload/` with the coordinator's session: p95 one page
-   at a time (what a coordinator waits for: the goal) and with CONCURRENCY connections (printed,
-   where on 2 cores the pages queue behind each other).
+   at a time (what a coordinator waits for: the goal), next to the bare read one at a time, and
+   with CONCURRENCY connections (printed, where on 2 cores the pages queue behind each other).
 
 Server: `recoverypath serve` (gunicorn) with WORKERS processes; load: CONCURRENCY processes with
 keep-alive connections on loopback, a bounded number of requests each workload (see bench/_http.py).
@@ -154,6 +154,7 @@ def main() -> int:
                 ("W1 check-in", w1, concurrency),
                 ("bare read", bare_w6, concurrency),
                 ("W6 client read", w6, concurrency),
+                ("bare read x1", bare_w6[: len(w2_alone)], 1),
                 ("W2 dashboard", w2_alone, 1),
                 (f"W2 x{concurrency}", w2, concurrency),
             ):
@@ -175,6 +176,11 @@ def main() -> int:
         line, met = _goal(label, value, goal, higher=higher)
         lines.append(line)
         verdicts.append(met)
+    w2a, b2 = results["W2 dashboard"], results["bare read x1"]
+    lines.append(
+        f"W2 p95, one page at a time: {w2a.p95 / b2.p95:,.1f}x the bare read's p95 one at a "
+        f"time ({w2a.p95:,.1f} ms vs {b2.p95:,.1f} ms)"
+    )
     for name, result in results.items():
         if result.ok_share() < 1.0:
             lines.append(f"{name}: only {result.ok_share():.1%} of answers were 200/201")

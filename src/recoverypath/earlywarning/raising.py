@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from recoverypath.alerts.selectors import severity_ranks
 from recoverypath.alerts.services import AlertSpec, alert_raise, alerts_raise_bulk
-from recoverypath.core.bulk import bulk_update_rows
+from recoverypath.core.bulk import bulk_insert_rows, bulk_update_rows
 
 from .models import WarningSign
 
@@ -128,7 +128,7 @@ def warnings_raise_bulk(specs: list[WarningSpec]) -> int:
                     sign.severity = spec.severity
                 sign.reason, sign.last_seen_at = spec.reason, now
                 changed.append(sign)
-            WarningSign.objects.bulk_create(new)
+            bulk_insert_rows(new)
             bulk_update_rows(changed, ["severity", "reason", "last_seen_at"])
             alerts_raise_bulk(
                 [

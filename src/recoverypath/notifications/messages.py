@@ -26,8 +26,19 @@ from typing import Any
 
 from django.conf import settings
 from django.template import Context, Engine, TemplateDoesNotExist
-from django.template.base import Template
+from django.template.base import (
+    FilterExpression,
+    Template,
+    TextNode,
+    TokenType,
+    Variable,
+    VariableNode,
+)
+from django.template.defaulttags import LoadNode
 from django.template.loader import select_template
+from django.templatetags.i18n import BlockTranslateNode, TranslateNode
+from django.utils import translation
+from django.utils.functional import Promise
 
 from recoverypath.core.hooks.channels import channel_may_carry_health_information
 
@@ -41,19 +52,68 @@ def _folder_template(channel: str, template: str, name: str) -> Template | None:
     return Engine.get_default().from_string(path.read_text())
 
 
-# Within `templates_cached()` (a bulk write of many notices), each template is looked up once.
+# Within `templates_cached()` (a bulk write of many notices), each template is looked up once,
+# and each is rendered once per language and values of the variables it uses (a nightly job's
+# thousands of alerts share a handful of subjects and bodies).
 _cache: ContextVar[dict[tuple[str, str, str], Template] | None] = ContextVar(
     "notification_templates", default=None
 )
+_rendered: ContextVar[dict[tuple, str] | None] = ContextVar("notification_renders", default=None)
 
 
 @contextmanager
 def templates_cached() -> Iterator[None]:
-    token = _cache.set({})
+    token, rendered = _cache.set({}), _rendered.set({})
     try:
         yield
     finally:
         _cache.reset(token)
+        _rendered.reset(rendered)
+
+
+def _names(expression: FilterExpression) -> set[str] | None:
+    """The context names a filter expression reads (a literal reads none)."""
+    names: set[str] = set()
+    for part in [expression.var, *(arg for _, args in expression.filters for _, arg in args)]:
+        if isinstance(part, Variable):
+            if part.lookups is not None:
+                names.add(part.lookups[0])
+        elif not isinstance(part, str | int | float | type(None)):
+            return None
+    return names
+
+
+def _template_names(chosen: Template) -> frozenset[str] | None:
+    """Every context name the template reads, or None when it holds a tag this cannot see
+    through (then its output is not reused: it could depend on anything, e.g. the time)."""
+    names: set[str] = set()
+    for node in chosen.nodelist:
+        if isinstance(node, TextNode | LoadNode):
+            continue
+        if isinstance(node, VariableNode) or (
+            isinstance(node, TranslateNode) and node.asvar is None and node.message_context is None
+        ):
+            found = _names(node.filter_expression)
+        elif (
+            isinstance(node, BlockTranslateNode)
+            and node.asvar is None
+            and node.message_context is None
+            and not node.plural
+        ):
+            local = set(node.extra_context)
+            found = {
+                t.contents.split(".")[0] for t in node.singular if t.token_type == TokenType.VAR
+            }
+            found -= local
+            for expression in node.extra_context.values():
+                more = _names(expression)
+                found = None if more is None or found is None else found | more
+        else:
+            return None
+        if found is None:
+            return None
+        names |= found
+    return frozenset(names)
 
 
 def _find(channel: str, template: str, name: str, app_name: str) -> Template:
@@ -80,7 +140,35 @@ def _lookup(channel: str, template: str, name: str, app_name: str) -> Template:
     return found
 
 
+_MISSING = object()
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _key_value(value: Any) -> Any:
+    """A context value as part of a render's key: itself when plain, a lazy string as its text
+    in the active language (the key holds the language), else NotImplemented (no reuse)."""
+    if value is _MISSING or type(value) in _PLAIN:
+        return value
+    if isinstance(value, Promise):
+        return ("lazy", str(value))
+    return NotImplemented
+
+
 def _render(chosen: Template, context: dict[str, Any]) -> str:
+    rendered = _rendered.get()
+    names = _template_names(chosen) if rendered is not None else None
+    if rendered is None or names is None:
+        return _render_now(chosen, context)
+    values = tuple(_key_value(context.get(name, _MISSING)) for name in sorted(names))
+    if NotImplemented in values:
+        return _render_now(chosen, context)
+    key = (id(chosen), translation.get_language(), *values)
+    if key not in rendered:
+        rendered[key] = _render_now(chosen, context)
+    return rendered[key]
+
+
+def _render_now(chosen: Template, context: dict[str, Any]) -> str:
     # Plain text: no HTML escaping of links or names.
     return chosen.render(Context(context, autoescape=False)).strip()
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from recoverypath.accounts.selectors import program_admins
 from recoverypath.core.audit import Action, audit_record_many, model_changes, snapshot
-from recoverypath.core.bulk import bulk_update_rows
+from recoverypath.core.bulk import bulk_insert_rows, bulk_update_rows
 from recoverypath.core.hooks.alerts import alerts_changed
 from recoverypath.notifications.services import Notice, notifications_queue_bulk
 
@@ -179,7 +179,7 @@ def _raise_batch(batch: list[AlertSpec]) -> BulkResult:
             alert.escalation_due_at = due(alert.severity, alert.client.program_id)
         again.append((alert, before, worse))
     if new:
-        Alert.objects.bulk_create(new)
+        bulk_insert_rows(new)
         # Re-read with the care team and assignee joined in: who is told depends on them.
         new = list(
             Alert.objects.select_related(*CLIENT_RELATED)
@@ -229,7 +229,7 @@ def _raise_batch(batch: list[AlertSpec]) -> BulkResult:
                 notified=sorted(told.get(alert.id, [])),
             )
         )
-    AlertEvent.objects.bulk_create(events)
+    bulk_insert_rows(events)
     audit = [_audit_row(a, Action.CREATE, {}) for a in new]
     audit += [_audit_row(a, Action.UPDATE, before) for a, before, _ in again]
     audit_record_many(actor=None, action=Action.CREATE, events=audit)

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from recoverypath.accounts.languages import recipient_language, supported_language
+from recoverypath.core.bulk import bulk_insert_rows
 from recoverypath.core.phones import normalize_phone
 
 from ..channels import transport_for
@@ -183,7 +184,7 @@ def notifications_queue_bulk(notices: list[Notice]) -> dict[int, list[Notificati
             )
     rows = [row for group in by_notice.values() for row in group]
     if rows:
-        Notification.objects.bulk_create(rows)
+        bulk_insert_rows(rows)
         _enqueue_due(rows, now, many=True)
     return by_notice
 

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Min, OuterRef, QuerySet, Subquery
+from django.db.models import Count, DateField, F, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Greatest
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -186,8 +187,10 @@ def adherence_for_plans(
     *, plans: Sequence[AftercarePlan], end: date | None = None, days: int = ADHERENCE_DAYS
 ) -> dict[int, PlanAdherence]:
     """{plan_id: PlanAdherence} over the `days` days ending on `end` (default: yesterday in each
-    client's zone), clipped to the plan's start. Three queries for any number of plans:
-    components, logged contacts, and the clients' support-group meetings."""
+    client's zone), clipped to the plan's start. A fixed number of queries for any number of
+    plans: the components, then per distinct window end (one, or two when the clients' zones
+    are on different dates) the logged contacts and the support-group meetings, counted by the
+    database."""
     if not plans:
         return {}
     windows: dict[int, tuple[date, date]] = {}
@@ -195,24 +198,44 @@ def adherence_for_plans(
         last = end or (local_today(plan.client.time_zone) - timedelta(days=1))
         first = max(plan.start_date, last - timedelta(days=days - 1))
         windows[plan.id] = (first, last)
-    lo = min(w[0] for w in windows.values())
-    hi = max(w[1] for w in windows.values())
     components = list(
         PlanComponent.objects.filter(plan__in=[p.id for p in plans], active=True).select_related(
             "provider"
         )
     )
-    by_component: dict[int, dict[date, list[bool]]] = defaultdict(lambda: defaultdict(list))
-    for component_id, day, was_attended in ComponentContact.objects.filter(
-        component__in=[c.id for c in components], date__gte=lo, date__lte=hi
-    ).values_list("component_id", "date", "attended"):
-        by_component[component_id][day].append(was_attended)
     plan_client = {p.id: p.client_id for p in plans}
-    meetings: dict[int, list[tuple[date, str]]] = defaultdict(list)
-    for client_id, day, kind in MeetingAttendance.objects.filter(
-        client_id__in=set(plan_client.values()), date__gte=lo, date__lte=hi
-    ).values_list("client_id", "date", "meeting_type"):
-        meetings[client_id].append((day, kind))
+    # The database counts each plan's contacts and support-group meetings within its window
+    # (from the later of its start and `days` before its last day): one query each per distinct
+    # last day (one, or two when the clients' zones are on different dates).
+    by_last: dict[date, set[int]] = defaultdict(set)
+    for plan_id, window in windows.items():
+        by_last[window[1]].add(plan_id)
+    contacts: dict[int, tuple[int, int]] = {}  # component id: (attended, missed)
+    meetings: dict[int, dict[str, int]] = defaultdict(dict)  # plan id: {meeting type: count}
+    for last, plan_ids in by_last.items():
+        earliest = Value(last - timedelta(days=days - 1), output_field=DateField())
+        for row in (
+            ComponentContact.objects.filter(
+                component__in=[c.id for c in components if c.plan_id in plan_ids],
+                date__lte=last,
+                date__gte=Greatest(F("component__plan__start_date"), earliest),
+            )
+            .values("component_id")
+            .annotate(
+                yes=Count("id", filter=Q(attended=True)), no=Count("id", filter=Q(attended=False))
+            )
+        ):
+            contacts[row["component_id"]] = (row["yes"], row["no"])
+        for row in (
+            MeetingAttendance.objects.filter(
+                client__aftercare_plans__in=plan_ids,
+                date__lte=last,
+                date__gte=Greatest(F("client__aftercare_plans__start_date"), earliest),
+            )
+            .values("client__aftercare_plans", "meeting_type")
+            .annotate(count=Count("id"))
+        ):
+            meetings[row["client__aftercare_plans"]][row["meeting_type"]] = row["count"]
     # Random testing counts tests given against tests asked (testing's selections), not a rate.
     testing_windows = {
         plan_client[c.plan_id]: windows[c.plan_id]
@@ -231,17 +254,12 @@ def adherence_for_plans(
         first, last = windows[component.plan_id]
         span = (last - first).days + 1
         expected = float(component.expected_per_week) * span / 7 if span > 0 else 0.0
-        attended = missed = 0
-        for day, flags in by_component[component.id].items():
-            if first <= day <= last:
-                attended += sum(1 for f in flags if f)
-                missed += sum(1 for f in flags if not f)
+        attended, missed = contacts.get(component.id, (0, 0))
         if component.kind == PlanComponent.Kind.SUPPORT_GROUP:
             attended += sum(
-                1
-                for day, kind in meetings[plan_client[component.plan_id]]
-                if first <= day <= last
-                and (not component.group_type or component.group_type == kind)
+                count
+                for kind, count in meetings[component.plan_id].items()
+                if not component.group_type or component.group_type == kind
             )
         out[component.plan_id].components.append(
             ComponentAdherence(component, expected, attended, missed)

@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, DateField, F, Min, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Greatest
+from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -188,9 +187,8 @@ def adherence_for_plans(
 ) -> dict[int, PlanAdherence]:
     """{plan_id: PlanAdherence} over the `days` days ending on `end` (default: yesterday in each
     client's zone), clipped to the plan's start. A fixed number of queries for any number of
-    plans: the components, then per distinct window end (one, or two when the clients' zones
-    are on different dates) the logged contacts and the support-group meetings, counted by the
-    database."""
+    plans: the components, the logged contacts and the support-group meetings counted by the
+    database (see _attendance_counts), and random testing's counts."""
     if not plans:
         return {}
     windows: dict[int, tuple[date, date]] = {}
@@ -204,38 +202,7 @@ def adherence_for_plans(
         )
     )
     plan_client = {p.id: p.client_id for p in plans}
-    # The database counts each plan's contacts and support-group meetings within its window
-    # (from the later of its start and `days` before its last day): one query each per distinct
-    # last day (one, or two when the clients' zones are on different dates).
-    by_last: dict[date, set[int]] = defaultdict(set)
-    for plan_id, window in windows.items():
-        by_last[window[1]].add(plan_id)
-    contacts: dict[int, tuple[int, int]] = {}  # component id: (attended, missed)
-    meetings: dict[int, dict[str, int]] = defaultdict(dict)  # plan id: {meeting type: count}
-    for last, plan_ids in by_last.items():
-        earliest = Value(last - timedelta(days=days - 1), output_field=DateField())
-        for row in (
-            ComponentContact.objects.filter(
-                component__in=[c.id for c in components if c.plan_id in plan_ids],
-                date__lte=last,
-                date__gte=Greatest(F("component__plan__start_date"), earliest),
-            )
-            .values("component_id")
-            .annotate(
-                yes=Count("id", filter=Q(attended=True)), no=Count("id", filter=Q(attended=False))
-            )
-        ):
-            contacts[row["component_id"]] = (row["yes"], row["no"])
-        for row in (
-            MeetingAttendance.objects.filter(
-                client__aftercare_plans__in=plan_ids,
-                date__lte=last,
-                date__gte=Greatest(F("client__aftercare_plans__start_date"), earliest),
-            )
-            .values("client__aftercare_plans", "meeting_type")
-            .annotate(count=Count("id"))
-        ):
-            meetings[row["client__aftercare_plans"]][row["meeting_type"]] = row["count"]
+    contacts, meetings = _attendance_counts(components, windows, plan_client)
     # Random testing counts tests given against tests asked (testing's selections), not a rate.
     testing_windows = {
         plan_client[c.plan_id]: windows[c.plan_id]
@@ -258,13 +225,82 @@ def adherence_for_plans(
         if component.kind == PlanComponent.Kind.SUPPORT_GROUP:
             attended += sum(
                 count
-                for kind, count in meetings[component.plan_id].items()
+                for kind, count in meetings.get(component.plan_id, {}).items()
                 if not component.group_type or component.group_type == kind
             )
         out[component.plan_id].components.append(
             ComponentAdherence(component, expected, attended, missed)
         )
     return out
+
+
+def _attendance_counts(
+    components: list[PlanComponent],
+    windows: dict[int, tuple[date, date]],
+    plan_client: dict[int, int],
+) -> tuple[dict[int, tuple[int, int]], dict[int, dict[str, int]]]:
+    """({component id: (attended, missed)}, {plan id: {meeting type: meetings}}) within each
+    plan's window, counted by the database: per distinct last day (one, or two when the
+    clients' zones are on different dates) one grouped query for the contacts and one for the
+    meetings, each an OR of (ids, first day) per distinct first day (most plans share the full
+    window; those started inside it have their start). No join: index range scans by component
+    and by client. A client with several plans here (a client's own plan list) has the rows of
+    their meetings read instead (one more query), so no meeting counts for the wrong window."""
+    contacts: dict[int, tuple[int, int]] = {}
+    meetings: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    plans_of: dict[int, list[int]] = defaultdict(list)
+    for plan_id, client_id in plan_client.items():
+        plans_of[client_id].append(plan_id)
+    shared = {c for c, ids in plans_of.items() if len(ids) > 1}
+    components_of: dict[int, list[int]] = defaultdict(list)
+    for component in components:
+        components_of[component.plan_id].append(component.id)
+    by_last: dict[date, dict[date, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for plan_id, (first, last) in windows.items():
+        by_last[last][first].append(plan_id)
+    for last, by_first in by_last.items():
+        parts = [
+            Q(component__in=[c for p in plan_ids for c in components_of[p]], date__gte=first)
+            for first, plan_ids in by_first.items()
+        ]
+        for row in (
+            ComponentContact.objects.filter(_any(parts), date__lte=last)
+            .values("component_id")
+            .annotate(
+                yes=Count("id", filter=Q(attended=True)), no=Count("id", filter=Q(attended=False))
+            )
+        ):
+            contacts[row["component_id"]] = (row["yes"], row["no"])
+        parts = [
+            Q(client_id__in=clients, date__gte=first)
+            for first, plan_ids in by_first.items()
+            if (clients := {plan_client[p] for p in plan_ids} - shared)
+        ]
+        if parts:
+            for row in (
+                MeetingAttendance.objects.filter(_any(parts), date__lte=last)
+                .values("client_id", "meeting_type")
+                .annotate(count=Count("id"))
+            ):
+                meetings[plans_of[row["client_id"]][0]][row["meeting_type"]] = row["count"]
+    if shared:
+        lo = min(windows[p][0] for c in shared for p in plans_of[c])
+        hi = max(windows[p][1] for c in shared for p in plans_of[c])
+        for client_id, day, kind in MeetingAttendance.objects.filter(
+            client_id__in=shared, date__gte=lo, date__lte=hi
+        ).values_list("client_id", "date", "meeting_type"):
+            for plan_id in plans_of[client_id]:
+                first, last = windows[plan_id]
+                if first <= day <= last:
+                    meetings[plan_id][kind] += 1
+    return contacts, meetings
+
+
+def _any(parts: list[Q]) -> Q:
+    combined = Q()
+    for part in parts:
+        combined |= part
+    return combined
 
 
 def check_ins_upcoming(*, plan: AftercarePlan) -> QuerySet[CoordinatorCheckIn]:

@@ -31,3 +31,15 @@ def test_no_check_ins_draw_no_lines_and_say_so():
     svg = str(mood_craving_sparkline(moods=[None] * 14, cravings=[None] * 14))
     assert "<polyline" not in svg and "<text" not in svg
     assert "no check-ins" in svg
+
+
+def test_text_in_the_markup_is_escaped():
+    from recoverypath.monitoring.sparkline import sparkline_svg
+
+    svg = sparkline_svg(
+        series=[('<script>"x"</script>', [1, None, 2, 3], 0, 3, '#f00" onload="x', "1 1", "a<b")],
+        label="<img src=x onerror=alert(1)>",
+    )
+    assert "<script>" not in svg and "<img" not in svg and 'onload="x' not in svg
+    assert "&lt;script&gt;&quot;x&quot;" in svg and "a&lt;b" in svg
+    assert svg.count("<polyline") == 1 and svg.count("<circle") == 1

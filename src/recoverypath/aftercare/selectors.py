@@ -277,12 +277,13 @@ def _attendance_counts(
             if (clients := {plan_client[p] for p in plan_ids} - shared)
         ]
         if parts:
-            for row in (
+            for client_id, kind, count in (
                 MeetingAttendance.objects.filter(_any(parts), date__lte=last)
                 .values("client_id", "meeting_type")
                 .annotate(count=Count("id"))
+                .values_list("client_id", "meeting_type", "count")
             ):
-                meetings[plans_of[row["client_id"]][0]][row["meeting_type"]] = row["count"]
+                meetings[plans_of[client_id][0]][kind] = count
     if shared:
         lo = min(windows[p][0] for c in shared for p in plans_of[c])
         hi = max(windows[p][1] for c in shared for p in plans_of[c])

@@ -31,6 +31,7 @@ from recoverypath.aftercare import selectors as aftercare_selectors
 from recoverypath.aftercare.selectors import adherence_for_plans
 from recoverypath.alerts.selectors import alert_rank_subquery, alerts_active, severity_ranks
 from recoverypath.core import permissions
+from recoverypath.core.links import id_url
 from recoverypath.core.timezones import local_date, local_today
 from recoverypath.monitoring import selectors as monitoring_selectors
 from recoverypath.monitoring.selectors import check_in_series
@@ -156,6 +157,10 @@ class CaseloadRow:
     # The sparkline's numbers (oldest first, None on a day without a check-in), for the API.
     moods: list[int | None] = field(default_factory=list)
     cravings: list[int | None] = field(default_factory=list)
+    # The row's links: the client's record, their timeline, the plan.
+    client_url: str = ""
+    timeline_url: str = ""
+    plan_url: str = ""
 
 
 def caseload_rows(*, plans: Sequence[CaseloadPlan]) -> list[CaseloadRow]:
@@ -193,6 +198,9 @@ def caseload_rows(*, plans: Sequence[CaseloadPlan]) -> list[CaseloadRow]:
                 next_appointment=plan.next_appointment,
                 moods=moods,
                 cravings=cravings,
+                client_url=id_url("clients:detail", client.id),
+                timeline_url=id_url("earlywarning:timeline", client.id),
+                plan_url=id_url("aftercare:plan", plan.id),
             )
         )
     return rows

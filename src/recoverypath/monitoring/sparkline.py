@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 
 def _points(values: list[int | None], low: int, high: int, width: int, height: int) -> list[str]:
@@ -37,56 +37,40 @@ def sparkline_svg(
     label), titled `label` for screen readers. Series are told apart by line style (`dash`, an
     SVG stroke-dasharray; "" is solid) and by a short label at the end of the line, not by colour
     alone. Single points draw as small dots: filled on a solid series, hollow on a dashed one."""
-    parts = []
+    # One string built with each value escaped (numbers need none), instead of a format_html
+    # per shape: the same markup, at a fraction of the cost on a 50-row caseload page.
+    parts: list[str] = []
     for name, values, low, high, colour, dash, short in series:
+        name_, colour_, short_ = escape(name), escape(colour), escape(short)
+        dash_ = escape(dash or "none")
         last_y = None
         for segment in _points(values, low, high, width, height):
             if " " in segment:
                 parts.append(
-                    format_html(
-                        '<polyline fill="none" stroke="{}" stroke-width="1.5" '
-                        'stroke-dasharray="{}" points="{}"><title>{}</title></polyline>',
-                        colour,
-                        dash or "none",
-                        segment,
-                        name,
-                    )
+                    f'<polyline fill="none" stroke="{colour_}" stroke-width="1.5" '
+                    f'stroke-dasharray="{dash_}" points="{segment}"><title>{name_}</title>'
+                    "</polyline>"
                 )
             else:
                 x, y = segment.split(",")
+                fill = "none" if dash else colour_
                 parts.append(
-                    format_html(
-                        '<circle cx="{}" cy="{}" r="1.8" fill="{}" stroke="{}"></circle>',
-                        x,
-                        y,
-                        "none" if dash else colour,
-                        colour,
-                    )
+                    f'<circle cx="{x}" cy="{y}" r="1.8" fill="{fill}" stroke="{colour_}"></circle>'
                 )
             last_y = segment.rsplit(",", 1)[1]
         if last_y is not None:
+            text_y = min(max(float(last_y), 5), height - 5)
             parts.append(
-                format_html(
-                    '<text x="{}" y="{}" font-size="8" fill="{}" dominant-baseline="middle">'
-                    "{}</text>",
-                    width + 3,
-                    min(max(float(last_y), 5), height - 5),
-                    colour,
-                    short,
-                )
+                f'<text x="{width + 3}" y="{text_y}" font-size="8" fill="{colour_}" '
+                f'dominant-baseline="middle">{short_}</text>'
             )
-    body = format_html_join("", "{}", ((part,) for part in parts))
     full = width + LABEL_WIDTH
-    return format_html(
-        '<svg class="sparkline" role="img" aria-label="{}" width="{}" height="{}" '
-        'viewBox="0 0 {} {}" xmlns="http://www.w3.org/2000/svg"><title>{}</title>{}</svg>',
-        label,
-        full,
-        height,
-        full,
-        height,
-        label,
-        body,
+    label_ = escape(label)
+    # bandit B308/B703 (mark_safe): every value in the markup is a number or escaped above.
+    return mark_safe(  # nosec B308 B703
+        f'<svg class="sparkline" role="img" aria-label="{label_}" width="{full}" '
+        f'height="{height}" viewBox="0 0 {full} {height}" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>{label_}</title>{''.join(parts)}</svg>"
     )
 
 

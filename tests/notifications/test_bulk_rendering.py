@@ -96,3 +96,6 @@ def test_reused_renders_keep_none_apart_from_missing_and_values_apart():
         assert _render(template, {"value": "b"}) == "[b]"
         assert _render(template, {"value": ["not", "a", "key"]}) == "[['not', 'a', 'key']]"
         assert _render(template, {"value": "a", "unread": "x"}) == "[a]"
+        assert _render(template, {"value": True}) == "[True]"
+        assert _render(template, {"value": 1}) == "[1]"
+        assert _render(template, {"value": 1.0}) == "[1.0]"

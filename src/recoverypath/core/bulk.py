@@ -1,5 +1,5 @@
-"""Many rows in one statement: `bulk_update_rows` (one UPDATE, different values each) and
-`bulk_insert_rows` (one INSERT, cheap to build).
+"""Many rows at once: `bulk_update_rows` (one UPDATE, different values each) and
+`bulk_insert_rows` (ids from the sequence, then one COPY).
 
 `bulk_update_rows`:
 
@@ -13,6 +13,7 @@ elsewhere it is bulk_update.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 from django.db import connection, models
@@ -92,11 +93,12 @@ def _preparer(field: models.Field) -> Callable[[models.Model], Any]:
         return as_is
     if type(field) is models.DateTimeField and not (field.auto_now or field.auto_now_add):
 
-        def aware(obj: models.Model) -> Any:
+        def zoned(obj: models.Model) -> Any:
             value = getattr(obj, attname)
-            return value if value is None or value.tzinfo is not None else prepared(obj)
+            aware = isinstance(value, datetime) and value.tzinfo is not None
+            return value if value is None or aware else prepared(obj)
 
-        return aware
+        return zoned
     return prepared
 
 
@@ -108,7 +110,8 @@ def bulk_insert_rows(objs: Sequence[models.Model]) -> None:
     through the field's full preparation, then the driver dumps each column as an array: most of
     a nightly job's time in Python. A multi-row INSERT .. VALUES is no better: the driver parses
     the long statement's placeholders each time.) Elsewhere it is bulk_create. Sends no
-    signals, as bulk_create sends none; triggers and constraints apply as to any INSERT."""
+    signals, as bulk_create sends none; triggers and constraints apply as to any INSERT. The
+    COPY is not in `connection.queries` (Django logs execute() only); the id query is."""
     if not objs:
         return
     model = type(objs[0])

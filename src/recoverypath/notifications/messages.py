@@ -145,12 +145,15 @@ _PLAIN = (str, int, float, bool, type(None))
 
 
 def _key_value(value: Any) -> Any:
-    """A context value as part of a render's key: itself when plain, a lazy string as its text
-    in the active language (the key holds the language), else NotImplemented (no reuse)."""
-    if value is _MISSING or type(value) in _PLAIN:
+    """A context value as part of a render's key: its type and itself when plain (True, 1 and
+    1.0 are equal keys but render differently), a lazy string as its text in the active
+    language (the key holds the language), else NotImplemented (no reuse)."""
+    if value is _MISSING:
         return value
+    if type(value) in _PLAIN:
+        return (type(value), value)
     if isinstance(value, Promise):
-        return ("lazy", str(value))
+        return (Promise, str(value))
     return NotImplemented
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -83,9 +84,11 @@ def _names(expression: FilterExpression) -> set[str] | None:
     return names
 
 
+@lru_cache(maxsize=256)
 def _template_names(chosen: Template) -> frozenset[str] | None:
     """Every context name the template reads, or None when it holds a tag this cannot see
-    through (then its output is not reused: it could depend on anything, e.g. the time)."""
+    through (then its output is not reused: it could depend on anything, e.g. the time). Kept
+    per template (an object that does not change once parsed), not walked for every render."""
     names: set[str] = set()
     for node in chosen.nodelist:
         if isinstance(node, TextNode | LoadNode):
